@@ -1,0 +1,51 @@
+package permission
+
+import "touchbase/internal/model"
+
+// The expressions below take the SQL alias of a customers row (c) and an
+// ArgFunc that binds arguments. Each returns a parenthesised boolean
+// expression valid on PostgreSQL and SQLite.
+
+// ServesSQL is true when the user is exclusive rep, participant or sharer.
+func (p Policy) ServesSQL(c string, arg ArgFunc) string {
+	u := arg(p.UserID)
+	return "(" + c + ".rep_id = " + u + " OR EXISTS (SELECT 1 FROM customer_relations pr WHERE pr.customer_id = " +
+		c + ".id AND pr.user_id = " + u + "))"
+}
+
+// SeeSQL is true when the user may see the customer.
+func (p Policy) SeeSQL(c string, arg ArgFunc) string {
+	if p.Admin || p.Visibility == model.VisibilityAll {
+		return "(1 = 1)"
+	}
+	u := arg(p.UserID)
+	expr := "(" + c + ".rep_id = " + u +
+		" OR EXISTS (SELECT 1 FROM customer_relations pr WHERE pr.customer_id = " + c + ".id AND pr.user_id = " + u + ")" +
+		" OR EXISTS (SELECT 1 FROM users pru JOIN teams prt ON prt.id = pru.team_id WHERE pru.id = " + c +
+		".rep_id AND prt.manager_id = " + u + ")"
+	if p.Visibility == model.VisibilityTeam && p.TeamID != nil {
+		expr += " OR EXISTS (SELECT 1 FROM users prm WHERE prm.id = " + c + ".rep_id AND prm.team_id = " + arg(*p.TeamID) + ")"
+	}
+	return expr + ")"
+}
+
+// ContactSQL is true when the user may contact the customer.
+func (p Policy) ContactSQL(c string, arg ArgFunc) string {
+	if p.Admin {
+		return "(1 = 1)"
+	}
+	if p.OpenContactAll {
+		return p.SeeSQL(c, arg)
+	}
+	return p.ServesSQL(c, arg)
+}
+
+// EditSQL is true when the user may edit the customer and its contacts.
+func (p Policy) EditSQL(c string, arg ArgFunc) string {
+	if p.Admin {
+		return "(1 = 1)"
+	}
+	u := arg(p.UserID)
+	return "(" + c + ".rep_id = " + u + " OR EXISTS (SELECT 1 FROM customer_relations pr WHERE pr.customer_id = " +
+		c + ".id AND pr.user_id = " + u + " AND pr.kind = 'participant'))"
+}

@@ -1,0 +1,106 @@
+package storage
+
+import (
+	"database/sql"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"touchbase/internal/model"
+)
+
+// Query builds one SQL statement with numbered placeholders ($1, $2…),
+// which both dialects accept.
+type Query struct {
+	sb   strings.Builder
+	args []any
+}
+
+// Arg records v and returns its placeholder.
+func (q *Query) Arg(v any) string {
+	q.args = append(q.args, v)
+	return "$" + strconv.Itoa(len(q.args))
+}
+
+// Add appends SQL text.
+func (q *Query) Add(parts ...string) *Query {
+	for _, p := range parts {
+		q.sb.WriteString(p)
+	}
+	return q
+}
+
+// SQL returns the statement.
+func (q *Query) SQL() string { return q.sb.String() }
+
+// Args returns the arguments in placeholder order.
+func (q *Query) Args() []any { return q.args }
+
+// now returns the current time as stored: UTC, microsecond precision.
+func now() time.Time { return dbTime(time.Now()) }
+
+func dbTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// notFound maps sql.ErrNoRows to model.ErrNotFound.
+func notFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return model.ErrNotFound
+	}
+	return err
+}
+
+// isUniqueViolation reports whether err is a unique-constraint failure.
+func isUniqueViolation(err error) bool {
+	return hasCode(err, "23505", sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
+}
+
+// isForeignKeyViolation reports whether err is a foreign-key failure.
+func isForeignKeyViolation(err error) bool {
+	return hasCode(err, "23503", sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY)
+}
+
+func hasCode(err error, pgCode string, sqliteCodes ...int) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == pgCode
+	}
+	var sqErr *sqlite.Error
+	if errors.As(err, &sqErr) {
+		for _, c := range sqliteCodes {
+			if sqErr.Code() == c {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// likePattern escapes s for a LIKE … ESCAPE '\' match anywhere, lower-cased.
+func likePattern(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(strings.ToLower(s)) + "%"
+}
+
+func nullInt(p *int64) sql.NullInt64 {
+	if p == nil {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: *p, Valid: true}
+}
+
+func intPtr(n sql.NullInt64) *int64 {
+	if !n.Valid {
+		return nil
+	}
+	v := n.Int64
+	return &v
+}
+
+func nullString(s string) sql.NullString {
+	return sql.NullString{String: s, Valid: s != ""}
+}

@@ -1,0 +1,78 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+
+	"touchbase/internal/model"
+)
+
+// Setting returns the raw value of one setting and whether it is set.
+func (s *Store) Setting(ctx context.Context, key string) (string, bool, error) {
+	var v string
+	err := s.r.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&v)
+	if err != nil {
+		if err := notFound(err); err == model.ErrNotFound {
+			return "", false, nil
+		}
+		return "", false, fmt.Errorf("store: setting %s: %w", key, err)
+	}
+	return v, true, nil
+}
+
+// SetSetting stores one setting.
+func (s *Store) SetSetting(ctx context.Context, key, value string) error {
+	return setSetting(ctx, s.w, key, value)
+}
+
+func setSetting(ctx context.Context, db querier, key, value string) error {
+	_, err := db.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, key, value, now())
+	if err != nil {
+		return fmt.Errorf("store: set %s: %w", key, err)
+	}
+	return nil
+}
+
+// Settings returns the typed settings, defaults filling what is not stored.
+func (s *Store) Settings(ctx context.Context) (model.Settings, error) {
+	out := model.DefaultSettings()
+	rows, err := s.r.QueryContext(ctx, `SELECT key, value FROM settings`)
+	if err != nil {
+		return out, fmt.Errorf("store: settings: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return out, err
+		}
+		switch k {
+		case model.SettingOpenContactAll:
+			out.OpenContactAll, _ = strconv.ParseBool(v)
+		case model.SettingVisibility:
+			out.Visibility = v
+		case model.SettingDefaultRegion:
+			out.DefaultRegion = v
+		}
+	}
+	return out, rows.Err()
+}
+
+// SaveSettings stores every typed setting.
+func (s *Store) SaveSettings(ctx context.Context, st model.Settings) error {
+	return s.InTx(ctx, func(tx *sql.Tx) error {
+		for k, v := range map[string]string{
+			model.SettingOpenContactAll: strconv.FormatBool(st.OpenContactAll),
+			model.SettingVisibility:     st.Visibility,
+			model.SettingDefaultRegion:  st.DefaultRegion,
+		} {
+			if err := setSetting(ctx, tx, k, v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,162 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"touchbase/internal/model"
+)
+
+const userColumns = `u.id, u.username, u.display_name, u.email, u.mobile, u.password_hash, u.role, u.team_id,
+	u.active, u.language, u.timezone, u.created_at, u.updated_at`
+
+func scanUser(row interface{ Scan(...any) error }) (*model.User, error) {
+	var u model.User
+	var team sql.NullInt64
+	err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Email, &u.Mobile, &u.PasswordHash, &u.Role, &team,
+		&u.Active, &u.Language, &u.Timezone, &u.CreatedAt, &u.UpdatedAt)
+	if err != nil {
+		return nil, err
+	}
+	u.TeamID = intPtr(team)
+	return &u, nil
+}
+
+// CreateUser inserts u and sets its ID and timestamps.
+func (s *Store) CreateUser(ctx context.Context, u *model.User) error {
+	t := now()
+	err := s.w.QueryRowContext(ctx, `INSERT INTO users
+		(username, display_name, email, mobile, password_hash, role, team_id, active, language, timezone, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id`,
+		u.Username, u.DisplayName, u.Email, u.Mobile, u.PasswordHash, u.Role, nullInt(u.TeamID), u.Active,
+		u.Language, u.Timezone, t).Scan(&u.ID)
+	if err != nil {
+		return userWriteError(err)
+	}
+	u.CreatedAt, u.UpdatedAt = t, t
+	return nil
+}
+
+func userWriteError(err error) error {
+	switch {
+	case isUniqueViolation(err):
+		return fmt.Errorf("%w: %w", model.ErrConflict, model.NewFieldError("username", "taken", "username is already taken"))
+	case isForeignKeyViolation(err):
+		return model.NewFieldError("team_id", "not_found", "team does not exist")
+	}
+	return fmt.Errorf("store: write user: %w", err)
+}
+
+// UpdateUser saves every field of u except the password hash.
+func (s *Store) UpdateUser(ctx context.Context, u *model.User) error {
+	t := now()
+	res, err := s.w.ExecContext(ctx, `UPDATE users SET username = $1, display_name = $2, email = $3, mobile = $4,
+		role = $5, team_id = $6, active = $7, language = $8, timezone = $9, updated_at = $10 WHERE id = $11`,
+		u.Username, u.DisplayName, u.Email, u.Mobile, u.Role, nullInt(u.TeamID), u.Active, u.Language, u.Timezone, t, u.ID)
+	if err != nil {
+		return userWriteError(err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return model.ErrNotFound
+	}
+	u.UpdatedAt = t
+	return nil
+}
+
+// SetPassword replaces a user's password hash and ends their sessions.
+func (s *Store) SetPassword(ctx context.Context, userID int64, hash string) error {
+	return s.InTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3`, hash, now(), userID)
+		if err != nil {
+			return fmt.Errorf("store: set password: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return model.ErrNotFound
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
+		return err
+	})
+}
+
+// UserByID returns one user with the teams they manage.
+func (s *Store) UserByID(ctx context.Context, id int64) (*model.User, error) {
+	u, err := scanUser(s.r.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = $1`, id))
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return u, s.loadManagedTeams(ctx, u)
+}
+
+// UserByUsername returns one user by login name (case-insensitive).
+func (s *Store) UserByUsername(ctx context.Context, username string) (*model.User, error) {
+	u, err := scanUser(s.r.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE lower(u.username) = $1`,
+		strings.ToLower(username)))
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return u, s.loadManagedTeams(ctx, u)
+}
+
+func (s *Store) loadManagedTeams(ctx context.Context, u *model.User) error {
+	rows, err := s.r.QueryContext(ctx, `SELECT id FROM teams WHERE manager_id = $1 ORDER BY id`, u.ID)
+	if err != nil {
+		return fmt.Errorf("store: managed teams: %w", err)
+	}
+	defer rows.Close()
+	u.ManagedTeamIDs = nil
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		u.ManagedTeamIDs = append(u.ManagedTeamIDs, id)
+	}
+	return rows.Err()
+}
+
+// UserFilter narrows ListUsers.
+type UserFilter struct {
+	Query      string
+	TeamID     int64
+	ActiveOnly bool
+}
+
+// ListUsers returns users ordered by username.
+func (s *Store) ListUsers(ctx context.Context, f UserFilter) ([]*model.User, error) {
+	var q Query
+	q.Add(`SELECT `, userColumns, ` FROM users u WHERE 1 = 1`)
+	if f.Query != "" {
+		p := q.Arg(likePattern(f.Query))
+		q.Add(` AND (lower(u.username) LIKE `, p, ` ESCAPE '\' OR lower(u.display_name) LIKE `, p, ` ESCAPE '\')`)
+	}
+	if f.TeamID != 0 {
+		q.Add(` AND u.team_id = `, q.Arg(f.TeamID))
+	}
+	if f.ActiveOnly {
+		q.Add(` AND u.active = TRUE`)
+	}
+	q.Add(` ORDER BY u.username`)
+	rows, err := s.r.QueryContext(ctx, q.SQL(), q.Args()...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list users: %w", err)
+	}
+	defer rows.Close()
+	var out []*model.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: list users: %w", err)
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// CountUsers returns the number of users.
+func (s *Store) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM users`).Scan(&n)
+	return n, err
+}
