@@ -1,0 +1,57 @@
+package channel
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// maxResponseBody bounds how much of a provider's answer is read.
+const maxResponseBody = 4 << 20
+
+// httpResponse is a provider's answer, fully read.
+type httpResponse struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// doHTTP sends req with client and reads the answer. Failures to get an
+// answer are returned as a transient (or, for certificate errors,
+// permanent) *Error.
+func doHTTP(ctx context.Context, provider string, client *http.Client, req *http.Request) (*httpResponse, error) {
+	resp, err := client.Do(req.WithContext(ctx))
+	if err != nil {
+		return nil, transportError(provider, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
+	if err != nil {
+		return nil, transportError(provider, err)
+	}
+	return &httpResponse{Status: resp.StatusCode, Header: resp.Header, Body: body}, nil
+}
+
+// snippet shortens a response body for an error detail.
+func snippet(body []byte) string {
+	s := strings.TrimSpace(string(body))
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
+}
+
+// parseBaseURL validates a configured base URL.
+func parseBaseURL(provider, field, raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, &ConfigError{Provider: provider, Field: field, Problem: "must be an http(s) URL"}
+	}
+	return u, nil
+}
+
+// errNoResults is reported for messages a provider left out of its answer.
+var errNoResults = errors.New("provider returned no status for this recipient")
