@@ -345,7 +345,7 @@ func TestAliyunErrors(t *testing.T) {
 
 func TestAliyunTimeout(t *testing.T) {
 	f := newFakeProvider(t, nil, func(w http.ResponseWriter, rec recorded) {})
-	f.srv.Config.Handler = http.HandlerFunc(slowHandler)
+	f.stall()
 	a, err := NewAliyun(AliyunConfig{AccessKeyID: "k", AccessKeySecret: "s", SignName: "s", TemplateCode: "t", Endpoint: f.srv.URL},
 		testEnv(&http.Client{Timeout: 50 * time.Millisecond}))
 	if err != nil {

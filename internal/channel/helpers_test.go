@@ -34,6 +34,7 @@ type fakeProvider struct {
 	srv     *httptest.Server
 	mu      sync.Mutex
 	reqs    []recorded
+	stalled bool
 	verify  func(r *http.Request, body []byte) string
 	respond func(w http.ResponseWriter, rec recorded)
 }
@@ -42,6 +43,13 @@ func newFakeProvider(t *testing.T, verify func(*http.Request, []byte) string, re
 	t.Helper()
 	f := &fakeProvider{t: t, verify: verify, respond: respond}
 	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		stalled := f.stalled
+		f.mu.Unlock()
+		if stalled {
+			slowHandler(w, r)
+			return
+		}
 		body, _ := io.ReadAll(r.Body)
 		rec := recorded{Method: r.Method, Host: r.Host, Path: r.URL.Path, Query: r.URL.RawQuery,
 			Header: r.Header.Clone(), Body: body}
@@ -59,6 +67,13 @@ func newFakeProvider(t *testing.T, verify func(*http.Request, []byte) string, re
 	}))
 	t.Cleanup(f.srv.Close)
 	return f
+}
+
+// stall makes the fake answer only after the client gave up.
+func (f *fakeProvider) stall() {
+	f.mu.Lock()
+	f.stalled = true
+	f.mu.Unlock()
 }
 
 // requests returns the recorded requests and fails the test on any that
@@ -87,6 +102,8 @@ func testEnv(client *http.Client) Env {
 
 // slowHandler answers only after the client gave up.
 func slowHandler(w http.ResponseWriter, r *http.Request) {
+	// Reading the body lets the server notice the client hanging up.
+	_, _ = io.Copy(io.Discard, r.Body)
 	select {
 	case <-r.Context().Done():
 	case <-time.After(3 * time.Second):
