@@ -185,7 +185,7 @@ func TestTencentBatchPerNumberStatus(t *testing.T) {
 	for i := range msgs {
 		msgs[i] = Message{To: fmt.Sprintf("185%08d", 10000000+i), Text: "您的订单已发货", Ref: fmt.Sprint(i)}
 	}
-	msgs[5].To = "18500000001"  // invalid
+	msgs[5].To = "18500000001"   // invalid
 	msgs[300].To = "18599900001" // blacklisted
 	res := tc.SendBatch(context.Background(), msgs)
 	for i, r := range res {
