@@ -2,6 +2,7 @@ package channel
 
 import (
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -103,7 +104,8 @@ func Reason(err error) string {
 func transportError(provider string, err error) *Error {
 	e := &Error{Provider: provider, Reason: ReasonNetwork, Transient: true, Detail: err.Error(), Err: err}
 	var ne net.Error
-	var certErr *x509.UnknownAuthorityError
+	var verifyErr *tls.CertificateVerificationError
+	var authorityErr x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
 	var invalidErr x509.CertificateInvalidError
 	switch {
@@ -111,7 +113,9 @@ func transportError(provider string, err error) *Error {
 		e.Reason = ReasonCanceled
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
 		e.Reason = ReasonTimeout
-	case errors.As(err, &certErr), errors.As(err, &hostErr), errors.As(err, &invalidErr):
+	case errors.As(err, &verifyErr), errors.As(err, &authorityErr), errors.As(err, &hostErr), errors.As(err, &invalidErr):
+		// The server's certificate is not trusted: a setting to fix, not
+		// a failure that goes away.
 		e.Transient = false
 	}
 	var ue *url.Error
