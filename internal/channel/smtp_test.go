@@ -38,13 +38,13 @@ type received struct {
 // receives. Recipients starting with "nobody" are refused with 550 5.1.1,
 // "greylist" with 451 4.7.1; bodies containing "VIAGRA" with 554 5.7.1.
 type sink struct {
-	mu       sync.Mutex
-	msgs     []received
-	conns    int
-	authed   []string
-	user     string
-	pass     string
-	addr     string
+	mu     sync.Mutex
+	msgs   []received
+	conns  int
+	authed []string
+	user   string
+	pass   string
+	addr   string
 }
 
 type sinkSession struct {
@@ -127,7 +127,7 @@ func testCert(t *testing.T) (tls.Certificate, *x509.CertPool) {
 		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "127.0.0.1"},
 		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
 		NotBefore:   time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		KeyUsage:    x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
