@@ -62,8 +62,9 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // IsTransient reports whether err is a failure that may succeed when sent
-// again later: an *Error marked transient, a timeout or a network error.
-// Nil and unknown errors are not transient.
+// again later: an *Error marked transient, a timeout, a network error or a
+// canceled context (the send was interrupted, not refused). Nil and
+// unknown errors are not transient.
 func IsTransient(err error) bool {
 	if err == nil {
 		return false
@@ -72,7 +73,7 @@ func IsTransient(err error) bool {
 	if errors.As(err, &ce) {
 		return ce.Transient
 	}
-	if errors.Is(err, context.DeadlineExceeded) {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		return true
 	}
 	var ne net.Error
