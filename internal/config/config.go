@@ -1,0 +1,123 @@
+// Package config holds Touchbase's typed options, read from command-line
+// flags and TOUCHBASE_* environment variables (flags win), with defaults and
+// validation at boot. Options are passed explicitly; there is no global.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Options configures the serve command and the other subcommands.
+type Options struct {
+	Addr            string
+	DB              string
+	DataDir         string
+	Demo            bool
+	AdminPassword   string
+	SecretKey       string
+	LogLevel        string
+	LogFormat       string
+	BaseURL         string
+	CookieSecure    bool
+	ShutdownTimeout time.Duration
+}
+
+// Defaults returns the options used when nothing is set.
+func Defaults() Options {
+	return Options{
+		Addr:            "127.0.0.1:8080",
+		DataDir:         "./data",
+		LogLevel:        "info",
+		LogFormat:       "text",
+		ShutdownTimeout: 15 * time.Second,
+	}
+}
+
+// Register defines the shared flags on fs, with environment variables as
+// defaults, writing into o.
+func (o *Options) Register(fs *flag.FlagSet, getenv func(string) string) {
+	str := func(p *string, name, env, usage string) {
+		if v := envOrFile(getenv, env); v != "" {
+			*p = v
+		}
+		fs.StringVar(p, name, *p, usage+" (env "+env+")")
+	}
+	str(&o.Addr, "addr", "TOUCHBASE_ADDR", "listen address")
+	str(&o.DB, "db", "TOUCHBASE_DB", "database: sqlite:PATH or postgres://… (default sqlite:DATA_DIR/touchbase.db)")
+	str(&o.DataDir, "data-dir", "TOUCHBASE_DATA_DIR", "directory for the SQLite file and keys")
+	str(&o.LogLevel, "log-level", "TOUCHBASE_LOG_LEVEL", "debug, info, warn or error")
+	str(&o.LogFormat, "log-format", "TOUCHBASE_LOG_FORMAT", "text or json")
+	str(&o.BaseURL, "base-url", "TOUCHBASE_BASE_URL", "public URL of the UI, for links in messages")
+	o.AdminPassword = envOrFile(getenv, "TOUCHBASE_ADMIN_PASSWORD")
+	o.SecretKey = envOrFile(getenv, "TOUCHBASE_SECRET_KEY")
+	if v := getenv("TOUCHBASE_COOKIE_SECURE"); v == "1" || strings.EqualFold(v, "true") {
+		o.CookieSecure = true
+	}
+	fs.BoolVar(&o.CookieSecure, "cookie-secure", o.CookieSecure, "mark cookies Secure (behind HTTPS) (env TOUCHBASE_COOKIE_SECURE)")
+	fs.DurationVar(&o.ShutdownTimeout, "shutdown-timeout", o.ShutdownTimeout, "grace period for in-flight requests")
+}
+
+// envOrFile reads NAME, or the contents of the file named by NAME_FILE.
+func envOrFile(getenv func(string) string, name string) string {
+	if v := getenv(name); v != "" {
+		return v
+	}
+	if p := getenv(name + "_FILE"); p != "" {
+		b, err := os.ReadFile(p)
+		if err == nil {
+			return strings.TrimSpace(string(b))
+		}
+	}
+	return ""
+}
+
+// Finish fills derived defaults and validates; call after parsing flags.
+func (o *Options) Finish() error {
+	if o.DB == "" {
+		o.DB = "sqlite:" + filepath.Join(o.DataDir, "touchbase.db")
+	}
+	var errs []error
+	if !strings.HasPrefix(o.DB, "sqlite:") && !strings.HasPrefix(o.DB, "postgres://") && !strings.HasPrefix(o.DB, "postgresql://") {
+		errs = append(errs, fmt.Errorf("db: want sqlite:PATH or postgres://…, got %q", o.DB))
+	}
+	switch o.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("log-level: want debug, info, warn or error, got %q", o.LogLevel))
+	}
+	if o.LogFormat != "text" && o.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("log-format: want text or json, got %q", o.LogFormat))
+	}
+	if o.Addr == "" {
+		errs = append(errs, errors.New("addr: must not be empty"))
+	}
+	if o.BaseURL == "" {
+		o.BaseURL = "http://" + o.Addr
+	}
+	o.BaseURL = strings.TrimRight(o.BaseURL, "/")
+	return errors.Join(errs...)
+}
+
+// String shows the options with secrets hidden, for the start-up log.
+func (o Options) String() string {
+	hide := func(s string) string {
+		if s == "" {
+			return ""
+		}
+		return "********"
+	}
+	db := o.DB
+	if i := strings.Index(db, "@"); i > 0 && strings.HasPrefix(db, "postgres") {
+		if j := strings.Index(db, "://"); j > 0 && strings.Contains(db[j+3:i], ":") {
+			db = db[:j+3] + db[j+3:j+3+strings.Index(db[j+3:i], ":")] + ":********" + db[i:]
+		}
+	}
+	return fmt.Sprintf("addr=%s db=%s data-dir=%s demo=%v admin-password=%s secret-key=%s",
+		o.Addr, db, o.DataDir, o.Demo, hide(o.AdminPassword), hide(o.SecretKey))
+}

@@ -1,0 +1,160 @@
+// Package httpauth resolves who is making an HTTP request — from the session
+// cookie or an "Authorization: Bearer" API token — and puts the user, the
+// session and the permission policy in the request context, for the web and
+// API handlers alike. It also owns the session cookie and CSRF checks.
+package httpauth
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"touchbase/internal/auth"
+	"touchbase/internal/model"
+	"touchbase/internal/permission"
+	"touchbase/internal/storage"
+)
+
+// CookieName is the session cookie.
+const CookieName = "touchbase_session"
+
+// CSRFHeader carries the CSRF token on htmx and API requests made with a
+// session cookie; forms send the CSRFField instead.
+const (
+	CSRFHeader = "X-CSRF-Token"
+	CSRFField  = "csrf_token"
+)
+
+// Identity is the authenticated caller of a request.
+type Identity struct {
+	User    *model.User
+	Session *model.Session // nil for bearer-token calls
+	Policy  permission.Policy
+	Bearer  bool
+}
+
+type ctxKey struct{}
+
+// From returns the request's identity, or nil when anonymous.
+func From(ctx context.Context) *Identity {
+	id, _ := ctx.Value(ctxKey{}).(*Identity)
+	return id
+}
+
+// WithIdentity returns ctx carrying id.
+func WithIdentity(ctx context.Context, id *Identity) context.Context {
+	return context.WithValue(ctx, ctxKey{}, id)
+}
+
+// Resolver loads identities.
+type Resolver struct {
+	Auth   *auth.Service
+	Store  *storage.Store
+	Log    *slog.Logger
+	Secure bool // set the cookie's Secure flag
+}
+
+// Middleware resolves the identity of every request (anonymous requests
+// pass through without one). A bad bearer token is a 401 at once.
+func (rv *Resolver) Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := rv.resolve(r)
+		if err != nil && !errors.Is(err, model.ErrUnauthenticated) {
+			rv.Log.Error("resolve identity", "err", err)
+			http.Error(w, "internal error", http.StatusInternalServerError)
+			return
+		}
+		if id != nil {
+			r = r.WithContext(WithIdentity(r.Context(), id))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (rv *Resolver) resolve(r *http.Request) (*Identity, error) {
+	ctx := r.Context()
+	if h := r.Header.Get("Authorization"); h != "" {
+		token, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			return nil, model.ErrUnauthenticated
+		}
+		u, err := rv.Auth.UserByAPIToken(ctx, strings.TrimSpace(token))
+		if err != nil {
+			return nil, err
+		}
+		return rv.identity(ctx, u, nil, true)
+	}
+	c, err := r.Cookie(CookieName)
+	if err != nil {
+		return nil, nil
+	}
+	sess, u, err := rv.Auth.Session(ctx, c.Value)
+	if err != nil {
+		return nil, err
+	}
+	return rv.identity(ctx, u, sess, false)
+}
+
+func (rv *Resolver) identity(ctx context.Context, u *model.User, sess *model.Session, bearer bool) (*Identity, error) {
+	st, err := rv.Store.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &Identity{User: u, Session: sess, Policy: permission.For(u, st), Bearer: bearer}, nil
+}
+
+// SetCookie writes the session cookie.
+func (rv *Resolver) SetCookie(w http.ResponseWriter, sessionID string) {
+	http.SetCookie(w, &http.Cookie{
+		Name: CookieName, Value: sessionID, Path: "/", HttpOnly: true, Secure: rv.Secure,
+		SameSite: http.SameSiteLaxMode, MaxAge: int(auth.SessionLifetime / time.Second),
+	})
+}
+
+// ClearCookie removes the session cookie.
+func (rv *Resolver) ClearCookie(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: CookieName, Value: "", Path: "/", HttpOnly: true, Secure: rv.Secure,
+		SameSite: http.SameSiteLaxMode, MaxAge: -1})
+}
+
+// SessionID returns the raw session id from the request's cookie.
+func SessionID(r *http.Request) string {
+	c, err := r.Cookie(CookieName)
+	if err != nil {
+		return ""
+	}
+	return c.Value
+}
+
+// CheckCSRF reports whether a state-changing request made with a session
+// cookie carries the session's CSRF token (header or form field). Safe
+// methods and bearer-token requests need none.
+func CheckCSRF(r *http.Request) bool {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return true
+	}
+	id := From(r.Context())
+	if id == nil || id.Bearer {
+		return true
+	}
+	token := r.Header.Get(CSRFHeader)
+	if token == "" {
+		token = r.PostFormValue(CSRFField)
+	}
+	return auth.CheckCSRF(id.Session, token)
+}
+
+// ClientIP returns the client's address (the connection's peer; proxies are
+// not trusted).
+func ClientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
