@@ -106,22 +106,32 @@ func LoadSecretKey(envValue, dataDir string) ([]byte, error) {
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("secret key: %w", err)
 	}
-	// O_EXCL: when two processes start together, one creates the file and
-	// the other reads it.
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, fs.ErrExist) {
-		return readKeyFile(path)
-	}
+	// The key is written to a temporary file, then linked into place: the
+	// link fails if another process created the file first (its key is
+	// then used), and nobody ever reads a half-written file.
+	tmp, err := os.CreateTemp(dataDir, ".secret-key-*")
 	if err != nil {
 		return nil, fmt.Errorf("secret key: %w", err)
 	}
-	_, werr := f.WriteString(base64.StdEncoding.EncodeToString(key) + "\n")
-	if cerr := f.Close(); werr == nil {
+	defer os.Remove(tmp.Name())
+	_, werr := tmp.WriteString(base64.StdEncoding.EncodeToString(key) + "\n")
+	if werr == nil {
+		werr = tmp.Chmod(0o600)
+	}
+	if werr == nil {
+		werr = tmp.Sync()
+	}
+	if cerr := tmp.Close(); werr == nil {
 		werr = cerr
 	}
 	if werr != nil {
-		_ = os.Remove(path)
-		return nil, fmt.Errorf("secret key: writing %s: %w", path, werr)
+		return nil, fmt.Errorf("secret key: writing %s: %w", tmp.Name(), werr)
+	}
+	if err := os.Link(tmp.Name(), path); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return readKeyFile(path)
+		}
+		return nil, fmt.Errorf("secret key: %w", err)
 	}
 	return key, nil
 }
