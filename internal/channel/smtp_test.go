@@ -117,7 +117,7 @@ func (s *sink) snapshot() ([]received, int) {
 
 // testCert returns a self-signed certificate for 127.0.0.1 and a pool
 // trusting it.
-func testCert(t *testing.T) (tls.Certificate, *x509.CertPool) {
+func testCert(t testing.TB) (tls.Certificate, *x509.CertPool) {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -144,7 +144,7 @@ func testCert(t *testing.T) (tls.Certificate, *x509.CertPool) {
 
 // startSink starts a sink in the given security mode and returns it with
 // the CA pool to trust.
-func startSink(t *testing.T, security, user, pass string) (*sink, *x509.CertPool) {
+func startSink(t testing.TB, security, user, pass string) (*sink, *x509.CertPool) {
 	t.Helper()
 	s := &sink{user: user, pass: pass}
 	srv := smtp.NewServer(s)
@@ -480,4 +480,29 @@ func TestSMTPConfig(t *testing.T) {
 	if err != nil || c.Kind() != KindEmail || c.MaxBatch() != 100 || c.(*SMTP).cfg.Port != 587 {
 		t.Errorf("New = %v, %v", c, err)
 	}
+}
+
+// BenchmarkSMTPBatch measures one connection sending batches to the
+// loopback sink (run with -benchtime to taste).
+func BenchmarkSMTPBatch(b *testing.B) {
+	s, _ := startSink(b, SMTPSecurityNone, "", "")
+	host, port, _ := net.SplitHostPort(s.addr)
+	p, _ := strconv.Atoi(port)
+	c, err := NewSMTP(SMTPConfig{Host: host, Port: p, Security: SMTPSecurityNone, From: "a@example.com", MaxBatch: 1000}, Env{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	msgs := make([]Message, 100)
+	for i := range msgs {
+		msgs[i] = Message{To: "c@example.com", Subject: "Hello 您好", Text: "Body text", HTML: "<p>Body</p>", Ref: "r" + strconv.Itoa(i)}
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		for _, r := range c.SendBatch(context.Background(), msgs) {
+			if r.Err != nil {
+				b.Fatal(r.Err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.N*len(msgs))/b.Elapsed().Seconds(), "msgs/s")
 }
