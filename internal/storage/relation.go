@@ -10,8 +10,12 @@ import (
 // SetRelation makes a user participant or sharer of a customer, replacing
 // any earlier relation of that user to that customer.
 func (s *Store) SetRelation(ctx context.Context, r *model.Relation) error {
+	return setRelation(ctx, s.w, r)
+}
+
+func setRelation(ctx context.Context, db querier, r *model.Relation) error {
 	t := now()
-	_, err := s.w.ExecContext(ctx, `INSERT INTO customer_relations (customer_id, user_id, kind, created_at)
+	_, err := db.ExecContext(ctx, `INSERT INTO customer_relations (customer_id, user_id, kind, created_at)
 		VALUES ($1, $2, $3, $4)
 		ON CONFLICT (customer_id, user_id) DO UPDATE SET kind = excluded.kind`,
 		r.CustomerID, r.UserID, r.Kind, t)

@@ -16,8 +16,12 @@ func topicWriteError(err error) error {
 
 // CreateTopic inserts t.
 func (s *Store) CreateTopic(ctx context.Context, t *model.Topic) error {
+	return createTopic(ctx, s.w, t)
+}
+
+func createTopic(ctx context.Context, db querier, t *model.Topic) error {
 	ts := now()
-	err := s.w.QueryRowContext(ctx, `INSERT INTO topics (name, name_en, sort_order, active, created_at)
+	err := db.QueryRowContext(ctx, `INSERT INTO topics (name, name_en, sort_order, active, created_at)
 		VALUES ($1, $2, $3, $4, $5) RETURNING id`, t.Name, t.NameEN, t.SortOrder, t.Active, ts).Scan(&t.ID)
 	if err != nil {
 		return topicWriteError(err)
