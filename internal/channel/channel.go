@@ -66,6 +66,12 @@ type Channel interface {
 	// SendBatch delivers msgs and returns exactly one Result per message, in
 	// the same order. Any number of messages may be passed: they are split
 	// into provider calls of at most MaxBatch recipients.
+	//
+	// When ctx ends, messages not yet handed to the provider fail with
+	// reason "canceled". An HTTP call in flight is aborted and its messages
+	// may or may not have been accepted (reason "canceled" or "timeout");
+	// callers that must know should pass a context that outlives shutdown
+	// (context.WithoutCancel plus a deadline) and stop between batches.
 	SendBatch(ctx context.Context, msgs []Message) []Result
 	// Close releases the channel's resources.
 	Close() error

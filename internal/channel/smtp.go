@@ -211,9 +211,6 @@ func (s *SMTP) SendBatch(ctx context.Context, msgs []Message) []Result {
 				serr = err
 			}
 			ce := smtpError(serr)
-			if ctx.Err() != nil {
-				ce = contextError(ProviderSMTP, ctx.Err())
-			}
 			results[i].ProviderID, results[i].Err = "", ce
 			if ce.Code == "" {
 				// No reply from the server: the connection is unusable.

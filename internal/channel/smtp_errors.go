@@ -12,13 +12,16 @@ import (
 	gosmtp "github.com/wneessen/go-mail/smtp"
 )
 
-// smtpConn is one SMTP connection, closed early if its context ends.
+// smtpConn is one SMTP connection.
 type smtpConn struct {
 	client *gosmtp.Client
-	stop   func() bool
 }
 
-// dial opens a connection: greeting, STARTTLS and AUTH as configured.
+// dial opens a connection: greeting, STARTTLS and AUTH as configured. Once
+// open, the connection does not watch ctx: a message being transmitted
+// is finished (each command is bounded by the configured timeout) rather
+// than cut off with its fate unknown; SendBatch checks ctx between
+// messages.
 func (s *SMTP) dial(ctx context.Context) (*smtpConn, error) {
 	client, err := s.client.DialToSMTPClientWithContext(ctx)
 	if err != nil {
@@ -27,8 +30,7 @@ func (s *SMTP) dial(ctx context.Context) (*smtpConn, error) {
 		}
 		return nil, smtpDialError(err)
 	}
-	stop := context.AfterFunc(ctx, func() { _ = client.Close() })
-	return &smtpConn{client: client, stop: stop}, nil
+	return &smtpConn{client: client}, nil
 }
 
 // close says QUIT and closes the connection; a nil connection is fine.
@@ -36,7 +38,6 @@ func (c *smtpConn) close() {
 	if c == nil {
 		return
 	}
-	c.stop()
 	if c.client.HasConnection() {
 		if err := c.client.Quit(); err != nil {
 			_ = c.client.Close()

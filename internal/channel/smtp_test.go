@@ -42,6 +42,8 @@ type sink struct {
 	msgs   []received
 	conns  int
 	authed []string
+	// onData, when set, runs after each accepted message.
+	onData func()
 	user   string
 	pass   string
 	addr   string
@@ -102,7 +104,11 @@ func (ss *sinkSession) Data(r io.Reader) error {
 	ss.cur.Data = b
 	ss.s.mu.Lock()
 	ss.s.msgs = append(ss.s.msgs, ss.cur)
+	onData := ss.s.onData
 	ss.s.mu.Unlock()
+	if onData != nil {
+		onData()
+	}
 	return nil
 }
 
@@ -393,6 +399,29 @@ func TestSMTPBatchReusesConnection(t *testing.T) {
 	}
 	if p := parseMail(t, got[1].Data); p.Parts["text/html"] != "<p>six</p>" || len(p.Parts) != 1 {
 		t.Errorf("HTML-only message parts = %q", p.Parts)
+	}
+}
+
+func TestSMTPBatchCanceled(t *testing.T) {
+	s, pool := startSink(t, SMTPSecurityStartTLS, "", "")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s.mu.Lock()
+	s.onData = cancel
+	s.mu.Unlock()
+	c := newTestSMTP(t, s, pool, SMTPConfig{})
+	res := c.SendBatch(ctx, []Message{{To: "a@x.example", Text: "1"}, {To: "b@x.example", Text: "2"}, {To: "c@x.example", Text: "3"}})
+	got, _ := s.snapshot()
+	if len(got) != 1 {
+		t.Fatalf("%d messages delivered after the cancel, want 1", len(got))
+	}
+	// The message in flight when ctx ends is finished, the others are not
+	// sent.
+	if res[0].Err != nil || res[0].ProviderID == "" {
+		t.Errorf("first = %+v", res[0])
+	}
+	for _, r := range res[1:] {
+		wantChannelError(t, r.Err, ReasonCanceled, true)
 	}
 }
 
