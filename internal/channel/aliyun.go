@@ -79,16 +79,10 @@ func (a *Aliyun) Close() error { return nil }
 
 // Send sends one message with SendSms, passing msg.Ref as OutId.
 func (a *Aliyun) Send(ctx context.Context, msg Message) (string, error) {
-	params, err := a.params(msg)
-	if err != nil {
+	if err := aliyunCheckNumber(msg.To); err != nil {
 		return "", err
 	}
-	q := url.Values{
-		"PhoneNumbers":  {aliyunNumber(msg.To)},
-		"SignName":      {a.cfg.SignName},
-		"TemplateCode":  {a.template(msg)},
-		"TemplateParam": {params},
-	}
+	q := sendSmsQuery([]string{aliyunNumber(msg.To)}, a.cfg.SignName, a.template(msg), a.params(msg))
 	if msg.Ref != "" {
 		q.Set("OutId", msg.Ref)
 	}
@@ -109,11 +103,11 @@ func (a *Aliyun) SendBatch(ctx context.Context, msgs []Message) []Result {
 	var order []groupKey
 	for i, m := range msgs {
 		results[i] = Result{Ref: m.Ref, To: m.To}
-		p, err := a.params(m)
-		if err != nil {
+		if err := aliyunCheckNumber(m.To); err != nil {
 			results[i].Err = err
 			continue
 		}
+		p := a.params(m)
 		params[i] = p
 		k := groupKey{a.template(m), p}
 		if _, ok := groups[k]; !ok {
@@ -137,12 +131,7 @@ func (a *Aliyun) SendBatch(ctx context.Context, msgs []Message) []Result {
 			for j, i := range chunk {
 				numbers[j] = aliyunNumber(msgs[i].To)
 			}
-			q := url.Values{
-				"PhoneNumbers":  {strings.Join(numbers, ",")},
-				"SignName":      {a.cfg.SignName},
-				"TemplateCode":  {k.template},
-				"TemplateParam": {k.params},
-			}
+			q := sendSmsQuery(numbers, a.cfg.SignName, k.template, k.params)
 			id, err := a.call(ctx, "SendSms", q)
 			a.settle(ctx, msgs, results, chunk, id, err)
 		}
@@ -195,12 +184,30 @@ func (a *Aliyun) template(msg Message) string {
 	return a.cfg.TemplateCode
 }
 
+// sendSmsQuery returns the parameters of a SendSms call; TemplateParam is
+// left out when the template has no variables.
+func sendSmsQuery(numbers []string, signName, template, params string) url.Values {
+	q := url.Values{
+		"PhoneNumbers": {strings.Join(numbers, ",")},
+		"SignName":     {signName},
+		"TemplateCode": {template},
+	}
+	if params != "{}" {
+		q.Set("TemplateParam", params)
+	}
+	return q
+}
+
+func aliyunCheckNumber(to string) error {
+	if strings.TrimSpace(to) == "" {
+		return &Error{Provider: ProviderAliyun, Reason: ReasonInvalidMobile, Detail: "empty mobile number"}
+	}
+	return nil
+}
+
 // params returns the TemplateParam JSON object of msg, with the keys in a
 // stable order so equal parameter sets compare equal.
-func (a *Aliyun) params(msg Message) (string, error) {
-	if strings.TrimSpace(msg.To) == "" {
-		return "", &Error{Provider: ProviderAliyun, Reason: ReasonInvalidMobile, Detail: "empty mobile number"}
-	}
+func (a *Aliyun) params(msg Message) string {
 	p := msg.TemplateParams
 	if a.cfg.TextParam != "" && msg.Text != "" {
 		if _, ok := p[a.cfg.TextParam]; !ok {
@@ -214,7 +221,7 @@ func (a *Aliyun) params(msg Message) (string, error) {
 	if p == nil {
 		p = map[string]string{}
 	}
-	return mustJSON(p), nil // encoding/json sorts map keys
+	return mustJSON(p) // encoding/json sorts map keys
 }
 
 // aliyunNumber drops the "+" of an E.164 number: dysmsapi takes mainland

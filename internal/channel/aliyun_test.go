@@ -403,3 +403,14 @@ func TestAliyunConfig(t *testing.T) {
 		t.Errorf("unknown field: %v", err)
 	}
 }
+
+func TestAliyunNoTemplateParams(t *testing.T) {
+	f, a := newAliyunFake(t, aliyunOK("biz"))
+	if _, err := a.Send(context.Background(), Message{To: "13800138000", Template: "SMS_999"}); err != nil {
+		t.Fatal(err)
+	}
+	q := query(t, f.requests()[0])
+	if q.Has("TemplateParam") || q.Get("TemplateCode") != "SMS_999" || q.Get("PhoneNumbers") != "13800138000" {
+		t.Errorf("query = %v", q)
+	}
+}

@@ -2,7 +2,6 @@ package channel
 
 import (
 	"context"
-	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -53,5 +52,6 @@ func parseBaseURL(provider, field, raw string) (*url.URL, error) {
 	return u, nil
 }
 
-// errNoResults is reported for messages a provider left out of its answer.
-var errNoResults = errors.New("provider returned no status for this recipient")
+// noStatusDetail explains the failure of a message a provider left out of
+// its answer.
+const noStatusDetail = "provider returned no status for this recipient"

@@ -163,7 +163,7 @@ func matchTencentStatuses(results []Result, chunk []int, numbers []string, statu
 		k := tencentNumberKey(numbers[j])
 		queue := byNumber[k]
 		if len(queue) == 0 {
-			results[i].Err = &Error{Provider: ProviderTencent, Reason: ReasonProviderError, Detail: errNoResults.Error()}
+			results[i].Err = &Error{Provider: ProviderTencent, Reason: ReasonProviderError, Detail: noStatusDetail}
 			continue
 		}
 		s := queue[0]
