@@ -1,0 +1,107 @@
+package record
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"touchbase/internal/channel/registry"
+	"touchbase/internal/model"
+	"touchbase/internal/permission"
+	"touchbase/internal/storage"
+)
+
+// Service manages contact records and single contacts.
+type Service struct {
+	store    *storage.Store
+	channels *registry.Registry
+	now      func() time.Time
+}
+
+// NewService returns a Service; now is the clock (time.Now in production).
+func NewService(store *storage.Store, channels *registry.Registry, now func() time.Time) *Service {
+	return &Service{store: store, channels: channels, now: now}
+}
+
+// List returns a page of the records the user may see.
+func (s *Service) List(ctx context.Context, p permission.Policy, f storage.RecordFilter) ([]*model.Record, *storage.RecordCursor, error) {
+	return s.store.ListRecords(ctx, p, f)
+}
+
+// Get returns one record the user may see.
+func (s *Service) Get(ctx context.Context, p permission.Policy, id int64) (*model.Record, error) {
+	return s.store.RecordByID(ctx, p, id)
+}
+
+// Common is what every record carries, from a form or the API.
+type Common struct {
+	ContactID int64   `json:"contact_id"`
+	Title     string  `json:"title"`
+	TopicIDs  []int64 `json:"topic_ids"`
+	Summary   string  `json:"summary"`
+	PlanID    *int64  `json:"plan_id,omitempty"`
+}
+
+// target is the contact and customer a record or send is about, checked
+// against the permission engine.
+type target struct {
+	contact  *model.Contact
+	customer *model.Customer
+}
+
+// resolve loads the contact and its customer and checks the user may
+// contact it: ErrNotFound when invisible, ErrForbidden when visible only.
+func (s *Service) resolve(ctx context.Context, p permission.Policy, contactID int64) (*target, error) {
+	if contactID <= 0 {
+		return nil, model.NewFieldError("contact_id", "required", "contact is required")
+	}
+	ct, err := s.store.ContactByID(ctx, p, contactID)
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.store.CustomerAccess(ctx, p, ct.CustomerID)
+	if err != nil {
+		return nil, err
+	}
+	if !a.Contact {
+		return nil, model.ErrForbidden
+	}
+	cust, err := s.store.CustomerByID(ctx, p, ct.CustomerID)
+	if err != nil {
+		return nil, err
+	}
+	return &target{contact: ct, customer: cust}, nil
+}
+
+// checkCommon trims and validates title, summary and topics.
+func (s *Service) checkCommon(ctx context.Context, c *Common, errs *model.ValidationErrors) error {
+	c.Title = strings.TrimSpace(c.Title)
+	c.Summary = strings.TrimSpace(c.Summary)
+	if c.Title == "" {
+		errs.Add("title", "required", "title is required")
+	} else if utf8.RuneCountInString(c.Title) > 200 {
+		errs.Add("title", "too_long", "title is too long")
+	}
+	if utf8.RuneCountInString(c.Summary) > 5000 {
+		errs.Add("summary", "too_long", "summary is too long")
+	}
+	seen := map[int64]bool{}
+	var ids []int64
+	for _, id := range c.TopicIDs {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		t, err := s.store.TopicByID(ctx, id)
+		if err == model.ErrNotFound || (err == nil && !t.Active) {
+			errs.Add("topic_ids", "not_found", "unknown or retired topic")
+			continue
+		} else if err != nil {
+			return err
+		}
+		ids = append(ids, id)
+	}
+	c.TopicIDs = ids
+	return nil
+}

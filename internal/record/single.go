@@ -1,0 +1,164 @@
+package record
+
+import (
+	"context"
+	"html"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"touchbase/internal/channel"
+	"touchbase/internal/message"
+	"touchbase/internal/model"
+	"touchbase/internal/permission"
+)
+
+// SingleInput is one single contact (单个联系): a record's common fields and
+// the content of each channel used. A nil channel is not used.
+type SingleInput struct {
+	Common
+	SMS   *SMSContent   `json:"sms,omitempty"`
+	Email *EmailContent `json:"email,omitempty"`
+}
+
+// SMSContent is the text of an SMS, with merge fields.
+type SMSContent struct {
+	Text string `json:"text"`
+}
+
+// EmailContent is an e-mail's subject and plain-text body, with merge fields.
+type EmailContent struct {
+	Subject string `json:"subject"`
+	Body    string `json:"body"`
+}
+
+// ChannelResult is the outcome of one channel of a single contact.
+type ChannelResult struct {
+	Channel    string `json:"channel"`
+	Status     string `json:"status"` // sent or failed
+	Address    string `json:"address"`
+	Provider   string `json:"provider"`
+	ProviderID string `json:"provider_message_id,omitempty"`
+	RecordID   int64  `json:"record_id,omitempty"`
+	DeliveryID int64  `json:"delivery_id"`
+	Reason     string `json:"reason,omitempty"`
+	Detail     string `json:"detail,omitempty"`
+	Transient  bool   `json:"transient,omitempty"`
+}
+
+// sendTimeout bounds one provider call of a single contact.
+const sendTimeout = 30 * time.Second
+
+// outgoing is one rendered message ready to send.
+type outgoing struct {
+	kind    channel.Kind
+	address string
+	subject string
+	text    string
+	html    string
+}
+
+// Send performs a single contact: it checks everything first (permission,
+// do-not-contact, opt-outs, addresses, templates — any problem is an error
+// and nothing is sent), then sends each channel, logging a delivery before
+// the provider call and writing the contact record in the same transaction
+// that marks the delivery sent. A provider failure is returned in the
+// channel's result with its reason, not as an error.
+func (s *Service) Send(ctx context.Context, p permission.Policy, user *model.User, in SingleInput) ([]ChannelResult, error) {
+	t, err := s.resolve(ctx, p, in.ContactID)
+	if err != nil {
+		return nil, err
+	}
+	var errs model.ValidationErrors
+	if err := s.checkCommon(ctx, &in.Common, &errs); err != nil {
+		return nil, err
+	}
+	outs := s.prepare(t, user, in, &errs)
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	results := make([]ChannelResult, 0, len(outs))
+	for _, o := range outs {
+		res, err := s.sendOne(ctx, p, t, in.Common, o)
+		if err != nil {
+			return results, err
+		}
+		results = append(results, res)
+	}
+	return results, nil
+}
+
+// prepare checks the recipient can be reached on each chosen channel and
+// renders the merge fields.
+func (s *Service) prepare(t *target, user *model.User, in SingleInput, errs *model.ValidationErrors) []outgoing {
+	if in.SMS == nil && in.Email == nil {
+		errs.Add("channels", "required", "choose SMS, e-mail or both")
+	}
+	if t.customer.DoNotContact {
+		errs.Add("customer", "do_not_contact", "this customer is marked do-not-contact")
+		return nil
+	}
+	data := message.Data{
+		ContactName: t.contact.Name, ContactTitle: t.contact.Title, ContactMobile: t.contact.Mobile,
+		ContactEmail: t.contact.Email, CustomerName: t.customer.Name, CustomerCode: t.customer.Code,
+		UserName: user.Name(), UserEmail: user.Email,
+	}
+	var outs []outgoing
+	if in.SMS != nil {
+		switch {
+		case t.contact.OptOutSMS:
+			errs.Add("sms", "opted_out", "this contact has opted out of SMS")
+		case t.contact.Mobile == "":
+			errs.Add("sms", "no_address", "this contact has no mobile number")
+		default:
+			if text, ok := render(errs, "sms.text", in.SMS.Text, data, 1000); ok {
+				outs = append(outs, outgoing{kind: channel.KindSMS, address: t.contact.Mobile, text: text})
+			}
+		}
+	}
+	if in.Email != nil {
+		switch {
+		case t.contact.OptOutEmail:
+			errs.Add("email", "opted_out", "this contact has opted out of e-mail")
+		case t.contact.Email == "":
+			errs.Add("email", "no_address", "this contact has no e-mail address")
+		default:
+			subject, ok1 := render(errs, "email.subject", in.Email.Subject, data, 300)
+			body, ok2 := render(errs, "email.body", in.Email.Body, data, 100000)
+			if ok1 && ok2 {
+				outs = append(outs, outgoing{kind: channel.KindEmail, address: t.contact.Email, subject: subject,
+					text: body, html: textToHTML(body)})
+			}
+		}
+	}
+	return outs
+}
+
+// render checks a content field and fills its merge fields.
+func render(errs *model.ValidationErrors, field, src string, d message.Data, maxLen int) (string, bool) {
+	if strings.TrimSpace(src) == "" {
+		errs.Add(field, "required", field+" is required")
+		return "", false
+	}
+	if utf8.RuneCountInString(src) > maxLen {
+		errs.Add(field, "too_long", field+" is too long")
+		return "", false
+	}
+	out, err := message.Render(src, d)
+	if err != nil {
+		errs.Add(field, "invalid_template", err.Error())
+		return "", false
+	}
+	return out, true
+}
+
+// textToHTML turns a plain-text body into escaped HTML paragraphs.
+func textToHTML(text string) string {
+	var b strings.Builder
+	for _, para := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
+		b.WriteString("<p>")
+		b.WriteString(strings.ReplaceAll(html.EscapeString(para), "\n", "<br>"))
+		b.WriteString("</p>\n")
+	}
+	return b.String()
+}

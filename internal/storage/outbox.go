@@ -1,0 +1,67 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"touchbase/internal/model"
+)
+
+// AddOutboxMessages stores messages kept by the outbox channel and sets
+// their IDs, in one transaction.
+func (s *Store) AddOutboxMessages(ctx context.Context, msgs []*model.OutboxMessage) error {
+	return s.InTx(ctx, func(db *sql.Tx) error {
+		t := now()
+		for _, m := range msgs {
+			err := db.QueryRowContext(ctx, `INSERT INTO outbox_messages (kind, to_address, subject, body, html, ref, created_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, m.Kind, m.To, m.Subject, m.Body, m.HTML, m.Ref, t).Scan(&m.ID)
+			if err != nil {
+				return fmt.Errorf("store: outbox: %w", err)
+			}
+			m.CreatedAt = t
+		}
+		return nil
+	})
+}
+
+// OutboxFilter narrows ListOutbox.
+type OutboxFilter struct {
+	Kind     string
+	To       string
+	BeforeID int64
+	Limit    int
+}
+
+// ListOutbox returns outbox messages, newest first.
+func (s *Store) ListOutbox(ctx context.Context, f OutboxFilter) ([]*model.OutboxMessage, error) {
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 50
+	}
+	var q Query
+	q.Add(`SELECT id, kind, to_address, subject, body, html, ref, created_at FROM outbox_messages WHERE 1 = 1`)
+	if f.Kind != "" {
+		q.Add(` AND kind = `, q.Arg(f.Kind))
+	}
+	if f.To != "" {
+		q.Add(` AND to_address = `, q.Arg(f.To))
+	}
+	if f.BeforeID != 0 {
+		q.Add(` AND id < `, q.Arg(f.BeforeID))
+	}
+	q.Add(` ORDER BY id DESC LIMIT `, q.Arg(f.Limit))
+	rows, err := s.r.QueryContext(ctx, q.SQL(), q.Args()...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list outbox: %w", err)
+	}
+	defer rows.Close()
+	var out []*model.OutboxMessage
+	for rows.Next() {
+		var m model.OutboxMessage
+		if err := rows.Scan(&m.ID, &m.Kind, &m.To, &m.Subject, &m.Body, &m.HTML, &m.Ref, &m.CreatedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, &m)
+	}
+	return out, rows.Err()
+}
