@@ -4,13 +4,19 @@
 package app
 
 import (
+	"fmt"
 	"log/slog"
+	"net/http"
+	"time"
 
 	"touchbase/internal/admin"
 	"touchbase/internal/auth"
+	"touchbase/internal/channel"
+	"touchbase/internal/channel/registry"
 	"touchbase/internal/config"
 	"touchbase/internal/contact"
 	"touchbase/internal/httpauth"
+	"touchbase/internal/record"
 	"touchbase/internal/storage"
 )
 
@@ -22,11 +28,24 @@ type App struct {
 	Auth     *auth.Service
 	Contacts *contact.Service
 	Admin    *admin.Service
+	Channels *registry.Registry
+	Records  *record.Service
 	Resolver *httpauth.Resolver
 }
 
-// New builds the services on store.
-func New(cfg config.Options, log *slog.Logger, store *storage.Store) *App {
+// New builds the services on store. Provider secrets are sealed with the
+// key from TOUCHBASE_SECRET_KEY, else a key file in the data directory
+// (created on first start).
+func New(cfg config.Options, log *slog.Logger, store *storage.Store) (*App, error) {
+	key, err := channel.LoadSecretKey(cfg.SecretKey, cfg.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("secret key: %w", err)
+	}
+	box, err := channel.NewSecretBox(key)
+	if err != nil {
+		return nil, fmt.Errorf("secret key: %w", err)
+	}
+	channels := registry.New(store, box, channel.Env{HTTPClient: &http.Client{Timeout: 30 * time.Second}})
 	a := &App{
 		Config:   cfg,
 		Log:      log,
@@ -34,7 +53,9 @@ func New(cfg config.Options, log *slog.Logger, store *storage.Store) *App {
 		Auth:     auth.NewService(store),
 		Contacts: contact.NewService(store),
 		Admin:    admin.NewService(store),
+		Channels: channels,
+		Records:  record.NewService(store, channels, time.Now),
 	}
 	a.Resolver = &httpauth.Resolver{Auth: a.Auth, Store: store, Log: log, Secure: cfg.CookieSecure}
-	return a
+	return a, nil
 }
