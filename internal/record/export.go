@@ -1,0 +1,127 @@
+package record
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"touchbase/internal/model"
+	"touchbase/internal/permission"
+	"touchbase/internal/storage"
+)
+
+// Export formats.
+const (
+	FormatCSV  = "csv"
+	FormatXLSX = "xlsx"
+)
+
+var exportHeader = map[string][]string{
+	"en": {"ID", "Contacted at", "Customer", "Contact", "Rep", "Channel", "Source", "Status", "Title", "Topics",
+		"Summary", "Subject", "Content", "Address", "Provider", "Provider message ID"},
+	"zh-CN": {"编号", "联系时间", "客户", "联系人", "客服", "渠道", "来源", "状态", "标题", "勾选内容",
+		"内容概要", "邮件主题", "内容", "地址", "服务商", "服务商消息编号"},
+}
+
+// exportRow turns a record into the cells of one export row.
+func exportRow(r *model.Record, topics map[int64]*model.Topic, lang string, loc *time.Location) []string {
+	names := make([]string, 0, len(r.TopicIDs))
+	for _, id := range r.TopicIDs {
+		if t, ok := topics[id]; ok {
+			names = append(names, t.Label(lang))
+		}
+	}
+	return []string{
+		strconv.FormatInt(r.ID, 10), r.ContactedAt.In(loc).Format("2006-01-02 15:04:05"), r.CustomerName, r.ContactName,
+		r.UserName, r.Channel, r.Source, r.Status, r.Title, strings.Join(names, "、"), r.Summary, r.Subject, r.Content,
+		r.Address, r.Provider, r.ProviderMessageID,
+	}
+}
+
+// Export writes every record matching f that the user may see to w, as CSV
+// (UTF-8 with a byte-order mark, so spreadsheet programs read Chinese
+// right) or XLSX. Rows are streamed a page at a time; memory stays flat
+// whatever the number of records.
+func (s *Service) Export(ctx context.Context, p permission.Policy, f storage.RecordFilter, format, lang string, loc *time.Location, w io.Writer) error {
+	if lang != "en" {
+		lang = "zh-CN"
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	topicList, err := s.store.ListTopics(ctx, false)
+	if err != nil {
+		return err
+	}
+	topics := make(map[int64]*model.Topic, len(topicList))
+	for _, t := range topicList {
+		topics[t.ID] = t
+	}
+	switch format {
+	case FormatCSV:
+		return s.exportCSV(ctx, p, f, w, func(r *model.Record) []string { return exportRow(r, topics, lang, loc) }, exportHeader[lang])
+	case FormatXLSX:
+		return s.exportXLSX(ctx, p, f, w, func(r *model.Record) []string { return exportRow(r, topics, lang, loc) }, exportHeader[lang])
+	}
+	return model.NewFieldError("format", "invalid", "format must be csv or xlsx")
+}
+
+func (s *Service) exportCSV(ctx context.Context, p permission.Policy, f storage.RecordFilter, w io.Writer,
+	row func(*model.Record) []string, header []string) error {
+	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	err := s.store.EachRecord(ctx, p, f, func(r *model.Record) error { return cw.Write(row(r)) })
+	if err != nil {
+		return err
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func (s *Service) exportXLSX(ctx context.Context, p permission.Policy, f storage.RecordFilter, w io.Writer,
+	row func(*model.Record) []string, header []string) error {
+	x := excelize.NewFile()
+	defer x.Close()
+	sw, err := x.NewStreamWriter("Sheet1")
+	if err != nil {
+		return err
+	}
+	cells := func(vals []string) []any {
+		out := make([]any, len(vals))
+		for i, v := range vals {
+			out[i] = v
+		}
+		return out
+	}
+	if err := sw.SetRow("A1", cells(header)); err != nil {
+		return err
+	}
+	n := 1
+	err = s.store.EachRecord(ctx, p, f, func(r *model.Record) error {
+		n++
+		cell, err := excelize.CoordinatesToCellName(1, n)
+		if err != nil {
+			return err
+		}
+		return sw.SetRow(cell, cells(row(r)))
+	})
+	if err != nil {
+		return err
+	}
+	if err := sw.Flush(); err != nil {
+		return fmt.Errorf("xlsx: %w", err)
+	}
+	_, err = x.WriteTo(w)
+	return err
+}
