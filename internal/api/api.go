@@ -1,14 +1,52 @@
-// Package api serves Touchbase's JSON API under /api/v1.
+// Package api serves Touchbase's JSON API under /api/v1, for host CRMs that
+// sync customers and contacts and for scripts and the web UI's own calls.
+//
+// Callers authenticate with an "Authorization: Bearer" API token (issued by
+// POST /api/v1/tokens) or with the web session cookie; with the cookie, every
+// request that changes data must carry the session's CSRF token in the
+// X-CSRF-Token header. The identity middleware of internal/httpauth has run
+// before any handler here.
+//
+// All routes are listed in routes.go; each handler parses the request, calls
+// one service and writes the answer. Errors are JSON objects
+//
+//	{"error": {"code": "...", "message": "...", "field": "...", "fields": [...]}}
+//
+// with the status mapped from the model's error values (see errors.go). A 4xx
+// answer never changes data. Updates come in two forms: PUT replaces every
+// writable field (absent fields take their defaults) and PATCH changes only
+// the fields present in the body. The OpenAPI 3 description is served at
+// GET /api/v1/openapi.json.
 package api
 
 import (
+	"log/slog"
 	"net/http"
 
 	"touchbase/internal/app"
 )
 
-// New returns the handler of every /api/v1 endpoint.
+// Prefix is where the API is mounted.
+const Prefix = "/api/v1"
+
+// handler carries the services every action needs.
+type handler struct {
+	app *app.App
+	log *slog.Logger
+}
+
+// New returns the handler of every /api/v1 endpoint. It expects the
+// identity middleware (app.Resolver.Middleware) to run before it.
 func New(a *app.App) http.Handler {
+	log := a.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	h := &handler{app: a, log: log}
 	mux := http.NewServeMux()
+	for _, rt := range routes {
+		mux.Handle(rt.Method+" "+Prefix+rt.Path, h.wrap(rt))
+	}
+	mux.Handle(Prefix+"/", h.unmatched(mux))
 	return mux
 }

@@ -1,0 +1,83 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+
+	"touchbase/internal/httpauth"
+	"touchbase/internal/model"
+	"touchbase/internal/permission"
+)
+
+// maxBody is the largest request body accepted.
+const maxBody = 1 << 20
+
+// wrap guards one route: anonymous callers of a non-public route get 401,
+// cookie callers changing data without the CSRF header get 403, and the
+// body is capped at maxBody.
+func (h *handler) wrap(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		if !rt.Public {
+			id := httpauth.From(r.Context())
+			if id == nil {
+				h.fail(w, r, model.ErrUnauthenticated)
+				return
+			}
+			if !csrfOK(r, id) {
+				writeError(w, http.StatusForbidden, errorBody{Code: "csrf",
+					Message: "requests made with the session cookie need the " + httpauth.CSRFHeader + " header"})
+				return
+			}
+		}
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		}
+		rt.Handle(h, w, r)
+	})
+}
+
+// csrfOK reports whether a request may go on: safe methods and bearer
+// calls always may; cookie calls changing data must carry the CSRF header
+// (never a form field: API bodies are JSON).
+func csrfOK(r *http.Request, id *httpauth.Identity) bool {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return true
+	}
+	if id.Bearer {
+		return true
+	}
+	if r.Header.Get(httpauth.CSRFHeader) == "" {
+		return false
+	}
+	return httpauth.CheckCSRF(r)
+}
+
+// unmatched answers paths under Prefix that no route serves: 405 with an
+// Allow header when the path exists for other methods, else 404.
+func (h *handler) unmatched(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var allow []string
+		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+			probe := r.Clone(r.Context())
+			probe.Method = m
+			if _, pattern := mux.Handler(probe); pattern != "" && pattern != Prefix+"/" {
+				allow = append(allow, m)
+			}
+		}
+		if len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			writeError(w, http.StatusMethodNotAllowed, errorBody{Code: "method_not_allowed",
+				Message: r.Method + " is not allowed here; use " + strings.Join(allow, ", ")})
+			return
+		}
+		writeError(w, http.StatusNotFound, errorBody{Code: "not_found", Message: "no such endpoint"})
+	})
+}
+
+// identity returns the caller of an authenticated route.
+func identity(r *http.Request) *httpauth.Identity { return httpauth.From(r.Context()) }
+
+// policy returns the caller's permission policy.
+func policy(r *http.Request) permission.Policy { return identity(r).Policy }

@@ -1,0 +1,394 @@
+package api
+
+import (
+	"encoding/json"
+	"maps"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// operation describes one endpoint in the OpenAPI document. It is written
+// apart from the route table on purpose: a test checks that both list the
+// same endpoints and that real answers match the schemas below.
+type operation struct {
+	method, path, tag, summary string
+	public                     bool
+	query                      []param
+	body                       string // request schema; PATCH gets its "Patch" variant
+	ok                         int    // success status
+	okSchema                   string // "" for no content
+	errs                       []int  // statuses besides those every operation of its kind may answer
+}
+
+// param is a query parameter.
+type param struct {
+	name, typ, desc string
+}
+
+var (
+	pQ      = param{"q", "string", "name, code, mobile or e-mail contains (case-insensitive)"}
+	pLimit  = param{"limit", "integer", "page size, 1–500 (default 50)"}
+	pOffset = param{"offset", "integer", "items to skip (default 0)"}
+	pActive = param{"active", "boolean", "only active ones"}
+)
+
+var operations = []operation{
+	{method: "GET", path: "/openapi.json", tag: "meta", summary: "This OpenAPI document", public: true, ok: 200, okSchema: "Document"},
+
+	{method: "POST", path: "/tokens", tag: "auth", summary: "Log in and issue an API token (shown once)", public: true,
+		body: "TokenRequest", ok: 201, okSchema: "NewToken", errs: []int{401, 429}},
+	{method: "GET", path: "/tokens", tag: "auth", summary: "The caller's API tokens", ok: 200, okSchema: "TokenList"},
+	{method: "DELETE", path: "/tokens/{id}", tag: "auth", summary: "Revoke one of the caller's tokens", ok: 204},
+	{method: "GET", path: "/me", tag: "auth", summary: "The caller", ok: 200, okSchema: "Me"},
+
+	{method: "GET", path: "/customers", tag: "customers", summary: "Customers the caller may see",
+		query: []param{pQ, {"mine", "boolean", "only customers the caller serves (exclusive rep, participant, sharer)"},
+			{"rep_id", "integer", "exclusive rep"}, {"level", "string", "level equals"}, {"industry", "string", "industry equals"},
+			pLimit, pOffset},
+		ok: 200, okSchema: "CustomerList"},
+	{method: "POST", path: "/customers", tag: "customers", summary: "Add a customer (an agent becomes its exclusive rep)",
+		body: "CustomerInput", ok: 201, okSchema: "CustomerDetail", errs: []int{409}},
+	{method: "GET", path: "/customers/{id}", tag: "customers", summary: "One customer with the caller's access", ok: 200, okSchema: "CustomerDetail"},
+	{method: "PUT", path: "/customers/{id}", tag: "customers", summary: "Replace a customer's writable fields",
+		body: "CustomerInput", ok: 200, okSchema: "CustomerDetail", errs: []int{409}},
+	{method: "PATCH", path: "/customers/{id}", tag: "customers", summary: "Change the given fields of a customer",
+		body: "CustomerInput", ok: 200, okSchema: "CustomerDetail", errs: []int{409}},
+	{method: "DELETE", path: "/customers/{id}", tag: "customers", summary: "Delete a customer with its contacts (admins)", ok: 204},
+	{method: "PUT", path: "/customers/by-code/{code}", tag: "customers",
+		summary: "Create or replace the customer with this code (host CRM sync; admins): 201 created, 200 replaced",
+		body: "CustomerInput", ok: 200, okSchema: "CustomerDetail", errs: []int{201, 409}},
+
+	{method: "GET", path: "/customers/{id}/contacts", tag: "contacts", summary: "Contacts of a customer", ok: 200, okSchema: "ContactList"},
+	{method: "POST", path: "/customers/{id}/contacts", tag: "contacts", summary: "Add a contact to a customer",
+		body: "ContactInput", ok: 201, okSchema: "Contact"},
+	{method: "GET", path: "/contacts", tag: "contacts", summary: "Contacts of every customer the caller may see",
+		query: []param{pQ, {"customer_id", "integer", "of this customer"}, pLimit, pOffset}, ok: 200, okSchema: "ContactPage"},
+	{method: "GET", path: "/contacts/{id}", tag: "contacts", summary: "One contact", ok: 200, okSchema: "Contact"},
+	{method: "PUT", path: "/contacts/{id}", tag: "contacts", summary: "Replace a contact's writable fields",
+		body: "ContactInput", ok: 200, okSchema: "Contact"},
+	{method: "PATCH", path: "/contacts/{id}", tag: "contacts", summary: "Change the given fields of a contact",
+		body: "ContactInput", ok: 200, okSchema: "Contact"},
+	{method: "DELETE", path: "/contacts/{id}", tag: "contacts", summary: "Delete a contact", ok: 204},
+
+	{method: "GET", path: "/customers/{id}/relations", tag: "relations", summary: "Participants and sharers of a customer",
+		ok: 200, okSchema: "RelationList"},
+	{method: "POST", path: "/customers/{id}/relations", tag: "relations",
+		summary: "Make a user participant or sharer of a customer, replacing their earlier relation (admins)",
+		body: "RelationInput", ok: 201, okSchema: "Relation"},
+	{method: "DELETE", path: "/customers/{id}/relations/{user_id}", tag: "relations", summary: "Remove a relation (admins)", ok: 204},
+
+	{method: "GET", path: "/users", tag: "users", summary: "Users",
+		query: []param{{"q", "string", "username or display name contains"}, {"team_id", "integer", "in this team"}, pActive},
+		ok: 200, okSchema: "UserList"},
+	{method: "POST", path: "/users", tag: "users", summary: "Add a user (admins)", body: "NewUserInput", ok: 201, okSchema: "User", errs: []int{409}},
+	{method: "GET", path: "/users/{id}", tag: "users", summary: "One user", ok: 200, okSchema: "User"},
+	{method: "PUT", path: "/users/{id}", tag: "users", summary: "Replace a user's writable fields (admins)",
+		body: "UserInput", ok: 200, okSchema: "User", errs: []int{409}},
+	{method: "PATCH", path: "/users/{id}", tag: "users", summary: "Change the given fields of a user (admins)",
+		body: "UserInput", ok: 200, okSchema: "User", errs: []int{409}},
+	{method: "PUT", path: "/users/{id}/password", tag: "users", summary: "Set a user's password, ending their sessions (admins)",
+		body: "PasswordInput", ok: 204},
+
+	{method: "GET", path: "/teams", tag: "teams", summary: "Teams", ok: 200, okSchema: "TeamList"},
+	{method: "POST", path: "/teams", tag: "teams", summary: "Add a team (admins)", body: "TeamInput", ok: 201, okSchema: "Team", errs: []int{409}},
+	{method: "GET", path: "/teams/{id}", tag: "teams", summary: "One team", ok: 200, okSchema: "Team"},
+	{method: "PUT", path: "/teams/{id}", tag: "teams", summary: "Replace a team's writable fields (admins)",
+		body: "TeamInput", ok: 200, okSchema: "Team", errs: []int{409}},
+	{method: "PATCH", path: "/teams/{id}", tag: "teams", summary: "Change the given fields of a team (admins)",
+		body: "TeamInput", ok: 200, okSchema: "Team", errs: []int{409}},
+	{method: "DELETE", path: "/teams/{id}", tag: "teams", summary: "Delete a team; its members stay, teamless (admins)", ok: 204},
+
+	{method: "GET", path: "/topics", tag: "topics", summary: "Content topics in their order", query: []param{pActive},
+		ok: 200, okSchema: "TopicList"},
+	{method: "POST", path: "/topics", tag: "topics", summary: "Add a topic (admins)", body: "TopicInput", ok: 201, okSchema: "Topic", errs: []int{409}},
+	{method: "GET", path: "/topics/{id}", tag: "topics", summary: "One topic", ok: 200, okSchema: "Topic"},
+	{method: "PUT", path: "/topics/{id}", tag: "topics", summary: "Replace a topic's writable fields (admins)",
+		body: "TopicInput", ok: 200, okSchema: "Topic", errs: []int{409}},
+	{method: "PATCH", path: "/topics/{id}", tag: "topics", summary: "Change the given fields of a topic (admins)",
+		body: "TopicInput", ok: 200, okSchema: "Topic", errs: []int{409}},
+
+	{method: "GET", path: "/settings", tag: "settings", summary: "The settings in force", ok: 200, okSchema: "Settings"},
+	{method: "PUT", path: "/settings", tag: "settings", summary: "Replace every setting, absent ones by their defaults (admins)",
+		body: "SettingsInput", ok: 200, okSchema: "Settings"},
+	{method: "PATCH", path: "/settings", tag: "settings", summary: "Change the given settings (admins)",
+		body: "SettingsInput", ok: 200, okSchema: "Settings"},
+}
+
+// statuses returns every status op may answer, success first.
+func (op operation) statuses() []int {
+	out := []int{op.ok}
+	out = append(out, op.errs...)
+	if !op.public {
+		out = append(out, 401)
+		out = append(out, 403) // forbidden, or the CSRF check of cookie calls
+	}
+	if op.body != "" || len(op.query) > 0 || strings.Contains(op.path, "{") {
+		out = append(out, 400)
+	}
+	if strings.Contains(op.path, "{") {
+		out = append(out, 404)
+	}
+	return out
+}
+
+type obj = map[string]any
+
+func ref(name string) obj { return obj{"$ref": "#/components/schemas/" + name} }
+
+func typ(t string) obj { return obj{"type": t} }
+
+func id64() obj { return obj{"type": "integer", "format": "int64"} }
+
+func dateTime() obj { return obj{"type": "string", "format": "date-time"} }
+
+func enum(values ...string) obj { return obj{"type": "string", "enum": values} }
+
+func nullable(s obj) obj {
+	c := maps.Clone(s)
+	c["nullable"] = true
+	return c
+}
+
+func arrayOf(items obj) obj { return obj{"type": "array", "items": items} }
+
+func object(required []string, props obj) obj {
+	s := obj{"type": "object", "properties": props}
+	if len(required) > 0 {
+		s["required"] = required
+	}
+	return s
+}
+
+// input is a request body schema: only the listed fields are accepted.
+func input(required []string, props obj) obj {
+	s := object(required, props)
+	s["additionalProperties"] = false
+	return s
+}
+
+// with returns s with more properties, all required.
+func with(s obj, props obj) obj {
+	c := maps.Clone(s)
+	p := maps.Clone(s["properties"].(obj))
+	req := append([]string(nil), s["required"].([]string)...)
+	for k, v := range props {
+		p[k] = v
+		req = append(req, k)
+	}
+	c["properties"], c["required"] = p, req
+	return c
+}
+
+// withOptional returns s with more, optional properties.
+func withOptional(s obj, props obj) obj {
+	c := maps.Clone(s)
+	p := maps.Clone(s["properties"].(obj))
+	maps.Copy(p, props)
+	c["properties"] = p
+	return c
+}
+
+func listSchema(item string) obj {
+	return object([]string{"items", "total"}, obj{"items": arrayOf(ref(item)), "total": typ("integer")})
+}
+
+func schemas() obj {
+	customer := object(
+		[]string{"id", "code", "name", "level", "industry", "address", "notes", "rep_id", "do_not_contact", "contact_count",
+			"created_at", "updated_at"},
+		obj{"id": id64(), "code": typ("string"), "name": typ("string"), "level": typ("string"), "industry": typ("string"),
+			"address": typ("string"), "notes": typ("string"), "rep_id": nullable(id64()),
+			"rep_name": obj{"type": "string", "description": "display name of the exclusive rep"},
+			"do_not_contact": typ("boolean"), "contact_count": typ("integer"), "created_at": dateTime(), "updated_at": dateTime()})
+	user := object(
+		[]string{"id", "username", "display_name", "email", "mobile", "role", "team_id", "active", "language", "timezone",
+			"created_at", "updated_at"},
+		obj{"id": id64(), "username": typ("string"), "display_name": typ("string"), "email": typ("string"), "mobile": typ("string"),
+			"role": enum("admin", "agent"), "team_id": nullable(id64()), "active": typ("boolean"), "language": typ("string"),
+			"timezone": typ("string"), "created_at": dateTime(), "updated_at": dateTime(),
+			"managed_team_ids": arrayOf(id64())})
+	token := object([]string{"id", "user_id", "name", "created_at", "last_used_at"},
+		obj{"id": id64(), "user_id": id64(), "name": typ("string"), "created_at": dateTime(), "last_used_at": nullable(dateTime())})
+	userInput := obj{"username": typ("string"), "display_name": typ("string"), "email": typ("string"),
+		"mobile": typ("string"), "role": enum("admin", "agent"), "team_id": nullable(id64()),
+		"active": obj{"type": "boolean", "default": true}, "language": enum("", "zh-CN", "en"),
+		"timezone": obj{"type": "string", "default": "Asia/Shanghai"}}
+	newUserInput := maps.Clone(userInput)
+	newUserInput["password"] = obj{"type": "string", "minLength": 8}
+	fieldErr := object([]string{"field", "code", "message"}, obj{"field": typ("string"), "code": typ("string"), "message": typ("string")})
+	settings := obj{"open_contact_all": typ("boolean"), "visibility": enum("own", "team", "all"), "default_region": typ("string")}
+
+	return obj{
+		"Document": object([]string{"openapi", "info", "paths"}, obj{"openapi": typ("string"), "info": typ("object"),
+			"servers": arrayOf(typ("object")), "paths": typ("object"), "components": typ("object"),
+			"security": arrayOf(typ("object")), "tags": arrayOf(typ("object"))}),
+		"Error": object([]string{"error"}, obj{"error": object([]string{"code", "message"}, obj{
+			"code": typ("string"), "message": typ("string"),
+			"field": obj{"type": "string", "description": "the first invalid field or parameter"},
+			"fields": arrayOf(ref("FieldError"))})}),
+		"FieldError": fieldErr,
+
+		"TokenRequest": input([]string{"username", "password"}, obj{"username": typ("string"), "password": typ("string"),
+			"name": obj{"type": "string", "maxLength": 100, "description": "a label for the token"}}),
+		"APIToken":  token,
+		"NewToken":  with(token, obj{"token": obj{"type": "string", "description": "the bearer secret, shown only now"}}),
+		"TokenList": listSchema("APIToken"),
+		"Me": withOptional(with(user, obj{"auth": enum("bearer", "session")}),
+			obj{"csrf_token": obj{"type": "string", "description": "with session auth: the X-CSRF-Token value"}}),
+
+		"Customer": customer,
+		"CustomerDetail": with(customer, obj{"access": object([]string{"see", "contact", "edit"},
+			obj{"see": typ("boolean"), "contact": typ("boolean"), "edit": typ("boolean")})}),
+		"CustomerList": listSchema("Customer"),
+		"CustomerInput": input([]string{"name"}, obj{"code": obj{"type": "string", "maxLength": 64},
+			"name": obj{"type": "string", "maxLength": 200}, "level": obj{"type": "string", "maxLength": 32},
+			"industry": obj{"type": "string", "maxLength": 100}, "address": obj{"type": "string", "maxLength": 500},
+			"notes": obj{"type": "string", "maxLength": 5000},
+			"rep_id": obj{"type": "integer", "format": "int64", "nullable": true, "description": "only admins may set another user"},
+			"do_not_contact": typ("boolean")}),
+
+		"Contact": object([]string{"id", "customer_id", "name", "title", "mobile", "email", "wecom_id", "opt_out_sms",
+			"opt_out_email", "opt_out_wecom", "opt_out_call", "primary", "created_at", "updated_at"},
+			obj{"id": id64(), "customer_id": id64(), "customer_name": typ("string"), "name": typ("string"), "title": typ("string"),
+				"mobile": obj{"type": "string", "description": "E.164"}, "email": typ("string"), "wecom_id": typ("string"),
+				"opt_out_sms": typ("boolean"), "opt_out_email": typ("boolean"), "opt_out_wecom": typ("boolean"),
+				"opt_out_call": typ("boolean"), "primary": typ("boolean"), "created_at": dateTime(), "updated_at": dateTime()}),
+		"ContactList": listSchema("Contact"),
+		"ContactPage": object([]string{"items", "has_more"}, obj{"items": arrayOf(ref("Contact")), "has_more": typ("boolean")}),
+		"ContactInput": input([]string{"name"}, obj{"name": obj{"type": "string", "maxLength": 100},
+			"title": obj{"type": "string", "maxLength": 100},
+			"mobile": obj{"type": "string", "description": "any common notation; stored as E.164 using the default region"},
+			"email": typ("string"), "wecom_id": obj{"type": "string", "maxLength": 64}, "opt_out_sms": typ("boolean"),
+			"opt_out_email": typ("boolean"), "opt_out_wecom": typ("boolean"), "opt_out_call": typ("boolean"),
+			"primary": typ("boolean")}),
+
+		"Relation": object([]string{"customer_id", "user_id", "kind", "created_at"}, obj{"customer_id": id64(), "user_id": id64(),
+			"kind": enum("participant", "sharer"), "user_name": typ("string"), "created_at": dateTime()}),
+		"RelationList":  listSchema("Relation"),
+		"RelationInput": input([]string{"user_id", "kind"}, obj{"user_id": id64(), "kind": enum("participant", "sharer")}),
+
+		"User":          user,
+		"UserList":      listSchema("User"),
+		"UserInput":     input([]string{"username", "role"}, userInput),
+		"NewUserInput":  input([]string{"username", "role", "password"}, newUserInput),
+		"PasswordInput": input([]string{"password"}, obj{"password": obj{"type": "string", "minLength": 8}}),
+
+		"Team": object([]string{"id", "name", "manager_id", "member_count", "created_at"}, obj{"id": id64(), "name": typ("string"),
+			"manager_id": nullable(id64()), "member_count": typ("integer"), "created_at": dateTime()}),
+		"TeamList":  listSchema("Team"),
+		"TeamInput": input([]string{"name"}, obj{"name": obj{"type": "string", "maxLength": 100}, "manager_id": nullable(id64())}),
+
+		"Topic": object([]string{"id", "name", "name_en", "sort_order", "active", "created_at"}, obj{"id": id64(),
+			"name": typ("string"), "name_en": typ("string"), "sort_order": typ("integer"), "active": typ("boolean"),
+			"created_at": dateTime()}),
+		"TopicList": listSchema("Topic"),
+		"TopicInput": input([]string{"name"}, obj{"name": obj{"type": "string", "maxLength": 50},
+			"name_en": obj{"type": "string", "maxLength": 50}, "sort_order": typ("integer"),
+			"active": obj{"type": "boolean", "default": true}}),
+
+		"Settings":      object([]string{"open_contact_all", "visibility", "default_region"}, settings),
+		"SettingsInput": input(nil, settings),
+	}
+}
+
+// document builds the OpenAPI 3 description of the API.
+func document() obj {
+	sch := schemas()
+	paths := obj{}
+	for _, op := range operations {
+		item, _ := paths[op.path].(obj)
+		if item == nil {
+			item = obj{}
+			paths[op.path] = item
+		}
+		item[strings.ToLower(op.method)] = op.build(sch)
+	}
+	return obj{
+		"openapi": "3.0.3",
+		"info": obj{"title": "Touchbase API", "version": "1",
+			"description": "Customers, contacts, relations, users, teams, topics and settings of Touchbase. " +
+				"Authenticate with a bearer token from POST /tokens, or with the session cookie plus the X-CSRF-Token " +
+				"header on requests that change data. PUT replaces every writable field (absent fields take their " +
+				"defaults); PATCH changes only the fields present. Unknown fields are rejected. Errors are " +
+				`{"error": {"code", "message", "field", "fields"}}; a 4xx never changes data. Customers the caller ` +
+				"may not see answer 404, exactly like missing ones."},
+		"servers":  []obj{{"url": Prefix}},
+		"security": []obj{{"bearerAuth": []string{}}, {"cookieAuth": []string{}, "csrfHeader": []string{}}},
+		"paths":    paths,
+		"components": obj{
+			"schemas": sch,
+			"securitySchemes": obj{
+				"bearerAuth": obj{"type": "http", "scheme": "bearer"},
+				"cookieAuth": obj{"type": "apiKey", "in": "cookie", "name": "touchbase_session"},
+				"csrfHeader": obj{"type": "apiKey", "in": "header", "name": "X-CSRF-Token"},
+			},
+		},
+	}
+}
+
+func (op operation) build(sch obj) obj {
+	out := obj{"summary": op.summary, "tags": []string{op.tag},
+		"operationId": strings.ToLower(op.method) + strings.NewReplacer("/", "_", "{", "", "}", "", ".", "_", "-", "_").Replace(op.path)}
+	if op.public {
+		out["security"] = []obj{}
+	}
+	var params []obj
+	for _, seg := range strings.Split(op.path, "/") {
+		if name, ok := strings.CutPrefix(seg, "{"); ok {
+			name = strings.TrimSuffix(name, "}")
+			s := obj{"type": "integer", "format": "int64", "minimum": 1}
+			if name == "code" {
+				s = typ("string")
+			}
+			params = append(params, obj{"name": name, "in": "path", "required": true, "schema": s})
+		}
+	}
+	for _, q := range op.query {
+		params = append(params, obj{"name": q.name, "in": "query", "description": q.desc, "schema": typ(q.typ)})
+	}
+	if len(params) > 0 {
+		out["parameters"] = params
+	}
+	if op.body != "" {
+		name := op.body
+		if op.method == "PATCH" {
+			name += "Patch"
+			if _, ok := sch[name]; !ok {
+				patch := maps.Clone(sch[op.body].(obj))
+				delete(patch, "required")
+				sch[name] = patch
+			}
+		}
+		out["requestBody"] = obj{"required": true, "content": obj{"application/json": obj{"schema": ref(name)}}}
+	}
+	responses := obj{}
+	for i, st := range op.statuses() {
+		resp := obj{"description": http.StatusText(st)}
+		switch {
+		case i == 0 && op.okSchema != "", st == 201 && op.okSchema != "":
+			resp["content"] = obj{"application/json": obj{"schema": ref(op.okSchema)}}
+		case st >= 400:
+			resp["content"] = obj{"application/json": obj{"schema": ref("Error")}}
+		}
+		responses[strconv.Itoa(st)] = resp
+	}
+	responses["default"] = obj{"description": "unexpected error", "content": obj{"application/json": obj{"schema": ref("Error")}}}
+	out["responses"] = responses
+	return out
+}
+
+var openAPIJSON = sync.OnceValue(func() []byte {
+	b, err := json.MarshalIndent(document(), "", "  ")
+	if err != nil {
+		panic(err) // the document is static: a failure is a programming error
+	}
+	return b
+})
+
+// openAPI serves the OpenAPI document.
+func (h *handler) openAPI(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Write(openAPIJSON()) //nolint:errcheck // the client went away
+}

@@ -1,0 +1,72 @@
+package api
+
+import "net/http"
+
+// route is one endpoint: its method, its path under Prefix, whether it
+// answers anonymous callers, and its action.
+type route struct {
+	Method string
+	Path   string
+	Public bool
+	Handle func(h *handler, w http.ResponseWriter, r *http.Request)
+}
+
+const (
+	public = true
+	authed = false
+)
+
+// routes lists every endpoint of the API. The OpenAPI document describes
+// exactly these (a test compares the two).
+var routes = []route{
+	{"GET", "/openapi.json", public, (*handler).openAPI},
+
+	{"POST", "/tokens", public, (*handler).createToken},
+	{"GET", "/tokens", authed, (*handler).listTokens},
+	{"DELETE", "/tokens/{id}", authed, (*handler).deleteToken},
+	{"GET", "/me", authed, (*handler).me},
+
+	{"GET", "/customers", authed, (*handler).listCustomers},
+	{"POST", "/customers", authed, (*handler).createCustomer},
+	{"GET", "/customers/{id}", authed, (*handler).getCustomer},
+	{"PUT", "/customers/{id}", authed, (*handler).replaceCustomer},
+	{"PATCH", "/customers/{id}", authed, (*handler).patchCustomer},
+	{"DELETE", "/customers/{id}", authed, (*handler).deleteCustomer},
+	{"PUT", "/customers/by-code/{code}", authed, (*handler).upsertCustomerByCode},
+
+	{"GET", "/customers/{id}/contacts", authed, (*handler).listCustomerContacts},
+	{"POST", "/customers/{id}/contacts", authed, (*handler).createContact},
+	{"GET", "/contacts", authed, (*handler).searchContacts},
+	{"GET", "/contacts/{id}", authed, (*handler).getContact},
+	{"PUT", "/contacts/{id}", authed, (*handler).replaceContact},
+	{"PATCH", "/contacts/{id}", authed, (*handler).patchContact},
+	{"DELETE", "/contacts/{id}", authed, (*handler).deleteContact},
+
+	{"GET", "/customers/{id}/relations", authed, (*handler).listRelations},
+	{"POST", "/customers/{id}/relations", authed, (*handler).setRelation},
+	{"DELETE", "/customers/{id}/relations/{user_id}", authed, (*handler).deleteRelation},
+
+	{"GET", "/users", authed, (*handler).listUsers},
+	{"POST", "/users", authed, (*handler).createUser},
+	{"GET", "/users/{id}", authed, (*handler).getUser},
+	{"PUT", "/users/{id}", authed, (*handler).replaceUser},
+	{"PATCH", "/users/{id}", authed, (*handler).patchUser},
+	{"PUT", "/users/{id}/password", authed, (*handler).setUserPassword},
+
+	{"GET", "/teams", authed, (*handler).listTeams},
+	{"POST", "/teams", authed, (*handler).createTeam},
+	{"GET", "/teams/{id}", authed, (*handler).getTeam},
+	{"PUT", "/teams/{id}", authed, (*handler).replaceTeam},
+	{"PATCH", "/teams/{id}", authed, (*handler).patchTeam},
+	{"DELETE", "/teams/{id}", authed, (*handler).deleteTeam},
+
+	{"GET", "/topics", authed, (*handler).listTopics},
+	{"POST", "/topics", authed, (*handler).createTopic},
+	{"GET", "/topics/{id}", authed, (*handler).getTopic},
+	{"PUT", "/topics/{id}", authed, (*handler).replaceTopic},
+	{"PATCH", "/topics/{id}", authed, (*handler).patchTopic},
+
+	{"GET", "/settings", authed, (*handler).getSettings},
+	{"PUT", "/settings", authed, (*handler).replaceSettings},
+	{"PATCH", "/settings", authed, (*handler).patchSettings},
+}
