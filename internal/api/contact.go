@@ -154,7 +154,9 @@ func (h *handler) getContact(w http.ResponseWriter, r *http.Request) {
 }
 
 // replaceContact is PUT: every writable field is set from the body.
-func (h *handler) replaceContact(w http.ResponseWriter, r *http.Request) { h.updateContact(w, r, false) }
+func (h *handler) replaceContact(w http.ResponseWriter, r *http.Request) {
+	h.updateContact(w, r, false)
+}
 
 // patchContact is PATCH: only the fields in the body change.
 func (h *handler) patchContact(w http.ResponseWriter, r *http.Request) { h.updateContact(w, r, true) }

@@ -130,7 +130,9 @@ func (h *handler) createCustomer(w http.ResponseWriter, r *http.Request) {
 }
 
 // replaceCustomer is PUT: every writable field is set from the body.
-func (h *handler) replaceCustomer(w http.ResponseWriter, r *http.Request) { h.updateCustomer(w, r, false) }
+func (h *handler) replaceCustomer(w http.ResponseWriter, r *http.Request) {
+	h.updateCustomer(w, r, false)
+}
 
 // patchCustomer is PATCH: only the fields in the body change.
 func (h *handler) patchCustomer(w http.ResponseWriter, r *http.Request) { h.updateCustomer(w, r, true) }

@@ -58,7 +58,7 @@ var operations = []operation{
 	{method: "DELETE", path: "/customers/{id}", tag: "customers", summary: "Delete a customer with its contacts (admins)", ok: 204},
 	{method: "PUT", path: "/customers/by-code/{code}", tag: "customers",
 		summary: "Create or replace the customer with this code (host CRM sync; admins): 201 created, 200 replaced",
-		body: "CustomerInput", ok: 200, okSchema: "CustomerDetail", errs: []int{201, 409}},
+		body:    "CustomerInput", ok: 200, okSchema: "CustomerDetail", errs: []int{201, 409}},
 
 	{method: "GET", path: "/customers/{id}/contacts", tag: "contacts", summary: "Contacts of a customer", ok: 200, okSchema: "ContactList"},
 	{method: "POST", path: "/customers/{id}/contacts", tag: "contacts", summary: "Add a contact to a customer",
@@ -76,12 +76,12 @@ var operations = []operation{
 		ok: 200, okSchema: "RelationList"},
 	{method: "POST", path: "/customers/{id}/relations", tag: "relations",
 		summary: "Make a user participant or sharer of a customer, replacing their earlier relation (admins)",
-		body: "RelationInput", ok: 201, okSchema: "Relation"},
+		body:    "RelationInput", ok: 201, okSchema: "Relation"},
 	{method: "DELETE", path: "/customers/{id}/relations/{user_id}", tag: "relations", summary: "Remove a relation (admins)", ok: 204},
 
 	{method: "GET", path: "/users", tag: "users", summary: "Users",
 		query: []param{{"q", "string", "username or display name contains"}, {"team_id", "integer", "in this team"}, pActive},
-		ok: 200, okSchema: "UserList"},
+		ok:    200, okSchema: "UserList"},
 	{method: "POST", path: "/users", tag: "users", summary: "Add a user (admins)", body: "NewUserInput", ok: 201, okSchema: "User", errs: []int{409}},
 	{method: "GET", path: "/users/{id}", tag: "users", summary: "One user", ok: 200, okSchema: "User"},
 	{method: "PUT", path: "/users/{id}", tag: "users", summary: "Replace a user's writable fields (admins)",
@@ -200,7 +200,7 @@ func schemas() obj {
 			"created_at", "updated_at"},
 		obj{"id": id64(), "code": typ("string"), "name": typ("string"), "level": typ("string"), "industry": typ("string"),
 			"address": typ("string"), "notes": typ("string"), "rep_id": nullable(id64()),
-			"rep_name": obj{"type": "string", "description": "display name of the exclusive rep"},
+			"rep_name":       obj{"type": "string", "description": "display name of the exclusive rep"},
 			"do_not_contact": typ("boolean"), "contact_count": typ("integer"), "created_at": dateTime(), "updated_at": dateTime()})
 	user := object(
 		[]string{"id", "username", "display_name", "email", "mobile", "role", "team_id", "active", "language", "timezone",
@@ -226,7 +226,7 @@ func schemas() obj {
 			"security": arrayOf(typ("object")), "tags": arrayOf(typ("object"))}),
 		"Error": object([]string{"error"}, obj{"error": object([]string{"code", "message"}, obj{
 			"code": typ("string"), "message": typ("string"),
-			"field": obj{"type": "string", "description": "the first invalid field or parameter"},
+			"field":  obj{"type": "string", "description": "the first invalid field or parameter"},
 			"fields": arrayOf(ref("FieldError"))})}),
 		"FieldError": fieldErr,
 
@@ -245,8 +245,8 @@ func schemas() obj {
 		"CustomerInput": input([]string{"name"}, obj{"code": obj{"type": "string", "maxLength": 64},
 			"name": obj{"type": "string", "maxLength": 200}, "level": obj{"type": "string", "maxLength": 32},
 			"industry": obj{"type": "string", "maxLength": 100}, "address": obj{"type": "string", "maxLength": 500},
-			"notes": obj{"type": "string", "maxLength": 5000},
-			"rep_id": obj{"type": "integer", "format": "int64", "nullable": true, "description": "only admins may set another user"},
+			"notes":          obj{"type": "string", "maxLength": 5000},
+			"rep_id":         obj{"type": "integer", "format": "int64", "nullable": true, "description": "only admins may set another user"},
 			"do_not_contact": typ("boolean")}),
 
 		"Contact": object([]string{"id", "customer_id", "name", "title", "mobile", "email", "wecom_id", "opt_out_sms",
@@ -258,9 +258,9 @@ func schemas() obj {
 		"ContactList": listSchema("Contact"),
 		"ContactPage": object([]string{"items", "has_more"}, obj{"items": arrayOf(ref("Contact")), "has_more": typ("boolean")}),
 		"ContactInput": input([]string{"name"}, obj{"name": obj{"type": "string", "maxLength": 100},
-			"title": obj{"type": "string", "maxLength": 100},
+			"title":  obj{"type": "string", "maxLength": 100},
 			"mobile": obj{"type": "string", "description": "any common notation; stored as E.164 using the default region"},
-			"email": typ("string"), "wecom_id": obj{"type": "string", "maxLength": 64}, "opt_out_sms": typ("boolean"),
+			"email":  typ("string"), "wecom_id": obj{"type": "string", "maxLength": 64}, "opt_out_sms": typ("boolean"),
 			"opt_out_email": typ("boolean"), "opt_out_wecom": typ("boolean"), "opt_out_call": typ("boolean"),
 			"primary": typ("boolean")}),
 

@@ -18,7 +18,9 @@ func (h *handler) getSettings(w http.ResponseWriter, r *http.Request) {
 
 // replaceSettings is PUT: every setting is set from the body, absent ones
 // to their defaults. Admins only.
-func (h *handler) replaceSettings(w http.ResponseWriter, r *http.Request) { h.saveSettings(w, r, false) }
+func (h *handler) replaceSettings(w http.ResponseWriter, r *http.Request) {
+	h.saveSettings(w, r, false)
+}
 
 // patchSettings is PATCH: only the settings in the body change. Admins only.
 func (h *handler) patchSettings(w http.ResponseWriter, r *http.Request) { h.saveSettings(w, r, true) }
