@@ -1,14 +1,44 @@
-// Package web serves Touchbase's server-rendered pages.
+// Package web serves Touchbase's server-rendered pages: html/template with
+// htmx, every template and asset embedded in the binary. Templates are
+// parsed once at start, assets are served under checksummed URLs, and all
+// routes are listed in routes.go. Handlers parse the request, call a
+// service, and render a page or an htmx fragment.
 package web
 
 import (
+	"embed"
+	"io/fs"
 	"net/http"
 
 	"touchbase/internal/app"
 )
 
-// New returns the handler of every page.
+//go:embed static templates
+var content embed.FS
+
+// handler holds what every page handler needs.
+type handler struct {
+	app    *app.App
+	assets *assets
+	tmpl   *templates
+}
+
+// New parses the templates, fingerprints the assets and returns the
+// handler of every page. It expects the identity middleware
+// (httpauth.Resolver.Middleware) in front of it.
 func New(a *app.App) (http.Handler, error) {
-	mux := http.NewServeMux()
-	return mux, nil
+	static, err := fs.Sub(content, "static")
+	if err != nil {
+		return nil, err
+	}
+	as, err := loadAssets(static)
+	if err != nil {
+		return nil, err
+	}
+	tmpl, err := parseTemplates(content, as)
+	if err != nil {
+		return nil, err
+	}
+	h := &handler{app: a, assets: as, tmpl: tmpl}
+	return h.routes(), nil
 }

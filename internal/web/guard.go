@@ -1,0 +1,46 @@
+package web
+
+import (
+	"net/http"
+
+	"touchbase/internal/httpauth"
+)
+
+// access is who may reach a route.
+type access int
+
+const (
+	public    access = iota // anyone
+	signedIn                // any active signed-in user
+	adminOnly               // administrators; others get the 403 page
+)
+
+// Request body limits: forms, and the CSV upload of the import page.
+const (
+	formLimit   = 1 << 20
+	uploadLimit = 32 << 20
+)
+
+// guard wraps a route: it bounds the body, sends anonymous visitors to the
+// login page, checks the CSRF token of every state-changing request, and
+// keeps non-admins out of admin routes.
+func (h *handler) guard(level access, limit int64, next http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		id := httpauth.From(r.Context())
+		if level >= signedIn && (id == nil || !id.User.Active) {
+			h.toLogin(w, r)
+			return
+		}
+		if !csrfOK(r) {
+			h.app.Log.Warn("csrf check failed", "method", r.Method, "path", r.URL.Path)
+			h.errorPage(w, r, http.StatusForbidden)
+			return
+		}
+		if level == adminOnly && !id.User.IsAdmin() {
+			h.errorPage(w, r, http.StatusForbidden)
+			return
+		}
+		next(w, r)
+	})
+}

@@ -1,0 +1,40 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"touchbase/internal/auth"
+	"touchbase/internal/httpauth"
+)
+
+// login checks the credentials, starts a session, sets its cookie and
+// goes on to the page the user asked for.
+func (h *handler) login(w http.ResponseWriter, r *http.Request) {
+	username := strings.TrimSpace(r.PostFormValue("username"))
+	next := safeNext(r.PostFormValue("next"), "/customers")
+	u, err := h.app.Auth.Login(r.Context(), username, r.PostFormValue("password"), httpauth.ClientIP(r))
+	if err != nil {
+		data := loginData{base: h.base(w, r, "", "login.title"), Username: username, Next: next}
+		status := http.StatusUnauthorized
+		switch {
+		case errors.Is(err, auth.ErrThrottled):
+			data.Error, status = "login.throttled", http.StatusTooManyRequests
+		case errors.Is(err, auth.ErrBadCredentials):
+			data.Error = "login.bad_credentials"
+		default:
+			h.fail(w, r, err)
+			return
+		}
+		h.render(w, r, status, "login.html", data)
+		return
+	}
+	sid, _, err := h.app.Auth.StartSession(r.Context(), u)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.app.Resolver.SetCookie(w, sid)
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}

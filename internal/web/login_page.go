@@ -1,0 +1,25 @@
+package web
+
+import (
+	"net/http"
+
+	"touchbase/internal/httpauth"
+)
+
+// loginData is the data of the login page.
+type loginData struct {
+	base
+	Username string
+	Next     string
+	Error    string // catalog key of the failure, if any
+}
+
+// loginPage shows the login form; signed-in users go straight on.
+func (h *handler) loginPage(w http.ResponseWriter, r *http.Request) {
+	next := safeNext(r.URL.Query().Get("next"), "/customers")
+	if id := httpauth.From(r.Context()); id != nil && id.User.Active {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return
+	}
+	h.render(w, r, http.StatusOK, "login.html", loginData{base: h.base(w, r, "", "login.title"), Next: next})
+}

@@ -1,0 +1,124 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"touchbase/internal/auth"
+	"touchbase/internal/storage"
+	"touchbase/internal/storage/storetest"
+)
+
+func TestLogin(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *storage.Store) {
+		e := newEnv(t, s)
+
+		t.Run("anonymous visitors go to the login page", func(t *testing.T) {
+			c := e.client(t)
+			res := c.get("/customers?q=acme")
+			if res.status != http.StatusSeeOther || res.header.Get("Location") != "/login?next="+url.QueryEscape("/customers?q=acme") {
+				t.Fatalf("GET /customers anonymously: %d %q", res.status, res.header.Get("Location"))
+			}
+		})
+
+		t.Run("good password sets the session and goes to next", func(t *testing.T) {
+			c := e.client(t)
+			c.get("/login?next=/customers/1")
+			res := c.post("/login", url.Values{"username": {"agent1"}, "password": {password}, "next": {"/customers/1"}})
+			if res.status != http.StatusSeeOther || res.header.Get("Location") != "/customers/1" {
+				t.Fatalf("login: %d %q", res.status, res.header.Get("Location"))
+			}
+			if !strings.Contains(res.header.Get("Set-Cookie"), "touchbase_session=") {
+				t.Errorf("no session cookie: %q", res.header.Values("Set-Cookie"))
+			}
+		})
+
+		t.Run("next cannot leave the site", func(t *testing.T) {
+			c := e.client(t)
+			c.get("/login")
+			res := c.post("/login", url.Values{"username": {"agent1"}, "password": {password}, "next": {"//evil.example/x"}})
+			if loc := res.header.Get("Location"); loc != "/customers" {
+				t.Errorf("redirected to %q", loc)
+			}
+		})
+
+		t.Run("wrong password", func(t *testing.T) {
+			c := e.client(t)
+			c.lang = "en"
+			c.get("/login")
+			res := c.post("/login", url.Values{"username": {"agent2"}, "password": {"nope"}})
+			if res.status != http.StatusUnauthorized || !strings.Contains(res.body, "Wrong username or password.") {
+				t.Fatalf("bad login: %d\n%s", res.status, res.body)
+			}
+			if strings.Contains(res.header.Get("Set-Cookie"), "touchbase_session=") {
+				t.Error("a failed login set a session cookie")
+			}
+		})
+
+		t.Run("login without the CSRF token is refused", func(t *testing.T) {
+			c := e.client(t)
+			c.get("/login")
+			res := c.postRaw("/login", url.Values{"username": {"agent1"}, "password": {password}}, nil)
+			if res.status != http.StatusForbidden {
+				t.Fatalf("login without token: %d", res.status)
+			}
+		})
+
+		t.Run("logout ends the session", func(t *testing.T) {
+			c := e.signedIn(t, e.agent1)
+			res := c.post("/logout", nil)
+			if res.status != http.StatusSeeOther || res.header.Get("Location") != "/login" {
+				t.Fatalf("logout: %d %q", res.status, res.header.Get("Location"))
+			}
+			if res := c.get("/customers"); res.status != http.StatusSeeOther {
+				t.Errorf("after logout GET /customers: %d", res.status)
+			}
+		})
+
+		t.Run("throttled after repeated failures", func(t *testing.T) {
+			c := e.client(t)
+			c.get("/login")
+			for range auth.MaxFailures {
+				c.post("/login", url.Values{"username": {"admin"}, "password": {"guess"}})
+			}
+			res := c.post("/login", url.Values{"username": {"admin"}, "password": {password}})
+			if res.status != http.StatusTooManyRequests || !strings.Contains(res.body, "失败次数过多") {
+				t.Fatalf("throttled login: %d\n%s", res.status, res.body)
+			}
+		})
+	})
+}
+
+func TestLanguageNegotiation(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *storage.Store) {
+		e := newEnv(t, s)
+		for _, tc := range []struct{ accept, want, text string }{
+			{"", "zh-CN", "登录 Touchbase"},
+			{"en-US,en;q=0.9", "en", "Log in to Touchbase"},
+			{"zh-CN,zh;q=0.9,en;q=0.8", "zh-CN", "登录 Touchbase"},
+			{"fr-FR, en;q=0.5", "en", "Log in to Touchbase"},
+			{"de", "zh-CN", "登录 Touchbase"},
+		} {
+			c := e.client(t)
+			c.lang = tc.accept
+			res := c.get("/login")
+			if !strings.Contains(res.body, `<html lang="`+tc.want+`">`) || !strings.Contains(res.body, tc.text) {
+				t.Errorf("Accept-Language %q: want %s page with %q", tc.accept, tc.want, tc.text)
+			}
+		}
+
+		// A signed-in user's saved preference wins over the browser.
+		c := e.signedIn(t, e.agent1)
+		c.lang = "zh-CN"
+		if res := c.post("/language", url.Values{"lang": {"en"}, "return": {"/profile"}}); res.header.Get("Location") != "/profile" {
+			t.Fatalf("language switch: %d %q", res.status, res.header.Get("Location"))
+		}
+		c2 := e.signedIn(t, e.agent1) // a new browser, still asking for Chinese
+		c2.lang = "zh-CN"
+		if res := c2.get("/profile"); !strings.Contains(res.body, `<html lang="en">`) {
+			t.Errorf("saved preference en not used: %.300s", res.body)
+		}
+	})
+}

@@ -1,0 +1,87 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"time"
+	"unicode/utf8"
+
+	"touchbase/internal/i18n"
+	"touchbase/internal/model"
+)
+
+// templates holds, for every language, one template set per page: the
+// layout and the partials plus the page's own file. Each set is parsed with
+// functions bound to its language, so templates just write {{t "key"}}.
+type templates struct {
+	pages     map[string]map[string]*template.Template // lang → page file name → set
+	fragments map[string]*template.Template            // lang → layout and partials only
+}
+
+func parseTemplates(fsys fs.FS, as *assets) (*templates, error) {
+	pages, err := fs.Glob(fsys, "templates/pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	ts := &templates{pages: map[string]map[string]*template.Template{}, fragments: map[string]*template.Template{}}
+	for _, lang := range i18n.Languages {
+		base, err := template.New("").Funcs(funcs(lang, as)).ParseFS(fsys, "templates/layout.html", "templates/partials/*.html")
+		if err != nil {
+			return nil, err
+		}
+		ts.fragments[lang] = base
+		ts.pages[lang] = map[string]*template.Template{}
+		for _, p := range pages {
+			set, err := template.Must(base.Clone()).ParseFS(fsys, p)
+			if err != nil {
+				return nil, err
+			}
+			ts.pages[lang][path.Base(p)] = set
+		}
+	}
+	return ts, nil
+}
+
+// funcs returns the template functions for one language.
+func funcs(lang string, as *assets) template.FuncMap {
+	return template.FuncMap{
+		"t":     func(key string, args ...any) string { return i18n.T(lang, key, args...) },
+		"lang":  func() string { return lang },
+		"asset": as.URL,
+		"ferr": func(errs model.ValidationErrors, field string) string {
+			return i18n.FieldError(lang, errs.For(field))
+		},
+		"topic":    func(t *model.Topic) string { return t.Label(lang) },
+		"datetime": formatTime,
+		"isID":     func(p *int64, id int64) bool { return p != nil && *p == id },
+		"initial": func(s string) string {
+			r, _ := utf8.DecodeRuneInString(s)
+			return string(r)
+		},
+	}
+}
+
+// formatTime shows a time in loc as "2006-01-02 15:04"; a nil or zero
+// time shows a dash.
+func formatTime(v any, loc *time.Location) string {
+	var t time.Time
+	switch x := v.(type) {
+	case time.Time:
+		t = x
+	case *time.Time:
+		if x != nil {
+			t = *x
+		}
+	default:
+		return fmt.Sprint(v)
+	}
+	if t.IsZero() {
+		return "—"
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	return t.In(loc).Format("2006-01-02 15:04")
+}
