@@ -49,7 +49,7 @@ func decode(r *http.Request, dst any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
-		return decodeError(data, err)
+		return decodeError(data, err, reflect.TypeOf(dst).Elem())
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return newBadRequest("invalid_json", "", "unexpected data after the JSON object")
@@ -57,8 +57,9 @@ func decode(r *http.Request, dst any) error {
 	return checkText(dst)
 }
 
-// decodeError turns an encoding/json error into a badRequest.
-func decodeError(data []byte, err error) error {
+// decodeError turns an encoding/json error into a badRequest; t is the
+// body struct.
+func decodeError(data []byte, err error, t reflect.Type) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
@@ -69,6 +70,11 @@ func decodeError(data []byte, err error) error {
 		return newBadRequest("invalid_json", fieldAt(data, int64(len(data))), "the JSON body ends too early")
 	case errors.As(err, &typ):
 		field := typ.Field
+		for i := range t.NumField() { // embedded structs are not part of the JSON name
+			if f := t.Field(i); f.Anonymous {
+				field = strings.TrimPrefix(field, f.Name+".")
+			}
+		}
 		return newBadRequest("invalid_type", field, fmt.Sprintf("%s must be %s, not %s", field, jsonType(typ.Type), typ.Value))
 	}
 	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
