@@ -150,6 +150,15 @@ func (c *client) htmx(path string) response {
 	return c.do(req)
 }
 
+// htmxTarget makes a GET as htmx does for an element with that id.
+func (c *client) htmxTarget(path, target string) response {
+	c.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, c.base+path, nil)
+	req.Header.Set("HX-Request", "true")
+	req.Header.Set("HX-Target", target)
+	return c.do(req)
+}
+
 // post submits a form with the CSRF token of the last page.
 func (c *client) post(path string, form url.Values) response {
 	c.t.Helper()

@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/nyaruka/phonenumbers"
+
 	"touchbase/internal/i18n"
 	"touchbase/internal/model"
 )
@@ -53,9 +55,30 @@ func funcs(lang string, as *assets) template.FuncMap {
 		"ferr": func(errs model.ValidationErrors, field string) string {
 			return i18n.FieldError(lang, errs.For(field))
 		},
+		"field": func(name, label, value string, errs model.ValidationErrors, required bool) formField {
+			return formField{Name: name, Label: label, Value: value, Required: required, Type: "text",
+				Error: i18n.FieldError(lang, errs.For(name))}
+		},
+		"fieldType": func(name, label, value string, errs model.ValidationErrors, required bool, typ, hint string) formField {
+			return formField{Name: name, Label: label, Value: value, Required: required, Type: typ, Hint: hint,
+				Error: i18n.FieldError(lang, errs.For(name))}
+		},
 		"topic":    func(t *model.Topic) string { return t.Label(lang) },
 		"datetime": formatTime,
+		"phone":    formatPhone,
 		"isID":     func(p *int64, id int64) bool { return p != nil && *p == id },
+		"sortCol": func(q listQuery, col, label string, num bool) sortColumn {
+			return sortColumn{Q: q, Col: col, Label: label, Num: num}
+		},
+		"relations": func(card peopleCard, kind string) relationList {
+			l := relationList{Card: card, Kind: kind}
+			for _, r := range card.Relations {
+				if string(r.Kind) == kind {
+					l.Relations = append(l.Relations, r)
+				}
+			}
+			return l
+		},
 		"initial": func(s string) string {
 			r, _ := utf8.DecodeRuneInString(s)
 			return string(r)
@@ -84,4 +107,41 @@ func formatTime(v any, loc *time.Location) string {
 		loc = time.UTC
 	}
 	return t.In(loc).Format("2006-01-02 15:04")
+}
+
+// sortColumn is the data of the "sort_th" template: a sortable header.
+type sortColumn struct {
+	Q     listQuery
+	Col   string
+	Label string
+	Num   bool
+}
+
+// formField is the data of the "text_field" and "textarea_field"
+// templates: one labelled input with its translated error.
+type formField struct {
+	Name, Label, Value string
+	Type, Hint, Error  string
+	Required, Full     bool
+}
+
+// relationList is the data of the "relation_list" template: the relations
+// of one kind on a people card.
+type relationList struct {
+	Card      peopleCard
+	Kind      string
+	Relations []*model.Relation
+}
+
+// formatPhone shows an E.164 number the way people read it
+// ("+86 138 1234 5678"); anything else is shown as stored.
+func formatPhone(e164 string) string {
+	if e164 == "" {
+		return ""
+	}
+	n, err := phonenumbers.Parse(e164, "")
+	if err != nil {
+		return e164
+	}
+	return phonenumbers.Format(n, phonenumbers.INTERNATIONAL)
 }

@@ -1,0 +1,75 @@
+package web_test
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"touchbase/internal/i18n"
+)
+
+// dynamicPrefixes are catalog keys built at run time (error codes, status
+// pages, roles…), which the scan below cannot see used.
+var dynamicPrefixes = []string{"error.", "errorpage.", "role.", "relation.", "language.", "visibility.", "login."}
+
+var (
+	templateKey = regexp.MustCompile(`\bt "([^"]+)"`)
+	goLiteral   = regexp.MustCompile(`"([a-z_]+(?:\.[A-Za-z0-9_\-]+)+)"`)
+)
+
+// TestCatalogKeys checks that every key the templates and handlers use is
+// in the catalogs, and that every catalog key is used somewhere.
+func TestCatalogKeys(t *testing.T) {
+	prefixes := map[string]bool{}
+	for _, k := range i18n.Keys(i18n.EN) {
+		prefixes[k[:strings.IndexByte(k+".", '.')]] = true
+	}
+	used := map[string]bool{}
+	check := func(file, key string) {
+		used[key] = true
+		if !i18n.Has(i18n.EN, key) || !i18n.Has(i18n.ZhCN, key) {
+			t.Errorf("%s uses %q, which a catalog lacks", file, key)
+		}
+	}
+	files, _ := filepath.Glob("templates/*.html")
+	more, _ := filepath.Glob("templates/*/*.html")
+	for _, f := range append(files, more...) {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range templateKey.FindAllStringSubmatch(string(b), -1) {
+			check(f, m[1])
+		}
+	}
+	gofiles, _ := filepath.Glob("*.go")
+	for _, f := range gofiles {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range goLiteral.FindAllStringSubmatch(string(b), -1) {
+			key := m[1]
+			switch {
+			case !prefixes[key[:strings.IndexByte(key, '.')]], strings.HasSuffix(key, ".html"):
+			case len(i18n.KeysWithPrefix(i18n.EN, key+".")) > 0: // a prefix such as "errorpage.500"
+			default:
+				check(f, key)
+			}
+		}
+	}
+	for _, k := range i18n.Keys(i18n.EN) {
+		dynamic := false
+		for _, p := range dynamicPrefixes {
+			dynamic = dynamic || strings.HasPrefix(k, p)
+		}
+		if !used[k] && !dynamic {
+			t.Errorf("catalog key %q is not used", k)
+		}
+	}
+}
