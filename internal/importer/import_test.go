@@ -1,0 +1,265 @@
+package importer_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"touchbase/internal/importer"
+	"touchbase/internal/model"
+	"touchbase/internal/storage"
+	"touchbase/internal/storage/storetest"
+)
+
+const fullHeader = "customer_code,customer_name,level,industry,address,notes,rep,do_not_contact," +
+	"contact_name,contact_title,mobile,email,wecom_id,opt_out_sms,opt_out_email,primary\n"
+
+const english = fullHeader +
+	"C001,上海星辰科技,A,软件,上海市浦东新区,,wang,no,李雷,经理,138 0013 8000,li.lei@Example.com,lilei,0,0,1\n" +
+	"C001,,,,,,,,韩梅梅,采购,13900139000,,,,,\n" +
+	"C002,北京远航物流,B,物流,,,LI,是,王伟,,+86 137-0013-7000,,,yes,,\n"
+
+const englishDump = `C001 上海星辰科技|A|软件|上海市浦东新区|""|rep=wang|dnc=false
+  李雷|经理|+8613800138000|li.lei@example.com|lilei|sms=false|email=false|primary=true
+  韩梅梅|采购|+8613900139000|||sms=false|email=false|primary=false
+C002 北京远航物流|B|物流||""|rep=li|dnc=true
+  王伟||+8613700137000|||sms=true|email=false|primary=false
+`
+
+const chinese = "客户编码,客户名称,客户等级,专属客服,联系人,职务,手机,邮箱,主联系人,传真\n" +
+	"C101,深圳华强电子,VIP,wang,张三,总经理,13512345678,zhangsan@hq.cn,是,\n" +
+	"C101,,,,李四,财务,13612345678,,否,0755-1234\n"
+
+const chineseDump = `C101 深圳华强电子|VIP|||""|rep=wang|dnc=false
+  张三|总经理|+8613512345678|zhangsan@hq.cn||sms=false|email=false|primary=true
+  李四|财务|+8613612345678|||sms=false|email=false|primary=false
+`
+
+// badRows has one fault per row after the first, each on a known line.
+const badRows = "customer_code,customer_name,rep,contact_name,mobile,email\n" + // 1
+	"C1,Good One,wang,Li,13800138001,li@example.com\n" + // 2
+	"C2,Bad Mobile,,Wang,12345,\n" + // 3
+	"C3,Bad Email,,Zhao,,zhao@@example\n" + // 4
+	"C4,Bad Rep,nobody,Qian,,\n" + // 5
+	"C5,,,Sun,13800138005,\n" + // 6: a new code needs a name
+	"C1,,,Zhou,,zhou@example.com\n" + // 7: C1 exists by now
+	"C6,No Contact Name,,,13800138006,\n" + // 8: a new contact needs a name
+	"C7,Bad Flag,,,,,\n" // 9: fine, customer only
+
+const badRowsDump = `C1 Good One||||""|rep=wang|dnc=false
+  Li||+8613800138001|li@example.com||sms=false|email=false|primary=false
+  Zhou|||zhou@example.com||sms=false|email=false|primary=false
+C7 Bad Flag||||""|rep=|dnc=false
+`
+
+// multiline has a quoted note spanning three lines, then faulty rows.
+const multiline = "customer_code,customer_name,notes,contact_name,mobile\n" + // 1
+	"C1,Acme,\"first line\n" + // 2
+	"second line\n" + // 3
+	"third, with \"\"quotes\"\"\",Li,13800138001\n" + // 4
+	"C2,Beta,,Wang,999\n" + // 5: bad mobile
+	"\"C3\",\"Gamma\nLtd\",,Zhao,13800138003\n" + // 6-7
+	"C4,Delta,,Qian,1380013800x\n" + // 8: bad mobile
+	"C5,Eps\"ilon,,,\n" + // 9: bare quote
+	"\n\n" // trailing blank lines
+
+func TestImport(t *testing.T) {
+	type step struct {
+		file   []byte
+		opts   importer.Options
+		want   string // summary of the report
+		errIs  string // field of the file-level error, when one is expected
+		rep    string // username of the default rep
+		before func(t *testing.T, s *storage.Store, users map[string]int64)
+	}
+	cn := importer.Options{DefaultRegion: "CN"}
+	cases := []struct {
+		name     string
+		steps    []step
+		wantDump string
+		check    func(t *testing.T, s *storage.Store, reps []*importer.Report)
+	}{
+		{
+			name: "UTF-8 with BOM, CRLF, English headers",
+			steps: []step{{file: []byte("\uFEFF" + crlf(english)), opts: cn,
+				want: "rows=3 failed=0 customers=+2~0 contacts=+3~0 errors=[]"}},
+			wantDump: englishDump,
+		},
+		{
+			name: "UTF-8 without BOM",
+			steps: []step{{file: []byte(english), opts: cn,
+				want: "rows=3 failed=0 customers=+2~0 contacts=+3~0 errors=[]"}},
+			wantDump: englishDump,
+		},
+		{
+			name: "GBK with Chinese headers and an unknown column",
+			steps: []step{{file: gbk(t, crlf(chinese)), opts: cn,
+				want: "rows=2 failed=0 customers=+1~0 contacts=+2~0 errors=[]"}},
+			wantDump: chineseDump,
+			check: func(t *testing.T, _ *storage.Store, reps []*importer.Report) {
+				w := reps[0].Warnings
+				if len(w) != 1 || w[0].Value != "传真" || w[0].Line != 1 {
+					t.Errorf("warnings = %+v, want the unknown column 传真 once", w)
+				}
+			},
+		},
+		{
+			name: "semicolon separated",
+			steps: []step{{file: []byte(strings.ReplaceAll(english, ",", ";")), opts: cn,
+				want: "rows=3 failed=0 customers=+2~0 contacts=+3~0 errors=[]"}},
+			wantDump: englishDump,
+		},
+		{
+			name: "bad rows reported with line and field",
+			steps: []step{{file: []byte(badRows), opts: cn,
+				want: "rows=8 failed=5 customers=+2~0 contacts=+2~0 errors=[3:mobile 4:email 5:rep 6:customer_name 8:contact_name]"}},
+			wantDump: badRowsDump,
+		},
+		{
+			name: "multi-line quoted fields keep line numbers",
+			steps: []step{{file: []byte(crlf(multiline)), opts: cn,
+				want: "rows=5 failed=3 customers=+2~0 contacts=+2~0 errors=[5:mobile 8:mobile 9:]"}},
+			wantDump: `C1 Acme||||"first line\nsecond line\nthird, with \"quotes\""|rep=|dnc=false
+  Li||+8613800138001|||sms=false|email=false|primary=false
+C3 Gamma
+Ltd||||""|rep=|dnc=false
+  Zhao||+8613800138003|||sms=false|email=false|primary=false
+`,
+		},
+		{
+			name: "re-import updates instead of duplicating",
+			steps: []step{
+				{file: []byte(english), opts: cn, want: "rows=3 failed=0 customers=+2~0 contacts=+3~0 errors=[]"},
+				{file: []byte(english), opts: cn, want: "rows=3 failed=0 customers=+0~2 contacts=+0~3 errors=[]"},
+				{file: gbk(t, "客户编码,客户等级,联系人,手机,邮箱,退订邮件\n"+
+					"C001,AAA,,13800138000,new@example.com,是\n"+ // matched on mobile
+					"C002,,王伟,,,\n"+ // matched on name
+					"C002,,王伟,13700137999,,\n"), // another 王伟: a different mobile
+					opts: cn, want: "rows=3 failed=0 customers=+0~1 contacts=+1~2 errors=[]"},
+			},
+			wantDump: `C001 上海星辰科技|AAA|软件|上海市浦东新区|""|rep=wang|dnc=false
+  李雷|经理|+8613800138000|new@example.com|lilei|sms=false|email=true|primary=true
+  韩梅梅|采购|+8613900139000|||sms=false|email=false|primary=false
+C002 北京远航物流|B|物流||""|rep=li|dnc=true
+  王伟||+8613700137000|||sms=true|email=false|primary=false
+  王伟||+8613700137999|||sms=false|email=false|primary=false
+`,
+		},
+		{
+			name: "a bad row leaves no trace",
+			steps: []step{{
+				before: func(t *testing.T, s *storage.Store, _ map[string]int64) {
+					if err := s.CreateCustomer(context.Background(), &model.Customer{Code: "E1", Name: "Existing"}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				file: []byte("customer_code,customer_name,level,contact_name,mobile,email,primary\n" +
+					"N1,New Co,A,Li,13800138001,not-an-email,\n" +
+					"E1,Renamed,B,Wang,13800138002,,maybe\n"),
+				opts: cn, want: "rows=2 failed=2 customers=+0~0 contacts=+0~0 errors=[2:email 3:primary]"}},
+			wantDump: "E1 Existing||||\"\"|rep=|dnc=false\n",
+		},
+		{
+			name: "dry run writes nothing",
+			steps: []step{{file: []byte(badRows), opts: importer.Options{DefaultRegion: "CN", DryRun: true},
+				want: "rows=8 failed=5 customers=+2~0 contacts=+2~0 errors=[3:mobile 4:email 5:rep 6:customer_name 8:contact_name]"}},
+			wantDump: "",
+		},
+		{
+			name: "dry run of a re-import sees the database",
+			steps: []step{
+				{file: []byte(english), opts: cn, want: "rows=3 failed=0 customers=+2~0 contacts=+3~0 errors=[]"},
+				{file: []byte(english + "C003,New,,,,,,,Li,,13800138111,,,,,\n"),
+					opts: importer.Options{DefaultRegion: "CN", DryRun: true},
+					want: "rows=4 failed=0 customers=+1~2 contacts=+1~3 errors=[]"},
+			},
+			wantDump: englishDump,
+		},
+		{
+			name: "default rep for new customers only",
+			steps: []step{
+				{
+					before: func(t *testing.T, s *storage.Store, _ map[string]int64) {
+						if err := s.CreateCustomer(context.Background(), &model.Customer{Code: "OLD", Name: "Old"}); err != nil {
+							t.Fatal(err)
+						}
+					},
+					file: []byte("customer_code,customer_name,rep\nOLD,Old Renamed,\nNEW1,New,\nNEW2,Newer,wang\n"),
+					rep:  "li",
+					want: "rows=3 failed=0 customers=+2~1 contacts=+0~0 errors=[]",
+				},
+			},
+			wantDump: `NEW1 New||||""|rep=li|dnc=false
+NEW2 Newer||||""|rep=wang|dnc=false
+OLD Old Renamed||||""|rep=|dnc=false
+`,
+		},
+		{
+			name: "primary moves to the last contact marked so",
+			steps: []step{{file: []byte("customer_code,customer_name,contact_name,primary\n" +
+				"P,Prim,A,1\nP,,B,0\nP,,C,1\n"), opts: cn,
+				want: "rows=3 failed=0 customers=+1~0 contacts=+3~0 errors=[]"}},
+			wantDump: `P Prim||||""|rep=|dnc=false
+  A|||||sms=false|email=false|primary=false
+  B|||||sms=false|email=false|primary=false
+  C|||||sms=false|email=false|primary=true
+`,
+		},
+		{
+			name:  "missing customer code column",
+			steps: []step{{file: []byte("客户名称,手机\nAcme,13800138000\n"), opts: cn, errIs: "customer_code"}},
+		},
+		{
+			name:  "column given twice",
+			steps: []step{{file: []byte("customer_code,mobile,手机\nA,1,2\n"), opts: cn, errIs: "mobile"}},
+		},
+		{
+			name:  "empty file",
+			steps: []step{{file: []byte("\uFEFF\r\n\r\n"), opts: cn, errIs: "file"}},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, s *storage.Store) {
+				ctx := context.Background()
+				users := addUsers(t, s)
+				var reps []*importer.Report
+				for i, st := range tc.steps {
+					if st.before != nil {
+						st.before(t, s, users)
+					}
+					opts := st.opts
+					if st.rep != "" {
+						id := users[st.rep]
+						opts.DefaultRepID = &id
+					}
+					rep, err := importer.Import(ctx, s, bytes.NewReader(st.file), opts)
+					if st.errIs != "" {
+						var fe *model.FieldError
+						if !errors.As(err, &fe) || fe.Field != st.errIs {
+							t.Fatalf("step %d: err = %v, want a file error on %s", i, err, st.errIs)
+						}
+						continue
+					}
+					if err != nil {
+						t.Fatalf("step %d: %v", i, err)
+					}
+					if st.want != "" {
+						if got := summary(rep); got != st.want {
+							t.Errorf("step %d:\n got %s\nwant %s\nerrors: %+v", i, got, st.want, rep.Errors)
+						}
+					}
+					reps = append(reps, rep)
+				}
+				if got := dump(t, s); got != tc.wantDump {
+					t.Errorf("database:\n%s\nwant:\n%s", got, tc.wantDump)
+				}
+				if tc.check != nil {
+					tc.check(t, s, reps)
+				}
+			})
+		})
+	}
+}
