@@ -2,7 +2,9 @@ package api
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 
 	"touchbase/internal/contact"
 	"touchbase/internal/model"
@@ -61,7 +63,8 @@ func (h *handler) respondCustomer(w http.ResponseWriter, r *http.Request, status
 	writeJSON(w, status, detailOf(v))
 }
 
-// listCustomers lists the customers the caller may see, filtered and paged.
+// listCustomers lists the customers the caller may see, filtered, ordered
+// and paged.
 func (h *handler) listCustomers(w http.ResponseWriter, r *http.Request) {
 	var f storage.CustomerFilter
 	var err error
@@ -93,7 +96,19 @@ func (h *handler) listCustomers(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	items, total, err := h.app.Contacts.ListCustomers(r.Context(), policy(r), f)
+	sort := r.URL.Query().Get("sort")
+	if sort == "" {
+		sort = "name"
+	} else if !slices.Contains(storage.CustomerSortKeys, sort) {
+		h.fail(w, r, newBadRequest("invalid_parameter", "sort", "sort must be one of "+strings.Join(storage.CustomerSortKeys, ", ")))
+		return
+	}
+	desc, err := queryBool(r, "desc")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	items, total, err := h.app.Contacts.ListCustomersOrdered(r.Context(), policy(r), f, sort, desc)
 	if err != nil {
 		h.fail(w, r, err)
 		return
