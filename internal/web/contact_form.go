@@ -34,11 +34,7 @@ func readContact(r *http.Request, ct *model.Contact) {
 // contactFormFailed shows the form again with its field errors: htmx
 // swaps it in place inside the open dialog.
 func (h *handler) contactFormFailed(w http.ResponseWriter, r *http.Request, d contactFormData) {
-	if isHTMX(r) {
-		w.Header().Set("HX-Retarget", "#contact-form")
-		w.Header().Set("HX-Reswap", "outerHTML")
-	}
-	h.view(w, r, http.StatusBadRequest, "contact_form.html", "contact_form", d)
+	h.formFailed(w, r, "contact_form.html", "contact_form", "contact-form", d)
 }
 
 // contactSaved answers a successful change: htmx gets the new contacts

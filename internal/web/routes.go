@@ -35,6 +35,25 @@ func (h *handler) routes() http.Handler {
 	user("POST /contacts/{id}", h.contactUpdate)
 	user("POST /contacts/{id}/delete", h.contactDelete)
 
-	_ = admin
+	// Administration
+	admin("GET /admin", h.adminHome)
+	admin("GET /admin/users", h.userList)
+	admin("GET /admin/users/new", h.userNew)
+	admin("POST /admin/users", h.userCreate)
+	admin("GET /admin/users/{id}", h.userEdit)
+	admin("POST /admin/users/{id}", h.userUpdate)
+	admin("POST /admin/users/{id}/password", h.userPassword)
+	admin("GET /admin/teams", h.teamList)
+	admin("GET /admin/teams/new", h.teamNew)
+	admin("POST /admin/teams", h.teamCreate)
+	admin("GET /admin/teams/{id}/edit", h.teamEdit)
+	admin("POST /admin/teams/{id}", h.teamUpdate)
+	admin("GET /admin/topics", h.topicList)
+	admin("GET /admin/topics/new", h.topicNew)
+	admin("POST /admin/topics", h.topicCreate)
+	admin("GET /admin/topics/{id}/edit", h.topicEdit)
+	admin("POST /admin/topics/{id}", h.topicUpdate)
+	admin("GET /admin/settings", h.settingsPage)
+	admin("POST /admin/settings", h.settingsSave)
 	return mux
 }

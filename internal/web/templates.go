@@ -63,10 +63,11 @@ func funcs(lang string, as *assets) template.FuncMap {
 			return formField{Name: name, Label: label, Value: value, Required: required, Type: typ, Hint: hint,
 				Error: i18n.FieldError(lang, errs.For(name))}
 		},
-		"topic":    func(t *model.Topic) string { return t.Label(lang) },
-		"datetime": formatTime,
-		"phone":    formatPhone,
-		"isID":     func(p *int64, id int64) bool { return p != nil && *p == id },
+		"topic":     func(t *model.Topic) string { return t.Label(lang) },
+		"datetime":  formatTime,
+		"timezones": timezoneChoices,
+		"phone":     formatPhone,
+		"isID":      func(p *int64, id int64) bool { return p != nil && *p == id },
 		"sortCol": func(q listQuery, col, label string, num bool) sortColumn {
 			return sortColumn{Q: q, Col: col, Label: label, Num: num}
 		},

@@ -1,0 +1,42 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"touchbase/internal/model"
+)
+
+// userFormData is the data of the new user dialog and the user page.
+type userFormData struct {
+	base
+	Form           *model.User
+	Errors         model.ValidationErrors
+	PasswordErrors model.ValidationErrors
+	Teams          []*model.Team
+	Action         string
+}
+
+// readUser copies the posted fields into u; the username only when the
+// user is new (it is their login and stays fixed afterwards).
+func readUser(r *http.Request, u *model.User, isNew bool) {
+	if isNew {
+		u.Username = strings.TrimSpace(r.PostFormValue("username"))
+	}
+	u.DisplayName = r.PostFormValue("display_name")
+	u.Email = r.PostFormValue("email")
+	u.Mobile = r.PostFormValue("mobile")
+	u.Role = model.Role(r.PostFormValue("role"))
+	u.TeamID = formID(r, "team_id")
+	u.Active = formBool(r, "active")
+	u.Language = r.PostFormValue("language")
+	u.Timezone = r.PostFormValue("timezone")
+}
+
+// userForm fills the team choices of d.
+func (h *handler) userForm(ctx context.Context, d userFormData) (userFormData, error) {
+	teams, err := h.app.Admin.Teams(ctx)
+	d.Teams = teams
+	return d, err
+}
