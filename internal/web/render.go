@@ -33,13 +33,10 @@ type base struct {
 // base builds the layout data of a page. title is a catalog key.
 func (h *handler) base(w http.ResponseWriter, r *http.Request, nav, title string) base {
 	lang := h.lang(r)
-	b := base{Lang: lang, Title: i18n.T(lang, title), Nav: nav, CSRF: h.csrfToken(w, r), Loc: time.UTC,
+	b := base{Lang: lang, Title: i18n.T(lang, title), Nav: nav, CSRF: h.csrfToken(w, r), Loc: h.location(r),
 		Path: r.URL.RequestURI()}
 	if id := httpauth.From(r.Context()); id != nil {
 		b.User, b.Admin = id.User, id.User.IsAdmin()
-		if loc, err := time.LoadLocation(id.User.Timezone); err == nil {
-			b.Loc = loc
-		}
 	}
 	b.Flash = takeFlash(w, r, lang)
 	return b

@@ -35,6 +35,13 @@ func (h *handler) routes() http.Handler {
 	user("POST /contacts/{id}", h.contactUpdate)
 	user("POST /contacts/{id}/delete", h.contactDelete)
 
+	// Profile and API tokens
+	user("GET /profile", h.profilePage)
+	user("POST /profile", h.profileUpdate)
+	user("POST /profile/password", h.profilePassword)
+	user("POST /profile/tokens", h.tokenCreate)
+	user("POST /profile/tokens/{id}/delete", h.tokenDelete)
+
 	// Administration
 	admin("GET /admin", h.adminHome)
 	admin("GET /admin/users", h.userList)
