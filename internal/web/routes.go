@@ -62,5 +62,7 @@ func (h *handler) routes() http.Handler {
 	admin("POST /admin/topics/{id}", h.topicUpdate)
 	admin("GET /admin/settings", h.settingsPage)
 	admin("POST /admin/settings", h.settingsSave)
+	admin("GET /admin/import", h.importPage)
+	mux.Handle("POST /admin/import", h.guard(adminOnly, uploadLimit, h.importRun))
 	return mux
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/nyaruka/phonenumbers"
 
 	"touchbase/internal/i18n"
+	"touchbase/internal/importer"
 	"touchbase/internal/model"
 )
 
@@ -63,6 +64,8 @@ func funcs(lang string, as *assets) template.FuncMap {
 			return formField{Name: name, Label: label, Value: value, Required: required, Type: typ, Hint: hint,
 				Error: i18n.FieldError(lang, errs.For(name))}
 		},
+		"rowError":  func(e importer.RowError) string { return rowErrorText(lang, e) },
+		"column":    func(field string) string { return columnLabel(lang, field) },
 		"topic":     func(t *model.Topic) string { return t.Label(lang) },
 		"datetime":  formatTime,
 		"timezones": timezoneChoices,
