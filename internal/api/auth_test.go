@@ -14,6 +14,7 @@ import (
 )
 
 func TestTokensAndBearerAuth(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *storage.Store) {
 		e := newEnv(t, s)
 		agent := e.user(t, "agent1", model.RoleAgent, nil)
@@ -107,6 +108,7 @@ func TestTokensAndBearerAuth(t *testing.T) {
 }
 
 func TestCookieAuthNeedsCSRF(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *storage.Store) {
 		e := newEnv(t, s)
 		admin := e.user(t, "admin", model.RoleAdmin, nil)

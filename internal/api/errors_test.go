@@ -11,6 +11,7 @@ import (
 )
 
 func TestMalformedJSON(t *testing.T) {
+	t.Parallel()
 	huge := `{"name":"` + strings.Repeat("a", maxBody) + `"}`
 	cases := []struct {
 		name, body, code, field string
@@ -95,6 +96,7 @@ func TestMalformedJSON(t *testing.T) {
 }
 
 func TestErrorMapping(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *storage.Store) {
 		e := newEnv(t, s)
 		admin := e.user(t, "admin", model.RoleAdmin, nil)
@@ -204,6 +206,7 @@ func TestErrorMapping(t *testing.T) {
 }
 
 func TestUnexpectedErrorIs500(t *testing.T) {
+	t.Parallel()
 	s := storetest.SQLite(t)
 	e := newEnv(t, s)
 	e.user(t, "admin", model.RoleAdmin, nil)

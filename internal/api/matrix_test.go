@@ -288,13 +288,14 @@ func (w *mworld) snapshot(t *testing.T, f fixture) string {
 		dump(t, s, `SELECT * FROM contacts WHERE customer_id = $1 ORDER BY id`, f.x.ID) +
 		dump(t, s, `SELECT customer_id, user_id, kind FROM customer_relations WHERE customer_id = $1 ORDER BY user_id`, f.x.ID) +
 		dump(t, s, `SELECT * FROM users ORDER BY id`) +
-		dump(t, s, `SELECT * FROM teams ORDER BY id`) +
+		dump(t, s, `SELECT * FROM teams WHERE id = $1 OR name IN ('T1', 'T2') ORDER BY id`, f.team.ID) +
 		dump(t, s, `SELECT * FROM topics ORDER BY id`) +
 		dump(t, s, `SELECT key, value FROM settings ORDER BY key`) +
 		dump(t, s, `SELECT id, user_id, name FROM api_tokens ORDER BY id`)
 }
 
 func TestAuthorizationMatrix(t *testing.T) {
+	t.Parallel()
 	covered := map[string]bool{}
 	for _, row := range matrix {
 		path, _, _ := strings.Cut(row.path, "?")
@@ -311,6 +312,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}
 
 	storetest.Each(t, func(t *testing.T, s *storage.Store) {
+		t.Parallel()
 		w := newMWorld(t, s)
 		calls := 0
 		for _, open := range []bool{false, true} {
@@ -396,6 +398,7 @@ func samePattern(pattern, path string) bool {
 }
 
 func TestAccessMatrix(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *storage.Store) {
 		w := newMWorld(t, s)
 		f := w.build(t, "")

@@ -14,6 +14,7 @@ import (
 // TestOpenAPIMatchesRoutes checks that the document describes exactly the
 // registered routes, with their path parameters, and that it hangs together.
 func TestOpenAPIMatchesRoutes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, storetest.SQLite(t))
 	r := e.do(t, "GET", "openapi.json", nil)
 	if r.status != 200 {
@@ -117,6 +118,7 @@ func asSlice(v any) []any { a, _ := v.([]any); return a }
 // answer against the document. Every other test's answers are checked the
 // same way.
 func TestOpenAPIResponses(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *storage.Store) {
 		w := newMWorld(t, s)
 		f := w.build(t, "admin")

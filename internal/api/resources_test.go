@@ -11,6 +11,7 @@ import (
 )
 
 func TestCustomersAPI(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *storage.Store) {
 		e := newEnv(t, s)
 		admin := e.user(t, "admin", model.RoleAdmin, nil)
@@ -117,6 +118,7 @@ func TestCustomersAPI(t *testing.T) {
 }
 
 func TestContactsAPI(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *storage.Store) {
 		e := newEnv(t, s)
 		admin := e.user(t, "admin", model.RoleAdmin, nil)
@@ -173,6 +175,7 @@ func TestContactsAPI(t *testing.T) {
 }
 
 func TestAdminResourcesAPI(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *storage.Store) {
 		e := newEnv(t, s)
 		admin := e.user(t, "admin", model.RoleAdmin, nil)
