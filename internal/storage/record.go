@@ -163,8 +163,8 @@ func (f RecordFilter) where(q *Query, p permission.Policy) {
 	}
 	if f.Query != "" {
 		pat := q.Arg(likePattern(f.Query))
-		q.Add(` AND (lower(r.title) LIKE `, pat, ` ESCAPE '\' OR lower(r.summary) LIKE `, pat,
-			` ESCAPE '\' OR lower(r.content) LIKE `, pat, ` ESCAPE '\')`)
+		// The expression matches PostgreSQL's trigram index (migration 3).
+		q.Add(` AND lower(r.title || ' ' || r.summary || ' ' || r.content) LIKE `, pat, ` ESCAPE '\'`)
 	}
 	if f.After != nil {
 		t := q.Arg(dbTime(f.After.ContactedAt))
