@@ -41,9 +41,7 @@ func ValidateUser(u *model.User) error {
 	if !usernamePattern.MatchString(u.Username) {
 		errs.Add("username", "invalid_username", "username must be 2–64 letters, digits, dots, dashes or underscores")
 	}
-	if len([]rune(u.DisplayName)) > 100 {
-		errs.Add("display_name", "too_long", "display name is too long")
-	}
+	errs.Text("display_name", u.DisplayName, false, 100)
 	if !u.Role.Valid() {
 		errs.Add("role", "invalid_role", "role must be admin or agent")
 	}

@@ -11,11 +11,7 @@ import (
 func validateTeam(t *model.Team) error {
 	t.Name = strings.TrimSpace(t.Name)
 	var errs model.ValidationErrors
-	if t.Name == "" {
-		errs.Add("name", "required", "name is required")
-	} else if len([]rune(t.Name)) > 100 {
-		errs.Add("name", "too_long", "name is too long")
-	}
+	errs.Text("name", t.Name, true, 100)
 	return errs.Err()
 }
 

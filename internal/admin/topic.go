@@ -12,14 +12,8 @@ func validateTopic(t *model.Topic) error {
 	t.Name = strings.TrimSpace(t.Name)
 	t.NameEN = strings.TrimSpace(t.NameEN)
 	var errs model.ValidationErrors
-	if t.Name == "" {
-		errs.Add("name", "required", "name is required")
-	} else if len([]rune(t.Name)) > 50 {
-		errs.Add("name", "too_long", "name is too long")
-	}
-	if len([]rune(t.NameEN)) > 50 {
-		errs.Add("name_en", "too_long", "English name is too long")
-	}
+	errs.Text("name", t.Name, true, 50)
+	errs.Text("name_en", t.NameEN, false, 50)
 	return errs.Err()
 }
 

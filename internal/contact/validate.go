@@ -3,7 +3,6 @@ package contact
 import (
 	"net/mail"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
 
@@ -51,18 +50,6 @@ func NormalizeEmail(raw string) (string, error) {
 	return raw[:at] + strings.ToLower(raw[at:]), nil
 }
 
-// checkLen adds an error when s is empty (if required) or too long.
-func checkLen(errs *model.ValidationErrors, field, s string, required bool, maxLen int) {
-	switch {
-	case required && strings.TrimSpace(s) == "":
-		errs.Add(field, "required", field+" is required")
-	case utf8.RuneCountInString(s) > maxLen:
-		errs.Add(field, "too_long", field+" is too long")
-	case !utf8.ValidString(s):
-		errs.Add(field, "invalid_text", field+" is not valid UTF-8")
-	}
-}
-
 // ValidateCustomer trims and checks a customer's fields.
 func ValidateCustomer(c *model.Customer) error {
 	c.Code = strings.TrimSpace(c.Code)
@@ -71,12 +58,12 @@ func ValidateCustomer(c *model.Customer) error {
 	c.Industry = strings.TrimSpace(c.Industry)
 	c.Address = strings.TrimSpace(c.Address)
 	var errs model.ValidationErrors
-	checkLen(&errs, "name", c.Name, true, 200)
-	checkLen(&errs, "code", c.Code, false, 64)
-	checkLen(&errs, "level", c.Level, false, 32)
-	checkLen(&errs, "industry", c.Industry, false, 100)
-	checkLen(&errs, "address", c.Address, false, 500)
-	checkLen(&errs, "notes", c.Notes, false, 5000)
+	errs.Text("name", c.Name, true, 200)
+	errs.Text("code", c.Code, false, 64)
+	errs.Text("level", c.Level, false, 32)
+	errs.Text("industry", c.Industry, false, 100)
+	errs.Text("address", c.Address, false, 500)
+	errs.Text("notes", c.Notes, false, 5000)
 	return errs.Err()
 }
 
@@ -87,9 +74,9 @@ func ValidateContact(ct *model.Contact, region string) error {
 	ct.Title = strings.TrimSpace(ct.Title)
 	ct.WeComID = strings.TrimSpace(ct.WeComID)
 	var errs model.ValidationErrors
-	checkLen(&errs, "name", ct.Name, true, 100)
-	checkLen(&errs, "title", ct.Title, false, 100)
-	checkLen(&errs, "wecom_id", ct.WeComID, false, 64)
+	errs.Text("name", ct.Name, true, 100)
+	errs.Text("title", ct.Title, false, 100)
+	errs.Text("wecom_id", ct.WeComID, false, 64)
 	if m, err := NormalizeMobile(ct.Mobile, region); err != nil {
 		errs = append(errs, err.(*model.FieldError))
 	} else {

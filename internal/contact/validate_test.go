@@ -1,6 +1,7 @@
 package contact
 
 import (
+	"strings"
 	"testing"
 
 	"touchbase/internal/model"
@@ -83,4 +84,17 @@ func FuzzNormalizeMobile(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestValidateCustomerRejectsControlAndLongText(t *testing.T) {
+	c := &model.Customer{Name: "A\x00B", Code: strings.Repeat("x", 65), Notes: "\xff"}
+	ve, ok := model.AsValidation(ValidateCustomer(c))
+	if !ok {
+		t.Fatal("want validation errors")
+	}
+	for field, code := range map[string]string{"name": "invalid_text", "code": "too_long", "notes": "invalid_text"} {
+		if e := ve.For(field); e == nil || e.Code != code {
+			t.Errorf("%s: got %v, want code %s", field, e, code)
+		}
+	}
 }

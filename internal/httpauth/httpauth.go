@@ -58,8 +58,9 @@ type Resolver struct {
 	Secure bool // set the cookie's Secure flag
 }
 
-// Middleware resolves the identity of every request (anonymous requests
-// pass through without one). A bad bearer token is a 401 at once.
+// Middleware resolves the identity of every request. Requests without a
+// valid session or token pass through anonymous; the web and API handlers
+// decide what anonymous callers may do (login page, 401).
 func (rv *Resolver) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, err := rv.resolve(r)

@@ -3,6 +3,7 @@ package model
 import (
 	"errors"
 	"strings"
+	"unicode/utf8"
 )
 
 // Errors shared across layers. Handlers map them to HTTP status codes.
@@ -77,4 +78,17 @@ func AsValidation(err error) (ValidationErrors, bool) {
 		return ValidationErrors{fe}, true
 	}
 	return nil, false
+}
+
+// Text checks one text field: present when required, at most maxLen
+// characters, valid UTF-8 without NUL characters (which PostgreSQL refuses).
+func (v *ValidationErrors) Text(field, s string, required bool, maxLen int) {
+	switch {
+	case required && strings.TrimSpace(s) == "":
+		v.Add(field, "required", field+" is required")
+	case !utf8.ValidString(s) || strings.ContainsRune(s, 0):
+		v.Add(field, "invalid_text", field+" contains invalid characters")
+	case utf8.RuneCountInString(s) > maxLen:
+		v.Add(field, "too_long", field+" is too long")
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"touchbase/internal/channel/registry"
 	"touchbase/internal/model"
@@ -78,14 +77,8 @@ func (s *Service) resolve(ctx context.Context, p permission.Policy, contactID in
 func (s *Service) checkCommon(ctx context.Context, c *Common, errs *model.ValidationErrors) error {
 	c.Title = strings.TrimSpace(c.Title)
 	c.Summary = strings.TrimSpace(c.Summary)
-	if c.Title == "" {
-		errs.Add("title", "required", "title is required")
-	} else if utf8.RuneCountInString(c.Title) > 200 {
-		errs.Add("title", "too_long", "title is too long")
-	}
-	if utf8.RuneCountInString(c.Summary) > 5000 {
-		errs.Add("summary", "too_long", "summary is too long")
-	}
+	errs.Text("title", c.Title, true, 200)
+	errs.Text("summary", c.Summary, false, 5000)
 	seen := map[int64]bool{}
 	var ids []int64
 	for _, id := range c.TopicIDs {

@@ -5,7 +5,6 @@ import (
 	"html"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"touchbase/internal/channel"
 	"touchbase/internal/message"
@@ -136,12 +135,8 @@ func (s *Service) prepare(t *target, user *model.User, in SingleInput, errs *mod
 
 // render checks a content field and fills its merge fields.
 func render(errs *model.ValidationErrors, field, src string, d message.Data, maxLen int) (string, bool) {
-	if strings.TrimSpace(src) == "" {
-		errs.Add(field, "required", field+" is required")
-		return "", false
-	}
-	if utf8.RuneCountInString(src) > maxLen {
-		errs.Add(field, "too_long", field+" is too long")
+	before := len(*errs)
+	if errs.Text(field, src, true, maxLen); len(*errs) > before {
 		return "", false
 	}
 	out, err := message.Render(src, d)

@@ -10,7 +10,7 @@ import (
 )
 
 const customerColumns = `c.id, COALESCE(c.code, ''), c.name, c.level, c.industry, c.address, c.notes, c.rep_id,
-	COALESCE(ru.display_name, ru.username, ''), c.do_not_contact, c.created_at, c.updated_at,
+	COALESCE(NULLIF(ru.display_name, ''), ru.username, ''), c.do_not_contact, c.created_at, c.updated_at,
 	(SELECT count(*) FROM contacts cc WHERE cc.customer_id = c.id)`
 
 const customerFrom = ` FROM customers c LEFT JOIN users ru ON ru.id = c.rep_id`
