@@ -6,6 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
+	"slices"
+	"sync"
 
 	"touchbase/internal/storage"
 )
@@ -50,11 +53,16 @@ func Import(ctx context.Context, store *storage.Store, r io.Reader, opts Options
 		return nil, err
 	}
 	run := &run{
-		store: store,
-		opts:  opts,
-		st:    newState(codes),
-		rep:   &Report{Warnings: warnings},
-		dry:   &dryWriter{store: store},
+		opts: opts,
+		st:   newState(codes, opts),
+		rep:  &Report{Warnings: warnings},
+		dry:  &dryWriter{reader: store},
+	}
+	if !opts.DryRun {
+		if run.w, err = store.NewImportWriter(ctx); err != nil {
+			return nil, err
+		}
+		defer run.w.Close()
 	}
 	chk := &checker{layout: l, region: opts.DefaultRegion, users: users}
 
@@ -83,81 +91,92 @@ func Import(ctx context.Context, store *storage.Store, r io.Reader, opts Options
 	return run.rep, nil
 }
 
-// readBatches reads and checks the data rows, sending them in batches.
+// readBatches reads the data rows and checks them, several at a time,
+// sending them in batches.
 func (s *source) readBatches(ctx context.Context, chk *checker, out chan<- []item) error {
-	batch := make([]item, 0, batchSize)
-	send := func() error {
-		select {
-		case out <- batch:
-			batch = make([]item, 0, batchSize)
-			return nil
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
 	for {
-		rec, line, err := s.next()
-		var pe *csv.ParseError
-		switch {
-		case err == io.EOF:
-			if len(batch) > 0 {
-				return send()
-			}
-			return nil
-		case errors.As(err, &pe):
-			batch = append(batch, item{errs: []RowError{newRowError(line, "", "", "invalid_csv", pe.Err.Error())}})
-		case err != nil:
+		batch, recs, err := s.readBatch()
+		if err != nil && err != io.EOF {
 			return err
-		case blank(rec):
-			continue
-		default:
-			r, errs := chk.check(rec, line)
-			batch = append(batch, item{row: r, errs: errs})
 		}
-		if len(batch) == batchSize {
-			if err := send(); err != nil {
-				return err
+		checkAll(chk, batch, recs)
+		if len(batch) > 0 {
+			select {
+			case out <- batch:
+			case <-ctx.Done():
+				return ctx.Err()
 			}
+		}
+		if err == io.EOF {
+			return nil
 		}
 	}
 }
 
+// record is a data row waiting to be checked.
+type record struct {
+	fields []string
+	line   int
+}
+
+// readBatch reads up to batchSize data rows. Rows the CSV syntax rejects
+// come back as items with their fault; the others as records to check,
+// whose item is at the same index.
+func (s *source) readBatch() ([]item, []record, error) {
+	batch := make([]item, 0, batchSize)
+	recs := make([]record, 0, batchSize)
+	for len(batch) < batchSize {
+		rec, line, err := s.next()
+		var pe *csv.ParseError
+		switch {
+		case errors.As(err, &pe):
+			batch = append(batch, item{errs: []RowError{newRowError(line, "", "", "invalid_csv", pe.Err.Error())}})
+			recs = append(recs, record{})
+		case err != nil:
+			return batch, recs, err
+		case blank(rec):
+		default:
+			batch = append(batch, item{})
+			recs = append(recs, record{fields: slices.Clone(rec), line: line})
+		}
+	}
+	return batch, recs, nil
+}
+
+// checkAll checks the records of a batch on every CPU.
+func checkAll(chk *checker, batch []item, recs []record) {
+	workers := runtime.GOMAXPROCS(0)
+	per := (len(recs) + workers - 1) / workers
+	var wg sync.WaitGroup
+	for start := 0; start < len(recs); start += per {
+		end := min(start+per, len(recs))
+		wg.Go(func() {
+			for i := start; i < end; i++ {
+				if recs[i].fields != nil {
+					batch[i].row, batch[i].errs = chk.check(recs[i].fields, recs[i].line)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
 // run is one import in progress.
 type run struct {
-	store *storage.Store
-	opts  Options
-	st    *state
-	rep   *Report
-	dry   *dryWriter
+	w    *storage.ImportWriter // nil in a dry run
+	opts Options
+	st   *state
+	rep  *Report
+	dry  *dryWriter
 }
 
 // applyBatch writes one batch in a transaction (or pretends to, in a dry
 // run).
 func (r *run) applyBatch(ctx context.Context, batch []item) error {
-	do := func(w writer) error {
-		if err := r.st.loadContacts(ctx, w, batch); err != nil {
-			return err
-		}
-		for _, it := range batch {
-			r.rep.Rows++
-			if it.row == nil {
-				r.rep.reject(it.errs)
-				continue
-			}
-			errs, err := r.st.apply(ctx, w, it.row, r.opts.DefaultRepID, r.rep)
-			if err != nil {
-				return fmt.Errorf("import: line %d: %w", it.row.line, err)
-			}
-			if errs != nil {
-				r.rep.reject(errs)
-			}
-		}
-		return nil
-	}
 	if r.opts.DryRun {
-		return do(r.dry)
+		return r.st.writeBatch(ctx, r.dry, batch, r.rep)
 	}
-	// The database is the truth between batches: forget the cache.
-	defer clear(r.st.contacts)
-	return r.store.InImportTx(ctx, func(tx *storage.ImportTx) error { return do(tx) })
+	return r.w.InTx(ctx, func(tx *storage.ImportTx) error {
+		return r.st.writeBatch(ctx, tx, batch, r.rep)
+	})
 }

@@ -2,34 +2,35 @@ package importer
 
 import (
 	"context"
-	"strings"
 
 	"touchbase/internal/storage"
 )
 
-// writer is what applying rows needs: a transaction, or nothing at all in
-// a dry run.
+// writer is what writing a batch needs: a transaction, or a stand-in that
+// writes nothing in a dry run.
 type writer interface {
 	ContactKeys(ctx context.Context, customerIDs []int64) ([]storage.ContactKey, error)
-	CreateCustomer(ctx context.Context, c *storage.ImportCustomer) (int64, error)
-	UpdateCustomer(ctx context.Context, id int64, c *storage.ImportCustomer) error
-	CreateContact(ctx context.Context, customerID int64, ct *storage.ImportContact) (int64, error)
-	UpdateContact(ctx context.Context, customerID, id int64, ct *storage.ImportContact) error
+	CreateCustomers(ctx context.Context, cs []*storage.ImportCustomer) error
+	UpdateCustomers(ctx context.Context, cs []*storage.ImportCustomer) error
+	CreateContacts(ctx context.Context, cts []*storage.ImportContact) error
+	UpdateContacts(ctx context.Context, cts []*storage.ImportContact) error
+	KeepPrimary(ctx context.Context, customerIDs, contactIDs []int64) error
 }
 
-// state is what the import knows of the database as it goes.
+// state is what the import knows of the database from batch to batch.
 type state struct {
-	codes map[string]int64 // customer code → id
-	// contacts caches the match keys of the contacts of customers met in
-	// the current batch (of every customer met, in a dry run).
-	contacts map[int64][]*storage.ContactKey
-	// customers and contactsSeen record what this import created or
-	// updated, so that each is counted once.
-	customers    map[int64]touch
-	contactsSeen map[int64]touch
+	codes      map[string]int64 // customer code → id
+	defaultRep *int64
+	// customers and contacts record what this import created or updated,
+	// so that each is counted once.
+	customers map[int64]touch
+	contacts  map[int64]touch
+	// kept holds, in a dry run only, the contacts of every customer met,
+	// since the database does not learn about them.
+	kept map[int64][]*contactNode
 }
 
-// touch is what an import did to an object.
+// touch is what the import did to an object.
 type touch uint8
 
 const (
@@ -37,127 +38,180 @@ const (
 	updated
 )
 
-func newState(codes map[string]int64) *state {
-	return &state{
-		codes:        codes,
-		contacts:     make(map[int64][]*storage.ContactKey),
-		customers:    make(map[int64]touch),
-		contactsSeen: make(map[int64]touch),
+func newState(codes map[string]int64, opts Options) *state {
+	s := &state{
+		codes:      codes,
+		defaultRep: opts.DefaultRepID,
+		customers:  make(map[int64]touch),
+		contacts:   make(map[int64]touch),
 	}
+	if opts.DryRun {
+		s.kept = make(map[int64][]*contactNode)
+	}
+	return s
 }
 
-// loadContacts caches the contacts of the known customers of rows.
-func (s *state) loadContacts(ctx context.Context, w writer, rows []item) error {
-	var ids []int64
-	for _, it := range rows {
-		if it.row == nil || it.row.contact == nil {
-			continue
-		}
-		id, ok := s.codes[it.row.customer.Code]
-		if !ok || id <= 0 {
-			continue
-		}
-		if _, cached := s.contacts[id]; cached {
-			continue
-		}
-		s.contacts[id] = nil
-		ids = append(ids, id)
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	keys, err := w.ContactKeys(ctx, ids)
+// writeBatch checks the rows of one batch against the database, then
+// writes the good ones with a few multi-row statements.
+func (s *state) writeBatch(ctx context.Context, w writer, items []item, rep *Report) error {
+	b, err := s.openBatch(ctx, w, items)
 	if err != nil {
 		return err
 	}
-	for i := range keys {
-		k := &keys[i]
-		s.contacts[k.CustomerID] = append(s.contacts[k.CustomerID], k)
+	for _, it := range items {
+		rep.Rows++
+		if it.row == nil {
+			rep.reject(it.errs)
+			continue
+		}
+		if errs := s.plan(b, it.row, rep); errs != nil {
+			rep.reject(errs)
+		}
 	}
+	if err := b.flush(ctx, w, s.defaultRep); err != nil {
+		return err
+	}
+	s.closeBatch(b)
 	return nil
 }
 
-// apply writes one checked row. It returns the faults that only the
-// database state reveals, in which case nothing was written.
-func (s *state) apply(ctx context.Context, w writer, r *row, defaultRep *int64, rep *Report) ([]RowError, error) {
-	c := &r.customer
-	id, known := s.codes[c.Code]
-	if !known && c.Name == nil {
-		return []RowError{newRowError(r.line, colName.String(), "", "required",
-			"a new customer (code "+c.Code+") needs a name")}, nil
+// openBatch starts a batch with the customers its rows name that already
+// exist, with their contacts.
+func (s *state) openBatch(ctx context.Context, w writer, items []item) (*batch, error) {
+	b := &batch{nodes: make(map[string]*custNode)}
+	var load []int64
+	for _, it := range items {
+		if it.row == nil {
+			continue
+		}
+		code := it.row.customer.Code
+		n := b.nodes[code]
+		if n == nil {
+			id, ok := s.codes[code]
+			if !ok {
+				continue
+			}
+			n = &custNode{c: &storage.ImportCustomer{ID: id, Code: code}}
+			b.nodes[code] = n
+		}
+		if it.row.contact == nil || n.loaded {
+			continue
+		}
+		n.loaded = true
+		if kept, ok := s.kept[n.c.ID]; ok {
+			n.contacts = kept
+			for _, ct := range kept {
+				ct.owner = n
+			}
+			continue
+		}
+		load = append(load, n.c.ID)
 	}
-	var match *storage.ContactKey
+	if len(load) == 0 {
+		return b, nil
+	}
+	keys, err := w.ContactKeys(ctx, load)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]*custNode, len(load))
+	for _, n := range b.nodes {
+		byID[n.c.ID] = n
+	}
+	for _, k := range keys {
+		if n := byID[k.CustomerID]; n != nil {
+			n.contacts = append(n.contacts, &contactNode{owner: n, id: k.ID, name: k.Name, mobile: k.Mobile, email: k.Email})
+		}
+	}
+	return b, nil
+}
+
+// plan adds one checked row to the batch. It returns the faults that only
+// the database reveals, in which case the row changes nothing.
+func (s *state) plan(b *batch, r *row, rep *Report) []RowError {
+	code := r.customer.Code
+	n := b.nodes[code]
+	if n == nil && r.customer.Name == nil {
+		return []RowError{newRowError(r.line, colName.String(), "", "required",
+			"a new customer (code "+code+") needs a name")}
+	}
+	var match *contactNode
 	if r.contact != nil {
-		if known {
-			match = findContact(s.contacts[id], r.contact)
+		if n != nil {
+			match = findContact(n.contacts, r.contact)
 		}
 		if match == nil && r.contact.Name == nil {
 			return []RowError{newRowError(r.line, colContactName.String(), "", "required",
-				"a new contact needs a name (no contact of this customer has this mobile, e-mail or name)")}, nil
+				"a new contact needs a name (no contact of this customer has this mobile, e-mail or name)")}
 		}
 	}
 
-	switch {
-	case !known:
-		if c.RepID == nil {
-			c.RepID = defaultRep
-		}
-		newID, err := w.CreateCustomer(ctx, c)
-		if err != nil {
-			return nil, err
-		}
-		id = newID
-		s.codes[c.Code] = id
-		s.contacts[id] = []*storage.ContactKey{}
-		s.customers[id] = created
+	if n == nil {
+		n = &custNode{c: &storage.ImportCustomer{Code: code}, isNew: true, loaded: true}
+		b.nodes[code] = n
+		b.newCustomers = append(b.newCustomers, n)
 		rep.CustomersCreated++
-	case r.setsCustomer:
-		if err := w.UpdateCustomer(ctx, id, c); err != nil {
-			return nil, err
-		}
-		if s.customers[id] == 0 {
-			s.customers[id] = updated
-			rep.CustomersUpdated++
+	}
+	if r.setsCustomer {
+		mergeCustomer(n.c, &r.customer)
+		if !n.isNew && !n.dirty {
+			n.dirty = true
+			b.updCustomers = append(b.updCustomers, n)
+			if s.customers[n.c.ID] == 0 {
+				s.customers[n.c.ID] = updated
+				rep.CustomersUpdated++
+			}
 		}
 	}
 	if r.contact == nil {
-		return nil, nil
-	}
-	return nil, s.applyContact(ctx, w, id, match, r.contact, rep)
-}
-
-// applyContact creates the row's contact or updates its match.
-func (s *state) applyContact(ctx context.Context, w writer, customerID int64, match *storage.ContactKey,
-	ct *storage.ImportContact, rep *Report) error {
-	if match == nil {
-		id, err := w.CreateContact(ctx, customerID, ct)
-		if err != nil {
-			return err
-		}
-		k := &storage.ContactKey{ID: id, CustomerID: customerID}
-		k.Name, k.Mobile, k.Email = deref(ct.Name), deref(ct.Mobile), deref(ct.Email)
-		s.contacts[customerID] = append(s.contacts[customerID], k)
-		s.contactsSeen[id] = created
-		rep.ContactsCreated++
 		return nil
 	}
-	if err := w.UpdateContact(ctx, customerID, match.ID, ct); err != nil {
-		return err
+	switch {
+	case match == nil:
+		match = &contactNode{owner: n, change: &storage.ImportContact{}}
+		n.contacts = append(n.contacts, match)
+		b.newContacts = append(b.newContacts, match)
+		rep.ContactsCreated++
+	case match.change == nil:
+		match.change = &storage.ImportContact{ID: match.id}
+		b.updContacts = append(b.updContacts, match)
+		if s.contacts[match.id] == 0 {
+			s.contacts[match.id] = updated
+			rep.ContactsUpdated++
+		}
 	}
-	if ct.Name != nil {
-		match.Name = *ct.Name
-	}
-	if ct.Mobile != nil {
-		match.Mobile = *ct.Mobile
-	}
-	if ct.Email != nil {
-		match.Email = *ct.Email
-	}
-	if s.contactsSeen[match.ID] == 0 {
-		s.contactsSeen[match.ID] = updated
-		rep.ContactsUpdated++
+	match.merge(r.contact)
+	if r.contact.Primary != nil && *r.contact.Primary {
+		if n.primary == nil {
+			b.primaries = append(b.primaries, n)
+		}
+		n.primary = match
 	}
 	return nil
+}
+
+// closeBatch records what the batch created.
+func (s *state) closeBatch(b *batch) {
+	for _, n := range b.newCustomers {
+		s.codes[n.c.Code] = n.c.ID
+		s.customers[n.c.ID] = created
+	}
+	for _, ct := range b.newContacts {
+		ct.id = ct.change.ID
+		s.contacts[ct.id] = created
+	}
+	if s.kept == nil {
+		return
+	}
+	for _, n := range b.nodes {
+		if !n.loaded {
+			continue
+		}
+		for _, ct := range n.contacts {
+			ct.change = nil
+		}
+		s.kept[n.c.ID] = n.contacts
+	}
 }
 
 // findContact returns the contact that ct designates among a customer's
@@ -165,25 +219,25 @@ func (s *state) applyContact(ctx context.Context, w writer, customerID int64, ma
 // name. A weaker match is taken only when no stronger identifier known on
 // both sides tells them apart, so two people called 王伟 with different
 // mobiles stay two contacts.
-func findContact(keys []*storage.ContactKey, ct *storage.ImportContact) *storage.ContactKey {
+func findContact(cts []*contactNode, ct *storage.ImportContact) *contactNode {
 	mobile, email, name := deref(ct.Mobile), deref(ct.Email), deref(ct.Name)
 	if mobile != "" {
-		for _, k := range keys {
-			if k.Mobile == mobile {
+		for _, k := range cts {
+			if k.mobile == mobile {
 				return k
 			}
 		}
 	}
 	if email != "" {
-		for _, k := range keys {
-			if strings.EqualFold(k.Email, email) && compatible(k.Mobile, mobile) {
+		for _, k := range cts {
+			if equalFold(k.email, email) && compatible(k.mobile, mobile, false) {
 				return k
 			}
 		}
 	}
 	if name != "" {
-		for _, k := range keys {
-			if strings.EqualFold(k.Name, name) && compatible(k.Mobile, mobile) && compatible(strings.ToLower(k.Email), strings.ToLower(email)) {
+		for _, k := range cts {
+			if equalFold(k.name, name) && compatible(k.mobile, mobile, false) && compatible(k.email, email, true) {
 				return k
 			}
 		}
@@ -191,39 +245,35 @@ func findContact(keys []*storage.ContactKey, ct *storage.ImportContact) *storage
 	return nil
 }
 
-// compatible reports whether two identifiers do not contradict each other.
-func compatible(a, b string) bool { return a == "" || b == "" || a == b }
-
-func deref(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
-}
-
 // dryWriter reads the database but writes nothing, handing out negative
 // ids for what it pretends to create.
 type dryWriter struct {
-	store  *storage.Store
-	nextID int64
+	reader interface {
+		ContactKeys(ctx context.Context, customerIDs []int64) ([]storage.ContactKey, error)
+	}
+	lastID int64
 }
 
 func (d *dryWriter) ContactKeys(ctx context.Context, ids []int64) ([]storage.ContactKey, error) {
-	return d.store.ContactKeys(ctx, ids)
+	return d.reader.ContactKeys(ctx, ids)
 }
 
-func (d *dryWriter) CreateCustomer(context.Context, *storage.ImportCustomer) (int64, error) {
-	d.nextID--
-	return d.nextID, nil
-}
-
-func (d *dryWriter) UpdateCustomer(context.Context, int64, *storage.ImportCustomer) error { return nil }
-
-func (d *dryWriter) CreateContact(context.Context, int64, *storage.ImportContact) (int64, error) {
-	d.nextID--
-	return d.nextID, nil
-}
-
-func (d *dryWriter) UpdateContact(context.Context, int64, int64, *storage.ImportContact) error {
+func (d *dryWriter) CreateCustomers(_ context.Context, cs []*storage.ImportCustomer) error {
+	for _, c := range cs {
+		d.lastID--
+		c.ID = d.lastID
+	}
 	return nil
 }
+
+func (d *dryWriter) CreateContacts(_ context.Context, cts []*storage.ImportContact) error {
+	for _, ct := range cts {
+		d.lastID--
+		ct.ID = d.lastID
+	}
+	return nil
+}
+
+func (d *dryWriter) UpdateCustomers(context.Context, []*storage.ImportCustomer) error { return nil }
+func (d *dryWriter) UpdateContacts(context.Context, []*storage.ImportContact) error   { return nil }
+func (d *dryWriter) KeepPrimary(context.Context, []int64, []int64) error              { return nil }
