@@ -49,3 +49,13 @@ func TestAssets(t *testing.T) {
 		t.Errorf("unknown path: %d", res.status)
 	}
 }
+
+func TestOversizedForm(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	c := e.signedIn(t, e.agent1)
+	big := strings.Repeat("x", 2<<20)
+	res := c.post("/customers", map[string][]string{"name": {big}})
+	if res.status != http.StatusRequestEntityTooLarge || !strings.Contains(res.body, "文件过大") {
+		t.Errorf("2 MB form: %d", res.status)
+	}
+}

@@ -57,7 +57,8 @@ func (h *handler) errorPage(w http.ResponseWriter, r *http.Request, status int) 
 // errorKey is the catalog prefix of an error status: errorpage.404…
 func errorKey(status int) string {
 	switch status {
-	case http.StatusBadRequest, http.StatusForbidden, http.StatusNotFound, http.StatusConflict:
+	case http.StatusBadRequest, http.StatusForbidden, http.StatusNotFound, http.StatusConflict,
+		http.StatusRequestEntityTooLarge:
 		return "errorpage." + strconv.Itoa(status)
 	}
 	return "errorpage.500"

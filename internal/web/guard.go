@@ -26,6 +26,10 @@ const (
 // keeps non-admins out of admin routes.
 func (h *handler) guard(level access, limit int64, next http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > limit {
+			h.errorPage(w, r, http.StatusRequestEntityTooLarge)
+			return
+		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		id := httpauth.From(r.Context())
 		if level >= signedIn && (id == nil || !id.User.Active) {

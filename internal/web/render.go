@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"net/http"
+	"net/url"
 	"time"
 
 	"touchbase/internal/httpauth"
@@ -34,7 +35,7 @@ type base struct {
 func (h *handler) base(w http.ResponseWriter, r *http.Request, nav, title string) base {
 	lang := h.lang(r)
 	b := base{Lang: lang, Title: i18n.T(lang, title), Nav: nav, CSRF: h.csrfToken(w, r), Loc: h.location(r),
-		Path: r.URL.RequestURI()}
+		Path: returnPath(r)}
 	if id := httpauth.From(r.Context()); id != nil {
 		b.User, b.Admin = id.User, id.User.IsAdmin()
 	}
@@ -111,7 +112,21 @@ func (h *handler) redirect(w http.ResponseWriter, r *http.Request, url string) {
 	http.Redirect(w, r, url, http.StatusSeeOther)
 }
 
-// isHTMX reports whether htmx made the request (and expects a fragment).
+// isHTMX reports whether htmx made the request and expects a fragment
+// (not a boosted link, not a history restore, which want whole pages).
 func isHTMX(r *http.Request) bool {
-	return r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Boosted") != "true"
+	return r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Boosted") != "true" &&
+		r.Header.Get("HX-History-Restore-Request") != "true"
+}
+
+// returnPath is where the language switch brings the user back: this page,
+// or for a form answered in place (a POST) the page that held the form.
+func returnPath(r *http.Request) string {
+	if r.Method == http.MethodGet {
+		return r.URL.RequestURI()
+	}
+	if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host && ref.Path != "" {
+		return safeNext(ref.RequestURI(), "/")
+	}
+	return "/"
 }

@@ -26,10 +26,10 @@
 
   document.addEventListener("click", function (e) {
     var closer = e.target.closest("[data-close]");
-    if (closer) {
+    var d = closer && closer.closest("dialog");
+    if (d) { // outside a dialog (a form shown as a page) the link just navigates
       e.preventDefault();
-      var d = closer.closest("dialog");
-      if (d) d.close();
+      d.close();
       return;
     }
     var copy = e.target.closest("[data-copy]");
