@@ -177,8 +177,10 @@ var recordQueries = []recordQuery{
 		d := time.Now().AddDate(-1, 0, -p.rng.IntN(30))
 		return storage.RecordFilter{From: d, To: d.AddDate(0, 0, 1)}
 	}},
-	{"keyword (common)", func(p *picks) storage.RecordFilter { return storage.RecordFilter{Query: "投诉"} }},
-	{"keyword (absent)", func(p *picks) storage.RecordFilter { return storage.RecordFilter{Query: "不存在"} }},
+	{"keyword 投诉 (common, 2 chars)", func(p *picks) storage.RecordFilter { return storage.RecordFilter{Query: "投诉"} }},
+	{"keyword renewal (common)", func(p *picks) storage.RecordFilter { return storage.RecordFilter{Query: "renewal"} }},
+	{"keyword 不存在 (absent)", func(p *picks) storage.RecordFilter { return storage.RecordFilter{Query: "不存在"} }},
+	{"keyword 缺失 (absent, 2 chars)", func(p *picks) storage.RecordFilter { return storage.RecordFilter{Query: "缺失"} }},
 	{"customer+channel+90 days", func(p *picks) storage.RecordFilter {
 		return storage.RecordFilter{CustomerID: p.one(p.customers), Channel: model.ChannelPhone, From: time.Now().AddDate(0, 0, -90)}
 	}},

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"touchbase/internal/model"
 	"touchbase/internal/permission"
@@ -124,9 +125,36 @@ type RecordFilter struct {
 	Query      string    // title, summary or content contains
 	After      *RecordCursor
 	Limit      int
+
+	narrowByIndex bool // SQLite: the keyword is rare enough to start from the search index
 }
 
-func (f RecordFilter) where(q *Query, p permission.Policy) {
+// ftsPhrase quotes a keyword as an FTS5 phrase.
+func ftsPhrase(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// rareKeyword is the most matches for which starting from SQLite's search
+// index beats walking the records newest first and testing each.
+const rareKeyword = 2000
+
+// planKeyword decides, on SQLite, whether a keyword search starts from the
+// FTS5 index: yes for keywords of three or more characters that match few
+// records (an absent word would otherwise read every record); no for
+// common words, which the newest-first walk finds at once.
+func (s *Store) planKeyword(ctx context.Context, f *RecordFilter) error {
+	if s.dialect != SQLite || utf8.RuneCountInString(f.Query) < 3 {
+		return nil
+	}
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT rowid FROM record_search WHERE record_search MATCH $1 LIMIT $2)`,
+		ftsPhrase(f.Query), rareKeyword).Scan(&n)
+	if err != nil {
+		return fmt.Errorf("store: keyword plan: %w", err)
+	}
+	f.narrowByIndex = n < rareKeyword
+	return nil
+}
+
+func (f RecordFilter) where(q *Query, p permission.Policy, dialect Dialect) {
 	q.Add(` WHERE `, p.SeeSQL("c", q.Arg))
 	if f.CustomerID != 0 {
 		q.Add(` AND r.customer_id = `, q.Arg(f.CustomerID))
@@ -165,6 +193,10 @@ func (f RecordFilter) where(q *Query, p permission.Policy) {
 		pat := q.Arg(likePattern(f.Query))
 		// The expression matches PostgreSQL's trigram index (migration 3).
 		q.Add(` AND lower(r.title || ' ' || r.summary || ' ' || r.content) LIKE `, pat, ` ESCAPE '\'`)
+		if dialect == SQLite && f.narrowByIndex {
+			// SQLite narrows by its FTS5 trigram index first (migration 3).
+			q.Add(` AND r.id IN (SELECT rowid FROM record_search WHERE record_search MATCH `, q.Arg(ftsPhrase(f.Query)), `)`)
+		}
 	}
 	if f.After != nil {
 		t := q.Arg(dbTime(f.After.ContactedAt))
@@ -178,9 +210,12 @@ func (s *Store) ListRecords(ctx context.Context, p permission.Policy, f RecordFi
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50
 	}
+	if err := s.planKeyword(ctx, &f); err != nil {
+		return nil, nil, err
+	}
 	var q Query
 	q.Add(`SELECT `, recordColumns, recordFrom)
-	f.where(&q, p)
+	f.where(&q, p, s.dialect)
 	q.Add(` ORDER BY r.contacted_at DESC, r.id DESC LIMIT `, q.Arg(f.Limit+1))
 	rows, err := s.r.QueryContext(ctx, q.SQL(), q.Args()...)
 	if err != nil {
