@@ -97,11 +97,7 @@ func (s *Service) prepare(t *target, user *model.User, in SingleInput, errs *mod
 		errs.Add("customer", "do_not_contact", "this customer is marked do-not-contact")
 		return nil
 	}
-	data := message.Data{
-		ContactName: t.contact.Name, ContactTitle: t.contact.Title, ContactMobile: t.contact.Mobile,
-		ContactEmail: t.contact.Email, CustomerName: t.customer.Name, CustomerCode: t.customer.Code,
-		UserName: user.Name(), UserEmail: user.Email,
-	}
+	data := mergeData(t, user)
 	var outs []outgoing
 	if in.SMS != nil {
 		switch {

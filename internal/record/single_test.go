@@ -291,3 +291,27 @@ func TestManualRecord(t *testing.T) {
 		}
 	})
 }
+
+func TestPreview(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *storage.Store) {
+		f := setup(t, s)
+		pv, err := f.svc.Preview(context.Background(), f.repPol, f.rep, record.SingleInput{
+			Common: record.Common{ContactID: f.contact.ID},
+			SMS:    &record.SMSContent{Text: "{{contact.name}}您好"},
+			Email:  &record.EmailContent{Subject: "Hi {{contact.nam}}", Body: "{{customer.name}}"},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pv.SMSText != "李雷您好" || pv.SMSEncoding != "UCS-2" || pv.SMSChars != 4 || pv.SMSSegments != 1 || pv.EmailBody != "恒信科技" {
+			t.Fatalf("preview: %+v", pv)
+		}
+		if pv.Errors.For("email.subject") == nil {
+			t.Fatalf("bad merge field not reported: %+v", pv.Errors)
+		}
+		if _, err := f.svc.Preview(context.Background(), f.strangePol, f.stranger, record.SingleInput{
+			Common: record.Common{ContactID: f.contact.ID}, SMS: &record.SMSContent{Text: "x"}}); !errors.Is(err, model.ErrForbidden) {
+			t.Fatalf("stranger preview: %v", err)
+		}
+	})
+}
