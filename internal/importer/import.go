@@ -2,13 +2,8 @@ package importer
 
 import (
 	"context"
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
-	"runtime"
-	"slices"
-	"sync"
 
 	"touchbase/internal/storage"
 )
@@ -23,14 +18,23 @@ type item struct {
 }
 
 // Import reads customers and their contacts from r, a CSV file with a
-// header row, and writes them to store, batch after batch.
+// header row, and writes them to store in transactions of 2,000 rows.
 //
-// A fault in the file as a whole (no header, no customer code column, a
-// column given twice, a row larger than 1 MiB) is returned as an error
-// carrying a *model.FieldError; faults of single rows are listed in the
-// report and those rows skipped. When an error happens after some batches
-// were written (a database failure, a cancelled context), the report
-// returned with it counts what was committed.
+// A row's customer is found by its code, and created when the code is new
+// (it then needs a name). Its contact, if the row has one, is matched
+// among that customer's contacts on mobile, else e-mail, else name, and
+// created when none matches (it then needs a name). An empty cell leaves
+// the stored value alone; an import never clears a field.
+//
+// Import checks no permissions: it is an administrator's operation and
+// callers decide who may run it.
+//
+// A fault of the file as a whole (no header, no customer code column, a
+// column given twice, a row larger than 1 MiB, an unknown default rep) is
+// returned as an error carrying a *model.FieldError. Faults of single rows
+// are listed in the report and those rows skipped. When an error comes
+// after some batches were written (a database failure, a cancelled
+// context), the report returned with it counts what was committed.
 func Import(ctx context.Context, store *storage.Store, r io.Reader, opts Options) (*Report, error) {
 	byName, err := store.UserIDsByUsername(ctx)
 	if err != nil {
@@ -89,76 +93,6 @@ func Import(ctx context.Context, store *storage.Store, r io.Reader, opts Options
 		return run.rep, readErr
 	}
 	return run.rep, nil
-}
-
-// readBatches reads the data rows and checks them, several at a time,
-// sending them in batches.
-func (s *source) readBatches(ctx context.Context, chk *checker, out chan<- []item) error {
-	for {
-		batch, recs, err := s.readBatch()
-		if err != nil && err != io.EOF {
-			return err
-		}
-		checkAll(chk, batch, recs)
-		if len(batch) > 0 {
-			select {
-			case out <- batch:
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		}
-		if err == io.EOF {
-			return nil
-		}
-	}
-}
-
-// record is a data row waiting to be checked.
-type record struct {
-	fields []string
-	line   int
-}
-
-// readBatch reads up to batchSize data rows. Rows the CSV syntax rejects
-// come back as items with their fault; the others as records to check,
-// whose item is at the same index.
-func (s *source) readBatch() ([]item, []record, error) {
-	batch := make([]item, 0, batchSize)
-	recs := make([]record, 0, batchSize)
-	for len(batch) < batchSize {
-		rec, line, err := s.next()
-		var pe *csv.ParseError
-		switch {
-		case errors.As(err, &pe):
-			batch = append(batch, item{errs: []RowError{newRowError(line, "", "", "invalid_csv", pe.Err.Error())}})
-			recs = append(recs, record{})
-		case err != nil:
-			return batch, recs, err
-		case blank(rec):
-		default:
-			batch = append(batch, item{})
-			recs = append(recs, record{fields: slices.Clone(rec), line: line})
-		}
-	}
-	return batch, recs, nil
-}
-
-// checkAll checks the records of a batch on every CPU.
-func checkAll(chk *checker, batch []item, recs []record) {
-	workers := runtime.GOMAXPROCS(0)
-	per := (len(recs) + workers - 1) / workers
-	var wg sync.WaitGroup
-	for start := 0; start < len(recs); start += per {
-		end := min(start+per, len(recs))
-		wg.Go(func() {
-			for i := start; i < end; i++ {
-				if recs[i].fields != nil {
-					batch[i].row, batch[i].errs = chk.check(recs[i].fields, recs[i].line)
-				}
-			}
-		})
-	}
-	wg.Wait()
 }
 
 // run is one import in progress.

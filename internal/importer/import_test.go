@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -116,6 +117,25 @@ func TestImport(t *testing.T) {
 			steps: []step{{file: []byte(badRows), opts: cn,
 				want: "rows=8 failed=5 customers=+2~0 contacts=+2~0 errors=[3:mobile 4:email 5:rep 6:customer_name 8:contact_name]"}},
 			wantDump: badRowsDump,
+			check: func(t *testing.T, _ *storage.Store, reps []*importer.Report) {
+				got := reps[0].Errors
+				want := []importer.RowError{
+					{Line: 3, Field: "mobile", Value: "12345", Code: "invalid_mobile"},
+					{Line: 4, Field: "email", Value: "zhao@@example", Code: "invalid_email"},
+					{Line: 5, Field: "rep", Value: "nobody", Code: "not_found"},
+					{Line: 6, Field: "customer_name", Value: "", Code: "required"},
+					{Line: 8, Field: "contact_name", Value: "", Code: "required"},
+				}
+				for i := range want {
+					if got[i].Message == "" {
+						t.Errorf("error %d has no message", i)
+					}
+					got[i].Message = ""
+					if got[i] != want[i] {
+						t.Errorf("error %d = %+v, want %+v", i, got[i], want[i])
+					}
+				}
+			},
 		},
 		{
 			name: "multi-line quoted fields keep line numbers",
@@ -208,6 +228,28 @@ OLD Old Renamed||||""|rep=|dnc=false
 `,
 		},
 		{
+			name: "contacts match on e-mail ignoring case, and on name",
+			steps: []step{
+				{file: []byte("customer_code,customer_name,contact_name,email,mobile,wecom_id\n" +
+					"M,Match Co,Li Lei,Li.Lei@Example.com,,\n" +
+					"M,,Han Meimei,,,\n"), opts: cn,
+					want: "rows=2 failed=0 customers=+1~0 contacts=+2~0 errors=[]"},
+				{file: []byte("customer_code,contact_name,email,mobile,wecom_id\n" +
+					"M,,li.lei@example.com,13800138000,lilei\n" + // e-mail, differently cased
+					"M,han meimei,,13900139000,\n"), opts: cn, // name, differently cased
+					want: "rows=2 failed=0 customers=+0~0 contacts=+0~2 errors=[]"},
+			},
+			wantDump: `M Match Co||||""|rep=|dnc=false
+  Li Lei||+8613800138000|li.lei@example.com|lilei|sms=false|email=false|primary=false
+  han meimei||+8613900139000|||sms=false|email=false|primary=false
+`,
+		},
+		{
+			name: "an unterminated quote cannot swallow a big file",
+			steps: []step{{file: []byte("customer_code,customer_name\nA,\"" + strings.Repeat("x", 3<<20)), opts: cn,
+				errIs: "file"}},
+		},
+		{
 			name:  "missing customer code column",
 			steps: []step{{file: []byte("客户名称,手机\nAcme,13800138000\n"), opts: cn, errIs: "customer_code"}},
 		},
@@ -262,4 +304,25 @@ OLD Old Renamed||||""|rep=|dnc=false
 			})
 		})
 	}
+}
+
+func TestImportCapsErrors(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *storage.Store) {
+		var b strings.Builder
+		b.WriteString("customer_code,customer_name,mobile\n")
+		for i := range 1500 {
+			fmt.Fprintf(&b, "C%d,Name,123\n", i)
+		}
+		rep, err := importer.Import(context.Background(), s, strings.NewReader(b.String()), importer.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Rows != 1500 || rep.Failed != 1500 || len(rep.Errors) != importer.MaxErrors {
+			t.Errorf("rows %d, failed %d, %d errors kept; want 1500, 1500, %d", rep.Rows, rep.Failed, len(rep.Errors),
+				importer.MaxErrors)
+		}
+		if last := rep.Errors[len(rep.Errors)-1]; last.Line != importer.MaxErrors+1 {
+			t.Errorf("last error kept is on line %d, want %d", last.Line, importer.MaxErrors+1)
+		}
+	})
 }

@@ -3,6 +3,7 @@ package importer
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -131,4 +132,56 @@ func (l *recordLimiter) Read(p []byte) (int, error) {
 	n, err := l.r.Read(p)
 	l.read += int64(n)
 	return n, err
+}
+
+// readBatches reads the data rows and checks them, several at a time,
+// sending them in batches.
+func (s *source) readBatches(ctx context.Context, chk *checker, out chan<- []item) error {
+	for {
+		batch, recs, err := s.readBatch()
+		if err != nil && err != io.EOF {
+			return err
+		}
+		checkAll(chk, batch, recs)
+		if len(batch) > 0 {
+			select {
+			case out <- batch:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+	}
+}
+
+// record is a data row waiting to be checked.
+type record struct {
+	fields []string
+	line   int
+}
+
+// readBatch reads up to batchSize data rows. Rows the CSV syntax rejects
+// come back as items with their fault; the others as records to check,
+// whose item is at the same index.
+func (s *source) readBatch() ([]item, []record, error) {
+	batch := make([]item, 0, batchSize)
+	recs := make([]record, 0, batchSize)
+	for len(batch) < batchSize {
+		rec, line, err := s.next()
+		var pe *csv.ParseError
+		switch {
+		case errors.As(err, &pe):
+			batch = append(batch, item{errs: []RowError{newRowError(line, "", "", "invalid_csv", pe.Err.Error())}})
+			recs = append(recs, record{})
+		case err != nil:
+			return batch, recs, err
+		case blank(rec):
+		default:
+			batch = append(batch, item{})
+			recs = append(recs, record{fields: slices.Clone(rec), line: line})
+		}
+	}
+	return batch, recs, nil
 }

@@ -19,20 +19,20 @@ type Options struct {
 // Report tells what an import did.
 type Report struct {
 	// Rows is the number of data rows read (the header and blank lines excluded).
-	Rows int
+	Rows int `json:"rows"`
 	// Failed is the number of rows not imported because of an error.
-	Failed int
+	Failed int `json:"failed"`
 	// CustomersCreated and CustomersUpdated count distinct customers.
-	CustomersCreated int
-	CustomersUpdated int
+	CustomersCreated int `json:"customers_created"`
+	CustomersUpdated int `json:"customers_updated"`
 	// ContactsCreated and ContactsUpdated count distinct contacts.
-	ContactsCreated int
-	ContactsUpdated int
+	ContactsCreated int `json:"contacts_created"`
+	ContactsUpdated int `json:"contacts_updated"`
 	// Errors lists the faults of the rejected rows, in file order: one entry
 	// per faulty field, at most MaxErrors entries (Failed counts them all).
-	Errors []RowError
+	Errors []RowError `json:"errors"`
 	// Warnings lists what was ignored, such as unknown columns.
-	Warnings []RowError
+	Warnings []RowError `json:"warnings"`
 }
 
 // MaxErrors bounds Report.Errors, so a file of garbage cannot exhaust memory.
@@ -45,17 +45,17 @@ const maxValueRunes = 200
 type RowError struct {
 	// Line is the physical line number in the file, the header being line 1
 	// (for a field spanning several lines, the line where its row starts).
-	Line int
+	Line int `json:"line"`
 	// Field is the column's canonical name (customer_code, mobile…), or ""
 	// when the fault concerns the whole row.
-	Field string
+	Field string `json:"field"`
 	// Value is the offending cell, cut to 200 characters.
-	Value string
+	Value string `json:"value"`
 	// Code is a stable identifier of the fault (required, invalid_mobile…),
 	// for translation.
-	Code string
+	Code string `json:"code"`
 	// Message says what is wrong, in English.
-	Message string
+	Message string `json:"message"`
 }
 
 // newRowError returns a RowError with the value shortened for the report.

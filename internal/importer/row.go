@@ -1,7 +1,9 @@
 package importer
 
 import (
+	"runtime"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"touchbase/internal/contact"
@@ -205,4 +207,22 @@ func fieldErrors(err error) model.ValidationErrors {
 		return ve
 	}
 	return model.ValidationErrors{model.NewFieldError("", "invalid", err.Error())}
+}
+
+// checkAll checks the records of a batch on every CPU.
+func checkAll(chk *checker, batch []item, recs []record) {
+	workers := runtime.GOMAXPROCS(0)
+	per := (len(recs) + workers - 1) / workers
+	var wg sync.WaitGroup
+	for start := 0; start < len(recs); start += per {
+		end := min(start+per, len(recs))
+		wg.Go(func() {
+			for i := start; i < end; i++ {
+				if recs[i].fields != nil {
+					batch[i].row, batch[i].errs = chk.check(recs[i].fields, recs[i].line)
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
