@@ -326,3 +326,50 @@ func TestImportCapsErrors(t *testing.T) {
 		}
 	})
 }
+
+// TestImportManyBatches imports a generated file spanning several batches,
+// then again: the second time updates everything and changes nothing.
+func TestImportManyBatches(t *testing.T) {
+	data, customers := genFile(5000)
+	storetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		addUsers(t, s)
+		opts := importer.Options{DefaultRegion: "CN"}
+		first, err := importer.Import(ctx, s, bytes.NewReader(data), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := fmt.Sprintf("rows=5000 failed=0 customers=+%d~0 contacts=+5000~0 errors=[]", customers)
+		if got := summary(first); got != want {
+			t.Fatalf("first import %s, want %s", got, want)
+		}
+		before := dump(t, s)
+		dryOpts := opts
+		dryOpts.DryRun = true
+		dry, err := importer.Import(ctx, s, bytes.NewReader(data), dryOpts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := importer.Import(ctx, s, bytes.NewReader(data), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = fmt.Sprintf("rows=5000 failed=0 customers=+0~%d contacts=+0~5000 errors=[]", customers)
+		if got := summary(again); got != want {
+			t.Errorf("second import %s, want %s", got, want)
+		}
+		if summary(dry) != summary(again) {
+			t.Errorf("dry run %s, import %s", summary(dry), summary(again))
+		}
+		if after := dump(t, s); after != before {
+			t.Error("importing the same file twice changed the data")
+		}
+		var primaries int
+		if err := s.ReadDB().QueryRowContext(ctx, `SELECT count(*) FROM contacts WHERE is_primary`).Scan(&primaries); err != nil {
+			t.Fatal(err)
+		}
+		if primaries != customers {
+			t.Errorf("%d primary contacts for %d customers", primaries, customers)
+		}
+	})
+}
