@@ -1,0 +1,52 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"touchbase/internal/model"
+	"touchbase/internal/permission"
+)
+
+// ListRecordsNewer returns the page of records just newer than the cursor —
+// the previous page of a list walked with ListRecords — newest first, and
+// whether still newer records exist. f.After is ignored. Like ListRecords
+// it seeks by (contacted_at, id) and never skips rows with OFFSET.
+func (s *Store) ListRecordsNewer(ctx context.Context, p permission.Policy, f RecordFilter, before RecordCursor) ([]*model.Record, bool, error) {
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 50
+	}
+	f.After = nil
+	if err := s.planKeyword(ctx, &f); err != nil {
+		return nil, false, err
+	}
+	var q Query
+	q.Add(`SELECT `, recordColumns, recordFrom)
+	f.where(&q, p, s.dialect)
+	t := q.Arg(dbTime(before.ContactedAt))
+	q.Add(` AND (r.contacted_at > `, t, ` OR (r.contacted_at = `, t, ` AND r.id > `, q.Arg(before.ID), `))`)
+	q.Add(` ORDER BY r.contacted_at ASC, r.id ASC LIMIT `, q.Arg(f.Limit+1))
+	rows, err := s.r.QueryContext(ctx, q.SQL(), q.Args()...)
+	if err != nil {
+		return nil, false, fmt.Errorf("store: list newer records: %w", err)
+	}
+	defer rows.Close()
+	var out []*model.Record
+	for rows.Next() {
+		r, err := scanRecord(rows)
+		if err != nil {
+			return nil, false, fmt.Errorf("store: list newer records: %w", err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, err
+	}
+	more := len(out) > f.Limit
+	if more {
+		out = out[:f.Limit]
+	}
+	slices.Reverse(out)
+	return out, more, s.loadRecordTopics(ctx, out)
+}
