@@ -16,10 +16,11 @@ func runImport(ctx context.Context, e env, args []string) error {
 		return errUsage
 	}
 	var dryRun bool
-	var region string
+	var region, rep string
 	a, rest, err := openApp(ctx, e, "import customers", args[1:], func(fs *flag.FlagSet) {
 		fs.BoolVar(&dryRun, "dry-run", false, "check the file and report, without writing")
 		fs.StringVar(&region, "region", "", "default phone region (default: the setting, CN)")
+		fs.StringVar(&rep, "rep", "", "username of the exclusive rep of new customers whose row names none")
 	})
 	if err != nil {
 		return err
@@ -36,17 +37,28 @@ func runImport(ctx context.Context, e env, args []string) error {
 		}
 		region = st.DefaultRegion
 	}
+	opts := importer.Options{DefaultRegion: region, DryRun: dryRun}
+	if rep != "" {
+		u, err := a.Store.UserByUsername(ctx, rep)
+		if err != nil {
+			return fmt.Errorf("rep %q: %w", rep, err)
+		}
+		opts.DefaultRepID = &u.ID
+	}
 	f, err := os.Open(rest[0])
 	if err != nil {
 		return err
 	}
 	defer f.Close()
 	start := time.Now()
-	rep, err := importer.Import(ctx, a.Store, f, importer.Options{DefaultRegion: region, DryRun: dryRun})
+	report, err := importer.Import(ctx, a.Store, f, opts)
 	if err != nil {
 		return err
 	}
-	for _, re := range rep.Errors {
+	for _, w := range report.Warnings {
+		fmt.Fprintf(e.stdout, "warning: line %d: %s: %s\n", w.Line, w.Field, w.Message)
+	}
+	for _, re := range report.Errors {
 		fmt.Fprintf(e.stdout, "line %d: %s: %s (%q)\n", re.Line, re.Field, re.Message, re.Value)
 	}
 	verb := "imported"
@@ -54,10 +66,10 @@ func runImport(ctx context.Context, e env, args []string) error {
 		verb = "checked (dry run, nothing written)"
 	}
 	fmt.Fprintf(e.stdout, "%s %d rows in %s: customers %d created, %d updated; contacts %d created, %d updated; %d rows with errors\n",
-		verb, rep.Rows, time.Since(start).Round(time.Millisecond), rep.CustomersCreated, rep.CustomersUpdated,
-		rep.ContactsCreated, rep.ContactsUpdated, len(rep.Errors))
-	if len(rep.Errors) > 0 {
-		return fmt.Errorf("%d rows were not imported", len(rep.Errors))
+		verb, report.Rows, time.Since(start).Round(time.Millisecond), report.CustomersCreated, report.CustomersUpdated,
+		report.ContactsCreated, report.ContactsUpdated, report.Failed)
+	if report.Failed > 0 {
+		return fmt.Errorf("%d rows were not imported", report.Failed)
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -73,7 +74,8 @@ func sqliteDSN(path string, writer bool) string {
 	if writer {
 		q += "&_txlock=immediate"
 	}
-	return "file:" + path + "?" + q
+	// The path is escaped so "#" or "?" in it stay part of the file name.
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q
 }
 
 func openSQLite(ctx context.Context, path string) (*Store, error) {
