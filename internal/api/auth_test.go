@@ -143,7 +143,7 @@ func TestCookieAuthNeedsCSRF(t *testing.T) {
 			if rt.Method == "GET" || rt.Public {
 				continue
 			}
-			path := strings.NewReplacer("{id}", "1", "{user_id}", "1", "{code}", "C1").Replace(rt.Path)
+			path := strings.NewReplacer("{id}", "1", "{user_id}", "1", "{code}", "C1", "{kind}", "sms").Replace(rt.Path)
 			r := e.do(t, rt.Method, path, "{}", cookie(sid))
 			if code, _ := r.errCode(t); r.status != 403 || code != "csrf" {
 				t.Errorf("%s %s without CSRF header: %v, want 403 csrf", rt.Method, rt.Path, r)

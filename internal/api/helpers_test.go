@@ -251,7 +251,8 @@ func counts(t testing.TB, s *storage.Store) string {
 	return dump(t, s, `SELECT (SELECT count(*) FROM customers), (SELECT count(*) FROM contacts),
 		(SELECT count(*) FROM customer_relations), (SELECT count(*) FROM users), (SELECT count(*) FROM teams),
 		(SELECT count(*) FROM topics), (SELECT count(*) FROM api_tokens), (SELECT count(*) FROM sessions),
-		(SELECT count(*) FROM settings)`)
+		(SELECT count(*) FROM settings), (SELECT count(*) FROM contact_records), (SELECT count(*) FROM record_topics),
+		(SELECT count(*) FROM deliveries), (SELECT count(*) FROM outbox_messages), (SELECT count(*) FROM channel_configs)`)
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -2,7 +2,9 @@ package api
 
 import (
 	"context"
+	"encoding/csv"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -23,7 +25,8 @@ import (
 //     and all scopes);
 //   - "mgr": the manager of T1, in no team (always sees X, never edits);
 //   - "other": an agent of T2 with no relation (sees X only under "all");
-//   - "anon": no credentials.
+//   - "anon": no credentials;
+//   - record R of X, made by "rep" by phone.
 
 // cells holds the expected answer under the visibility scopes own, team, all.
 type cells [3]int
@@ -47,11 +50,18 @@ type wants struct {
 // {X} {CODE} customer X, {CX} {CXNAME} its contact, {REP} {MATE} {SHARE}
 // users, {U} a target user, {T} a fresh team, {TP} a topic, {TOK} a token
 // of the caller, {OTOK} a token of someone else, {N} a unique number,
-// {SCOPE} the visibility scope in force.
+// {SCOPE} the visibility scope in force, {R} a record of X and {RQ} a
+// keyword only its title holds.
 type mrow struct {
 	method, path, body string
-	find               string // for in/out: "X" or "CX"
+	find               string // for in/out: "X", "CX" or "R"
 	want               wants
+}
+
+// orow is a row whose answers change when single contact is open to all.
+type orow struct {
+	mrow
+	open wants // the answers when it is on (mrow.want: when off)
 }
 
 // Shorthands for the recurring columns (each still written per row).
@@ -153,6 +163,59 @@ var matrix = []mrow{
 		wants{same(200), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
 	{"PATCH", "/settings", `{"default_region":"CN"}`, "",
 		wants{same(200), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
+
+	// Records: whoever sees X sees its records, in every list and export.
+	{"GET", "/records?customer_id={X}", "", "R",
+		wants{same(in), same(in), same(in), same(in), cells{out, in, in}, same(in), cells{out, out, in}, same(401)}},
+	{"GET", "/records?q={RQ}", "", "R",
+		wants{same(in), same(in), same(in), same(in), cells{out, in, in}, same(in), cells{out, out, in}, same(401)}},
+	{"GET", "/records?contact_id={CX}&channel=phone&source=manual", "", "R",
+		wants{same(in), same(in), same(in), same(in), cells{out, in, in}, same(in), cells{out, out, in}, same(401)}},
+	{"GET", "/records/{R}", "", "", wants{same(200), same(200), same(200), same(200), seeX, same(200), seeO, same(401)}},
+	{"GET", "/records/export?format=csv&q={RQ}", "", "R",
+		wants{same(in), same(in), same(in), same(in), cells{out, in, in}, same(in), cells{out, out, in}, same(401)}},
+	{"GET", "/customers/{X}/records", "", "R",
+		wants{same(in), same(in), same(in), same(in), cells{404, in, in}, same(in), cells{404, 404, in}, same(401)}},
+
+	// Channels and the outbox: admins only.
+	{"GET", "/channels", "", "", wants{same(200), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
+	{"PUT", "/channels/sms", `{"provider":"outbox","config":{},"rate_limit":5}`, "",
+		wants{same(200), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
+	{"POST", "/channels/sms/test", `{"to":"+8613812345678"}`, "",
+		wants{same(200), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
+	{"GET", "/outbox?kind=sms", "", "", wants{same(200), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
+}
+
+// openMatrix holds the rows whose answers depend on "open single contact
+// to all": exclusive rep, participant, sharer and admins may always
+// contact X; those who only see it get 403 unless it is open; those who
+// cannot see it get 404 either way.
+var openMatrix = []orow{
+	{mrow{"POST", "/contacts/{CX}/contact",
+		`{"title":"Hello {N}","topic_ids":[{TP}],"summary":"matrix","sms":{"text":"Hi {{contact.name}}"}}`, "",
+		wants{same(200), same(200), same(200), same(200), cells{404, 403, 403}, same(403), cells{404, 404, 403}, same(401)}},
+		wants{same(200), same(200), same(200), same(200), cells{404, 200, 200}, same(200), cells{404, 404, 200}, same(401)}},
+	{mrow{"POST", "/contacts/{CX}/contact/preview", `{"title":"Hello","sms":{"text":"Hi {{contact.name}}"}}`, "",
+		wants{same(200), same(200), same(200), same(200), cells{404, 403, 403}, same(403), cells{404, 404, 403}, same(401)}},
+		wants{same(200), same(200), same(200), same(200), cells{404, 200, 200}, same(200), cells{404, 404, 200}, same(401)}},
+	{mrow{"POST", "/records",
+		`{"contact_id":{CX},"channel":"phone","contacted_at":"2025-06-01T10:00:00+08:00","title":"Call {N}","topic_ids":[{TP}]}`, "",
+		wants{same(201), same(201), same(201), same(201), cells{404, 403, 403}, same(403), cells{404, 404, 403}, same(401)}},
+		wants{same(201), same(201), same(201), same(201), cells{404, 201, 201}, same(201), cells{404, 404, 201}, same(401)}},
+}
+
+// rowsFor returns every row with the answers expected when open contact
+// is on or off.
+func rowsFor(open bool) []mrow {
+	rows := append([]mrow(nil), matrix...)
+	for _, r := range openMatrix {
+		row := r.mrow
+		if open {
+			row.want = r.open
+		}
+		rows = append(rows, row)
+	}
+	return rows
 }
 
 // accessMatrix is the "access" of GET /customers/{X}: s(ee) c(ontact)
@@ -195,6 +258,7 @@ type mworld struct {
 type fixture struct {
 	x    *model.Customer
 	cx   *model.Contact
+	rec  *model.Record
 	team *model.Team
 	tok  int64
 }
@@ -253,6 +317,11 @@ func (w *mworld) build(t *testing.T, actor string) fixture {
 		}
 	}
 	f.cx = w.e.contact(t, &model.Contact{CustomerID: f.x.ID, Name: fmt.Sprintf("Contact%d", w.n), Mobile: "+8613800000000"})
+	f.rec = &model.Record{CustomerID: f.x.ID, ContactID: &f.cx.ID, UserID: &rep, Channel: model.ChannelPhone,
+		Source: model.SourceManual, Title: fmt.Sprintf("Call rq%dq", w.n), TopicIDs: []int64{w.topic.ID}}
+	if err := s.CreateRecord(ctx, f.rec); err != nil {
+		t.Fatal(err)
+	}
 	f.team = &model.Team{Name: fmt.Sprintf("Fixture team %d", w.n)}
 	if err := s.CreateTeam(ctx, f.team); err != nil {
 		t.Fatal(err)
@@ -275,7 +344,7 @@ func (w *mworld) expand(s string, f fixture, scope string, open bool) string {
 		"{REP}", itoa(w.users["rep"].ID), "{MATE}", itoa(w.users["mate"].ID), "{SHARE}", itoa(w.users["share"].ID),
 		"{U}", itoa(w.users["target"].ID), "{T}", itoa(f.team.ID), "{TP}", itoa(w.topic.ID),
 		"{TOK}", itoa(f.tok), "{OTOK}", itoa(w.otok), "{N}", strconv.Itoa(w.n), "{SCOPE}", scope,
-		"{OPEN}", strconv.FormatBool(open),
+		"{OPEN}", strconv.FormatBool(open), "{R}", itoa(f.rec.ID), "{RQ}", strings.TrimPrefix(f.rec.Title, "Call "),
 	).Replace(s)
 }
 
@@ -291,13 +360,16 @@ func (w *mworld) snapshot(t *testing.T, f fixture) string {
 		dump(t, s, `SELECT * FROM teams WHERE id = $1 OR name IN ('T1', 'T2') ORDER BY id`, f.team.ID) +
 		dump(t, s, `SELECT * FROM topics ORDER BY id`) +
 		dump(t, s, `SELECT key, value FROM settings ORDER BY key`) +
-		dump(t, s, `SELECT id, user_id, name FROM api_tokens ORDER BY id`)
+		dump(t, s, `SELECT id, user_id, name FROM api_tokens ORDER BY id`) +
+		dump(t, s, `SELECT * FROM contact_records WHERE customer_id = $1 ORDER BY id`, f.x.ID) +
+		dump(t, s, `SELECT * FROM deliveries WHERE customer_id = $1 ORDER BY id`, f.x.ID) +
+		dump(t, s, `SELECT * FROM channel_configs ORDER BY kind`)
 }
 
 func TestAuthorizationMatrix(t *testing.T) {
 	t.Parallel()
 	covered := map[string]bool{}
-	for _, row := range matrix {
+	for _, row := range rowsFor(false) {
 		path, _, _ := strings.Cut(row.path, "?")
 		for _, rt := range routes {
 			if rt.Method == row.method && samePattern(rt.Path, path) {
@@ -319,7 +391,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			for i, scope := range scopes {
 				w.e.settings(t, scope, open)
 				shared := w.build(t, "") // read-only calls share one fixture
-				for _, row := range matrix {
+				for _, row := range rowsFor(open) {
 					for _, actor := range actors {
 						f := shared
 						if row.method != "GET" {
@@ -331,7 +403,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 				}
 			}
 		}
-		t.Logf("%d endpoint rows × %d callers × %d scopes × open on/off: %d calls", len(matrix), len(actors), len(scopes), calls)
+		t.Logf("%d endpoint rows × %d callers × %d scopes × open on/off: %d calls", len(rowsFor(false)), len(actors), len(scopes), calls)
 	})
 }
 
@@ -362,16 +434,8 @@ func (w *mworld) call(t *testing.T, row mrow, actor, scope string, open bool, wa
 		return
 	}
 	if want == in || want == out {
-		target := f.x.ID
-		if row.find == "CX" {
-			target = f.cx.ID
-		}
-		found := false
-		for _, it := range r.json(t)["items"].([]any) {
-			if int64(it.(map[string]any)["id"].(float64)) == target {
-				found = true
-			}
-		}
+		target := map[string]int64{"X": f.x.ID, "CX": f.cx.ID, "R": f.rec.ID}[row.find]
+		found := slices.Contains(listedIDs(t, r), target)
 		if found != (want == in) {
 			t.Errorf("%s: target listed = %v, want %v", name, found, want == in)
 		}
@@ -381,6 +445,31 @@ func (w *mworld) call(t *testing.T, row mrow, actor, scope string, open bool, wa
 			t.Errorf("%s: refused with %d but data changed:\nbefore:\n%s\nafter:\n%s", name, r.status, before, after)
 		}
 	}
+}
+
+// listedIDs returns the ids of a list answer: its items, or the first
+// column of a CSV export.
+func listedIDs(t *testing.T, r *resp) []int64 {
+	t.Helper()
+	var ids []int64
+	if strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") {
+		rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(r.body), "\uFEFF"))).ReadAll()
+		if err != nil || len(rows) == 0 {
+			t.Fatalf("export is not CSV with a header: %v", err)
+		}
+		for _, row := range rows[1:] {
+			id, err := strconv.ParseInt(row[0], 10, 64)
+			if err != nil {
+				t.Fatalf("export row %v: %v", row, err)
+			}
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	for _, it := range r.json(t)["items"].([]any) {
+		ids = append(ids, int64(it.(map[string]any)["id"].(float64)))
+	}
+	return ids
 }
 
 // samePattern reports whether a matrix path fits a route pattern.

@@ -14,12 +14,15 @@ import (
 // same endpoints and that real answers match the schemas below.
 type operation struct {
 	method, path, tag, summary string
+	desc                       string // longer description, status-code choices
 	public                     bool
 	query                      []param
-	body                       string // request schema; PATCH gets its "Patch" variant
-	ok                         int    // success status
-	okSchema                   string // "" for no content
-	errs                       []int  // statuses besides those every operation of its kind may answer
+	body                       string         // request schema; PATCH gets its "Patch" variant
+	ok                         int            // success status
+	okSchema                   string         // "" for no content
+	okMedia                    []string       // media types of a success body that is a file, not JSON
+	errs                       []int          // statuses besides those every operation of its kind may answer
+	errSchema                  map[int]string // error statuses whose body is not the Error schema
 }
 
 // param is a query parameter.
@@ -32,6 +35,48 @@ var (
 	pLimit  = param{"limit", "integer", "page size, 1–500 (default 50)"}
 	pOffset = param{"offset", "integer", "items to skip (default 0)"}
 	pActive = param{"active", "boolean", "only active ones"}
+
+	// recordFilters narrow the records list, the customer timeline and the export.
+	recordFilters = []param{{"customer_id", "integer", "of this customer"}, {"contact_id", "integer", "with this contact"},
+		{"user_id", "integer", "by this rep"}, {"team_id", "integer", "by a rep of this team"},
+		{"channel", "string", "sms, email, phone, visit, wechat, wecom or other"},
+		{"source", "string", "manual, single, bulk or plan"}, {"status", "string", "done, sent or delivered"},
+		{"topic_id", "integer", "ticked this topic"},
+		{"from", "string", "contacted at or after this RFC 3339 time (encode + as %2B; a space is read as +)"},
+		{"to", "string", "contacted before this RFC 3339 time"},
+		{"q", "string", "title, summary or content contains (case-insensitive)"}}
+	recordPaging = []param{{"limit", "integer", "page size, 1–500 (default 50)"},
+		{"cursor", "string", "next_cursor of the previous page"}}
+)
+
+// withoutParam returns ps without the parameter name.
+func withoutParam(ps []param, name string) []param {
+	var out []param
+	for _, p := range ps {
+		if p.name != name {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+const (
+	singleDesc = "Sends the content to the contact in the path on each channel given (sms, email or both) and " +
+		"writes one contact record per message the provider accepted. Everything is checked before anything is " +
+		"sent: a 400 names the field (customer: do-not-contact; sms/email: opted out or no address; sms.text, " +
+		"email.subject, email.body: a merge field that does not parse; channels: neither given) and nothing is " +
+		"sent or written. 403: the caller may see the contact's customer but not contact it (exclusive rep, " +
+		"participant, sharer and admins may; everyone who sees it may when single contact is open to all). 404: " +
+		"the contact is missing or not visible. Once the request is valid the answer is 200 with one result per " +
+		"channel, even when every provider refused: the request was right, the provider said no, and each " +
+		"result carries the reason (reason_text in the caller's language: their preference, else " +
+		"Accept-Language, else zh-CN), the delivery log id and whether trying later may help (transient). A " +
+		"5xx is never used for a provider's refusal, so that no client or proxy retries a send that may have " +
+		"been accepted."
+	testDesc = "Sends one test message through the kind's configured provider (the outbox when none). 200: the " +
+		"provider accepted it. 502: the provider refused it or could not be reached; the error carries the " +
+		"reason, its text in the caller's language, the provider's own detail and whether it is transient. 400: " +
+		"to is missing or not a mobile number / e-mail address. Admins only."
 )
 
 var operations = []operation{
@@ -72,6 +117,33 @@ var operations = []operation{
 	{method: "PATCH", path: "/contacts/{id}", tag: "contacts", summary: "Change the given fields of a contact",
 		body: "ContactInput", ok: 200, okSchema: "Contact"},
 	{method: "DELETE", path: "/contacts/{id}", tag: "contacts", summary: "Delete a contact", ok: 204},
+
+	{method: "POST", path: "/contacts/{id}/contact", tag: "single contact",
+		summary: "Contact one contact now by SMS and/or e-mail (单个联系); a record per accepted message", desc: singleDesc,
+		body: "SingleContactInput", ok: 200, okSchema: "SingleContactResult"},
+	{method: "POST", path: "/contacts/{id}/contact/preview", tag: "single contact",
+		summary: "Render a single contact's content for its contact, with the SMS encoding and segments; nothing is sent",
+		desc: "Same body, permission and 404/403 answers as the single contact. Merge fields that do not parse are " +
+			"listed in errors (the text is shown as typed), so a half-written text still previews.",
+		body: "SingleContactInput", ok: 200, okSchema: "SingleContactPreview"},
+
+	{method: "GET", path: "/records", tag: "records",
+		summary: "Contact records of every customer the caller may see, newest first, keyset-paginated",
+		query:   append(append([]param{}, recordFilters...), recordPaging...), ok: 200, okSchema: "RecordPage"},
+	{method: "POST", path: "/records", tag: "records",
+		summary: "Record by hand a contact made outside Touchbase (phone, visit, WeChat…); who may contact the customer may",
+		desc: "404: the contact in contact_id is missing or not visible; 403: visible but the caller may not " +
+			"contact its customer.",
+		body: "ManualRecordInput", ok: 201, okSchema: "Record", errs: []int{404}},
+	{method: "GET", path: "/records/export", tag: "records",
+		summary: "Download the matching records as CSV (UTF-8 with BOM) or XLSX, streamed",
+		desc: "Headers in the caller's language, times in their time zone. Sent as an attachment " +
+			"(Content-Disposition). A failure after the first bytes aborts the connection rather than ending the file.",
+		query: append([]param{{"format", "string", "csv or xlsx (required)"}}, recordFilters...),
+		ok:    200, okMedia: []string{mediaCSV, mediaXLSX}},
+	{method: "GET", path: "/records/{id}", tag: "records", summary: "One record", ok: 200, okSchema: "Record"},
+	{method: "GET", path: "/customers/{id}/records", tag: "records", summary: "A customer's contact timeline, newest first",
+		query: append(withoutParam(recordFilters, "customer_id"), recordPaging...), ok: 200, okSchema: "RecordPage"},
 
 	{method: "GET", path: "/customers/{id}/relations", tag: "relations", summary: "Participants and sharers of a customer",
 		ok: 200, okSchema: "RelationList"},
@@ -115,6 +187,22 @@ var operations = []operation{
 		body: "SettingsInput", ok: 200, okSchema: "Settings"},
 	{method: "PATCH", path: "/settings", tag: "settings", summary: "Change the given settings (admins)",
 		body: "SettingsInput", ok: 200, okSchema: "Settings"},
+
+	{method: "GET", path: "/channels", tag: "channels", summary: "The provider of each channel kind, secrets emptied (admins)",
+		ok: 200, okSchema: "ChannelList"},
+	{method: "PUT", path: "/channels/{kind}", tag: "channels",
+		summary: "Set the provider of a channel kind; secret fields left empty keep their stored value (admins)",
+		desc: "provider outbox (the default) keeps messages in the outbox instead of sending them. config holds " +
+			"the provider's fields; unknown fields are rejected by name (config.<field>). Secrets are stored sealed " +
+			"and never answered. 404: a kind that cannot be configured.",
+		body: "ChannelInput", ok: 200, okSchema: "Channel"},
+	{method: "POST", path: "/channels/{kind}/test", tag: "channels", summary: "Send a test message through a channel (admins)",
+		desc: testDesc, body: "ChannelTestInput", ok: 200, okSchema: "ChannelTestResult", errs: []int{502},
+		errSchema: map[int]string{502: "ProviderError"}},
+	{method: "GET", path: "/outbox", tag: "channels", summary: "Messages the outbox kept instead of sending, newest first (admins)",
+		query: []param{{"kind", "string", "sms, email, wecom or call"}, {"to", "string", "to this exact address (E.164 for SMS)"},
+			{"before_id", "integer", "older than this message (next_before_id of the previous page)"}, pLimit},
+		ok: 200, okSchema: "OutboxPage"},
 }
 
 // statuses returns every status op may answer, success first.
@@ -221,7 +309,7 @@ func schemas() obj {
 	fieldErr := object([]string{"field", "code", "message"}, obj{"field": typ("string"), "code": typ("string"), "message": typ("string")})
 	settings := obj{"open_contact_all": typ("boolean"), "visibility": enum("own", "team", "all"), "default_region": typ("string")}
 
-	return obj{
+	out := obj{
 		"Document": object([]string{"openapi", "info", "paths"}, obj{"openapi": typ("string"), "info": typ("object"),
 			"servers": arrayOf(typ("object")), "paths": typ("object"), "components": typ("object"),
 			"security": arrayOf(typ("object")), "tags": arrayOf(typ("object"))}),
@@ -292,6 +380,8 @@ func schemas() obj {
 		"Settings":      object([]string{"open_contact_all", "visibility", "default_region"}, settings),
 		"SettingsInput": input(nil, settings),
 	}
+	maps.Copy(out, recordSchemas())
+	return out
 }
 
 // document builds the OpenAPI 3 description of the API.
@@ -309,7 +399,8 @@ func document() obj {
 	return obj{
 		"openapi": "3.0.3",
 		"info": obj{"title": "Touchbase API", "version": "1",
-			"description": "Customers, contacts, relations, users, teams, topics and settings of Touchbase. " +
+			"description": "Customers, contacts, relations, users, teams, topics, settings, single contact, contact " +
+				"records, channels and the outbox of Touchbase. " +
 				"Authenticate with a bearer token from POST /tokens, or with the session cookie plus the X-CSRF-Token " +
 				"header on requests that change data. PUT replaces every writable field (absent fields take their " +
 				"defaults); PATCH changes only the fields present. Unknown fields are rejected. Errors are " +
@@ -332,6 +423,9 @@ func document() obj {
 func (op operation) build(sch obj) obj {
 	out := obj{"summary": op.summary, "tags": []string{op.tag},
 		"operationId": strings.ToLower(op.method) + strings.NewReplacer("/", "_", "{", "", "}", "", ".", "_", "-", "_").Replace(op.path)}
+	if op.desc != "" {
+		out["description"] = op.desc
+	}
 	if op.public {
 		out["security"] = []obj{}
 	}
@@ -340,8 +434,11 @@ func (op operation) build(sch obj) obj {
 		if name, ok := strings.CutPrefix(seg, "{"); ok {
 			name = strings.TrimSuffix(name, "}")
 			s := obj{"type": "integer", "format": "int64", "minimum": 1}
-			if name == "code" {
+			switch name {
+			case "code":
 				s = typ("string")
+			case "kind":
+				s = enum("sms", "email")
 			}
 			params = append(params, obj{"name": name, "in": "path", "required": true, "schema": s})
 		}
@@ -368,8 +465,16 @@ func (op operation) build(sch obj) obj {
 	for i, st := range op.statuses() {
 		resp := obj{"description": http.StatusText(st)}
 		switch {
+		case i == 0 && len(op.okMedia) > 0:
+			content := obj{}
+			for _, m := range op.okMedia {
+				content[m] = obj{"schema": obj{"type": "string", "format": "binary"}}
+			}
+			resp["content"] = content
 		case i == 0 && op.okSchema != "", st == 201 && op.okSchema != "":
 			resp["content"] = obj{"application/json": obj{"schema": ref(op.okSchema)}}
+		case op.errSchema[st] != "":
+			resp["content"] = obj{"application/json": obj{"schema": ref(op.errSchema[st])}}
 		case st >= 400:
 			resp["content"] = obj{"application/json": obj{"schema": ref("Error")}}
 		}

@@ -145,26 +145,39 @@ func fieldAt(data []byte, off int64) string {
 	return key
 }
 
-// checkText rejects NUL characters in the string fields of a body struct:
-// PostgreSQL cannot store them and no field needs them.
+// checkText rejects NUL characters in the string fields of a body struct,
+// nested objects included (named "sms.text"): PostgreSQL cannot store them
+// and no field needs them.
 func checkText(dst any) error {
 	v := reflect.ValueOf(dst).Elem()
-	return checkTextValue(v)
+	return checkTextValue(v, "")
 }
 
-func checkTextValue(v reflect.Value) error {
+func checkTextValue(v reflect.Value, prefix string) error {
 	t := v.Type()
 	for i := range t.NumField() {
 		f, fv := t.Field(i), v.Field(i)
 		if f.Anonymous && fv.Kind() == reflect.Struct {
-			if err := checkTextValue(fv); err != nil {
+			if err := checkTextValue(fv, prefix); err != nil {
 				return err
 			}
 			continue
 		}
-		if fv.Kind() == reflect.String && strings.ContainsRune(fv.String(), 0) {
-			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			return newBadRequest("invalid_text", name, name+" contains a NUL character")
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if fv.Kind() == reflect.Pointer && !fv.IsNil() {
+			fv = fv.Elem()
+		}
+		switch fv.Kind() {
+		case reflect.String:
+			if strings.ContainsRune(fv.String(), 0) {
+				return newBadRequest("invalid_text", prefix+name, prefix+name+" contains a NUL character")
+			}
+		case reflect.Struct:
+			if fv.Type().PkgPath() == t.PkgPath() { // our own body structs, not time.Time
+				if err := checkTextValue(fv, prefix+name+"."); err != nil {
+					return err
+				}
+			}
 		}
 	}
 	return nil

@@ -41,6 +41,14 @@ var routes = []route{
 	{"PUT", "/contacts/{id}", authed, (*handler).replaceContact},
 	{"PATCH", "/contacts/{id}", authed, (*handler).patchContact},
 	{"DELETE", "/contacts/{id}", authed, (*handler).deleteContact},
+	{"POST", "/contacts/{id}/contact", authed, (*handler).contactNow},
+	{"POST", "/contacts/{id}/contact/preview", authed, (*handler).previewContact},
+
+	{"GET", "/records", authed, (*handler).listRecords},
+	{"POST", "/records", authed, (*handler).createRecord},
+	{"GET", "/records/export", authed, (*handler).exportRecords},
+	{"GET", "/records/{id}", authed, (*handler).getRecord},
+	{"GET", "/customers/{id}/records", authed, (*handler).customerRecords},
 
 	{"GET", "/customers/{id}/relations", authed, (*handler).listRelations},
 	{"POST", "/customers/{id}/relations", authed, (*handler).setRelation},
@@ -69,4 +77,9 @@ var routes = []route{
 	{"GET", "/settings", authed, (*handler).getSettings},
 	{"PUT", "/settings", authed, (*handler).replaceSettings},
 	{"PATCH", "/settings", authed, (*handler).patchSettings},
+
+	{"GET", "/channels", authed, (*handler).listChannels},
+	{"PUT", "/channels/{kind}", authed, (*handler).saveChannel},
+	{"POST", "/channels/{kind}/test", authed, (*handler).testChannel},
+	{"GET", "/outbox", authed, (*handler).listOutbox},
 }
