@@ -201,3 +201,15 @@ func (t *Template) Fields() []string {
 	}
 	return out
 }
+
+// TextToHTML turns a plain-text e-mail body into escaped HTML paragraphs:
+// blank lines separate paragraphs, single newlines become <br>.
+func TextToHTML(text string) string {
+	var b strings.Builder
+	for _, para := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
+		b.WriteString("<p>")
+		b.WriteString(strings.ReplaceAll(html.EscapeString(para), "\n", "<br>"))
+		b.WriteString("</p>\n")
+	}
+	return b.String()
+}

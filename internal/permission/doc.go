@@ -17,4 +17,7 @@
 //     all (every customer).
 //   - May edit (customer details and its contacts): the exclusive rep or a
 //     participant. Sharers may contact but not edit.
+//   - A bulk send and its recipients are seen by its operator, the manager
+//     of the operator's team and admins. Its recipients are chosen among
+//     the contacts of customers the operator may see.
 package permission

@@ -49,3 +49,14 @@ func (p Policy) EditSQL(c string, arg ArgFunc) string {
 	return "(" + c + ".rep_id = " + u + " OR EXISTS (SELECT 1 FROM customer_relations pr WHERE pr.customer_id = " +
 		c + ".id AND pr.user_id = " + u + " AND pr.kind = 'participant'))"
 }
+
+// BulkSendSQL is true when the user may see a bulk send (alias b) and its
+// recipients: its operator, the manager of the operator's team, admins.
+func (p Policy) BulkSendSQL(b string, arg ArgFunc) string {
+	if p.Admin {
+		return "(1 = 1)"
+	}
+	u := arg(p.UserID)
+	return "(" + b + ".user_id = " + u + " OR EXISTS (SELECT 1 FROM users pbu JOIN teams pbt ON pbt.id = pbu.team_id WHERE pbu.id = " +
+		b + ".user_id AND pbt.manager_id = " + u + "))"
+}

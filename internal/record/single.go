@@ -2,8 +2,6 @@ package record
 
 import (
 	"context"
-	"html"
-	"strings"
 	"time"
 
 	"touchbase/internal/channel"
@@ -122,7 +120,7 @@ func (s *Service) prepare(t *target, user *model.User, in SingleInput, errs *mod
 			body, ok2 := render(errs, "email.body", in.Email.Body, data, 100000)
 			if ok1 && ok2 {
 				outs = append(outs, outgoing{kind: channel.KindEmail, address: t.contact.Email, subject: subject,
-					text: body, html: textToHTML(body)})
+					text: body, html: message.TextToHTML(body)})
 			}
 		}
 	}
@@ -141,15 +139,4 @@ func render(errs *model.ValidationErrors, field, src string, d message.Data, max
 		return "", false
 	}
 	return out, true
-}
-
-// textToHTML turns a plain-text body into escaped HTML paragraphs.
-func textToHTML(text string) string {
-	var b strings.Builder
-	for _, para := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
-		b.WriteString("<p>")
-		b.WriteString(strings.ReplaceAll(html.EscapeString(para), "\n", "<br>"))
-		b.WriteString("</p>\n")
-	}
-	return b.String()
 }

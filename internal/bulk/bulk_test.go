@@ -1,0 +1,389 @@
+package bulk_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"touchbase/internal/bulk"
+	"touchbase/internal/channel"
+	"touchbase/internal/channel/registry"
+	"touchbase/internal/jobs"
+	"touchbase/internal/model"
+	"touchbase/internal/permission"
+	"touchbase/internal/storage"
+	"touchbase/internal/storage/storetest"
+)
+
+type env struct {
+	store    *storage.Store
+	reg      *registry.Registry
+	svc      *bulk.Service
+	operator *model.User
+	pol      permission.Policy
+	finished chan *model.BulkSend
+}
+
+// newEnv starts a bulk service with River workers on s.
+func newEnv(t *testing.T, s *storage.Store, cfg bulk.Config) *env {
+	t.Helper()
+	ctx := context.Background()
+	if err := jobs.Migrate(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	box, _ := channel.NewSecretBox(make([]byte, 32))
+	e := &env{store: s, finished: make(chan *model.BulkSend, 10)}
+	e.reg = registry.New(s, box, channel.Env{HTTPClient: &http.Client{Timeout: 2 * time.Second}})
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	e.svc = bulk.NewService(s, e.reg, cfg, log, time.Now, func(_ context.Context, b *model.BulkSend) { e.finished <- b })
+	workers := river.NewWorkers()
+	sweep := e.svc.Register(workers)
+	q, err := jobs.New(s, jobs.Options{Workers: workers, MaxWorkers: 4, PeriodicJobs: []*river.PeriodicJob{sweep},
+		FetchPoll: 50 * time.Millisecond, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.svc.SetQueue(q)
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		q.Stop(sctx)
+	})
+	e.operator = &model.User{Username: "op", DisplayName: "王芳", Role: model.RoleAgent, Active: true}
+	if err := s.CreateUser(ctx, e.operator); err != nil {
+		t.Fatal(err)
+	}
+	e.pol = permission.For(e.operator, model.Settings{Visibility: model.VisibilityOwn})
+	return e
+}
+
+// contacts creates n contacts on customers served by the operator, plus
+// the awkward ones: opted out, do-not-contact, no address, a duplicate
+// mobile, and one on a customer the operator cannot see.
+func (e *env) contacts(t *testing.T, n int) {
+	t.Helper()
+	ctx := context.Background()
+	mine := &model.Customer{Name: "恒信科技", Code: "HX", RepID: &e.operator.ID}
+	dnc := &model.Customer{Name: "勿扰公司", Code: "DNC", RepID: &e.operator.ID, DoNotContact: true}
+	other := &model.Customer{Name: "别人的", Code: "OT"}
+	for _, c := range []*model.Customer{mine, dnc, other} {
+		if err := e.store.CreateCustomer(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := e.store.InBatch(ctx, func(b *storage.Batch) error {
+		for i := 0; i < n; i++ {
+			if err := b.CreateContact(ctx, &model.Contact{CustomerID: mine.ID, Name: fmt.Sprintf("联系人%d", i),
+				Mobile: fmt.Sprintf("+86138%08d", i), Email: fmt.Sprintf("c%d@example.cn", i)}); err != nil {
+				return err
+			}
+		}
+		for _, ct := range []*model.Contact{
+			{CustomerID: mine.ID, Name: "opted out", Mobile: "+8613900000001", Email: "o@example.cn", OptOutSMS: true, OptOutEmail: true},
+			{CustomerID: mine.ID, Name: "no address"},
+			{CustomerID: mine.ID, Name: "duplicate", Mobile: "+8613800000000", Email: "c0@example.cn"},
+			{CustomerID: dnc.ID, Name: "dnc", Mobile: "+8613900000002", Email: "d@example.cn"},
+			{CustomerID: other.ID, Name: "invisible", Mobile: "+8613900000003", Email: "i@example.cn"},
+		} {
+			if err := b.CreateContact(ctx, ct); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (e *env) wait(t *testing.T, id int64) *model.BulkSend {
+	t.Helper()
+	select {
+	case b := <-e.finished:
+		if b.ID != id {
+			t.Fatalf("finished %d, want %d", b.ID, id)
+		}
+		return b
+	case <-time.After(60 * time.Second):
+		b, _ := e.store.BulkSendByID(context.Background(), permission.Policy{Admin: true}, id)
+		t.Fatalf("bulk send %d did not finish: %+v", id, b)
+	}
+	return nil
+}
+
+func (e *env) count(t *testing.T, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := e.store.ReadDB().QueryRowContext(context.Background(), query, args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestBulkSendThroughOutbox(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		e := newEnv(t, s, bulk.Config{ChunkSize: 40})
+		e.contacts(t, 200)
+		topic := &model.Topic{Name: "活动通知", Active: true}
+		if err := s.CreateTopic(ctx, topic); err != nil {
+			t.Fatal(err)
+		}
+		sel := storage.RecipientSelection{}
+		pv, err := e.svc.Preview(ctx, e.pol, sel, []string{"sms", "email"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]int{"": 200, model.SkipOptedOut: 1, model.SkipNoAddress: 1, model.SkipDuplicate: 1, model.SkipDoNotContact: 1}
+		for _, ch := range []string{"sms", "email"} {
+			for reason, n := range want {
+				if pv[ch][reason] != n {
+					t.Errorf("preview %s %q = %d, want %d (%v)", ch, reason, pv[ch][reason], n, pv[ch])
+				}
+			}
+		}
+		b, err := e.svc.Create(ctx, e.pol, e.operator, bulk.Input{
+			Title: "双十一活动", TopicIDs: []int64{topic.ID},
+			SMSText:      "{{contact.name}}您好，{{customer.name}}邀您参加活动。",
+			EmailSubject: "{{customer.name}} 活动邀请", EmailBody: "{{contact.name}}：\n\n欢迎参加。— {{user.name}}",
+			Recipients: sel,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.Counts.Total != 2*204 || b.Counts.Pending != 400 || b.Counts.Skipped != 8 {
+			t.Fatalf("accepted counts: %+v", b.Counts)
+		}
+		done := e.wait(t, b.ID)
+		if done.Status != model.BulkDone || done.Counts.Sent != 400 || done.Counts.Skipped != 8 || done.Counts.Failed != 0 ||
+			done.Counts.Pending != 0 || done.Counts.Total != done.Counts.Sent+done.Counts.Failed+done.Counts.Skipped {
+			t.Fatalf("finished: %+v", done)
+		}
+		if n := e.count(t, `SELECT count(*) FROM outbox_messages`); n != 400 {
+			t.Fatalf("outbox has %d messages, want 400", n)
+		}
+		if n := e.count(t, `SELECT count(DISTINCT ref) FROM outbox_messages`); n != 400 {
+			t.Fatalf("outbox has %d distinct refs: duplicates", n)
+		}
+		if n := e.count(t, `SELECT count(*) FROM contact_records WHERE bulk_send_id = $1 AND source = 'bulk'`, b.ID); n != 400 {
+			t.Fatalf("%d records, want one per recipient reached (400)", n)
+		}
+		if n := e.count(t, `SELECT count(*) FROM record_topics rt JOIN contact_records r ON r.id = rt.record_id WHERE r.bulk_send_id = $1`, b.ID); n != 400 {
+			t.Fatalf("%d record topics, want 400", n)
+		}
+		var body string
+		if err := s.ReadDB().QueryRowContext(ctx, `SELECT body FROM outbox_messages WHERE kind = 'sms' AND to_address = '+8613800000007'`).Scan(&body); err != nil || body != "联系人7您好，恒信科技邀您参加活动。" {
+			t.Fatalf("rendered SMS: %q %v", body, err)
+		}
+		skipped, err := e.svc.Recipients(ctx, e.pol, b.ID, storage.RecipientFilter{Status: model.RecipientSkipped, Channel: "sms"})
+		if err != nil || len(skipped) != 4 {
+			t.Fatalf("skipped drill-down: %v %d", err, len(skipped))
+		}
+		for _, r := range skipped {
+			if r.Reason == "" || r.RecordID != nil {
+				t.Fatalf("skipped row: %+v", r)
+			}
+		}
+		sent, _ := e.svc.Recipients(ctx, e.pol, b.ID, storage.RecipientFilter{Status: model.RecipientSent, Limit: 5})
+		if len(sent) != 5 || sent[0].RecordID == nil || sent[0].ProviderMessageID == "" {
+			t.Fatalf("sent drill-down: %+v", sent[0])
+		}
+		// Someone else cannot see the send.
+		stranger := permission.Policy{UserID: 999999, Visibility: model.VisibilityAll}
+		if _, err := e.svc.Get(ctx, stranger, b.ID); err != model.ErrNotFound {
+			t.Fatalf("stranger sees the send: %v", err)
+		}
+	})
+}
+
+func TestBulkSendRetriesFlakyProvider(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		e := newEnv(t, s, bulk.Config{ChunkSize: 5, MaxAttempts: 4, RetryBase: 20 * time.Millisecond})
+		e.contacts(t, 150)
+		var mu sync.Mutex
+		accepted := map[string]int{}
+		var calls atomic.Int64
+		rng := rand.New(rand.NewPCG(1, 2))
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			calls.Add(1)
+			var body struct {
+				Messages []struct{ Ref, To string }
+			}
+			json.NewDecoder(r.Body).Decode(&body)
+			mu.Lock()
+			roll := rng.IntN(100)
+			mu.Unlock()
+			if roll < 25 {
+				http.Error(w, "overloaded", http.StatusServiceUnavailable)
+				return
+			}
+			var results []map[string]any
+			mu.Lock()
+			for _, m := range body.Messages {
+				if m.To == "+8613800000005" { // a number the provider always refuses
+					results = append(results, map[string]any{"ref": m.Ref, "error": map[string]any{"code": "invalid_mobile", "message": "unreachable"}})
+					continue
+				}
+				accepted[m.Ref]++
+				results = append(results, map[string]any{"ref": m.Ref, "id": "p-" + m.Ref})
+			}
+			mu.Unlock()
+			if roll < 35 { // taken, but answered after the client gave up: the sender cannot know
+				time.Sleep(2500 * time.Millisecond)
+			}
+			json.NewEncoder(w).Encode(map[string]any{"results": results})
+		}))
+		defer srv.Close()
+		cfg, _ := json.Marshal(map[string]any{"url": srv.URL, "secret": "k"})
+		if err := e.reg.Save(ctx, e.operator.ID, channel.KindSMS, channel.ProviderWebhook, cfg, 0); err != nil {
+			t.Fatal(err)
+		}
+		b, err := e.svc.Create(ctx, e.pol, e.operator, bulk.Input{Title: "flaky", SMSText: "hi {{contact.name}}",
+			Recipients: storage.RecipientSelection{HasMobile: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := e.wait(t, b.ID)
+		c := done.Counts
+		if c.Pending != 0 || c.Total != c.Sent+c.Failed+c.Skipped || c.Sent+c.Failed != 150 {
+			t.Fatalf("counts do not add up: %+v", c)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		for ref, n := range accepted {
+			if n != 1 {
+				t.Fatalf("ref %s accepted %d times", ref, n)
+			}
+		}
+		sent, _ := e.svc.Recipients(ctx, e.pol, b.ID, storage.RecipientFilter{Status: model.RecipientSent, Limit: 1000})
+		for _, r := range sent {
+			if accepted[fmt.Sprintf("b%d", r.ID)] != 1 {
+				t.Fatalf("recipient %d is sent but the provider never took it", r.ID)
+			}
+		}
+		failed, _ := e.svc.Recipients(ctx, e.pol, b.ID, storage.RecipientFilter{Status: model.RecipientFailed, Limit: 1000})
+		foundInvalid, timeouts := false, 0
+		for _, r := range failed {
+			if r.Reason == "" {
+				t.Fatalf("failed without a reason: %+v", r)
+			}
+			if r.Reason == channel.ReasonTimeout {
+				timeouts++
+			}
+			if r.Address == "+8613800000005" {
+				foundInvalid = r.Reason == "invalid_mobile" && r.Attempts >= 1
+			}
+		}
+		if !foundInvalid {
+			t.Fatalf("permanent refusal not recorded with its reason: %+v", failed)
+		}
+		if n := e.count(t, `SELECT count(*) FROM contact_records WHERE bulk_send_id = $1`, b.ID); n != c.Sent {
+			t.Fatalf("%d records for %d sent", n, c.Sent)
+		}
+		if len(accepted) != c.Sent+timeouts {
+			t.Fatalf("provider took %d messages: %d sent + %d timed out expected", len(accepted), c.Sent, timeouts)
+		}
+		t.Logf("%d provider calls; sent %d, failed %d (%d timeouts)", calls.Load(), c.Sent, c.Failed, timeouts)
+	})
+}
+
+func TestStaleSendingIsNeverResent(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		e := newEnv(t, s, bulk.Config{})
+		e.contacts(t, 10)
+		// A far-future send stays put while rows are claimed by a worker that then "dies".
+		at := time.Now().Add(time.Hour)
+		b, err := e.svc.Create(ctx, e.pol, e.operator, bulk.Input{Title: "t", SMSText: "x", ScheduledAt: &at,
+			Recipients: storage.RecipientSelection{HasMobile: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := s.ClaimRecipients(ctx, b.ID, "sms", 4, "dead-worker")
+		if err != nil || len(rows) != 4 {
+			t.Fatalf("claim: %v %d", err, len(rows))
+		}
+		if n, err := s.ResolveStaleSending(ctx, b.ID, time.Hour); err != nil || n != 0 {
+			t.Fatalf("fresh claims resolved: %d %v", n, err)
+		}
+		time.Sleep(5 * time.Millisecond)
+		if n, err := s.ResolveStaleSending(ctx, b.ID, time.Millisecond); err != nil || n != 4 {
+			t.Fatalf("stale claims: %d %v", n, err)
+		}
+		// The dead worker coming back cannot settle rows that are no longer its.
+		outs := []storage.Outcome{{Recipient: rows[0], Sent: true, ProviderID: "late"}}
+		full, _ := s.BulkSendByID(ctx, permission.Policy{Admin: true}, b.ID)
+		if err := s.CompleteRecipients(ctx, full, "outbox", "dead-worker", outs); err != nil {
+			t.Fatal(err)
+		}
+		if n := e.count(t, `SELECT count(*) FROM contact_records WHERE bulk_send_id = $1`, b.ID); n != 0 {
+			t.Fatalf("a stale settle wrote %d records", n)
+		}
+		failed, _ := s.ListRecipients(ctx, b.ID, storage.RecipientFilter{Status: model.RecipientFailed})
+		if len(failed) != 4 || failed[0].Reason != model.FailOutcomeUnknown {
+			t.Fatalf("failed rows: %+v", failed)
+		}
+		// Cancel: pending rows become skipped; nothing is sent.
+		if err := e.svc.Cancel(ctx, e.pol, b.ID); err != nil {
+			t.Fatal(err)
+		}
+		got := e.wait(t, b.ID)
+		if got.Status != model.BulkCancelled || got.Counts.Skipped < 6 || got.Counts.Pending != 0 {
+			t.Fatalf("after cancel: %+v", got)
+		}
+		if err := e.svc.Cancel(ctx, e.pol, b.ID); err == nil {
+			t.Fatal("cancelled twice")
+		}
+		if n := e.count(t, `SELECT count(*) FROM outbox_messages`); n != 0 {
+			t.Fatalf("cancelled send sent %d", n)
+		}
+	})
+}
+
+func TestBulkSendRefusesBadInput(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		e := newEnv(t, s, bulk.Config{})
+		e.contacts(t, 3)
+		past := time.Now().Add(-time.Hour)
+		cases := []struct {
+			in    bulk.Input
+			field string
+		}{
+			{bulk.Input{SMSText: "x"}, "title"},
+			{bulk.Input{Title: "t"}, "channels"},
+			{bulk.Input{Title: "t", SMSText: "{{contact.age}}"}, "sms_text"},
+			{bulk.Input{Title: "t", EmailSubject: "s"}, "email_body"},
+			{bulk.Input{Title: "t", SMSText: "x", ScheduledAt: &past}, "scheduled_at"},
+			{bulk.Input{Title: "t", SMSText: "x", TopicIDs: []int64{4242}}, "topic_ids"},
+			{bulk.Input{Title: "t", SMSText: "x", Recipients: storage.RecipientSelection{Query: "no such customer"}}, "recipients"},
+		}
+		for _, c := range cases {
+			_, err := e.svc.Create(ctx, e.pol, e.operator, c.in)
+			if ve, ok := model.AsValidation(err); !ok || ve.For(c.field) == nil {
+				t.Errorf("%+v: err = %v, want field %s", c.in, err, c.field)
+			}
+		}
+		if n := e.count(t, `SELECT count(*) FROM bulk_sends`); n != 0 {
+			t.Fatalf("refused input left %d bulk sends", n)
+		}
+		if n := e.count(t, `SELECT count(*) FROM bulk_recipients`); n != 0 {
+			t.Fatalf("refused input left %d recipients", n)
+		}
+	})
+}

@@ -1,0 +1,217 @@
+package bulk
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"touchbase/internal/channel"
+	"touchbase/internal/message"
+	"touchbase/internal/model"
+	"touchbase/internal/storage"
+)
+
+type dispatchWorker struct {
+	river.WorkerDefaults[DispatchArgs]
+	svc *Service
+}
+
+// Timeout leaves room for a work budget and a last provider call.
+func (w *dispatchWorker) Timeout(*river.Job[DispatchArgs]) time.Duration {
+	return w.svc.cfg.WorkBudget + 2*time.Minute
+}
+
+func (w *dispatchWorker) Work(ctx context.Context, job *river.Job[DispatchArgs]) error {
+	return w.svc.dispatch(ctx, job.Args)
+}
+
+// holder returns a token unique to one dispatch run: rows it claims are
+// settled only by it.
+func holder() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// dispatch works one channel of a bulk send for up to the work budget.
+func (s *Service) dispatch(ctx context.Context, a DispatchArgs) error {
+	b, err := s.store.BulkSendByID(ctx, admin, a.BulkSendID)
+	if err != nil {
+		if errors.Is(err, model.ErrNotFound) {
+			return nil
+		}
+		return err
+	}
+	if b.Status != model.BulkRunning {
+		return nil
+	}
+	if _, err := s.store.ResolveStaleSending(ctx, b.ID, s.cfg.Lease); err != nil {
+		return err
+	}
+	kind := channel.Kind(a.Channel)
+	ch, rate, err := s.channels.Channel(ctx, kind)
+	if err != nil {
+		return err
+	}
+	defer ch.Close()
+	r, err := newRenderer(b, kind)
+	if err != nil {
+		return err
+	}
+	me := holder()
+	deadline := s.now().Add(s.cfg.WorkBudget)
+	for s.now().Before(deadline) {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		n, err := s.dispatchChunk(ctx, b, ch, rate, r, me)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			continue
+		}
+		// Nothing due: finished, or retries waiting for their time.
+		next, pending, err := s.store.NextRecipientAttempt(ctx, b.ID, a.Channel)
+		if err != nil {
+			return err
+		}
+		if !pending {
+			return s.finishIfDone(ctx, b.ID)
+		}
+		return river.JobSnooze(max(next.Sub(s.now()), 50*time.Millisecond))
+	}
+	return river.JobSnooze(0) // hand over; carry on in a fresh job
+}
+
+func (s *Service) finishIfDone(ctx context.Context, id int64) error {
+	done, err := s.store.FinishBulkSendIfDone(ctx, id)
+	if err != nil || !done {
+		return err
+	}
+	b, err := s.store.BulkSendByID(ctx, admin, id)
+	if err != nil {
+		return err
+	}
+	s.log.Info("bulk send finished", "bulk_send", id, "sent", b.Counts.Sent, "failed", b.Counts.Failed, "skipped", b.Counts.Skipped)
+	if s.onFinish != nil {
+		s.onFinish(ctx, b)
+	}
+	return nil
+}
+
+// dispatchChunk claims, sends and settles one chunk; it returns how many
+// rows it claimed.
+func (s *Service) dispatchChunk(ctx context.Context, b *model.BulkSend, ch channel.Channel, rate int, r *renderer, me string) (int, error) {
+	if rate > 0 {
+		wait, err := s.store.ReserveRate(ctx, "channel:"+string(ch.Kind()), s.cfg.ChunkSize, rate)
+		if err != nil {
+			return 0, err
+		}
+		if wait > 0 {
+			select {
+			case <-ctx.Done():
+				return 0, ctx.Err()
+			case <-time.After(wait):
+			}
+		}
+	}
+	rows, err := s.store.ClaimRecipients(ctx, b.ID, string(ch.Kind()), s.cfg.ChunkSize, me)
+	if err != nil || len(rows) == 0 {
+		return 0, err
+	}
+	msgs := make([]channel.Message, len(rows))
+	for i, row := range rows {
+		msgs[i] = r.message(row)
+	}
+	// Once claimed, a chunk is sent and settled even if the job is being
+	// stopped: its rows must not be left in "sending".
+	sctx := context.WithoutCancel(ctx)
+	results := ch.SendBatch(sctx, msgs)
+	outs := make([]storage.Outcome, len(rows))
+	for i, row := range rows {
+		o := storage.Outcome{Recipient: row, Content: msgs[i].Text, Subject: msgs[i].Subject}
+		res := results[i]
+		switch {
+		case res.Err == nil:
+			o.Sent, o.ProviderID = true, res.ProviderID
+		case retryable(res.Err) && row.Attempts < s.cfg.MaxAttempts:
+			o.Retry, o.Reason, o.Detail = true, channel.Reason(res.Err), errDetail(res.Err)
+			o.RetryAt = s.now().Add(s.cfg.RetryBase << min(row.Attempts-1, 10))
+		default:
+			o.Reason, o.Detail = channel.Reason(res.Err), errDetail(res.Err)
+			if channel.IsTransient(res.Err) {
+				o.Detail = fmt.Sprintf("gave up after %d attempts: %s", row.Attempts, o.Detail)
+			}
+		}
+		outs[i] = o
+	}
+	if err := s.store.CompleteRecipients(sctx, b, ch.Name(), me, outs); err != nil {
+		return 0, err
+	}
+	return len(rows), nil
+}
+
+// retryable reports whether a failed send may be sent again without risk
+// of a duplicate: transient errors where the provider surely did not take
+// the message. A timeout is not one: the provider may have taken it, so it
+// fails (reason timeout) and the operator decides.
+func retryable(err error) bool {
+	return channel.IsTransient(err) && channel.Reason(err) != channel.ReasonTimeout
+}
+
+func errDetail(err error) string {
+	var ce *channel.Error
+	if errors.As(err, &ce) && ce.Detail != "" {
+		return ce.Detail
+	}
+	return err.Error()
+}
+
+// renderer fills one bulk send's templates for each recipient.
+type renderer struct {
+	kind             channel.Kind
+	text, subj, body *message.Template
+	userName         string
+}
+
+func newRenderer(b *model.BulkSend, kind channel.Kind) (*renderer, error) {
+	r := &renderer{kind: kind, userName: b.UserName}
+	var err error
+	if kind == channel.KindSMS {
+		r.text, err = message.Parse(b.SMSText)
+		return r, err
+	}
+	if r.subj, err = message.Parse(b.EmailSubject); err != nil {
+		return nil, err
+	}
+	r.body, err = message.Parse(b.EmailBody)
+	return r, err
+}
+
+func (r *renderer) message(row *model.BulkRecipient) channel.Message {
+	d := message.Data{
+		ContactName: row.ContactName, ContactTitle: row.ContactTitle, CustomerName: row.CustomerName,
+		CustomerCode: row.CustomerCode, UserName: r.userName,
+	}
+	if r.kind == channel.KindSMS {
+		d.ContactMobile = row.Address
+	} else {
+		d.ContactEmail = row.Address
+	}
+	m := channel.Message{To: row.Address, Ref: "b" + strconv.FormatInt(row.ID, 10)}
+	if r.kind == channel.KindSMS {
+		m.Text = r.text.Execute(d)
+		return m
+	}
+	m.Subject = r.subj.Execute(d)
+	m.Text = r.body.Execute(d)
+	m.HTML = message.TextToHTML(m.Text)
+	return m
+}

@@ -1,0 +1,18 @@
+// Package bulk is bulk contact (批量联系): it accepts a bulk send — content,
+// a recipient selection resolved in SQL, send now or at a time — writing
+// every recipient row durably before answering, then delivers it through
+// River jobs with an exactly-once state machine per recipient:
+//
+//	pending → sending → sent | failed | skipped
+//
+// A chunk of rows is claimed ("sending") in a transaction before the
+// provider is called; the contact record is written in the same
+// transaction that marks a row sent. A row found in "sending" after its
+// worker died is never re-sent blindly: it fails with reason
+// outcome_unknown, and the operator may retry it. Transient provider errors
+// (5xx, throttling, refused connections) retry with exponential backoff up
+// to a limit; permanent ones fail at once with the provider's reason; a
+// timeout fails at once too (reason timeout), because the provider may have
+// taken the message and a retry could deliver it twice. A per-channel rate limit, kept in the
+// database, holds across every worker of every process.
+package bulk

@@ -1,0 +1,266 @@
+package bulk
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"touchbase/internal/channel/registry"
+	"touchbase/internal/jobs"
+	"touchbase/internal/message"
+	"touchbase/internal/model"
+	"touchbase/internal/permission"
+	"touchbase/internal/storage"
+)
+
+// Config tunes delivery. Zero fields take the defaults of DefaultConfig.
+type Config struct {
+	// ChunkSize is how many recipients one claim takes.
+	ChunkSize int
+	// Slots is how many dispatch jobs work one channel of a send at once
+	// (spread over every process).
+	Slots int
+	// MaxAttempts bounds provider calls per recipient for transient errors.
+	MaxAttempts int
+	// RetryBase is the first retry delay; each further one doubles.
+	RetryBase time.Duration
+	// Lease is how long a claimed row may stay "sending" before it is
+	// taken for abandoned by a dead worker.
+	Lease time.Duration
+	// WorkBudget is how long one dispatch job works before handing over
+	// (so a restart or a new process joins quickly).
+	WorkBudget time.Duration
+}
+
+// DefaultConfig is the production tuning.
+func DefaultConfig() Config {
+	return Config{ChunkSize: 500, Slots: 2, MaxAttempts: 5, RetryBase: 15 * time.Second, Lease: 2 * time.Minute,
+		WorkBudget: 30 * time.Second}
+}
+
+func (c Config) withDefaults() Config {
+	d := DefaultConfig()
+	if c.ChunkSize <= 0 {
+		c.ChunkSize = d.ChunkSize
+	}
+	if c.Slots <= 0 {
+		c.Slots = d.Slots
+	}
+	if c.MaxAttempts <= 0 {
+		c.MaxAttempts = d.MaxAttempts
+	}
+	if c.RetryBase <= 0 {
+		c.RetryBase = d.RetryBase
+	}
+	if c.Lease <= 0 {
+		c.Lease = d.Lease
+	}
+	if c.WorkBudget <= 0 {
+		c.WorkBudget = d.WorkBudget
+	}
+	return c
+}
+
+// FinishFunc is called once when a bulk send ends (done or cancelled).
+type FinishFunc func(ctx context.Context, b *model.BulkSend)
+
+// Service accepts and manages bulk sends.
+type Service struct {
+	store    *storage.Store
+	channels *registry.Registry
+	queue    jobs.Queue
+	cfg      Config
+	log      *slog.Logger
+	now      func() time.Time
+	onFinish FinishFunc
+}
+
+// NewService returns a Service. queue may be set later with SetQueue (the
+// queue's workers need the service first).
+func NewService(store *storage.Store, channels *registry.Registry, cfg Config, log *slog.Logger, now func() time.Time, onFinish FinishFunc) *Service {
+	return &Service{store: store, channels: channels, cfg: cfg.withDefaults(), log: log, now: now, onFinish: onFinish}
+}
+
+// SetQueue sets the job queue jobs are inserted into.
+func (s *Service) SetQueue(q jobs.Queue) { s.queue = q }
+
+// Input is a bulk send as the operator writes it.
+type Input struct {
+	Title        string                     `json:"title"`
+	TopicIDs     []int64                    `json:"topic_ids"`
+	Summary      string                     `json:"summary"`
+	SMSText      string                     `json:"sms_text"`
+	EmailSubject string                     `json:"email_subject"`
+	EmailBody    string                     `json:"email_body"`
+	ScheduledAt  *time.Time                 `json:"scheduled_at"` // nil: send now
+	Recipients   storage.RecipientSelection `json:"recipients"`
+}
+
+// MaxTicked bounds the contacts an operator may tick one by one; larger
+// selections are made with a filter ("all N matching").
+const MaxTicked = 5000
+
+// validate checks the content and schedule.
+func (s *Service) validate(ctx context.Context, in *Input) error {
+	var errs model.ValidationErrors
+	in.Title = strings.TrimSpace(in.Title)
+	errs.Text("title", in.Title, true, 200)
+	errs.Text("summary", in.Summary, false, 5000)
+	if in.SMSText == "" && in.EmailSubject == "" && in.EmailBody == "" {
+		errs.Add("channels", "required", "write an SMS text, an e-mail or both")
+	}
+	check := func(field, src string, max int, required bool) {
+		before := len(errs)
+		if errs.Text(field, src, required, max); len(errs) > before {
+			return
+		}
+		if err := message.Validate(src); err != nil {
+			errs.Add(field, "invalid_template", err.Error())
+		}
+	}
+	if in.SMSText != "" {
+		check("sms_text", in.SMSText, 1000, true)
+	}
+	if in.EmailSubject != "" || in.EmailBody != "" {
+		check("email_subject", in.EmailSubject, 300, true)
+		check("email_body", in.EmailBody, 100000, true)
+	}
+	if in.ScheduledAt != nil && in.ScheduledAt.Before(s.now().Add(-time.Minute)) {
+		errs.Add("scheduled_at", "in_past", "the scheduled time is in the past")
+	}
+	if n := len(in.Recipients.ContactIDs); n > MaxTicked {
+		errs.Add("recipients.contact_ids", "too_many", "tick at most 5000 contacts; use a filter for more")
+	}
+	for _, id := range in.TopicIDs {
+		t, err := s.store.TopicByID(ctx, id)
+		if err == model.ErrNotFound || (err == nil && !t.Active) {
+			errs.Add("topic_ids", "not_found", "unknown or retired topic")
+			break
+		} else if err != nil {
+			return err
+		}
+	}
+	return errs.Err()
+}
+
+// Create accepts a bulk send: when it returns, the send and every recipient
+// row are durable and the send is queued to start at its time.
+func (s *Service) Create(ctx context.Context, p permission.Policy, user *model.User, in Input) (*model.BulkSend, error) {
+	if err := s.validate(ctx, &in); err != nil {
+		return nil, err
+	}
+	sel, _ := json.Marshal(in.Recipients)
+	uid := user.ID
+	b := &model.BulkSend{
+		UserID: &uid, Title: in.Title, Summary: strings.TrimSpace(in.Summary), TopicIDs: in.TopicIDs, SMSText: in.SMSText,
+		EmailSubject: in.EmailSubject, EmailBody: in.EmailBody, Selection: string(sel), Status: model.BulkScheduled,
+		ScheduledAt: s.now(),
+	}
+	if in.ScheduledAt != nil && in.ScheduledAt.After(b.ScheduledAt) {
+		b.ScheduledAt = *in.ScheduledAt
+	}
+	if err := s.store.CreateBulkSend(ctx, p, b, in.Recipients); err != nil {
+		return nil, err
+	}
+	b.UserName = user.Name()
+	// Should this insert be lost (crash right here), the sweeper finds the
+	// due send and queues it.
+	if err := s.enqueueStart(ctx, b.ID, b.ScheduledAt); err != nil {
+		s.log.Warn("queue bulk send; the sweeper will", "bulk_send", b.ID, "err", err)
+	}
+	return b, nil
+}
+
+// Preview counts, per channel, who a selection would reach and who it would
+// skip, by reason.
+func (s *Service) Preview(ctx context.Context, p permission.Policy, sel storage.RecipientSelection, channels []string) (map[string]map[string]int, error) {
+	return s.store.PreviewRecipients(ctx, p, sel, channels)
+}
+
+// Get returns a bulk send the user may see.
+func (s *Service) Get(ctx context.Context, p permission.Policy, id int64) (*model.BulkSend, error) {
+	return s.store.BulkSendByID(ctx, p, id)
+}
+
+// List returns the bulk sends the user may see, newest first.
+func (s *Service) List(ctx context.Context, p permission.Policy, beforeID int64, limit int) ([]*model.BulkSend, error) {
+	return s.store.ListBulkSends(ctx, p, beforeID, limit)
+}
+
+// Recipients lists recipients of a bulk send the user may see.
+func (s *Service) Recipients(ctx context.Context, p permission.Policy, id int64, f storage.RecipientFilter) ([]*model.BulkRecipient, error) {
+	if _, err := s.store.BulkSendByID(ctx, p, id); err != nil {
+		return nil, err
+	}
+	return s.store.ListRecipients(ctx, id, f)
+}
+
+// Cancel stops a scheduled or running send; its pending recipients become
+// skipped ("cancelled"). Only its operator or an admin may cancel.
+func (s *Service) Cancel(ctx context.Context, p permission.Policy, id int64) error {
+	b, err := s.store.BulkSendByID(ctx, p, id)
+	if err != nil {
+		return err
+	}
+	if !p.Admin && (b.UserID == nil || *b.UserID != p.UserID) {
+		return model.ErrForbidden
+	}
+	ok, err := s.store.CancelBulkSend(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return model.NewFieldError("status", "not_cancellable", "only a scheduled or running send can be cancelled")
+	}
+	if b, err := s.store.BulkSendByID(ctx, permission.Policy{Admin: true}, id); err == nil && s.onFinish != nil {
+		s.onFinish(ctx, b)
+	}
+	return nil
+}
+
+// RetryFailed re-queues the failed recipients of a send as a new attempt.
+func (s *Service) RetryFailed(ctx context.Context, p permission.Policy, id int64) (int64, error) {
+	b, err := s.store.BulkSendByID(ctx, p, id)
+	if err != nil {
+		return 0, err
+	}
+	if !p.Admin && (b.UserID == nil || *b.UserID != p.UserID) {
+		return 0, model.ErrForbidden
+	}
+	if b.Status == model.BulkCancelled || b.Status == model.BulkScheduled {
+		return 0, model.NewFieldError("status", "not_retryable", "only a running or finished send can retry its failures")
+	}
+	n, err := s.store.RetryFailedRecipients(ctx, id)
+	if err != nil || n == 0 {
+		return n, err
+	}
+	return n, s.enqueueDispatch(ctx, b)
+}
+
+// uniqueArgs makes a job unique by its arguments while it is waiting or
+// running, so sweeps and retries never double a job.
+var uniqueArgs = &river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
+	rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled,
+}}
+
+func (s *Service) enqueueStart(ctx context.Context, id int64, at time.Time) error {
+	_, err := s.queue.Insert(ctx, StartArgs{BulkSendID: id}, &river.InsertOpts{ScheduledAt: at, UniqueOpts: *uniqueArgs})
+	return err
+}
+
+func (s *Service) enqueueDispatch(ctx context.Context, b *model.BulkSend) error {
+	for _, ch := range b.Channels() {
+		for slot := 0; slot < s.cfg.Slots; slot++ {
+			if _, err := s.queue.Insert(ctx, DispatchArgs{BulkSendID: b.ID, Channel: ch, Slot: slot},
+				&river.InsertOpts{UniqueOpts: *uniqueArgs, MaxAttempts: 25}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,119 @@
+// Package jobs runs Touchbase's background work on River: on PostgreSQL
+// through riverpgxv5, on SQLite through riversqlite. Every serve process
+// runs a client; more processes mean more workers, with River handing each
+// job to exactly one of them. The package hides River's per-driver type
+// parameter behind Queue, so services need not know the dialect.
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
+
+	"touchbase/internal/storage"
+)
+
+// Queue inserts jobs and runs workers.
+type Queue interface {
+	// Insert enqueues one job.
+	Insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
+	// Start begins working jobs (no-op for an insert-only queue).
+	Start(ctx context.Context) error
+	// Stop waits for running jobs to finish, then stops.
+	Stop(ctx context.Context) error
+}
+
+// Options configure a Queue.
+type Options struct {
+	Workers *river.Workers // nil: insert-only (CLI tools)
+	// MaxWorkers is the number of jobs one process works at once.
+	MaxWorkers int
+	// PeriodicJobs run on a schedule on the elected leader process.
+	PeriodicJobs []*river.PeriodicJob
+	// FetchPoll is how often workers poll for new jobs (SQLite has no
+	// notifications); zero keeps River's default.
+	FetchPoll time.Duration
+	Log       *slog.Logger
+}
+
+// Migrate creates or updates River's tables in the store's database.
+func Migrate(ctx context.Context, store *storage.Store) error {
+	if store.Dialect() == storage.Postgres {
+		return migrate(ctx, riverpgxv5.New(store.Pool()))
+	}
+	return migrate(ctx, riversqlite.New(store.DB()))
+}
+
+func migrate[TTx any](ctx context.Context, driver riverdriver.Driver[TTx]) error {
+	m, err := rivermigrate.New(driver, nil)
+	if err != nil {
+		return fmt.Errorf("jobs: migrate: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("jobs: migrate: %w", err)
+	}
+	return nil
+}
+
+// New returns the queue of the store's database.
+func New(store *storage.Store, o Options) (Queue, error) {
+	if store.Dialect() == storage.Postgres {
+		return newClient(riverpgxv5.New(store.Pool()), o)
+	}
+	return newClient(riversqlite.New(store.DB()), o)
+}
+
+type client[TTx any] struct {
+	c       *river.Client[TTx]
+	working bool
+}
+
+func newClient[TTx any](driver riverdriver.Driver[TTx], o Options) (*client[TTx], error) {
+	cfg := &river.Config{
+		Logger:       o.Log,
+		PeriodicJobs: o.PeriodicJobs,
+		// Jobs of a crashed process are rescued (re-run) after this long;
+		// workers must stay idempotent, which the delivery state machine is.
+		RescueStuckJobsAfter: 2 * time.Minute,
+		JobTimeout:           -1, // dispatch jobs bound their own work
+	}
+	if o.FetchPoll > 0 {
+		cfg.FetchPollInterval = o.FetchPoll
+		cfg.FetchCooldown = min(o.FetchPoll, 100*time.Millisecond)
+	}
+	if o.Workers != nil {
+		cfg.Workers = o.Workers
+		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: max(1, o.MaxWorkers)}}
+	}
+	c, err := river.NewClient(driver, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	return &client[TTx]{c: c, working: o.Workers != nil}, nil
+}
+
+func (q *client[TTx]) Insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error) {
+	return q.c.Insert(ctx, args, opts)
+}
+
+func (q *client[TTx]) Start(ctx context.Context) error {
+	if !q.working {
+		return nil
+	}
+	return q.c.Start(ctx)
+}
+
+func (q *client[TTx]) Stop(ctx context.Context) error {
+	if !q.working {
+		return nil
+	}
+	return q.c.Stop(ctx)
+}

@@ -1,0 +1,108 @@
+package model
+
+import "time"
+
+// Bulk send statuses.
+const (
+	BulkScheduled = "scheduled"
+	BulkRunning   = "running"
+	BulkDone      = "done"
+	BulkCancelled = "cancelled"
+)
+
+// Recipient statuses: pending → sending → sent | failed | skipped.
+const (
+	RecipientPending = "pending"
+	RecipientSending = "sending"
+	RecipientSent    = "sent"
+	RecipientFailed  = "failed"
+	RecipientSkipped = "skipped"
+)
+
+// Reasons a recipient is skipped or failed besides a provider's own.
+const (
+	SkipDoNotContact   = "do_not_contact"
+	SkipOptedOut       = "opted_out"
+	SkipNoAddress      = "no_address"
+	SkipDuplicate      = "duplicate"
+	SkipCancelled      = "cancelled"
+	FailOutcomeUnknown = "outcome_unknown"
+)
+
+// BulkSend is one bulk contact (批量联系): content sent to many contacts.
+type BulkSend struct {
+	ID           int64      `json:"id"`
+	UserID       *int64     `json:"user_id"`
+	UserName     string     `json:"user_name"`
+	Title        string     `json:"title"`
+	Summary      string     `json:"summary"`
+	TopicIDs     []int64    `json:"topic_ids"`
+	SMSText      string     `json:"sms_text"`
+	EmailSubject string     `json:"email_subject"`
+	EmailBody    string     `json:"email_body"`
+	Selection    string     `json:"selection"` // JSON of the recipient selection, for the record
+	Status       string     `json:"status"`
+	ScheduledAt  time.Time  `json:"scheduled_at"`
+	StartedAt    *time.Time `json:"started_at"`
+	FinishedAt   *time.Time `json:"finished_at"`
+	CreatedAt    time.Time  `json:"created_at"`
+	Counts       Counts     `json:"counts"`
+}
+
+// Channels lists the channels the send uses.
+func (b *BulkSend) Channels() []string {
+	var out []string
+	if b.SMSText != "" {
+		out = append(out, ChannelSMS)
+	}
+	if b.EmailSubject != "" || b.EmailBody != "" {
+		out = append(out, ChannelEmail)
+	}
+	return out
+}
+
+// Counts are a bulk send's recipients by status.
+type Counts struct {
+	Total   int `json:"total"`
+	Pending int `json:"pending"` // includes sending
+	Sent    int `json:"sent"`
+	Failed  int `json:"failed"`
+	Skipped int `json:"skipped"`
+}
+
+// Add counts n recipients of status.
+func (c *Counts) Add(status string, n int) {
+	c.Total += n
+	switch status {
+	case RecipientPending, RecipientSending:
+		c.Pending += n
+	case RecipientSent:
+		c.Sent += n
+	case RecipientFailed:
+		c.Failed += n
+	case RecipientSkipped:
+		c.Skipped += n
+	}
+}
+
+// BulkRecipient is one contact on one channel of a bulk send.
+type BulkRecipient struct {
+	ID                int64     `json:"id"`
+	BulkSendID        int64     `json:"bulk_send_id"`
+	ContactID         *int64    `json:"contact_id"`
+	ContactName       string    `json:"contact_name"`
+	ContactTitle      string    `json:"-"`
+	CustomerID        *int64    `json:"customer_id"`
+	CustomerName      string    `json:"customer_name"`
+	CustomerCode      string    `json:"-"`
+	Channel           string    `json:"channel"`
+	Address           string    `json:"address"`
+	Status            string    `json:"status"`
+	Reason            string    `json:"reason"`
+	Detail            string    `json:"detail"`
+	Attempts          int       `json:"attempts"`
+	Provider          string    `json:"provider"`
+	ProviderMessageID string    `json:"provider_message_id"`
+	RecordID          *int64    `json:"record_id"`
+	UpdatedAt         time.Time `json:"updated_at"`
+}

@@ -1,0 +1,472 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"touchbase/internal/model"
+	"touchbase/internal/permission"
+)
+
+// RecipientSelection chooses a bulk send's recipients among the contacts
+// the operator may see: either ticked contacts (ContactIDs) or every
+// contact matching the filter fields, minus ExcludeIDs. It is resolved in
+// SQL, never by loading the contacts.
+type RecipientSelection struct {
+	ContactIDs []int64 `json:"contact_ids,omitempty"`
+	Query      string  `json:"q,omitempty"` // customer name or code contains
+	Level      string  `json:"level,omitempty"`
+	Industry   string  `json:"industry,omitempty"`
+	TeamID     int64   `json:"team_id,omitempty"` // the exclusive rep's team
+	RepID      int64   `json:"rep_id,omitempty"`
+	TopicID    int64   `json:"topic_id,omitempty"` // topic of the contact's last record
+	HasMobile  bool    `json:"has_mobile,omitempty"`
+	HasEmail   bool    `json:"has_email,omitempty"`
+	ExcludeIDs []int64 `json:"exclude_ids,omitempty"`
+}
+
+// where writes the selection's conditions over contacts ct and customers c.
+func (sel RecipientSelection) where(q *Query, p permission.Policy) {
+	q.Add(` WHERE `, p.SeeSQL("c", q.Arg))
+	inList := func(col string, ids []int64, not bool) {
+		if not {
+			q.Add(` AND `, col, ` NOT IN (`)
+		} else {
+			q.Add(` AND `, col, ` IN (`)
+		}
+		for i, id := range ids {
+			if i > 0 {
+				q.Add(", ")
+			}
+			q.Add(q.Arg(id))
+		}
+		q.Add(`)`)
+	}
+	if len(sel.ContactIDs) > 0 {
+		inList("ct.id", sel.ContactIDs, false)
+	}
+	if sel.Query != "" {
+		pat := q.Arg(likePattern(sel.Query))
+		q.Add(` AND (lower(c.name) LIKE `, pat, ` ESCAPE '\' OR lower(c.code) LIKE `, pat, ` ESCAPE '\')`)
+	}
+	if sel.Level != "" {
+		q.Add(` AND c.level = `, q.Arg(sel.Level))
+	}
+	if sel.Industry != "" {
+		q.Add(` AND c.industry = `, q.Arg(sel.Industry))
+	}
+	if sel.TeamID != 0 {
+		q.Add(` AND c.rep_id IN (SELECT id FROM users WHERE team_id = `, q.Arg(sel.TeamID), `)`)
+	}
+	if sel.RepID != 0 {
+		q.Add(` AND c.rep_id = `, q.Arg(sel.RepID))
+	}
+	if sel.TopicID != 0 {
+		q.Add(` AND EXISTS (SELECT 1 FROM record_topics lt WHERE lt.topic_id = `, q.Arg(sel.TopicID),
+			` AND lt.record_id = (SELECT lr.id FROM contact_records lr WHERE lr.contact_id = ct.id ORDER BY lr.contacted_at DESC, lr.id DESC LIMIT 1))`)
+	}
+	if sel.HasMobile {
+		q.Add(` AND ct.mobile <> ''`)
+	}
+	if sel.HasEmail {
+		q.Add(` AND ct.email <> ''`)
+	}
+	if len(sel.ExcludeIDs) > 0 {
+		inList("ct.id", sel.ExcludeIDs, true)
+	}
+}
+
+// channelColumns names, per channel, the contact's address and opt-out.
+var channelColumns = map[string][2]string{
+	model.ChannelSMS:   {"ct.mobile", "ct.opt_out_sms"},
+	model.ChannelEmail: {"ct.email", "ct.opt_out_email"},
+}
+
+// candidates writes a SELECT of (contact id, customer id, address, reason)
+// for one channel: reason is empty for a recipient to send to, else why it
+// is skipped. Of several sendable contacts sharing an address, the first
+// (lowest id) is kept and the others are skipped as duplicates.
+func (sel RecipientSelection) candidates(q *Query, p permission.Policy, channel string) {
+	cols := channelColumns[channel]
+	addr, optOut := cols[0], cols[1]
+	blocked := `(c.do_not_contact OR ` + optOut + ` OR ` + addr + ` = '')`
+	q.Add(`SELECT ct.id AS contact_id, ct.customer_id AS customer_id, `, addr, ` AS address, CASE`,
+		` WHEN c.do_not_contact THEN '`, model.SkipDoNotContact, `'`,
+		` WHEN `, optOut, ` THEN '`, model.SkipOptedOut, `'`,
+		` WHEN `, addr, ` = '' THEN '`, model.SkipNoAddress, `'`,
+		` WHEN ROW_NUMBER() OVER (PARTITION BY `, addr, `, `, blocked, ` ORDER BY ct.id) > 1 THEN '`, model.SkipDuplicate, `'`,
+		` ELSE '' END AS reason FROM contacts ct JOIN customers c ON c.id = ct.customer_id`)
+	sel.where(q, p)
+}
+
+// PreviewRecipients counts, per channel, the recipients a selection would
+// send to (reason "") and those it would skip, by reason.
+func (s *Store) PreviewRecipients(ctx context.Context, p permission.Policy, sel RecipientSelection, channels []string) (map[string]map[string]int, error) {
+	out := map[string]map[string]int{}
+	for _, ch := range channels {
+		if _, ok := channelColumns[ch]; !ok {
+			return nil, model.NewFieldError("channels", "invalid", "unknown channel "+ch)
+		}
+		var q Query
+		q.Add(`SELECT reason, count(*) FROM (`)
+		sel.candidates(&q, p, ch)
+		q.Add(`) s GROUP BY reason`)
+		rows, err := s.r.QueryContext(ctx, q.SQL(), q.Args()...)
+		if err != nil {
+			return nil, fmt.Errorf("store: preview recipients: %w", err)
+		}
+		m := map[string]int{}
+		for rows.Next() {
+			var reason string
+			var n int
+			if err := rows.Scan(&reason, &n); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			m[reason] = n
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		out[ch] = m
+	}
+	return out, nil
+}
+
+// CreateBulkSend stores a bulk send and one recipient row per selected
+// contact and channel, all in one transaction: when it returns, every
+// recipient is durable. It fills b.ID and b.Counts.
+func (s *Store) CreateBulkSend(ctx context.Context, p permission.Policy, b *model.BulkSend, sel RecipientSelection) error {
+	return s.InTx(ctx, func(tx *sql.Tx) error {
+		t := now()
+		b.CreatedAt, b.ScheduledAt = t, dbTime(b.ScheduledAt)
+		err := tx.QueryRowContext(ctx, `INSERT INTO bulk_sends (user_id, title, summary, sms_text, email_subject, email_body,
+			selection, status, scheduled_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+			nullInt(b.UserID), b.Title, b.Summary, b.SMSText, b.EmailSubject, b.EmailBody, b.Selection, b.Status,
+			b.ScheduledAt, t).Scan(&b.ID)
+		if err != nil {
+			return fmt.Errorf("store: create bulk send: %w", err)
+		}
+		for _, tid := range b.TopicIDs {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO bulk_send_topics (bulk_send_id, topic_id) VALUES ($1, $2)`, b.ID, tid); err != nil {
+				if isForeignKeyViolation(err) {
+					return model.NewFieldError("topic_ids", "not_found", "unknown topic")
+				}
+				return fmt.Errorf("store: bulk send topics: %w", err)
+			}
+		}
+		for _, ch := range b.Channels() {
+			var q Query
+			q.Add(`INSERT INTO bulk_recipients (bulk_send_id, contact_id, customer_id, channel, address, status, reason,
+				next_attempt_at, updated_at) SELECT `, q.Arg(b.ID), `, contact_id, customer_id, `, q.Arg(ch), `, address,
+				CASE WHEN reason = '' THEN '`, model.RecipientPending, `' ELSE '`, model.RecipientSkipped, `' END, reason, `,
+				q.Arg(t), `, `, q.Arg(t), ` FROM (`)
+			sel.candidates(&q, p, ch)
+			q.Add(`) s`)
+			if _, err := tx.ExecContext(ctx, q.SQL(), q.Args()...); err != nil {
+				return fmt.Errorf("store: bulk recipients: %w", err)
+			}
+		}
+		counts, err := bulkCounts(ctx, tx, []int64{b.ID})
+		if err != nil {
+			return err
+		}
+		b.Counts = counts[b.ID]
+		if b.Counts.Total == 0 {
+			return model.NewFieldError("recipients", "empty", "the selection has no recipients")
+		}
+		return nil
+	})
+}
+
+func bulkCounts(ctx context.Context, db querier, ids []int64) (map[int64]model.Counts, error) {
+	out := map[int64]model.Counts{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var q Query
+	q.Add(`SELECT bulk_send_id, status, count(*) FROM bulk_recipients WHERE bulk_send_id IN (`)
+	for i, id := range ids {
+		if i > 0 {
+			q.Add(", ")
+		}
+		q.Add(q.Arg(id))
+	}
+	q.Add(`) GROUP BY bulk_send_id, status`)
+	rows, err := db.QueryContext(ctx, q.SQL(), q.Args()...)
+	if err != nil {
+		return nil, fmt.Errorf("store: bulk counts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var status string
+		var n int
+		if err := rows.Scan(&id, &status, &n); err != nil {
+			return nil, err
+		}
+		c := out[id]
+		c.Add(status, n)
+		out[id] = c
+	}
+	return out, rows.Err()
+}
+
+const bulkColumns = `b.id, b.user_id, COALESCE(NULLIF(u.display_name, ''), u.username, ''), b.title, b.summary, b.sms_text,
+	b.email_subject, b.email_body, b.selection, b.status, b.scheduled_at, b.started_at, b.finished_at, b.created_at`
+
+func scanBulk(row interface{ Scan(...any) error }) (*model.BulkSend, error) {
+	var b model.BulkSend
+	var user sql.NullInt64
+	var started, finished sql.NullTime
+	err := row.Scan(&b.ID, &user, &b.UserName, &b.Title, &b.Summary, &b.SMSText, &b.EmailSubject, &b.EmailBody, &b.Selection,
+		&b.Status, &b.ScheduledAt, &started, &finished, &b.CreatedAt)
+	if err != nil {
+		return nil, err
+	}
+	b.UserID = intPtr(user)
+	if started.Valid {
+		b.StartedAt = &started.Time
+	}
+	if finished.Valid {
+		b.FinishedAt = &finished.Time
+	}
+	return &b, nil
+}
+
+// BulkSendByID returns a bulk send the policy lets the user see, with its
+// counts and topics. Pass an admin policy for workers.
+func (s *Store) BulkSendByID(ctx context.Context, p permission.Policy, id int64) (*model.BulkSend, error) {
+	var q Query
+	q.Add(`SELECT `, bulkColumns, ` FROM bulk_sends b LEFT JOIN users u ON u.id = b.user_id WHERE b.id = `, q.Arg(id),
+		` AND `, p.BulkSendSQL("b", q.Arg))
+	b, err := scanBulk(s.r.QueryRowContext(ctx, q.SQL(), q.Args()...))
+	if err != nil {
+		return nil, notFound(err)
+	}
+	counts, err := bulkCounts(ctx, s.r, []int64{id})
+	if err != nil {
+		return nil, err
+	}
+	b.Counts = counts[id]
+	rows, err := s.r.QueryContext(ctx, `SELECT topic_id FROM bulk_send_topics WHERE bulk_send_id = $1 ORDER BY topic_id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	b.TopicIDs = []int64{}
+	for rows.Next() {
+		var tid int64
+		if err := rows.Scan(&tid); err != nil {
+			return nil, err
+		}
+		b.TopicIDs = append(b.TopicIDs, tid)
+	}
+	return b, rows.Err()
+}
+
+// ListBulkSends returns the bulk sends the user may see, newest first,
+// with their counts; beforeID pages.
+func (s *Store) ListBulkSends(ctx context.Context, p permission.Policy, beforeID int64, limit int) ([]*model.BulkSend, error) {
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	var q Query
+	q.Add(`SELECT `, bulkColumns, ` FROM bulk_sends b LEFT JOIN users u ON u.id = b.user_id WHERE `, p.BulkSendSQL("b", q.Arg))
+	if beforeID > 0 {
+		q.Add(` AND b.id < `, q.Arg(beforeID))
+	}
+	q.Add(` ORDER BY b.id DESC LIMIT `, q.Arg(limit))
+	rows, err := s.r.QueryContext(ctx, q.SQL(), q.Args()...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list bulk sends: %w", err)
+	}
+	var out []*model.BulkSend
+	var ids []int64
+	for rows.Next() {
+		b, err := scanBulk(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, b)
+		ids = append(ids, b.ID)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	counts, err := bulkCounts(ctx, s.r, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range out {
+		b.Counts = counts[b.ID]
+	}
+	return out, nil
+}
+
+// DueBulkSends returns ids of bulk sends that should be running: scheduled
+// ones whose time has come and running ones (for the sweeper that makes
+// sure each has its dispatch jobs).
+func (s *Store) DueBulkSends(ctx context.Context) ([]int64, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id FROM bulk_sends WHERE status = $1 OR (status = $2 AND scheduled_at <= $3) ORDER BY id`,
+		model.BulkRunning, model.BulkScheduled, now())
+	if err != nil {
+		return nil, fmt.Errorf("store: due bulk sends: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// StartBulkSend moves a scheduled send to running; it reports whether this
+// call made the move.
+func (s *Store) StartBulkSend(ctx context.Context, id int64) (bool, error) {
+	res, err := s.w.ExecContext(ctx, `UPDATE bulk_sends SET status = $1, started_at = $2 WHERE id = $3 AND status = $4`,
+		model.BulkRunning, now(), id, model.BulkScheduled)
+	if err != nil {
+		return false, fmt.Errorf("store: start bulk send: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// FinishBulkSendIfDone marks a running send done once no recipient is
+// pending or sending; it reports whether this call finished it (so exactly
+// one caller announces the end).
+func (s *Store) FinishBulkSendIfDone(ctx context.Context, id int64) (bool, error) {
+	res, err := s.w.ExecContext(ctx, `UPDATE bulk_sends SET status = $1, finished_at = $2 WHERE id = $3 AND status = $4
+		AND NOT EXISTS (SELECT 1 FROM bulk_recipients WHERE bulk_send_id = $3 AND status IN ($5, $6))`,
+		model.BulkDone, now(), id, model.BulkRunning, model.RecipientPending, model.RecipientSending)
+	if err != nil {
+		return false, fmt.Errorf("store: finish bulk send: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// CancelBulkSend stops a scheduled or running send: its pending recipients
+// become skipped ("cancelled"); rows being sent finish normally. It
+// reports whether the send was cancellable.
+func (s *Store) CancelBulkSend(ctx context.Context, id int64) (bool, error) {
+	ok := false
+	err := s.InTx(ctx, func(tx *sql.Tx) error {
+		t := now()
+		res, err := tx.ExecContext(ctx, `UPDATE bulk_sends SET status = $1, finished_at = $2 WHERE id = $3 AND status IN ($4, $5)`,
+			model.BulkCancelled, t, id, model.BulkScheduled, model.BulkRunning)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		ok = true
+		_, err = tx.ExecContext(ctx, `UPDATE bulk_recipients SET status = $1, reason = $2, updated_at = $3
+			WHERE bulk_send_id = $4 AND status = $5`, model.RecipientSkipped, model.SkipCancelled, t, id, model.RecipientPending)
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("store: cancel bulk send: %w", err)
+	}
+	return ok, nil
+}
+
+// RetryFailedRecipients re-queues the failed recipients of a finished or
+// running send as a new attempt and sets the send running again. It
+// returns how many rows it re-queued.
+func (s *Store) RetryFailedRecipients(ctx context.Context, id int64) (int64, error) {
+	var n int64
+	err := s.InTx(ctx, func(tx *sql.Tx) error {
+		t := now()
+		res, err := tx.ExecContext(ctx, `UPDATE bulk_recipients SET status = $1, reason = '', detail = '', next_attempt_at = $2,
+			updated_at = $2 WHERE bulk_send_id = $3 AND status = $4`, model.RecipientPending, t, id, model.RecipientFailed)
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		if n == 0 {
+			return nil
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE bulk_sends SET status = $1, finished_at = NULL,
+			started_at = COALESCE(started_at, $2) WHERE id = $3 AND status IN ($4, $1)`, model.BulkRunning, t, id, model.BulkDone)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: retry failed: %w", err)
+	}
+	return n, nil
+}
+
+// RecipientFilter narrows ListRecipients.
+type RecipientFilter struct {
+	Status  string
+	Channel string
+	AfterID int64
+	Limit   int
+}
+
+// ListRecipients returns recipients of one bulk send (visibility of the
+// send is the caller's to check), ordered by id, with the record each
+// reached recipient produced.
+func (s *Store) ListRecipients(ctx context.Context, bulkID int64, f RecipientFilter) ([]*model.BulkRecipient, error) {
+	if f.Limit <= 0 || f.Limit > 1000 {
+		f.Limit = 100
+	}
+	var q Query
+	q.Add(`SELECT br.id, br.bulk_send_id, br.contact_id, COALESCE(ct.name, ''), br.customer_id, COALESCE(c.name, ''), br.channel,
+		br.address, br.status, br.reason, br.detail, br.attempts, br.provider, br.provider_message_id, r.id, br.updated_at
+		FROM bulk_recipients br LEFT JOIN contacts ct ON ct.id = br.contact_id LEFT JOIN customers c ON c.id = br.customer_id
+		LEFT JOIN contact_records r ON r.bulk_recipient_id = br.id
+		WHERE br.bulk_send_id = `, q.Arg(bulkID))
+	if f.Status != "" {
+		if f.Status == model.RecipientPending {
+			q.Add(` AND br.status IN (`, q.Arg(model.RecipientPending), `, `, q.Arg(model.RecipientSending), `)`)
+		} else {
+			q.Add(` AND br.status = `, q.Arg(f.Status))
+		}
+	}
+	if f.Channel != "" {
+		q.Add(` AND br.channel = `, q.Arg(f.Channel))
+	}
+	if f.AfterID > 0 {
+		q.Add(` AND br.id > `, q.Arg(f.AfterID))
+	}
+	q.Add(` ORDER BY br.id LIMIT `, q.Arg(f.Limit))
+	rows, err := s.r.QueryContext(ctx, q.SQL(), q.Args()...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list recipients: %w", err)
+	}
+	defer rows.Close()
+	var out []*model.BulkRecipient
+	for rows.Next() {
+		var r model.BulkRecipient
+		var contact, customer, rec sql.NullInt64
+		if err := rows.Scan(&r.ID, &r.BulkSendID, &contact, &r.ContactName, &customer, &r.CustomerName, &r.Channel, &r.Address,
+			&r.Status, &r.Reason, &r.Detail, &r.Attempts, &r.Provider, &r.ProviderMessageID, &rec, &r.UpdatedAt); err != nil {
+			return nil, err
+		}
+		r.ContactID, r.CustomerID, r.RecordID = intPtr(contact), intPtr(customer), intPtr(rec)
+		out = append(out, &r)
+	}
+	return out, rows.Err()
+}
+
+// placeholderList binds ids and returns "$a, $b, …".
+func placeholderList(q *Query, ids []int64) string {
+	ph := make([]string, len(ids))
+	for i, id := range ids {
+		ph[i] = q.Arg(id)
+	}
+	return strings.Join(ph, ", ")
+}

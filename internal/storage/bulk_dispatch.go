@@ -1,0 +1,253 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"touchbase/internal/model"
+)
+
+// ClaimRecipients moves up to limit due pending recipients of one channel
+// of a bulk send to "sending", marked with holder, and returns them with
+// their merge data. Each claim counts as an attempt. On PostgreSQL
+// concurrent claimers skip each other's rows (FOR UPDATE SKIP LOCKED); on
+// SQLite the single writer serialises them.
+func (s *Store) ClaimRecipients(ctx context.Context, bulkID int64, channel string, limit int, holder string) ([]*model.BulkRecipient, error) {
+	var out []*model.BulkRecipient
+	err := s.InTx(ctx, func(tx *sql.Tx) error {
+		t := now()
+		lock := ""
+		if s.dialect == Postgres {
+			lock = " FOR UPDATE SKIP LOCKED"
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE bulk_recipients SET status = $1, claimed_by = $2, attempts = attempts + 1,
+			updated_at = $3 WHERE id IN (SELECT id FROM bulk_recipients WHERE bulk_send_id = $4 AND channel = $5
+			AND status = $6 AND next_attempt_at <= $3 ORDER BY id LIMIT $7`+lock+`)`,
+			model.RecipientSending, holder, t, bulkID, channel, model.RecipientPending, limit)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT br.id, br.contact_id, br.customer_id, br.address, br.attempts,
+			COALESCE(ct.name, ''), COALESCE(ct.title, ''), COALESCE(c.name, ''), COALESCE(c.code, '')
+			FROM bulk_recipients br LEFT JOIN contacts ct ON ct.id = br.contact_id LEFT JOIN customers c ON c.id = br.customer_id
+			WHERE br.bulk_send_id = $1 AND br.channel = $2 AND br.status = $3 AND br.claimed_by = $4 ORDER BY br.id`,
+			bulkID, channel, model.RecipientSending, holder)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			r := &model.BulkRecipient{BulkSendID: bulkID, Channel: channel, Status: model.RecipientSending}
+			var contact, customer sql.NullInt64
+			if err := rows.Scan(&r.ID, &contact, &customer, &r.Address, &r.Attempts, &r.ContactName, &r.ContactTitle,
+				&r.CustomerName, &r.CustomerCode); err != nil {
+				return err
+			}
+			r.ContactID, r.CustomerID = intPtr(contact), intPtr(customer)
+			out = append(out, r)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: claim recipients: %w", err)
+	}
+	return out, nil
+}
+
+// Outcome is what happened to one claimed recipient.
+type Outcome struct {
+	Recipient  *model.BulkRecipient
+	Sent       bool
+	ProviderID string
+	Content    string // the rendered message, kept on the record
+	Subject    string
+	// For failures: Retry puts the row back to pending until RetryAt.
+	Reason, Detail string
+	Retry          bool
+	RetryAt        time.Time
+}
+
+// CompleteRecipients settles claimed recipients in one transaction: sent
+// rows get their contact record (source bulk, linked to the send and to the
+// recipient — a unique index allows one record per recipient) and become
+// "sent"; failures become "failed", or "pending" again when retried. Only
+// rows still held by holder in state "sending" change, so a row settled
+// elsewhere (cancel, recovery) is never settled twice.
+func (s *Store) CompleteRecipients(ctx context.Context, b *model.BulkSend, provider, holder string, outs []Outcome) error {
+	if len(outs) == 0 {
+		return nil
+	}
+	const chunk = 500
+	return s.InTx(ctx, func(tx *sql.Tx) error {
+		t := now()
+		for start := 0; start < len(outs); start += chunk {
+			part := outs[start:min(start+chunk, len(outs))]
+			if err := settle(ctx, tx, s.dialect, b, provider, holder, part, t); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func settle(ctx context.Context, tx *sql.Tx, dialect Dialect, b *model.BulkSend, provider, holder string, outs []Outcome, t time.Time) error {
+	var sent, failed, retry []Outcome
+	for _, o := range outs {
+		switch {
+		case o.Sent:
+			sent = append(sent, o)
+		case o.Retry:
+			retry = append(retry, o)
+		default:
+			failed = append(failed, o)
+		}
+	}
+	if len(sent) > 0 {
+		// Mark first: only rows this holder still has in "sending" move,
+		// and only those get a record.
+		var u Query
+		u.Add(`UPDATE bulk_recipients SET status = `, u.Arg(model.RecipientSent), `, provider = `, u.Arg(provider),
+			`, provider_message_id = v.column2, updated_at = `, u.Arg(t), ` FROM (VALUES `)
+		for i, o := range sent {
+			if i > 0 {
+				u.Add(", ")
+			}
+			u.Add("(CAST(", u.Arg(o.Recipient.ID), " AS BIGINT), ", u.Arg(o.ProviderID), ")")
+		}
+		u.Add(`) AS v WHERE bulk_recipients.id = v.column1 AND bulk_recipients.status = `, u.Arg(model.RecipientSending),
+			` AND bulk_recipients.claimed_by = `, u.Arg(holder))
+		if _, err := tx.ExecContext(ctx, u.SQL(), u.Args()...); err != nil {
+			return fmt.Errorf("mark sent: %w", err)
+		}
+		var r Query
+		r.Add(`INSERT INTO contact_records (customer_id, contact_id, user_id, channel, source, status, title, summary, subject,
+			content, address, provider, provider_message_id, bulk_send_id, bulk_recipient_id, contacted_at, created_at) SELECT
+			br.customer_id, br.contact_id, `, r.Arg(nullInt(b.UserID)), `, br.channel, '`, model.SourceBulk, `', '`,
+			model.RecordSent, `', `, r.Arg(b.Title), `, `, r.Arg(b.Summary), `, v.column3, v.column2, br.address, br.provider,
+			br.provider_message_id, br.bulk_send_id, br.id, `, r.Arg(t), `, `, r.Arg(t), ` FROM (VALUES `)
+		for i, o := range sent {
+			if i > 0 {
+				r.Add(", ")
+			}
+			r.Add("(CAST(", r.Arg(o.Recipient.ID), " AS BIGINT), ", r.Arg(o.Content), ", ", r.Arg(o.Subject), ")")
+		}
+		r.Add(`) AS v JOIN bulk_recipients br ON br.id = v.column1 WHERE br.status = '`, model.RecipientSent,
+			`' AND br.claimed_by = `, r.Arg(holder), ` AND br.customer_id IS NOT NULL`)
+		if _, err := tx.ExecContext(ctx, r.SQL(), r.Args()...); err != nil {
+			return fmt.Errorf("bulk records: %w", err)
+		}
+		var tq Query
+		tq.Add(`INSERT INTO record_topics (record_id, topic_id) SELECT cr.id, bt.topic_id FROM contact_records cr
+			JOIN bulk_send_topics bt ON bt.bulk_send_id = cr.bulk_send_id WHERE cr.bulk_recipient_id IN (`)
+		ids := make([]int64, len(sent))
+		for i, o := range sent {
+			ids[i] = o.Recipient.ID
+		}
+		tq.Add(placeholderList(&tq, ids), `)`)
+		if _, err := tx.ExecContext(ctx, tq.SQL(), tq.Args()...); err != nil {
+			return fmt.Errorf("bulk record topics: %w", err)
+		}
+	}
+	for _, group := range []struct {
+		outs   []Outcome
+		status string
+	}{{failed, model.RecipientFailed}, {retry, model.RecipientPending}} {
+		if len(group.outs) == 0 {
+			continue
+		}
+		var u Query
+		u.Add(`UPDATE bulk_recipients SET status = `, u.Arg(group.status), `, provider = `, u.Arg(provider),
+			`, reason = v.column2, detail = v.column3, next_attempt_at = v.column4, updated_at = `, u.Arg(t), ` FROM (VALUES `)
+		for i, o := range group.outs {
+			if i > 0 {
+				u.Add(", ")
+			}
+			at := o.RetryAt
+			if at.IsZero() {
+				at = t
+			}
+			ts := u.Arg(dbTime(at))
+			if dialect == Postgres { // VALUES parameters are text unless cast
+				ts = "CAST(" + ts + " AS TIMESTAMPTZ)"
+			}
+			u.Add("(CAST(", u.Arg(o.Recipient.ID), " AS BIGINT), ", u.Arg(o.Reason), ", ", u.Arg(o.Detail), ", ", ts, ")")
+		}
+		u.Add(`) AS v WHERE bulk_recipients.id = v.column1 AND bulk_recipients.status = `, u.Arg(model.RecipientSending),
+			` AND bulk_recipients.claimed_by = `, u.Arg(holder))
+		if _, err := tx.ExecContext(ctx, u.SQL(), u.Args()...); err != nil {
+			return fmt.Errorf("mark %s: %w", group.status, err)
+		}
+	}
+	return nil
+}
+
+// ResolveStaleSending settles recipients left in "sending" by a worker
+// that stopped (crashed, killed) more than lease ago: the provider may or
+// may not have taken the message, so the row is never re-sent blindly; it
+// fails with reason outcome_unknown and the operator may retry it. It
+// returns how many rows it settled.
+func (s *Store) ResolveStaleSending(ctx context.Context, bulkID int64, lease time.Duration) (int64, error) {
+	t := now()
+	res, err := s.w.ExecContext(ctx, `UPDATE bulk_recipients SET status = $1, reason = $2,
+		detail = 'the process sending it stopped before the provider answer was recorded', updated_at = $3
+		WHERE bulk_send_id = $4 AND status = $5 AND updated_at < $6`,
+		model.RecipientFailed, model.FailOutcomeUnknown, t, bulkID, model.RecipientSending, t.Add(-lease))
+	if err != nil {
+		return 0, fmt.Errorf("store: resolve stale: %w", err)
+	}
+	return res.RowsAffected()
+}
+
+// NextRecipientAttempt returns when the earliest pending recipient of a
+// channel is due, and whether any is pending at all.
+func (s *Store) NextRecipientAttempt(ctx context.Context, bulkID int64, channel string) (time.Time, bool, error) {
+	var at sql.NullTime
+	err := s.r.QueryRowContext(ctx, `SELECT min(next_attempt_at) FROM bulk_recipients WHERE bulk_send_id = $1 AND channel = $2
+		AND status = $3`, bulkID, channel, model.RecipientPending).Scan(&at)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("store: next attempt: %w", err)
+	}
+	return at.Time, at.Valid, nil
+}
+
+// ReserveRate takes n messages from the rate limit key allows at perSecond
+// and returns how long to wait before sending them. The limit is kept in
+// the database (a theoretical-arrival-time cell, updated atomically), so it
+// holds across every worker of every process.
+func (s *Store) ReserveRate(ctx context.Context, key string, n, perSecond int) (time.Duration, error) {
+	if perSecond <= 0 {
+		return 0, nil
+	}
+	cost := time.Duration(float64(n) / float64(perSecond) * float64(time.Second))
+	var wait time.Duration
+	err := s.InTx(ctx, func(tx *sql.Tx) error {
+		t := now()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO rate_limits (key, tat) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`, key, t); err != nil {
+			return err
+		}
+		lock := ""
+		if s.dialect == Postgres {
+			lock = " FOR UPDATE"
+		}
+		var tat time.Time
+		if err := tx.QueryRowContext(ctx, `SELECT tat FROM rate_limits WHERE key = $1`+lock, key).Scan(&tat); err != nil {
+			return err
+		}
+		start := tat
+		if start.Before(t) {
+			start = t
+		}
+		wait = start.Sub(t)
+		_, err := tx.ExecContext(ctx, `UPDATE rate_limits SET tat = $1 WHERE key = $2`, dbTime(start.Add(cost)), key)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: reserve rate: %w", err)
+	}
+	return wait, nil
+}
