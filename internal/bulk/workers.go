@@ -45,7 +45,9 @@ func (s *Service) Register(w *river.Workers) *river.PeriodicJob {
 	river.AddWorker(w, &dispatchWorker{svc: s})
 	river.AddWorker(w, &sweepWorker{svc: s})
 	return river.NewPeriodicJob(river.PeriodicInterval(30*time.Second),
-		func() (river.JobArgs, *river.InsertOpts) { return SweepArgs{}, &river.InsertOpts{UniqueOpts: *uniqueArgs} },
+		func() (river.JobArgs, *river.InsertOpts) {
+			return SweepArgs{}, &river.InsertOpts{UniqueOpts: *uniqueArgs}
+		},
 		&river.PeriodicJobOpts{RunOnStart: true})
 }
 
