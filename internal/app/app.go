@@ -9,13 +9,17 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/riverqueue/river"
+
 	"touchbase/internal/admin"
 	"touchbase/internal/auth"
+	"touchbase/internal/bulk"
 	"touchbase/internal/channel"
 	"touchbase/internal/channel/registry"
 	"touchbase/internal/config"
 	"touchbase/internal/contact"
 	"touchbase/internal/httpauth"
+	"touchbase/internal/jobs"
 	"touchbase/internal/record"
 	"touchbase/internal/storage"
 )
@@ -30,6 +34,8 @@ type App struct {
 	Admin    *admin.Service
 	Channels *registry.Registry
 	Records  *record.Service
+	Bulk     *bulk.Service
+	Queue    jobs.Queue
 	Resolver *httpauth.Resolver
 }
 
@@ -57,5 +63,19 @@ func New(cfg config.Options, log *slog.Logger, store *storage.Store) (*App, erro
 		Records:  record.NewService(store, channels, time.Now),
 	}
 	a.Resolver = &httpauth.Resolver{Auth: a.Auth, Store: store, Log: log, Secure: cfg.CookieSecure}
+
+	a.Bulk = bulk.NewService(store, channels, bulk.DefaultConfig(), log, time.Now, nil)
+	workers := river.NewWorkers()
+	sweep := a.Bulk.Register(workers)
+	poll := time.Duration(0)
+	if store.Dialect() == storage.SQLite {
+		poll = 200 * time.Millisecond // no LISTEN/NOTIFY on SQLite
+	}
+	a.Queue, err = jobs.New(store, jobs.Options{Workers: workers, MaxWorkers: 8, PeriodicJobs: []*river.PeriodicJob{sweep},
+		FetchPoll: poll, Log: log})
+	if err != nil {
+		return nil, err
+	}
+	a.Bulk.SetQueue(a.Queue)
 	return a, nil
 }

@@ -17,6 +17,7 @@ import (
 	"syscall"
 
 	"touchbase/internal/config"
+	"touchbase/internal/jobs"
 	"touchbase/internal/storage"
 )
 
@@ -118,6 +119,9 @@ func openStore(ctx context.Context, o config.Options, log *slog.Logger) (*storag
 		return nil, err
 	}
 	n, err := s.Migrate(ctx)
+	if err == nil {
+		err = jobs.Migrate(ctx, s)
+	}
 	if err != nil {
 		s.Close()
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"touchbase/internal/config"
+	"touchbase/internal/jobs"
 	"touchbase/internal/storage"
 )
 
@@ -22,6 +23,9 @@ func runMigrate(ctx context.Context, e env, args []string) error {
 	defer s.Close()
 	n, err := s.Migrate(ctx)
 	if err != nil {
+		return err
+	}
+	if err := jobs.Migrate(ctx, s); err != nil {
 		return err
 	}
 	cur, latest, err := s.MigrationStatus(ctx)

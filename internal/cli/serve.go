@@ -64,7 +64,18 @@ func runServe(ctx context.Context, e env, args []string) error {
 	log.Info("listening", "url", "http://"+ln.Addr().String())
 	fmt.Fprintf(e.stdout, "Touchbase is running at http://%s\n", ln.Addr())
 	go sweepSessions(ctx, a)
-	return srv.Serve(ctx, ln)
+	// Stopped below, gracefully, rather than by the signal context.
+	if err := a.Queue.Start(context.WithoutCancel(ctx)); err != nil {
+		return err
+	}
+	serveErr := srv.Serve(ctx, ln)
+	// Workers finish the chunk in hand (its rows must not stay "sending").
+	stopCtx, cancel := context.WithTimeout(context.Background(), o.ShutdownTimeout+time.Minute)
+	defer cancel()
+	if err := a.Queue.Stop(stopCtx); err != nil {
+		log.Warn("stop workers", "err", err)
+	}
+	return serveErr
 }
 
 // bootstrapAdmin creates the first admin on an empty database, with the
