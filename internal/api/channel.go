@@ -105,7 +105,7 @@ func (h *handler) saveChannel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := h.app.Channels.Save(r.Context(), identity(r).User.ID, kind, body.Provider, cfg, body.RateLimit); err != nil {
-		h.fail(w, r, err)
+		h.fail(w, r, configError(err))
 		return
 	}
 	items, err := h.app.Channels.Settings(r.Context())
@@ -151,6 +151,21 @@ func (b channelBody) config() ([]byte, error) {
 		}
 	}
 	return raw, nil
+}
+
+// configError names the field of a provider configuration error that
+// reaches us unmapped (a wrongly typed field is reported while stored
+// secrets are merged in), so it is a 400 rather than a 500.
+func configError(err error) error {
+	var ce *channel.ConfigError
+	if !errors.As(err, &ce) {
+		return err
+	}
+	field := "provider"
+	if ce.Field != "" {
+		field = "config." + ce.Field
+	}
+	return model.NewFieldError(field, "invalid", ce.Error())
 }
 
 // testChannel sends one test message through a kind's channel and answers
