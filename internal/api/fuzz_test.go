@@ -1,6 +1,7 @@
 package api
 
 import (
+	"strings"
 	"testing"
 
 	"touchbase/internal/model"
@@ -58,5 +59,86 @@ func FuzzContactBody(f *testing.F) {
 	fuzzBodies(f, func(x *model.Customer, ct *model.Contact) [][2]string {
 		return [][2]string{{"POST", "customers/" + itoa(x.ID) + "/contacts"}, {"PUT", "contacts/" + itoa(ct.ID)},
 			{"PATCH", "contacts/" + itoa(ct.ID)}}
+	})
+}
+
+// singleSeeds are single-contact bodies to start from.
+var singleSeeds = []string{
+	`{"title":"续费","topic_ids":[1],"summary":"s","sms":{"text":"{{contact.name}}您好"}}`,
+	`{"title":"x","email":{"subject":"{{customer.name}}","body":"Dear {{contact.name}},\n\n<b>hi</b>"}}`,
+	`{"title":"x","sms":{"text":"a"},"email":{"subject":"s","body":"b"},"plan_id":3}`,
+	`{"title":"x","sms":{"text":"{{contact.age}}"}}`, `{"title":"x","sms":{"text":"{{"}}`, `{"title":"x","sms":null}`,
+	`{"title":"x","sms":{"text":5}}`, `{"title":"x","sms":"t"}`, `{"title":"x","topic_ids":[-1,0,99999999999]}`,
+	`{"title":"x","plan_id":0,"sms":{"text":"a"}}`, `{"title":"\u0000","sms":{"text":"a"}}`,
+	`{"title":"x","email":{"subject":"s","body":"\ud800"}}`, `{"title":"x","sms":{"text":"a"}`, `{}`, ``,
+	`{"title":"x","sms":{"text":"` + strings.Repeat("長", 1001) + `"}}`, `{"title":"x","sms":{"text":"a","x":1}}`,
+}
+
+// FuzzSingleContactBody posts arbitrary single-contact bodies: never a
+// 5xx; a 4xx leaves everything as it was; a 200 wrote exactly one
+// delivery per result and one record and outbox message per sent one.
+func FuzzSingleContactBody(f *testing.F) {
+	s := storetest.SQLite(f)
+	e := newEnv(f, s)
+	admin := e.user(f, "admin", model.RoleAdmin, nil)
+	tok := bearer(e.token(f, admin))
+	x := e.customer(f, &model.Customer{Name: "X Corp", Code: "X"})
+	ct := e.contact(f, &model.Contact{CustomerID: x.ID, Name: "Li Lei", Mobile: "+8613812345678", Email: "li@example.com"})
+	topic := &model.Topic{Name: "Renewal", Active: true}
+	if err := s.CreateTopic(f.Context(), topic); err != nil {
+		f.Fatal(err)
+	}
+	for _, seed := range append(singleSeeds, fuzzSeeds...) {
+		f.Add([]byte(seed))
+	}
+	path := "contacts/" + itoa(ct.ID) + "/contact"
+	table := func(t *testing.T, name string) int {
+		t.Helper()
+		var n int
+		if err := s.DB().QueryRowContext(t.Context(), `SELECT count(*) FROM `+name).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		before := counts(t, s) + dump(t, s, `SELECT * FROM deliveries ORDER BY id`)
+		recs, dels, outbox := table(t, "contact_records"), table(t, "deliveries"), table(t, "outbox_messages")
+		if r := e.do(t, "POST", path+"/preview", body, tok); r.status >= 500 {
+			t.Fatalf("preview %q: %v", body, r)
+		}
+		if after := counts(t, s) + dump(t, s, `SELECT * FROM deliveries ORDER BY id`); after != before {
+			t.Fatalf("preview %q changed data", body)
+		}
+		r := e.do(t, "POST", path, body, tok)
+		switch {
+		case r.status >= 500 || r.status < 200:
+			t.Fatalf("%q: %v", body, r)
+		case r.status >= 400:
+			if after := counts(t, s) + dump(t, s, `SELECT * FROM deliveries ORDER BY id`); after != before {
+				t.Fatalf("%q answered %d but changed data", body, r.status)
+			}
+			return
+		}
+		results := r.json(t)["results"].([]any)
+		sent := 0
+		for _, x := range results {
+			res := x.(map[string]any)
+			if res["status"] != "sent" {
+				t.Fatalf("%q: the outbox refused: %s", body, r.body)
+			}
+			sent++
+			id, ok := res["record_id"].(float64)
+			if !ok {
+				t.Fatalf("%q: sent without a record: %s", body, r.body)
+			}
+			if d := dump(t, s, `SELECT status, record_id FROM deliveries WHERE id = $1`, int64(res["delivery_id"].(float64))); d != "sent "+itoa(int64(id))+"\n" {
+				t.Fatalf("%q: delivery %q", body, d)
+			}
+		}
+		if len(results) == 0 || table(t, "deliveries") != dels+len(results) || table(t, "contact_records") != recs+sent ||
+			table(t, "outbox_messages") != outbox+sent {
+			t.Fatalf("%q: %d results, but deliveries %d→%d, records %d→%d, outbox %d→%d", body, len(results),
+				dels, table(t, "deliveries"), recs, table(t, "contact_records"), outbox, table(t, "outbox_messages"))
+		}
 	})
 }
