@@ -12,9 +12,11 @@ type customerData struct {
 	Customer *contact.CustomerView
 	Contacts contactsCard
 	People   peopleCard
+	Timeline timelineCard
 }
 
-// customerShow shows one customer with its details, people and contacts.
+// customerShow shows one customer with its details, people, contacts and
+// contact timeline.
 // A customer the user may not see is a 404, like a missing one.
 func (h *handler) customerShow(w http.ResponseWriter, r *http.Request) {
 	id := identity(r)
@@ -33,5 +35,10 @@ func (h *handler) customerShow(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	if d.Timeline, err = h.timeline(r.Context(), id, cv, nil, d.Loc); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	d.Timeline.HasContacts = len(d.Contacts.Contacts) > 0
 	h.render(w, r, http.StatusOK, "customer.html", d)
 }

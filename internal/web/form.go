@@ -48,3 +48,25 @@ func safeNext(next, fallback string) string {
 	}
 	return next
 }
+
+// formIDs reads a repeated field (ticked checkboxes) as positive ids,
+// skipping invalid ones and duplicates.
+func formIDs(r *http.Request, name string) []int64 {
+	r.ParseForm() //nolint:errcheck // a malformed body reads as empty
+	var ids []int64
+	seen := map[int64]bool{}
+	for _, v := range r.Form[name] {
+		id, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		if err == nil && id > 0 && !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// formValues reads a repeated field (ticked checkboxes).
+func formValues(r *http.Request, name string) []string {
+	r.ParseForm() //nolint:errcheck // a malformed body reads as empty
+	return r.Form[name]
+}

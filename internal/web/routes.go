@@ -35,6 +35,22 @@ func (h *handler) routes() http.Handler {
 	user("POST /contacts/{id}", h.contactUpdate)
 	user("POST /contacts/{id}/delete", h.contactDelete)
 
+	// Single contact, records added by hand, the customer timeline
+	user("GET /customers/{id}/contact", h.singleContactNew)
+	user("POST /customers/{id}/contact", h.singleContactSend)
+	user("POST /customers/{id}/contact/preview", h.singleContactPreview)
+	user("GET /customers/{id}/records", h.timelinePage)
+	user("GET /customers/{id}/records/new", h.recordNew)
+	user("POST /customers/{id}/records", h.recordCreate)
+
+	// All contact records
+	user("GET /records", h.recordList)
+	user("GET /records/customers", h.recordCustomerMatches)
+	user("GET /records/export.csv", h.recordExport)
+	user("GET /records/export.xlsx", h.recordExport)
+	user("GET /records/{id}", h.recordShow)
+	admin("GET /outbox", h.outboxList)
+
 	// Profile and API tokens
 	user("GET /profile", h.profilePage)
 	user("POST /profile", h.profileUpdate)
@@ -62,6 +78,9 @@ func (h *handler) routes() http.Handler {
 	admin("POST /admin/topics/{id}", h.topicUpdate)
 	admin("GET /admin/settings", h.settingsPage)
 	admin("POST /admin/settings", h.settingsSave)
+	admin("GET /admin/channels", h.channelSettings)
+	admin("POST /admin/channels/{kind}", h.channelSave)
+	admin("POST /admin/channels/{kind}/test", h.channelTestSend)
 	admin("GET /admin/import", h.importPage)
 	mux.Handle("POST /admin/import", h.guard(adminOnly, uploadLimit, h.importRun))
 	return mux

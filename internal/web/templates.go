@@ -5,11 +5,14 @@ import (
 	"html/template"
 	"io/fs"
 	"path"
+	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
 
+	"touchbase/internal/channel"
 	"touchbase/internal/i18n"
 	"touchbase/internal/importer"
 	"touchbase/internal/model"
@@ -83,6 +86,11 @@ func funcs(lang string, as *assets) template.FuncMap {
 			}
 			return l
 		},
+		"reason":     func(code string) string { return channel.ReasonText(code, lang) },
+		"mergeToken": func(field string) string { return "{{" + field + "}}" },
+		"hasID":      slices.Contains[[]int64],
+		"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"excerpt":    excerpt,
 		"initial": func(s string) string {
 			r, _ := utf8.DecodeRuneInString(s)
 			return string(r)
@@ -148,4 +156,14 @@ func formatPhone(e164 string) string {
 		return e164
 	}
 	return phonenumbers.Format(n, phonenumbers.INTERNATIONAL)
+}
+
+// excerpt shortens text to at most n characters on one line, with an
+// ellipsis when cut.
+func excerpt(text string, n int) string {
+	text = strings.Join(strings.Fields(text), " ")
+	if utf8.RuneCountInString(text) <= n {
+		return text
+	}
+	return string([]rune(text)[:n]) + "…"
 }

@@ -4,15 +4,41 @@
 (function () {
   "use strict";
 
-  // A fragment swapped into #dialog-host is a <dialog>: open it as a modal.
+  // A fragment swapped into #dialog-host is a <dialog>: open it as a modal
+  // and focus its first field. Swaps inside an open dialog (a live preview)
+  // leave the focus where the user is typing.
   document.addEventListener("htmx:afterSwap", function (e) {
     var host = document.getElementById("dialog-host");
     if (e.detail.target !== host && !host.contains(e.detail.target)) return;
     var dlg = host.querySelector("dialog");
     if (dlg && !dlg.open) dlg.showModal();
-    var first = dlg && dlg.querySelector(".field.has-error input, .field.has-error select, input:not([type=hidden]), select, textarea");
+    if (e.detail.target !== host) return;
+    var first = dlg && dlg.querySelector(".field.has-error input, .field.has-error select, input:not([type=hidden]):not([disabled]), select, textarea");
     if (first) first.focus();
   });
+
+  // Merge-field chips insert {{field}} at the cursor of the text field last
+  // used in the same form (else its first one) and fire "input", so the
+  // live preview follows.
+  var lastMergeTarget = null;
+  document.addEventListener("focusin", function (e) {
+    if (e.target.matches && e.target.matches(".merge-target")) lastMergeTarget = e.target;
+  });
+  function insertMergeField(chip) {
+    var form = chip.closest("form");
+    var field = lastMergeTarget && form && form.contains(lastMergeTarget) && lastMergeTarget.offsetParent !== null ? lastMergeTarget : null;
+    if (!field && form) {
+      field = Array.prototype.find.call(form.querySelectorAll(".merge-target"), function (f) { return f.offsetParent !== null; });
+    }
+    if (!field) return;
+    var text = chip.getAttribute("data-insert");
+    var start = field.selectionStart != null ? field.selectionStart : field.value.length;
+    var end = field.selectionEnd != null ? field.selectionEnd : start;
+    field.value = field.value.slice(0, start) + text + field.value.slice(end);
+    field.focus();
+    field.setSelectionRange(start + text.length, start + text.length);
+    field.dispatchEvent(new Event("input", { bubbles: true }));
+  }
 
   function closeDialogs() {
     document.querySelectorAll("#dialog-host dialog[open]").forEach(function (d) { d.close(); });
@@ -30,6 +56,11 @@
     if (d) { // outside a dialog (a form shown as a page) the link just navigates
       e.preventDefault();
       d.close();
+      return;
+    }
+    var chip = e.target.closest("[data-insert]");
+    if (chip) {
+      insertMergeField(chip);
       return;
     }
     var copy = e.target.closest("[data-copy]");

@@ -1,0 +1,42 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"touchbase/internal/model"
+)
+
+// recordCreate stores a record added by hand. A time in the future, a
+// missing title or an unknown channel come back as field errors.
+func (h *handler) recordCreate(w http.ResponseWriter, r *http.Request) {
+	d, err := h.recordFormLoad(w, r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	d.Form = readRecordForm(r)
+	in, fe := d.Form.input(h.location(r))
+	if fe == nil {
+		_, err = h.app.Records.AddManual(r.Context(), identity(r).Policy, in)
+	} else {
+		err = fe
+	}
+	if ve, ok := model.AsValidation(err); ok {
+		d.Errors = ve
+		h.formFailed(w, r, "record_form.html", "record_form", "record-form", d)
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if !isHTMX(r) {
+		setFlash(w, "flash.record_created")
+		h.redirect(w, r, "/customers/"+strconv.FormatInt(d.Customer.ID, 10))
+		return
+	}
+	trigger(w, map[string]any{"closeDialog": true, "recordsChanged": true, "toast": toast{Message: h.t(r, "flash.record_created")}})
+	w.Header().Set("HX-Reswap", "none")
+	w.WriteHeader(http.StatusOK)
+}

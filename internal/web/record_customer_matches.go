@@ -1,0 +1,41 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"touchbase/internal/storage"
+)
+
+// customerMatch is one suggestion of the records list's customer search: a
+// link to the list filtered by that customer.
+type customerMatch struct {
+	Name, Code, URL string
+}
+
+// customerMatchesData is the data of the suggestions.
+type customerMatchesData struct {
+	Query   string
+	Matches []customerMatch
+}
+
+// recordCustomerMatches suggests the visible customers whose name or code
+// contains ?customer_q=, as links that keep the other filters.
+func (h *handler) recordCustomerMatches(w http.ResponseWriter, r *http.Request) {
+	d := customerMatchesData{Query: strings.TrimSpace(r.URL.Query().Get("customer_q"))}
+	if d.Query != "" {
+		cs, _, err := h.app.Contacts.ListCustomers(r.Context(), identity(r).Policy, storage.CustomerFilter{Query: d.Query, Limit: 8})
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		f := parseRecordFilter(r.URL.Query(), h.location(r))
+		f.Values.Del("contact")
+		for _, c := range cs {
+			d.Matches = append(d.Matches, customerMatch{Name: c.Name, Code: c.Code,
+				URL: f.With("customer", strconv.FormatInt(c.ID, 10))})
+		}
+	}
+	h.fragment(w, r, http.StatusOK, "customer_matches", d)
+}

@@ -1,0 +1,193 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+
+	"touchbase/internal/channel"
+	"touchbase/internal/contact"
+	"touchbase/internal/message"
+	"touchbase/internal/model"
+	"touchbase/internal/record"
+)
+
+// singleContactData is the data of the contact dialog (单个联系) and of its
+// page: who is contacted, the form, the live preview and, after a send,
+// the outcome of each channel.
+type singleContactData struct {
+	base
+	Customer *contact.CustomerView
+	Contacts []*model.Contact
+	Contact  *model.Contact // nil when the customer has no contact yet
+	Topics   []*model.Topic
+	Form     singleContactForm
+	Errors   model.ValidationErrors
+	Preview  *record.Preview
+	Outbox   map[string]bool // channel kind → kept in the built-in outbox
+	Results  []record.ChannelResult
+	Recent   []*model.Delivery
+	Fields   []string // merge fields offered as chips
+}
+
+// singleContactForm is what the rep typed.
+type singleContactForm struct {
+	ContactID    int64
+	Title        string
+	Summary      string
+	TopicIDs     []int64
+	Channels     []string
+	SMSText      string
+	EmailSubject string
+	EmailBody    string
+}
+
+// readSingleContact reads the dialog's fields from the form (or, when the
+// dialog is re-opened for another contact, from the query).
+func readSingleContact(r *http.Request) singleContactForm {
+	f := singleContactForm{Title: r.FormValue("title"), Summary: r.FormValue("summary"),
+		TopicIDs: formIDs(r, "topic_ids"), Channels: formValues(r, "channels"), SMSText: r.FormValue("sms_text"),
+		EmailSubject: r.FormValue("email_subject"), EmailBody: r.FormValue("email_body")}
+	if id := formID(r, "contact_id"); id != nil {
+		f.ContactID = *id
+	}
+	return f
+}
+
+// input turns the form into a single contact: the ticked channels only, or
+// with preview every channel that has content.
+func (f singleContactForm) input(preview bool) record.SingleInput {
+	in := record.SingleInput{Common: record.Common{ContactID: f.ContactID, Title: f.Title, TopicIDs: f.TopicIDs,
+		Summary: f.Summary}}
+	if slices.Contains(f.Channels, string(channel.KindSMS)) || preview && f.SMSText != "" {
+		in.SMS = &record.SMSContent{Text: f.SMSText}
+	}
+	if slices.Contains(f.Channels, string(channel.KindEmail)) || preview && (f.EmailSubject != "" || f.EmailBody != "") {
+		in.Email = &record.EmailContent{Subject: f.EmailSubject, Body: f.EmailBody}
+	}
+	return in
+}
+
+// Action is the URL the dialog posts to.
+func (d singleContactData) Action() string {
+	return "/customers/" + strconv.FormatInt(d.Customer.ID, 10) + "/contact"
+}
+
+// Checked reports whether a channel is ticked.
+func (d singleContactData) Checked(kind string) bool { return slices.Contains(d.Form.Channels, kind) }
+
+// SMSBlock is the catalog key saying why SMS cannot be used, "" when it can.
+func (d singleContactData) SMSBlock() string {
+	switch {
+	case d.Customer.DoNotContact:
+		return "single.blocked_dnc"
+	case d.Contact == nil:
+		return ""
+	case d.Contact.OptOutSMS:
+		return "single.sms_opted_out"
+	case d.Contact.Mobile == "":
+		return "single.sms_no_mobile"
+	}
+	return ""
+}
+
+// EmailBlock is the catalog key saying why e-mail cannot be used, "" when
+// it can.
+func (d singleContactData) EmailBlock() string {
+	switch {
+	case d.Customer.DoNotContact:
+		return "single.blocked_dnc"
+	case d.Contact == nil:
+		return ""
+	case d.Contact.OptOutEmail:
+		return "single.email_opted_out"
+	case d.Contact.Email == "":
+		return "single.email_no_address"
+	}
+	return ""
+}
+
+// Sent counts the channels of the last send that went out.
+func (d singleContactData) Sent() int { return d.count(model.DeliverySent) }
+
+// Failed counts the channels of the last send the provider refused.
+func (d singleContactData) Failed() int { return d.count(model.DeliveryFailed) }
+
+func (d singleContactData) count(status string) int {
+	n := 0
+	for _, r := range d.Results {
+		if r.Status == status {
+			n++
+		}
+	}
+	return n
+}
+
+// singleContact loads the dialog's data: the customer named by the path,
+// which the user must be allowed to contact, its contacts, the chosen one
+// (contactID, else the primary, else the first), the active topics, which
+// channels are kept in the outbox and the contact's latest messages.
+func (h *handler) singleContact(w http.ResponseWriter, r *http.Request, contactID int64) (singleContactData, error) {
+	ctx, id := r.Context(), identity(r)
+	cv, err := h.customerByPath(r)
+	if err != nil {
+		return singleContactData{}, err
+	}
+	if !cv.Access.Contact {
+		return singleContactData{}, model.ErrForbidden
+	}
+	d := singleContactData{base: h.base(w, r, "customers", "single.title"), Customer: cv, Fields: message.Fields()}
+	if d.Contacts, err = h.app.Contacts.Contacts(ctx, id.Policy, cv.ID); err != nil {
+		return d, err
+	}
+	if d.Contact, err = pickContact(d.Contacts, contactID); err != nil {
+		return d, err
+	}
+	if d.Topics, err = h.app.Admin.Topics(ctx, true); err != nil {
+		return d, err
+	}
+	settings, err := h.app.Channels.Settings(ctx)
+	if err != nil {
+		return d, err
+	}
+	d.Outbox = map[string]bool{}
+	for _, s := range settings {
+		d.Outbox[string(s.Kind)] = s.IsOutbox
+	}
+	if d.Contact != nil {
+		d.Form.ContactID = d.Contact.ID
+		if d.Recent, err = h.app.Store.DeliveriesOfContact(ctx, d.Contact.ID, 5); err != nil {
+			return d, err
+		}
+	}
+	return d, nil
+}
+
+// pickContact returns the contact with id among cts (ErrNotFound when it is
+// not one of them), or with id 0 the primary contact, else the first.
+func pickContact(cts []*model.Contact, id int64) (*model.Contact, error) {
+	for _, c := range cts {
+		if id == 0 && c.Primary || c.ID == id {
+			return c, nil
+		}
+	}
+	if id != 0 {
+		return nil, model.ErrNotFound
+	}
+	if len(cts) > 0 {
+		return cts[0], nil
+	}
+	return nil, nil
+}
+
+// preview renders the merge fields of the form for the chosen contact.
+func (h *handler) preview(r *http.Request, d *singleContactData) error {
+	if d.Contact == nil {
+		return nil
+	}
+	in := d.Form.input(true)
+	in.ContactID = d.Contact.ID
+	pv, err := h.app.Records.Preview(r.Context(), identity(r).Policy, identity(r).User, in)
+	d.Preview = pv
+	return err
+}

@@ -1,0 +1,65 @@
+package web
+
+import (
+	"net/http"
+
+	"touchbase/internal/model"
+)
+
+// singleContactSend sends the dialog's content on each ticked channel. A
+// refused form (opted out, do-not-contact, missing title…) comes back with
+// its errors and nothing is sent. Otherwise each channel's outcome is
+// shown: when all went out the dialog says so with links to the records;
+// when a provider refused one, the form stays, with its content, the
+// provider's reason, and only the failed channels still ticked.
+func (h *handler) singleContactSend(w http.ResponseWriter, r *http.Request) {
+	id := identity(r)
+	form := readSingleContact(r)
+	d, err := h.singleContact(w, r, form.ContactID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if d.Contact == nil {
+		h.notFound(w, r)
+		return
+	}
+	form.ContactID = d.Contact.ID
+	d.Form = form
+	d.Results, err = h.app.Records.Send(r.Context(), id.Policy, id.User, form.input(false))
+	if ve, ok := model.AsValidation(err); ok {
+		d.Errors = ve
+		if err := h.preview(r, &d); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		h.formFailed(w, r, "single_contact.html", "single_contact_form", "single-contact-form", d)
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	events := map[string]any{}
+	if d.Sent() > 0 {
+		events["recordsChanged"] = true
+	}
+	if d.Failed() == 0 {
+		events["toast"] = toast{Message: h.t(r, "single.sent_toast")}
+		trigger(w, events)
+		h.view(w, r, http.StatusOK, "single_contact.html", "single_contact_done", d)
+		return
+	}
+	events["toast"] = toast{Message: h.t(r, "single.failed_toast"), Kind: "error"}
+	trigger(w, events)
+	keepFailed(&d)
+	if d.Recent, err = h.app.Store.DeliveriesOfContact(r.Context(), d.Contact.ID, 5); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if err := h.preview(r, &d); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.view(w, r, http.StatusOK, "single_contact.html", "single_contact_form", d)
+}
