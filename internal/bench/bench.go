@@ -19,6 +19,7 @@ import (
 func Main(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, "usage: touchbase-bench records [flags]   (list/filter latency over many contact records)")
+		fmt.Fprintln(stderr, "       touchbase-bench bulk [flags]      (accept and deliver a bulk send to loopback sinks)")
 		return 2
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
@@ -27,6 +28,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "records":
 		err = runRecords(ctx, args[1:], stdout, stderr)
+	case "bulk":
+		err = runBulk(ctx, args[1:], stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "touchbase-bench: unknown benchmark %q\n", args[0])
 		return 2

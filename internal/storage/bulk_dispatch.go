@@ -87,7 +87,7 @@ func (s *Store) CompleteRecipients(ctx context.Context, b *model.BulkSend, provi
 		t := now()
 		for start := 0; start < len(outs); start += chunk {
 			part := outs[start:min(start+chunk, len(outs))]
-			if err := settle(ctx, tx, s.dialect, b, provider, holder, part, t); err != nil {
+			if err := s.settle(ctx, tx, b, provider, holder, part, t); err != nil {
 				return err
 			}
 		}
@@ -95,7 +95,7 @@ func (s *Store) CompleteRecipients(ctx context.Context, b *model.BulkSend, provi
 	})
 }
 
-func settle(ctx context.Context, tx *sql.Tx, dialect Dialect, b *model.BulkSend, provider, holder string, outs []Outcome, t time.Time) error {
+func (s *Store) settle(ctx context.Context, tx *sql.Tx, b *model.BulkSend, provider, holder string, outs []Outcome, t time.Time) error {
 	var sent, failed, retry []Outcome
 	for _, o := range outs {
 		switch {
@@ -110,7 +110,7 @@ func settle(ctx context.Context, tx *sql.Tx, dialect Dialect, b *model.BulkSend,
 	if len(sent) > 0 {
 		// Mark first: only rows this holder still has in "sending" move,
 		// and only those get a record.
-		var u Query
+		u := s.bulkQuery()
 		u.Add(`UPDATE bulk_recipients SET status = `, u.Arg(model.RecipientSent), `, provider = `, u.Arg(provider),
 			`, provider_message_id = v.column2, updated_at = `, u.Arg(t), ` FROM (VALUES `)
 		for i, o := range sent {
@@ -124,7 +124,7 @@ func settle(ctx context.Context, tx *sql.Tx, dialect Dialect, b *model.BulkSend,
 		if _, err := tx.ExecContext(ctx, u.SQL(), u.Args()...); err != nil {
 			return fmt.Errorf("mark sent: %w", err)
 		}
-		var r Query
+		r := s.bulkQuery()
 		r.Add(`INSERT INTO contact_records (customer_id, contact_id, user_id, channel, source, status, title, summary, subject,
 			content, address, provider, provider_message_id, bulk_send_id, bulk_recipient_id, contacted_at, created_at) SELECT
 			br.customer_id, br.contact_id, `, r.Arg(nullInt(b.UserID)), `, br.channel, '`, model.SourceBulk, `', '`,
@@ -141,14 +141,14 @@ func settle(ctx context.Context, tx *sql.Tx, dialect Dialect, b *model.BulkSend,
 		if _, err := tx.ExecContext(ctx, r.SQL(), r.Args()...); err != nil {
 			return fmt.Errorf("bulk records: %w", err)
 		}
-		var tq Query
+		tq := s.bulkQuery()
 		tq.Add(`INSERT INTO record_topics (record_id, topic_id) SELECT cr.id, bt.topic_id FROM contact_records cr
 			JOIN bulk_send_topics bt ON bt.bulk_send_id = cr.bulk_send_id WHERE cr.bulk_recipient_id IN (`)
 		ids := make([]int64, len(sent))
 		for i, o := range sent {
 			ids[i] = o.Recipient.ID
 		}
-		tq.Add(placeholderList(&tq, ids), `)`)
+		tq.Add(placeholderList(tq, ids), `)`)
 		if _, err := tx.ExecContext(ctx, tq.SQL(), tq.Args()...); err != nil {
 			return fmt.Errorf("bulk record topics: %w", err)
 		}
@@ -160,7 +160,7 @@ func settle(ctx context.Context, tx *sql.Tx, dialect Dialect, b *model.BulkSend,
 		if len(group.outs) == 0 {
 			continue
 		}
-		var u Query
+		u := s.bulkQuery()
 		u.Add(`UPDATE bulk_recipients SET status = `, u.Arg(group.status), `, provider = `, u.Arg(provider),
 			`, reason = v.column2, detail = v.column3, next_attempt_at = v.column4, updated_at = `, u.Arg(t), ` FROM (VALUES `)
 		for i, o := range group.outs {
@@ -171,11 +171,13 @@ func settle(ctx context.Context, tx *sql.Tx, dialect Dialect, b *model.BulkSend,
 			if at.IsZero() {
 				at = t
 			}
-			ts := u.Arg(dbTime(at))
-			if dialect == Postgres { // VALUES parameters are text unless cast
-				ts = "CAST(" + ts + " AS TIMESTAMPTZ)"
+			// Placeholders are bound in the order written (positional on SQLite).
+			u.Add("(CAST(", u.Arg(o.Recipient.ID), " AS BIGINT), ", u.Arg(o.Reason), ", ", u.Arg(o.Detail), ", ")
+			if s.dialect == Postgres { // VALUES parameters are text unless cast
+				u.Add("CAST(", u.Arg(dbTime(at)), " AS TIMESTAMPTZ))")
+			} else {
+				u.Add(u.Arg(dbTime(at)), ")")
 			}
-			u.Add("(CAST(", u.Arg(o.Recipient.ID), " AS BIGINT), ", u.Arg(o.Reason), ", ", u.Arg(o.Detail), ", ", ts, ")")
 		}
 		u.Add(`) AS v WHERE bulk_recipients.id = v.column1 AND bulk_recipients.status = `, u.Arg(model.RecipientSending),
 			` AND bulk_recipients.claimed_by = `, u.Arg(holder))

@@ -19,11 +19,22 @@ import (
 type Query struct {
 	sb   strings.Builder
 	args []any
+	// positional makes Arg return "?" (SQLite): the SQLite driver resolves
+	// each "$n" by name, which is slow in statements with thousands of
+	// parameters. Only for statements that use each placeholder once.
+	positional bool
 }
+
+// bulkQuery returns a Query for a statement with many parameters, each
+// used once.
+func (s *Store) bulkQuery() *Query { return &Query{positional: s.dialect == SQLite} }
 
 // Arg records v and returns its placeholder.
 func (q *Query) Arg(v any) string {
 	q.args = append(q.args, v)
+	if q.positional {
+		return "?"
+	}
 	return "$" + strconv.Itoa(len(q.args))
 }
 
