@@ -64,7 +64,10 @@ func New(cfg config.Options, log *slog.Logger, store *storage.Store) (*App, erro
 	}
 	a.Resolver = &httpauth.Resolver{Auth: a.Auth, Store: store, Log: log, Secure: cfg.CookieSecure}
 
-	a.Bulk = bulk.NewService(store, channels, bulk.DefaultConfig(), log, time.Now, nil)
+	bcfg := bulk.DefaultConfig()
+	bcfg.Lease = cfg.StaleAfter
+	bcfg.WorkBudget = min(bcfg.WorkBudget, cfg.StaleAfter/2)
+	a.Bulk = bulk.NewService(store, channels, bcfg, log, time.Now, nil)
 	workers := river.NewWorkers()
 	sweep := a.Bulk.Register(workers)
 	poll := time.Duration(0)
@@ -72,7 +75,7 @@ func New(cfg config.Options, log *slog.Logger, store *storage.Store) (*App, erro
 		poll = 200 * time.Millisecond // no LISTEN/NOTIFY on SQLite
 	}
 	a.Queue, err = jobs.New(store, jobs.Options{Workers: workers, MaxWorkers: 8, PeriodicJobs: []*river.PeriodicJob{sweep},
-		FetchPoll: poll, Log: log})
+		FetchPoll: poll, RescueAfter: cfg.StaleAfter, Log: log})
 	if err != nil {
 		return nil, err
 	}

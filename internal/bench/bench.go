@@ -20,6 +20,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, "usage: touchbase-bench records [flags]   (list/filter latency over many contact records)")
 		fmt.Fprintln(stderr, "       touchbase-bench bulk [flags]      (accept and deliver a bulk send to loopback sinks)")
+		fmt.Fprintln(stderr, "       touchbase-bench crash [flags]     (SIGKILL serve during a bulk send; check exactly-once)")
 		return 2
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
@@ -30,6 +31,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		err = runRecords(ctx, args[1:], stdout, stderr)
 	case "bulk":
 		err = runBulk(ctx, args[1:], stdout, stderr)
+	case "crash":
+		err = runCrash(ctx, args[1:], stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "touchbase-bench: unknown benchmark %q\n", args[0])
 		return 2

@@ -26,6 +26,10 @@ type Options struct {
 	BaseURL         string
 	CookieSecure    bool
 	ShutdownTimeout time.Duration
+	// StaleAfter is how long a bulk recipient may stay "sending", and a
+	// job "running", before they are taken for abandoned by a process
+	// that died (then settled as outcome unknown, and re-run).
+	StaleAfter time.Duration
 }
 
 // Defaults returns the options used when nothing is set.
@@ -36,6 +40,7 @@ func Defaults() Options {
 		LogLevel:        "info",
 		LogFormat:       "text",
 		ShutdownTimeout: 15 * time.Second,
+		StaleAfter:      2 * time.Minute,
 	}
 }
 
@@ -61,6 +66,11 @@ func (o *Options) Register(fs *flag.FlagSet, getenv func(string) string) {
 	}
 	fs.BoolVar(&o.CookieSecure, "cookie-secure", o.CookieSecure, "mark cookies Secure (behind HTTPS) (env TOUCHBASE_COOKIE_SECURE)")
 	fs.DurationVar(&o.ShutdownTimeout, "shutdown-timeout", o.ShutdownTimeout, "grace period for in-flight requests")
+	if d, err := time.ParseDuration(getenv("TOUCHBASE_STALE_AFTER")); err == nil {
+		o.StaleAfter = d
+	}
+	fs.DurationVar(&o.StaleAfter, "stale-after", o.StaleAfter,
+		"how long work of a dead process stays claimed before recovery (env TOUCHBASE_STALE_AFTER)")
 }
 
 // envOrFile reads NAME, or the contents of the file named by NAME_FILE.
@@ -96,6 +106,9 @@ func (o *Options) Finish() error {
 	}
 	if o.Addr == "" {
 		errs = append(errs, errors.New("addr: must not be empty"))
+	}
+	if o.StaleAfter < 5*time.Second {
+		errs = append(errs, fmt.Errorf("stale-after: must be at least 5s, got %s", o.StaleAfter))
 	}
 	if o.BaseURL == "" {
 		o.BaseURL = "http://" + o.Addr

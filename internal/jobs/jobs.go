@@ -41,7 +41,10 @@ type Options struct {
 	// FetchPoll is how often workers poll for new jobs (SQLite has no
 	// notifications); zero keeps River's default.
 	FetchPoll time.Duration
-	Log       *slog.Logger
+	// RescueAfter is how long a job may stay running before River takes
+	// its process for dead and runs it again (default 2 minutes).
+	RescueAfter time.Duration
+	Log         *slog.Logger
 }
 
 // Migrate creates or updates River's tables in the store's database.
@@ -84,6 +87,9 @@ func newClient[TTx any](driver riverdriver.Driver[TTx], o Options) (*client[TTx]
 		// workers must stay idempotent, which the delivery state machine is.
 		RescueStuckJobsAfter: 2 * time.Minute,
 		JobTimeout:           -1, // dispatch jobs bound their own work
+	}
+	if o.RescueAfter > 0 {
+		cfg.RescueStuckJobsAfter = o.RescueAfter
 	}
 	if o.FetchPoll > 0 {
 		cfg.FetchPollInterval = o.FetchPoll

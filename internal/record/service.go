@@ -96,5 +96,9 @@ func (s *Service) checkCommon(ctx context.Context, c *Common, errs *model.Valida
 		ids = append(ids, id)
 	}
 	c.TopicIDs = ids
+	if c.PlanID != nil {
+		// Contact plans do not exist yet, so no plan id can be valid.
+		errs.Add("plan_id", "not_found", "unknown contact plan")
+	}
 	return nil
 }

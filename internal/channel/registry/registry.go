@@ -157,7 +157,11 @@ func (r *Registry) keepSecrets(ctx context.Context, kind channel.Kind, provider 
 		return nil, err
 	}
 	// Sealed values carried over must be opened before validation.
-	return channel.OpenConfig(provider, plain, r.box)
+	opened, err := channel.OpenConfig(provider, plain, r.box)
+	if err != nil {
+		return nil, configFieldError(err)
+	}
+	return opened, nil
 }
 
 func validKind(k channel.Kind) bool {
