@@ -29,7 +29,9 @@ type gateway struct {
 }
 
 func (g *gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	var body struct{ Messages []struct{ Ref, To, Text string } }
+	var body struct {
+		Messages []struct{ Ref, To, Text string }
+	}
 	json.NewDecoder(r.Body).Decode(&body) //nolint:errcheck
 	g.mu.Lock()
 	defer g.mu.Unlock()

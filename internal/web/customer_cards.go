@@ -18,6 +18,17 @@ type contactsCard struct {
 	CSRF     string
 }
 
+// HasWeCom reports whether any contact has a WeCom ID, so the column shows
+// only when it says something.
+func (c contactsCard) HasWeCom() bool {
+	for _, ct := range c.Contacts {
+		if ct.WeComID != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // peopleCard lists a customer's exclusive rep, participants and sharers;
 // admins add and remove relations on it.
 type peopleCard struct {

@@ -11,9 +11,6 @@ import (
 	"touchbase/internal/storage"
 )
 
-// recordFilterKeys are the query parameters of the records list filters.
-var recordFilterKeys = []string{"customer", "contact", "rep", "team", "channel", "source", "topic", "status", "from", "to", "q"}
-
 // recordChannels are the channels a record may have, for the filter.
 var recordChannels = []string{model.ChannelPhone, model.ChannelVisit, model.ChannelWeChat, model.ChannelSMS,
 	model.ChannelEmail, model.ChannelWeCom, model.ChannelOther}

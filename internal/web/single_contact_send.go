@@ -50,8 +50,9 @@ func (h *handler) singleContactSend(w http.ResponseWriter, r *http.Request) {
 		h.view(w, r, http.StatusOK, "single_contact.html", "single_contact_done", d)
 		return
 	}
-	events["toast"] = toast{Message: h.t(r, "single.failed_toast"), Kind: "error"}
-	trigger(w, events)
+	if len(events) > 0 { // no toast: the dialog itself says what failed
+		trigger(w, events)
+	}
 	keepFailed(&d)
 	if d.Recent, err = h.app.Store.DeliveriesOfContact(r.Context(), d.Contact.ID, 5); err != nil {
 		h.fail(w, r, err)

@@ -17,6 +17,15 @@
     if (first) first.focus();
   });
 
+  // A form answered in an open dialog brings its outcome or first error
+  // into view, even when the dialog was scrolled down to its buttons.
+  document.addEventListener("htmx:load", function (e) {
+    var el = e.detail.elt;
+    if (!el.closest || !el.closest("#dialog-host dialog[open]")) return;
+    var news = el.querySelector("#send-results, .alert-error, .field.has-error");
+    if (news) news.scrollIntoView({ block: "nearest" });
+  });
+
   // Merge-field chips insert {{field}} at the cursor of the text field last
   // used in the same form (else its first one) and fire "input", so the
   // live preview follows.
