@@ -1,0 +1,94 @@
+package notify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"touchbase/internal/i18n"
+	"touchbase/internal/model"
+)
+
+// texts are the package's own strings, per language.
+var texts = map[string]map[string]string{
+	i18n.ZhCN: {
+		"bulk_finished":  "批量联系已完成：%s",
+		"bulk_cancelled": "批量联系已取消：%s",
+		"bulk_counts":    "共 %d 条：成功 %d，失败 %d，跳过 %d",
+		"bulk_pending":   "，未完成 %d",
+		"open":           "查看详情",
+		"test_title":     "Touchbase 测试消息",
+		"test_body":      "群机器人已连通，通知将转发到这里。",
+	},
+	i18n.EN: {
+		"bulk_finished":  "Bulk send finished: %s",
+		"bulk_cancelled": "Bulk send cancelled: %s",
+		"bulk_counts":    "%d recipients: %d sent, %d failed, %d skipped",
+		"bulk_pending":   ", %d unfinished",
+		"open":           "Open",
+		"test_title":     "Touchbase test message",
+		"test_body":      "The group bot is connected; notifications will be forwarded here.",
+	},
+}
+
+func text(lang, key string, args ...any) string {
+	t, ok := texts[lang]
+	if !ok {
+		t = texts[i18n.Default]
+	}
+	if len(args) == 0 {
+		return t[key]
+	}
+	return fmt.Sprintf(t[key], args...)
+}
+
+// BulkFinished notifies the operator of a bulk send that it finished or
+// was cancelled, with its counts and a link to it, in the operator's
+// language (Simplified Chinese by default). Its signature is
+// bulk.FinishFunc's; it never fails the caller: problems are logged, and a
+// second call for the same send does nothing.
+func (s *Service) BulkFinished(ctx context.Context, b *model.BulkSend) {
+	if b == nil || b.UserID == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+	defer cancel()
+	lang := s.language(ctx, *b.UserID)
+	_, err := s.Notify(ctx, *b.UserID, bulkMessage(lang, b))
+	if err != nil && !errors.Is(err, ErrDuplicate) {
+		s.log.Warn("notifications: bulk send finished", "bulk_send", b.ID, "err", err)
+	}
+}
+
+// bulkMessage renders the operator's notification of a finished send.
+func bulkMessage(lang string, b *model.BulkSend) Message {
+	kind := model.NotifyBulkFinished
+	if b.Status == model.BulkCancelled {
+		kind = model.NotifyBulkCancelled
+	}
+	c := b.Counts
+	body := text(lang, "bulk_counts", c.Total, c.Sent, c.Failed, c.Skipped)
+	if c.Pending > 0 {
+		body += text(lang, "bulk_pending", c.Pending)
+	}
+	return Message{
+		Kind:  kind,
+		Title: text(lang, kind, b.Title),
+		Body:  body,
+		Link:  "/bulk/" + strconv.FormatInt(b.ID, 10),
+		Data: map[string]any{"bulk_send_id": b.ID, "status": b.Status, "total": c.Total, "sent": c.Sent,
+			"failed": c.Failed, "skipped": c.Skipped, "pending": c.Pending},
+		DedupeKey: "bulk_send:" + strconv.FormatInt(b.ID, 10),
+	}
+}
+
+// language is the user's UI language, the default when unset or unknown.
+func (s *Service) language(ctx context.Context, userID int64) string {
+	u, err := s.store.UserByID(ctx, userID)
+	if err != nil || !i18n.Supported(u.Language) {
+		return i18n.Default
+	}
+	return u.Language
+}
