@@ -49,6 +49,18 @@ func TestBrowserSingleContact(t *testing.T) {
 		t.Errorf("the outbox banner says %q", note)
 	}
 	b.Fill("#f-title", "Renewal reminder")
+
+	// Another contact: the form comes back for them with what was typed;
+	// Li Lei opted out of SMS, so SMS is disabled with the reason.
+	li := e.contactNamed(e.acme.ID, "Li Lei")
+	b.Fill("#f-contact_id", fmt.Sprint(li.ID))
+	b.WaitVisible("#sms-blocked")
+	if got := b.Value("#f-title"); got != "Renewal reminder" {
+		t.Errorf("the title was lost when changing contact: %q", got)
+	}
+	b.Fill("#f-contact_id", fmt.Sprint(wang.ID))
+	b.WaitGone("#sms-blocked")
+	b.Check("#ch-sms", true)
 	b.Check(`#single-contact-form input[name="topic_ids"]`, true)
 	b.Fill("#f-summary", "Reminded of the renewal by SMS")
 

@@ -17,6 +17,9 @@ func (h *handler) recordCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Form = readRecordForm(r)
 	in, fe := d.Form.input(h.location(r))
+	if ct, _ := pickContact(d.Contacts, d.Form.ContactID); fe == nil && (ct == nil || d.Form.ContactID == 0) {
+		fe = model.NewFieldError("contact_id", "required", "choose a contact of this customer")
+	}
 	if fe == nil {
 		_, err = h.app.Records.AddManual(r.Context(), identity(r).Policy, in)
 	} else {

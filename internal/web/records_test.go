@@ -57,6 +57,13 @@ func TestManualRecordAndTimeline(t *testing.T) {
 		if n := len(e.records()); n != 0 {
 			t.Fatalf("refused records stored: %d", n)
 		}
+		other := &model.Contact{CustomerID: e.globex.ID, Name: "Globex contact"}
+		must(t, s.CreateContact(ctx, other))
+		res = agent.postHTMX(page+"/records", url.Values{"contact_id": {fmt.Sprint(other.ID)}, "channel": {"phone"},
+			"contacted_at": {"2026-01-02T09:30"}, "title": {"x"}})
+		if res.status != http.StatusBadRequest || !strings.Contains(res.body, "请选择联系人") || len(e.records()) != 0 {
+			t.Errorf("a contact of another customer: %d", res.status)
+		}
 		res = agent.postHTMX(page+"/records", url.Values{"contact_id": {fmt.Sprint(wang.ID)}, "channel": {"fax"},
 			"contacted_at": {"2026-01-02T09:30"}, "title": {"x"}})
 		if res.status != http.StatusBadRequest || !strings.Contains(res.body, "请选择联系方式") {

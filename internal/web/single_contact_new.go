@@ -23,7 +23,8 @@ func (h *handler) singleContactNew(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.URL.Query().Has("title") { // the dialog re-opened for another contact
 		d.Form = form
-	} else {
+	}
+	if len(d.Form.Channels) == 0 {
 		d.Form.Channels = defaultChannels(d)
 	}
 	if err := h.preview(r, &d); err != nil {

@@ -221,6 +221,17 @@ func TestSingleContactDialog(t *testing.T) {
 			t.Errorf("outbox: %+v", out)
 		}
 
+		// Without JavaScript the dialog is a page, and so is its answer.
+		res = agent.get(dialog + "?contact_id=" + fmt.Sprint(wang.ID))
+		if res.status != http.StatusOK || !strings.Contains(res.body, "<html") || !strings.Contains(res.body, `id="single-contact-form"`) {
+			t.Fatalf("dialog as a page: %d", res.status)
+		}
+		res = agent.post(dialog, url.Values{"contact_id": {fmt.Sprint(wang.ID)}, "title": {"无脚本"}, "channels": {"email"},
+			"email_subject": {"主题"}, "email_body": {"正文"}})
+		if res.status != http.StatusOK || !strings.Contains(res.body, "<html") || !strings.Contains(res.body, `id="single-contact-done"`) {
+			t.Fatalf("plain send: %d\n%s", res.status, res.body)
+		}
+
 		// Do-not-contact: the banner shows, sending is refused and nothing is stored.
 		e.acme.DoNotContact = true
 		must(t, s.UpdateCustomer(ctx, e.acme))
@@ -231,7 +242,7 @@ func TestSingleContactDialog(t *testing.T) {
 		if res.status != http.StatusBadRequest || !strings.Contains(res.body, `id="e-customer"`) {
 			t.Errorf("do-not-contact send: %d\n%s", res.status, res.body)
 		}
-		if len(e.records()) != 2 || len(e.outbox()) != 2 {
+		if len(e.records()) != 3 || len(e.outbox()) != 3 {
 			t.Error("a send to a do-not-contact customer was stored")
 		}
 	})
