@@ -179,8 +179,8 @@ func crashReport(ctx context.Context, store *storage.Store, b *model.BulkSend, s
 	fmt.Fprintf(stdout, "recipients %d = sent %d + failed %d + skipped %d (pending %d); records %d\n",
 		c.Total, c.Sent, c.Failed, c.Skipped, c.Pending, records)
 	fmt.Fprintf(stdout, "sink: %d distinct, %d duplicates; sent but not received: %d\n", distinct, dups, missing)
-	fmt.Fprintf(stdout, "outcome unknown after a kill (failed, for the operator to retry): %d; of those the sink got %d\n",
-		unknown, distinct-c.Sent)
+	fmt.Fprintf(stdout, "re-sent after a kill under the same ref (recognised by the receiver): %d\n", sk.repeated())
+	fmt.Fprintf(stdout, "outcome unknown after a kill (failed, for the operator to retry): %d\n", unknown)
 	var errs []error
 	if dups > 0 {
 		errs = append(errs, fmt.Errorf("%d duplicates", dups))

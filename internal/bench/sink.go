@@ -16,8 +16,9 @@ import (
 // sink is a loopback receiving side that counts every message it takes by
 // its reference, to find duplicates and missing ones.
 type sink struct {
-	mu   sync.Mutex
-	refs map[string]int
+	mu      sync.Mutex
+	refs    map[string]int
+	repeats int // refs sent again and recognised (webhook contract)
 }
 
 func newSink() *sink { return &sink{refs: map[string]int{}} }
@@ -30,6 +31,25 @@ func (s *sink) take(ref string) {
 
 // tally returns how many distinct references arrived and how many arrived
 // more than once.
+// takeOnce delivers ref unless it was delivered before, as the webhook
+// contract asks of receivers; it reports whether it delivered.
+func (s *sink) takeOnce(ref string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.refs[ref] > 0 {
+		s.repeats++
+		return false
+	}
+	s.refs[ref] = 1
+	return true
+}
+
+func (s *sink) repeated() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.repeats
+}
+
 func (s *sink) tally() (distinct, duplicates int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -47,7 +67,9 @@ func (s *sink) has(ref string) bool {
 	return s.refs[ref] > 0
 }
 
-// ServeHTTP is a webhook SMS provider: it accepts every message of a batch.
+// ServeHTTP is a webhook SMS provider: it accepts every message of a
+// batch, and answers a ref it has seen with the same id without
+// delivering it again.
 func (s *sink) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var body struct {
 		Messages []struct {
@@ -64,7 +86,7 @@ func (s *sink) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]result, len(body.Messages))
 	for i, m := range body.Messages {
-		s.take(m.Ref)
+		s.takeOnce(m.Ref)
 		out[i] = result{Ref: m.Ref, ID: "sink-" + m.Ref}
 	}
 	w.Header().Set("Content-Type", "application/json")

@@ -318,11 +318,11 @@ func TestStaleSendingIsNeverResent(t *testing.T) {
 		if err != nil || len(rows) != 4 {
 			t.Fatalf("claim: %v %d", err, len(rows))
 		}
-		if n, err := s.ResolveStaleSending(ctx, b.ID, time.Hour); err != nil || n != 0 {
+		if n, err := s.ResolveStaleSending(ctx, b.ID, "sms", time.Hour, false); err != nil || n != 0 {
 			t.Fatalf("fresh claims resolved: %d %v", n, err)
 		}
 		time.Sleep(5 * time.Millisecond)
-		if n, err := s.ResolveStaleSending(ctx, b.ID, time.Millisecond); err != nil || n != 4 {
+		if n, err := s.ResolveStaleSending(ctx, b.ID, "sms", time.Millisecond, false); err != nil || n != 4 {
 			t.Fatalf("stale claims: %d %v", n, err)
 		}
 		// The dead worker coming back cannot settle rows that are no longer its.
@@ -384,6 +384,46 @@ func TestBulkSendRefusesBadInput(t *testing.T) {
 		}
 		if n := e.count(t, `SELECT count(*) FROM bulk_recipients`); n != 0 {
 			t.Fatalf("refused input left %d recipients", n)
+		}
+	})
+}
+
+func TestStaleSendingResentUnderSameRefWhenProviderDedupes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		e := newEnv(t, s, bulk.Config{})
+		e.contacts(t, 10)
+		at := time.Now().Add(1500 * time.Millisecond)
+		b, err := e.svc.Create(ctx, e.pol, e.operator, bulk.Input{Title: "t", SMSText: "hello", ScheduledAt: &at,
+			Recipients: storage.RecipientSelection{HasMobile: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A worker claims 4 rows, hands them to the outbox, and dies before recording it.
+		rows, err := s.ClaimRecipients(ctx, b.ID, "sms", 4, "dead-worker")
+		if err != nil || len(rows) != 4 {
+			t.Fatalf("claim: %v %d", err, len(rows))
+		}
+		var delivered []*model.OutboxMessage
+		for _, r := range rows {
+			delivered = append(delivered, &model.OutboxMessage{Kind: "sms", To: r.Address, Body: "hello", Ref: fmt.Sprintf("b%d", r.ID)})
+		}
+		if err := s.AddOutboxMessages(ctx, delivered); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(5 * time.Millisecond)
+		if n, err := s.ResolveStaleSending(ctx, b.ID, "sms", time.Millisecond, true); err != nil || n != 4 {
+			t.Fatalf("resolve for re-send: %d %v", n, err)
+		}
+		done := e.wait(t, b.ID)
+		if done.Counts.Sent != 10 || done.Counts.Failed != 0 {
+			t.Fatalf("counts: %+v", done.Counts)
+		}
+		if n := e.count(t, `SELECT count(*) FROM outbox_messages`); n != 10 {
+			t.Fatalf("outbox holds %d messages for 10 recipients", n)
+		}
+		if n := e.count(t, `SELECT count(*) FROM contact_records WHERE bulk_send_id = $1`, b.ID); n != 10 {
+			t.Fatalf("%d records for 10 recipients", n)
 		}
 	})
 }

@@ -22,9 +22,18 @@ type dispatchWorker struct {
 	svc *Service
 }
 
-// Timeout leaves room for a work budget and a last provider call.
+// Timeout leaves room for a work budget and a last chunk. It also bounds
+// how long a job of a dead process is taken for running before River
+// rescues it.
 func (w *dispatchWorker) Timeout(*river.Job[DispatchArgs]) time.Duration {
-	return w.svc.cfg.WorkBudget + 2*time.Minute
+	return w.svc.cfg.WorkBudget + min(w.svc.cfg.Lease, 2*time.Minute)
+}
+
+// NextRetry retries a failed dispatch (a database hiccup, a rescued job of
+// a dead process) after a second: the work is idempotent, and waiting
+// longer only delays the send.
+func (w *dispatchWorker) NextRetry(*river.Job[DispatchArgs]) time.Time {
+	return time.Now().Add(time.Second)
 }
 
 func (w *dispatchWorker) Work(ctx context.Context, job *river.Job[DispatchArgs]) error {
@@ -51,15 +60,15 @@ func (s *Service) dispatch(ctx context.Context, a DispatchArgs) error {
 	if b.Status != model.BulkRunning {
 		return nil
 	}
-	if _, err := s.store.ResolveStaleSending(ctx, b.ID, s.cfg.Lease); err != nil {
-		return err
-	}
 	kind := channel.Kind(a.Channel)
 	ch, rate, err := s.channels.Channel(ctx, kind)
 	if err != nil {
 		return err
 	}
 	defer ch.Close()
+	if _, err := s.store.ResolveStaleSending(ctx, b.ID, a.Channel, s.cfg.Lease, channel.IsIdempotent(ch)); err != nil {
+		return err
+	}
 	r, err := newRenderer(b, kind)
 	if err != nil {
 		return err

@@ -8,7 +8,9 @@
 // A chunk of rows is claimed ("sending") in a transaction before the
 // provider is called; the contact record is written in the same
 // transaction that marks a row sent. A row found in "sending" after its
-// worker died is never re-sent blindly: it fails with reason
+// worker died is never re-sent blindly: if the provider honours message
+// refs (never delivering a ref twice: the webhook contract, the outbox) it
+// is sent again under the same ref; otherwise it fails with reason
 // outcome_unknown, and the operator may retry it. Transient provider errors
 // (5xx, throttling, refused connections) retry with exponential backoff up
 // to a limit; permanent ones fail at once with the provider's reason; a

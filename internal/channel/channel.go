@@ -77,6 +77,20 @@ type Channel interface {
 	Close() error
 }
 
+// Idempotent is implemented by channels whose provider never delivers a
+// message twice when it is sent again with the same Ref. Messages whose
+// outcome is unknown (the sender died mid-call) are re-sent on such
+// channels; on others they fail as outcome unknown.
+type Idempotent interface {
+	IdempotentRefs() bool
+}
+
+// IsIdempotent reports whether ch may safely re-send a Ref.
+func IsIdempotent(ch Channel) bool {
+	i, ok := ch.(Idempotent)
+	return ok && i.IdempotentRefs()
+}
+
 // SendEach implements SendBatch for providers without a batch call: it sends
 // the messages one by one with send. Once ctx is done, the remaining
 // messages are not attempted and report the context's error.

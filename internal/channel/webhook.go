@@ -52,6 +52,12 @@ type WebhookConfig struct {
 // without a result are taken as accepted. An error code that is one of the
 // Reason* codes becomes the reason. A non-2xx answer fails the whole
 // request: 429 and 5xx are transient.
+//
+// A ref names one message for good: a receiver must treat a message whose
+// ref it has seen before as the same message, answering with the id it
+// gave it the first time and not delivering it again. Touchbase relies on
+// this to re-send, rather than give up on, messages whose outcome it could
+// not record (a crash between the call and the write).
 type Webhook struct {
 	cfg WebhookConfig
 	env Env
@@ -215,3 +221,7 @@ func webhookError(code, message string, transient bool) *Error {
 	}
 	return e
 }
+
+// IdempotentRefs reports that a re-sent ref is never delivered twice (see
+// the receiver's contract above).
+func (w *Webhook) IdempotentRefs() bool { return true }

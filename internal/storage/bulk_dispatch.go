@@ -188,17 +188,23 @@ func (s *Store) settle(ctx context.Context, tx *sql.Tx, b *model.BulkSend, provi
 	return nil
 }
 
-// ResolveStaleSending settles recipients left in "sending" by a worker
-// that stopped (crashed, killed) more than lease ago: the provider may or
-// may not have taken the message, so the row is never re-sent blindly; it
-// fails with reason outcome_unknown and the operator may retry it. It
-// returns how many rows it settled.
-func (s *Store) ResolveStaleSending(ctx context.Context, bulkID int64, lease time.Duration) (int64, error) {
+// ResolveStaleSending settles recipients of one channel left in "sending"
+// by a worker that stopped (crashed, killed) more than lease ago. The
+// provider may or may not have taken their messages. When resend is true
+// (the provider never delivers a ref twice) they go back to pending and
+// are sent again under the same ref; otherwise they are never re-sent
+// blindly: they fail with reason outcome_unknown for the operator to
+// decide. It returns how many rows it settled.
+func (s *Store) ResolveStaleSending(ctx context.Context, bulkID int64, channel string, lease time.Duration, resend bool) (int64, error) {
 	t := now()
-	res, err := s.w.ExecContext(ctx, `UPDATE bulk_recipients SET status = $1, reason = $2,
-		detail = 'the process sending it stopped before the provider answer was recorded', updated_at = $3
-		WHERE bulk_send_id = $4 AND status = $5 AND updated_at < $6`,
-		model.RecipientFailed, model.FailOutcomeUnknown, t, bulkID, model.RecipientSending, t.Add(-lease))
+	status, reason, detail := model.RecipientFailed, model.FailOutcomeUnknown,
+		"the process sending it stopped before the provider answer was recorded"
+	if resend {
+		status, reason, detail = model.RecipientPending, "", ""
+	}
+	res, err := s.w.ExecContext(ctx, `UPDATE bulk_recipients SET status = $1, reason = $2, detail = $3, next_attempt_at = $4,
+		updated_at = $4 WHERE bulk_send_id = $5 AND channel = $6 AND status = $7 AND updated_at < $8`,
+		status, reason, detail, t, bulkID, channel, model.RecipientSending, t.Add(-lease))
 	if err != nil {
 		return 0, fmt.Errorf("store: resolve stale: %w", err)
 	}

@@ -61,3 +61,6 @@ func (o *Outbox) SendBatch(ctx context.Context, msgs []channel.Message) []channe
 	}
 	return out
 }
+
+// IdempotentRefs reports that the outbox keeps a re-sent ref once.
+func (o *Outbox) IdempotentRefs() bool { return true }
