@@ -20,6 +20,7 @@ import (
 	"touchbase/internal/contact"
 	"touchbase/internal/httpauth"
 	"touchbase/internal/jobs"
+	"touchbase/internal/notify"
 	"touchbase/internal/record"
 	"touchbase/internal/storage"
 )
@@ -35,6 +36,7 @@ type App struct {
 	Channels *registry.Registry
 	Records  *record.Service
 	Bulk     *bulk.Service
+	Notify   *notify.Service
 	Queue    jobs.Queue
 	Resolver *httpauth.Resolver
 }
@@ -67,7 +69,9 @@ func New(cfg config.Options, log *slog.Logger, store *storage.Store) (*App, erro
 	bcfg := bulk.DefaultConfig()
 	bcfg.Lease = cfg.StaleAfter
 	bcfg.WorkBudget = min(bcfg.WorkBudget, cfg.StaleAfter/2)
-	a.Bulk = bulk.NewService(store, channels, bcfg, log, time.Now, nil)
+	a.Notify = notify.NewService(store, notify.NewBotClient(&http.Client{Timeout: 10 * time.Second}, false), box, log,
+		notify.Config{BaseURL: cfg.BaseURL})
+	a.Bulk = bulk.NewService(store, channels, bcfg, log, time.Now, a.Notify.BulkFinished)
 	workers := river.NewWorkers()
 	sweep := a.Bulk.Register(workers)
 	poll := time.Duration(0)

@@ -64,6 +64,11 @@ func runServe(ctx context.Context, e env, args []string) error {
 	log.Info("listening", "url", "http://"+ln.Addr().String())
 	fmt.Fprintf(e.stdout, "Touchbase is running at http://%s\n", ln.Addr())
 	go sweepSessions(ctx, a)
+	go func() {
+		if err := a.Notify.Run(ctx); err != nil {
+			log.Error("notifications stopped", "err", err)
+		}
+	}()
 	// Stopped below, gracefully, rather than by the signal context.
 	if err := a.Queue.Start(context.WithoutCancel(ctx)); err != nil {
 		return err
