@@ -29,6 +29,15 @@ func TestBrowserSingleContact(t *testing.T) {
 			t.Logf("screenshot %s: %s", name, p)
 		}
 	}
+	// settled waits until htmx has finished swapping and wiring up new
+	// content (it binds the new elements' triggers a moment after the swap).
+	settled := func() {
+		browser.Eval[bool](b, `new Promise(done => {
+			const busy = () => document.readyState !== "complete" || document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling");
+			const check = () => busy() ? setTimeout(check, 20) : done(true);
+			setTimeout(check, 20);
+		})`)
+	}
 
 	b.Visit(e.srv.URL+"/login", "form#login")
 	b.Fill("#username", "agent1")
@@ -42,6 +51,7 @@ func TestBrowserSingleContact(t *testing.T) {
 	// Contact on the contact's row opens the dialog, prefilled.
 	b.Click(fmt.Sprintf("#contact-%d a.contact-action", wang.ID))
 	b.WaitVisible("#single-contact-dialog #f-title")
+	settled()
 	if got := b.Text("#recipient-mobile"); !strings.Contains(got, "+86 138 1234 5678") {
 		t.Errorf("the dialog shows mobile %q", got)
 	}
@@ -55,11 +65,13 @@ func TestBrowserSingleContact(t *testing.T) {
 	li := e.contactNamed(e.acme.ID, "Li Lei")
 	b.Fill("#f-contact_id", fmt.Sprint(li.ID))
 	b.WaitVisible("#sms-blocked")
+	settled()
 	if got := b.Value("#f-title"); got != "Renewal reminder" {
 		t.Errorf("the title was lost when changing contact: %q", got)
 	}
 	b.Fill("#f-contact_id", fmt.Sprint(wang.ID))
 	b.WaitGone("#sms-blocked")
+	settled()
 	b.Check("#ch-sms", true)
 	b.Check(`#single-contact-form input[name="topic_ids"]`, true)
 	b.Fill("#f-summary", "Reminded of the renewal by SMS")
@@ -104,6 +116,7 @@ func TestBrowserSingleContact(t *testing.T) {
 	// All contact records, filtered by the customer through the search.
 	b.Click("#nav-records")
 	b.WaitVisible("#customer-search")
+	settled()
 	b.Fill("#customer-search", "acme")
 	b.Click("#customer-search") // the suggestions show while the search has the focus
 	b.WaitVisible("#customer-match-list a")
@@ -116,6 +129,7 @@ func TestBrowserSingleContact(t *testing.T) {
 		t.Errorf("customer filter chip: %q", chip)
 	}
 	b.WaitText("#records-table", "Renewal reminder")
+	settled()
 	if n := b.Count("#records-table tbody tr"); n != 1 {
 		t.Errorf("%d records for Acme, want 1", n)
 	}
