@@ -108,49 +108,8 @@ func (s *Store) settle(ctx context.Context, tx *sql.Tx, b *model.BulkSend, provi
 		}
 	}
 	if len(sent) > 0 {
-		// Mark first: only rows this holder still has in "sending" move,
-		// and only those get a record.
-		u := s.bulkQuery()
-		u.Add(`UPDATE bulk_recipients SET status = `, u.Arg(model.RecipientSent), `, provider = `, u.Arg(provider),
-			`, provider_message_id = v.column2, updated_at = `, u.Arg(t), ` FROM (VALUES `)
-		for i, o := range sent {
-			if i > 0 {
-				u.Add(", ")
-			}
-			u.Add("(CAST(", u.Arg(o.Recipient.ID), " AS BIGINT), ", u.Arg(o.ProviderID), ")")
-		}
-		u.Add(`) AS v WHERE bulk_recipients.id = v.column1 AND bulk_recipients.status = `, u.Arg(model.RecipientSending),
-			` AND bulk_recipients.claimed_by = `, u.Arg(holder))
-		if _, err := tx.ExecContext(ctx, u.SQL(), u.Args()...); err != nil {
-			return fmt.Errorf("mark sent: %w", err)
-		}
-		r := s.bulkQuery()
-		r.Add(`INSERT INTO contact_records (customer_id, contact_id, user_id, channel, source, status, title, summary, subject,
-			content, address, provider, provider_message_id, bulk_send_id, bulk_recipient_id, contacted_at, created_at) SELECT
-			br.customer_id, br.contact_id, `, r.Arg(nullInt(b.UserID)), `, br.channel, '`, model.SourceBulk, `', '`,
-			model.RecordSent, `', `, r.Arg(b.Title), `, `, r.Arg(b.Summary), `, v.column3, v.column2, br.address, br.provider,
-			br.provider_message_id, br.bulk_send_id, br.id, `, r.Arg(t), `, `, r.Arg(t), ` FROM (VALUES `)
-		for i, o := range sent {
-			if i > 0 {
-				r.Add(", ")
-			}
-			r.Add("(CAST(", r.Arg(o.Recipient.ID), " AS BIGINT), ", r.Arg(o.Content), ", ", r.Arg(o.Subject), ")")
-		}
-		r.Add(`) AS v JOIN bulk_recipients br ON br.id = v.column1 WHERE br.status = '`, model.RecipientSent,
-			`' AND br.claimed_by = `, r.Arg(holder), ` AND br.customer_id IS NOT NULL`)
-		if _, err := tx.ExecContext(ctx, r.SQL(), r.Args()...); err != nil {
-			return fmt.Errorf("bulk records: %w", err)
-		}
-		tq := s.bulkQuery()
-		tq.Add(`INSERT INTO record_topics (record_id, topic_id) SELECT cr.id, bt.topic_id FROM contact_records cr
-			JOIN bulk_send_topics bt ON bt.bulk_send_id = cr.bulk_send_id WHERE cr.bulk_recipient_id IN (`)
-		ids := make([]int64, len(sent))
-		for i, o := range sent {
-			ids[i] = o.Recipient.ID
-		}
-		tq.Add(placeholderList(tq, ids), `)`)
-		if _, err := tx.ExecContext(ctx, tq.SQL(), tq.Args()...); err != nil {
-			return fmt.Errorf("bulk record topics: %w", err)
+		if err := s.settleSent(ctx, tx, b, provider, holder, sent, t); err != nil {
+			return err
 		}
 	}
 	for _, group := range []struct {
@@ -179,11 +138,90 @@ func (s *Store) settle(ctx context.Context, tx *sql.Tx, b *model.BulkSend, provi
 				u.Add(u.Arg(dbTime(at)), ")")
 			}
 		}
-		u.Add(`) AS v WHERE bulk_recipients.id = v.column1 AND bulk_recipients.status = `, u.Arg(model.RecipientSending),
+		u.Add(`) AS v WHERE bulk_recipients.id IN (`, placeholderList(u, outcomeIDs(group.outs)),
+			`) AND bulk_recipients.id = v.column1 AND bulk_recipients.status = `, u.Arg(model.RecipientSending),
 			` AND bulk_recipients.claimed_by = `, u.Arg(holder))
 		if _, err := tx.ExecContext(ctx, u.SQL(), u.Args()...); err != nil {
 			return fmt.Errorf("mark %s: %w", group.status, err)
 		}
+	}
+	return nil
+}
+
+// outcomeIDs lists the recipient ids of outs.
+func outcomeIDs(outs []Outcome) []int64 {
+	ids := make([]int64, len(outs))
+	for i, o := range outs {
+		ids[i] = o.Recipient.ID
+	}
+	return ids
+}
+
+// settleSent marks sent rows and writes their records. Only rows this
+// holder still has in "sending" move (the UPDATE returns them), and only
+// those get a record. Every statement starts from primary keys listed in
+// it: a join on the VALUES list alone misleads the planner (it cannot know
+// how many rows a holder token matches).
+func (s *Store) settleSent(ctx context.Context, tx *sql.Tx, b *model.BulkSend, provider, holder string, sent []Outcome, t time.Time) error {
+	u := s.bulkQuery()
+	u.Add(`UPDATE bulk_recipients SET status = `, u.Arg(model.RecipientSent), `, provider = `, u.Arg(provider),
+		`, provider_message_id = v.column2, updated_at = `, u.Arg(t), ` FROM (VALUES `)
+	for i, o := range sent {
+		if i > 0 {
+			u.Add(", ")
+		}
+		u.Add("(CAST(", u.Arg(o.Recipient.ID), " AS BIGINT), ", u.Arg(o.ProviderID), ")")
+	}
+	u.Add(`) AS v WHERE bulk_recipients.id IN (`, placeholderList(u, outcomeIDs(sent)),
+		`) AND bulk_recipients.id = v.column1 AND bulk_recipients.status = `, u.Arg(model.RecipientSending),
+		` AND bulk_recipients.claimed_by = `, u.Arg(holder), ` RETURNING bulk_recipients.id`)
+	rows, err := tx.QueryContext(ctx, u.SQL(), u.Args()...)
+	if err != nil {
+		return fmt.Errorf("mark sent: %w", err)
+	}
+	mine := make(map[int64]bool, len(sent))
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		mine[id] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	r := s.bulkQuery()
+	r.Add(`INSERT INTO contact_records (customer_id, contact_id, user_id, channel, source, status, title, summary, subject,
+		content, address, provider, provider_message_id, bulk_send_id, bulk_recipient_id, contacted_at, created_at) VALUES `)
+	var ids []int64
+	for _, o := range sent {
+		rc := o.Recipient
+		if !mine[rc.ID] || rc.CustomerID == nil {
+			continue
+		}
+		if len(ids) > 0 {
+			r.Add(", ")
+		}
+		ids = append(ids, rc.ID)
+		r.Add("(", r.Arg(*rc.CustomerID), ", ", r.Arg(nullInt(rc.ContactID)), ", ", r.Arg(nullInt(b.UserID)), ", ",
+			r.Arg(rc.Channel), ", ", r.Arg(model.SourceBulk), ", ", r.Arg(model.RecordSent), ", ", r.Arg(b.Title), ", ",
+			r.Arg(b.Summary), ", ", r.Arg(o.Subject), ", ", r.Arg(o.Content), ", ", r.Arg(rc.Address), ", ", r.Arg(provider),
+			", ", r.Arg(o.ProviderID), ", ", r.Arg(b.ID), ", ", r.Arg(rc.ID), ", ", r.Arg(t), ", ", r.Arg(t), ")")
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, r.SQL(), r.Args()...); err != nil {
+		return fmt.Errorf("bulk records: %w", err)
+	}
+	tq := s.bulkQuery()
+	tq.Add(`INSERT INTO record_topics (record_id, topic_id) SELECT cr.id, bt.topic_id FROM contact_records cr
+		JOIN bulk_send_topics bt ON bt.bulk_send_id = cr.bulk_send_id WHERE cr.bulk_recipient_id IN (`,
+		placeholderList(tq, ids), `)`)
+	if _, err := tx.ExecContext(ctx, tq.SQL(), tq.Args()...); err != nil {
+		return fmt.Errorf("bulk record topics: %w", err)
 	}
 	return nil
 }
