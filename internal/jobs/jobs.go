@@ -81,7 +81,7 @@ type client[TTx any] struct {
 
 func newClient[TTx any](driver riverdriver.Driver[TTx], o Options) (*client[TTx], error) {
 	cfg := &river.Config{
-		Logger:       o.Log,
+		Logger:       riverLogger(o.Log),
 		PeriodicJobs: o.PeriodicJobs,
 		// Jobs of a crashed process are rescued (re-run) after this long;
 		// workers must stay idempotent, which the delivery state machine is.
