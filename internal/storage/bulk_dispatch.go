@@ -112,37 +112,38 @@ func (s *Store) settle(ctx context.Context, tx *sql.Tx, b *model.BulkSend, provi
 			return err
 		}
 	}
+	// Failures and retries: one UPDATE per distinct (status, reason,
+	// detail, retry time) — few, since a provider fails a batch alike.
+	type key struct {
+		status, reason, detail string
+		at                     time.Time
+	}
+	groups := map[key][]Outcome{}
+	var order []key
 	for _, group := range []struct {
 		outs   []Outcome
 		status string
 	}{{failed, model.RecipientFailed}, {retry, model.RecipientPending}} {
-		if len(group.outs) == 0 {
-			continue
-		}
-		u := s.bulkQuery()
-		u.Add(`UPDATE bulk_recipients SET status = `, u.Arg(group.status), `, provider = `, u.Arg(provider),
-			`, reason = v.column2, detail = v.column3, next_attempt_at = v.column4, updated_at = `, u.Arg(t), ` FROM (VALUES `)
-		for i, o := range group.outs {
-			if i > 0 {
-				u.Add(", ")
-			}
+		for _, o := range group.outs {
 			at := o.RetryAt
 			if at.IsZero() {
 				at = t
 			}
-			// Placeholders are bound in the order written (positional on SQLite).
-			u.Add("(CAST(", u.Arg(o.Recipient.ID), " AS BIGINT), ", u.Arg(o.Reason), ", ", u.Arg(o.Detail), ", ")
-			if s.dialect == Postgres { // VALUES parameters are text unless cast
-				u.Add("CAST(", u.Arg(dbTime(at)), " AS TIMESTAMPTZ))")
-			} else {
-				u.Add(u.Arg(dbTime(at)), ")")
+			k := key{group.status, o.Reason, o.Detail, dbTime(at)}
+			if _, ok := groups[k]; !ok {
+				order = append(order, k)
 			}
+			groups[k] = append(groups[k], o)
 		}
-		u.Add(`) AS v WHERE bulk_recipients.id IN (`, placeholderList(u, outcomeIDs(group.outs)),
-			`) AND bulk_recipients.id = v.column1 AND bulk_recipients.status = `, u.Arg(model.RecipientSending),
-			` AND bulk_recipients.claimed_by = `, u.Arg(holder))
+	}
+	for _, k := range order {
+		u := s.bulkQuery()
+		u.Add(`UPDATE bulk_recipients SET status = `, u.Arg(k.status), `, provider = `, u.Arg(provider), `, reason = `,
+			u.Arg(k.reason), `, detail = `, u.Arg(k.detail), `, next_attempt_at = `, u.Arg(k.at), `, updated_at = `, u.Arg(t),
+			` WHERE id IN (`, placeholderList(u, outcomeIDs(groups[k])), `) AND status = `, u.Arg(model.RecipientSending),
+			` AND claimed_by = `, u.Arg(holder))
 		if _, err := tx.ExecContext(ctx, u.SQL(), u.Args()...); err != nil {
-			return fmt.Errorf("mark %s: %w", group.status, err)
+			return fmt.Errorf("mark %s: %w", k.status, err)
 		}
 	}
 	return nil
@@ -157,24 +158,16 @@ func outcomeIDs(outs []Outcome) []int64 {
 	return ids
 }
 
-// settleSent marks sent rows and writes their records. Only rows this
-// holder still has in "sending" move (the UPDATE returns them), and only
-// those get a record. Every statement starts from primary keys listed in
-// it: a join on the VALUES list alone misleads the planner (it cannot know
-// how many rows a holder token matches).
+// settleSent marks sent rows and writes their records (which keep the
+// provider's message id). Only rows this holder still has in "sending"
+// move (the UPDATE returns them), and only those get a record. Statements
+// name their rows by primary key and join nothing: joins on a VALUES list
+// mislead the planner and cost several times more.
 func (s *Store) settleSent(ctx context.Context, tx *sql.Tx, b *model.BulkSend, provider, holder string, sent []Outcome, t time.Time) error {
 	u := s.bulkQuery()
 	u.Add(`UPDATE bulk_recipients SET status = `, u.Arg(model.RecipientSent), `, provider = `, u.Arg(provider),
-		`, provider_message_id = v.column2, updated_at = `, u.Arg(t), ` FROM (VALUES `)
-	for i, o := range sent {
-		if i > 0 {
-			u.Add(", ")
-		}
-		u.Add("(CAST(", u.Arg(o.Recipient.ID), " AS BIGINT), ", u.Arg(o.ProviderID), ")")
-	}
-	u.Add(`) AS v WHERE bulk_recipients.id IN (`, placeholderList(u, outcomeIDs(sent)),
-		`) AND bulk_recipients.id = v.column1 AND bulk_recipients.status = `, u.Arg(model.RecipientSending),
-		` AND bulk_recipients.claimed_by = `, u.Arg(holder), ` RETURNING bulk_recipients.id`)
+		`, updated_at = `, u.Arg(t), ` WHERE id IN (`, placeholderList(u, outcomeIDs(sent)), `) AND status = `,
+		u.Arg(model.RecipientSending), ` AND claimed_by = `, u.Arg(holder), ` RETURNING id`)
 	rows, err := tx.QueryContext(ctx, u.SQL(), u.Args()...)
 	if err != nil {
 		return fmt.Errorf("mark sent: %w", err)
