@@ -39,24 +39,11 @@ func runBulk(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	store, err := storage.Open(ctx, *db)
+	store, operator, err := openWithContacts(ctx, *db, *n, stdout)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	if _, err := store.Migrate(ctx); err != nil {
-		return err
-	}
-	if err := jobs.Migrate(ctx, store); err != nil {
-		return err
-	}
-	operator, err := benchOperator(ctx, store)
-	if err != nil {
-		return err
-	}
-	if err := ensureContacts(ctx, store, *n, operator.ID, stdout); err != nil {
-		return err
-	}
 
 	sk := newSink()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -163,6 +150,33 @@ func runBulk(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return fmt.Errorf("delivery check failed")
 	}
 	return nil
+}
+
+// openWithContacts opens and migrates db (River's tables too) and makes
+// sure it holds n bench contacts; it returns the store and the operator.
+func openWithContacts(ctx context.Context, db string, n int, stdout io.Writer) (*storage.Store, *model.User, error) {
+	store, err := storage.Open(ctx, db)
+	if err != nil {
+		return nil, nil, err
+	}
+	operator, err := func() (*model.User, error) {
+		if _, err := store.Migrate(ctx); err != nil {
+			return nil, err
+		}
+		if err := jobs.Migrate(ctx, store); err != nil {
+			return nil, err
+		}
+		operator, err := benchOperator(ctx, store)
+		if err != nil {
+			return nil, err
+		}
+		return operator, ensureContacts(ctx, store, n, operator.ID, stdout)
+	}()
+	if err != nil {
+		store.Close()
+		return nil, nil, err
+	}
+	return store, operator, nil
 }
 
 // benchOperator returns (creating once) the admin who runs bench sends.

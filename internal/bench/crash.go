@@ -60,24 +60,11 @@ func runCrash(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	_, _ = rand.Read(keyBytes)
 	key := base64.StdEncoding.EncodeToString(keyBytes)
 
-	store, err := storage.Open(ctx, *db)
+	store, operator, err := openWithContacts(ctx, *db, *n, stdout)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	if _, err := store.Migrate(ctx); err != nil {
-		return err
-	}
-	if err := jobs.Migrate(ctx, store); err != nil {
-		return err
-	}
-	operator, err := benchOperator(ctx, store)
-	if err != nil {
-		return err
-	}
-	if err := ensureContacts(ctx, store, *n, operator.ID, stdout); err != nil {
-		return err
-	}
 	sk := newSink()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
