@@ -118,18 +118,8 @@ func (s *Service) finishIfDone(ctx context.Context, id int64) error {
 // dispatchChunk claims, sends and settles one chunk; it returns how many
 // rows it claimed.
 func (s *Service) dispatchChunk(ctx context.Context, b *model.BulkSend, ch channel.Channel, rate int, r *renderer, me string) (int, error) {
-	if rate > 0 {
-		wait, err := s.store.ReserveRate(ctx, "channel:"+string(ch.Kind()), s.cfg.ChunkSize, rate)
-		if err != nil {
-			return 0, err
-		}
-		if wait > 0 {
-			select {
-			case <-ctx.Done():
-				return 0, ctx.Err()
-			case <-time.After(wait):
-			}
-		}
+	if err := s.channels.Throttle(ctx, ch.Kind(), s.cfg.ChunkSize, rate); err != nil {
+		return 0, err
 	}
 	rows, err := s.store.ClaimRecipients(ctx, b.ID, string(ch.Kind()), s.cfg.ChunkSize, me)
 	if err != nil || len(rows) == 0 {

@@ -12,11 +12,14 @@ import (
 
 // sendOne sends one channel's message and records the outcome.
 func (s *Service) sendOne(ctx context.Context, p permission.Policy, t *target, c Common, o outgoing) (ChannelResult, error) {
-	ch, _, err := s.channels.Channel(ctx, o.kind)
+	ch, rate, err := s.channels.Channel(ctx, o.kind)
 	if err != nil {
 		return ChannelResult{}, err
 	}
 	defer ch.Close()
+	if err := s.channels.Throttle(ctx, o.kind, 1, rate); err != nil {
+		return ChannelResult{}, err
+	}
 	uid := p.UserID
 	d := &model.Delivery{
 		Kind: string(o.kind), Provider: ch.Name(), Address: o.address, CustomerID: &t.customer.ID,
