@@ -39,8 +39,8 @@ type Config struct {
 
 // DefaultConfig is the production tuning.
 func DefaultConfig() Config {
-	return Config{ChunkSize: 500, Slots: 2, MaxAttempts: 5, RetryBase: 15 * time.Second, Lease: 2 * time.Minute,
-		WorkBudget: 30 * time.Second}
+	return Config{ChunkSize: 500, Slots: 4, MaxAttempts: 5, RetryBase: 15 * time.Second, Lease: 2 * time.Minute,
+		WorkBudget: 10 * time.Second}
 }
 
 func (c Config) withDefaults() Config {

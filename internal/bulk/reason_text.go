@@ -1,0 +1,36 @@
+package bulk
+
+import (
+	"touchbase/internal/channel"
+	"touchbase/internal/i18n"
+	"touchbase/internal/model"
+)
+
+// skipTexts words the reasons a recipient is skipped or failed that are
+// the bulk send's own, not a provider's: English, then Chinese.
+var skipTexts = map[string][2]string{
+	model.SkipDoNotContact: {"The customer is marked do-not-contact", "客户已设为勿扰"},
+	model.SkipOptedOut:     {"The contact opted out of this channel", "联系人已退订该渠道"},
+	model.SkipNoAddress:    {"No mobile number or e-mail address for this channel", "该渠道无手机号或邮箱地址"},
+	model.SkipDuplicate:    {"Same address as another recipient of this send", "与本次其他收件人地址重复"},
+	model.SkipCancelled:    {"The bulk send was cancelled", "批量联系已取消"},
+	model.FailOutcomeUnknown: {"Interrupted while sending; whether it arrived is unknown (retry to send again)",
+		"发送中断，是否送达未知（可重试发送）"},
+}
+
+// ReasonText returns the user-facing text of a recipient's reason code in
+// lang (zh-CN, else English): the bulk send's own reasons and every
+// provider reason of channel.ReasonText. An unknown code is returned
+// unchanged, the empty code as "".
+func ReasonText(code, lang string) string {
+	if t, ok := skipTexts[code]; ok {
+		if lang == i18n.ZhCN || lang == "zh" {
+			return t[1]
+		}
+		return t[0]
+	}
+	if code == "" {
+		return ""
+	}
+	return channel.ReasonText(code, lang)
+}
