@@ -13,7 +13,8 @@ import (
 // dynamicPrefixes are catalog keys built at run time (error codes, status
 // pages, roles…), which the scan below cannot see used.
 var dynamicPrefixes = []string{"import.col.", "error.", "errorpage.", "role.", "relation.", "language.", "visibility.", "login.",
-	"medium.", "source.", "recstatus.", "provider.", "mergefield."}
+	"medium.", "source.", "recstatus.", "provider.", "mergefield.", "bulk.step_", "bulkstatus.", "rcpt.", "bulkreason.",
+	"bot.provider."}
 
 var (
 	templateKey = regexp.MustCompile(`\bt "([^"]+)"`)

@@ -13,6 +13,7 @@ type profileData struct {
 	Errors         model.ValidationErrors
 	PasswordErrors model.ValidationErrors
 	Tokens         tokensCard
+	Bot            botCard // the user's own group bot
 }
 
 // tokensCard lists the user's API tokens; right after one is created it
@@ -24,7 +25,8 @@ type tokensCard struct {
 	Errors    model.ValidationErrors
 }
 
-// profilePage shows the user's own details, password change and tokens.
+// profilePage shows the user's own details, password change, tokens and
+// group bot.
 func (h *handler) profilePage(w http.ResponseWriter, r *http.Request) {
 	d, err := h.profile(w, r)
 	if err != nil {
@@ -40,6 +42,9 @@ func (h *handler) profile(w http.ResponseWriter, r *http.Request) (profileData, 
 	u := *id.User
 	d := profileData{base: h.base(w, r, "profile", "profile.title"), Form: &u}
 	var err error
-	d.Tokens.Tokens, err = h.app.Auth.APITokens(r.Context(), id.User.ID)
+	if d.Tokens.Tokens, err = h.app.Auth.APITokens(r.Context(), id.User.ID); err != nil {
+		return d, err
+	}
+	d.Bot, err = h.botCard(r, false, d.CSRF)
 	return d, err
 }

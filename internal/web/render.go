@@ -21,7 +21,7 @@ const contentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-s
 type base struct {
 	Lang  string
 	Title string // translated page title
-	Nav   string // active section: "customers", "settings", "profile"
+	Nav   string // active section: "customers", "bulk", "settings", "profile"…
 	Sub   string // active tab within a section
 	User  *model.User
 	Admin bool
@@ -29,6 +29,9 @@ type base struct {
 	Flash string // translated one-time message
 	Loc   *time.Location
 	Path  string // the request URI, where the language switch returns
+	// Unread is the user's unread notifications, shown on the bell (which
+	// the page keeps current over a live stream).
+	Unread int
 }
 
 // base builds the layout data of a page. title is a catalog key.
@@ -38,6 +41,11 @@ func (h *handler) base(w http.ResponseWriter, r *http.Request, nav, title string
 		Path: returnPath(r)}
 	if id := httpauth.From(r.Context()); id != nil {
 		b.User, b.Admin = id.User, id.User.IsAdmin()
+		n, err := h.app.Notify.UnreadCount(r.Context(), id.User.ID)
+		if err != nil {
+			h.app.Log.Warn("unread notifications", "user", id.User.ID, "err", err)
+		}
+		b.Unread = n
 	}
 	b.Flash = takeFlash(w, r, lang)
 	return b

@@ -51,12 +51,33 @@ func (h *handler) routes() http.Handler {
 	user("GET /records/{id}", h.recordShow)
 	admin("GET /outbox", h.outboxList)
 
-	// Profile and API tokens
+	// Bulk contact: the wizard, the records of bulk sends, live progress
+	user("GET /bulk/new", h.bulkNew)
+	user("POST /bulk/new", h.bulkStep)
+	user("POST /bulk/new/preview", h.bulkContentPreview)
+	user("POST /bulk", h.bulkCreate)
+	user("GET /bulk", h.bulkList)
+	user("GET /bulk/{id}", h.bulkShow)
+	user("GET /bulk/{id}/events", h.bulkEvents)
+	user("GET /bulk/{id}/recipients.csv", h.bulkExport)
+	user("POST /bulk/{id}/cancel", h.bulkCancel)
+	user("POST /bulk/{id}/retry", h.bulkRetry)
+
+	// Notification centre and its live stream
+	user("GET /notifications", h.notificationList)
+	user("GET /notifications/stream", h.notificationStream)
+	user("POST /notifications/read", h.notificationReadAll)
+	user("POST /notifications/{id}/read", h.notificationRead)
+
+	// Profile, API tokens and the user's group bot
 	user("GET /profile", h.profilePage)
 	user("POST /profile", h.profileUpdate)
 	user("POST /profile/password", h.profilePassword)
 	user("POST /profile/tokens", h.tokenCreate)
 	user("POST /profile/tokens/{id}/delete", h.tokenDelete)
+	user("POST /profile/bot", h.botSave)
+	user("POST /profile/bot/test", h.botTestSend)
+	user("POST /profile/bot/delete", h.botDelete)
 
 	// Administration
 	admin("GET /admin", h.adminHome)
@@ -78,6 +99,9 @@ func (h *handler) routes() http.Handler {
 	admin("POST /admin/topics/{id}", h.topicUpdate)
 	admin("GET /admin/settings", h.settingsPage)
 	admin("POST /admin/settings", h.settingsSave)
+	admin("POST /admin/bot", h.botSave)
+	admin("POST /admin/bot/test", h.botTestSend)
+	admin("POST /admin/bot/delete", h.botDelete)
 	admin("GET /admin/channels", h.channelSettings)
 	admin("POST /admin/channels/{kind}", h.channelSave)
 	admin("POST /admin/channels/{kind}/test", h.channelTestSend)

@@ -13,21 +13,32 @@ type settingsData struct {
 	Errors     model.ValidationErrors
 	Visibility []string
 	Regions    []string
+	Bot        botCard // the admin-wide group bot
 }
 
 // commonRegions are suggested for the default phone region.
 var commonRegions = []string{"CN", "HK", "MO", "TW", "SG", "MY", "JP", "KR", "US", "GB", "AU", "DE", "FR"}
 
-// settingsPage shows who may see and contact which customers, and the
-// default phone region.
+// settingsPage shows who may see and contact which customers, the
+// default phone region and the admin-wide group bot.
 func (h *handler) settingsPage(w http.ResponseWriter, r *http.Request) {
-	st, err := h.app.Admin.Settings(r.Context())
+	d, err := h.settingsData(w, r)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "admin_settings.html", settingsData{base: h.adminBase(w, r, "settings", "admin.permissions"),
-		Settings: st, Visibility: visibilities, Regions: commonRegions})
+	h.render(w, r, http.StatusOK, "admin_settings.html", d)
+}
+
+// settingsData loads the settings page with the stored settings.
+func (h *handler) settingsData(w http.ResponseWriter, r *http.Request) (settingsData, error) {
+	d := settingsData{base: h.adminBase(w, r, "settings", "admin.permissions"), Visibility: visibilities, Regions: commonRegions}
+	var err error
+	if d.Settings, err = h.app.Admin.Settings(r.Context()); err != nil {
+		return d, err
+	}
+	d.Bot, err = h.botCard(r, true, d.CSRF)
+	return d, err
 }
 
 var visibilities = []string{model.VisibilityOwn, model.VisibilityTeam, model.VisibilityAll}

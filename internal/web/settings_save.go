@@ -16,8 +16,13 @@ func (h *handler) settingsSave(w http.ResponseWriter, r *http.Request) {
 	}
 	err := h.app.Admin.SaveSettings(r.Context(), identity(r).Policy, st)
 	if ve, ok := model.AsValidation(err); ok {
-		h.render(w, r, http.StatusBadRequest, "admin_settings.html", settingsData{base: h.adminBase(w, r, "settings", "admin.permissions"),
-			Settings: st, Errors: ve, Visibility: visibilities, Regions: commonRegions})
+		d, err := h.settingsData(w, r)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		d.Settings, d.Errors = st, ve
+		h.render(w, r, http.StatusBadRequest, "admin_settings.html", d)
 		return
 	}
 	if err != nil {

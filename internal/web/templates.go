@@ -91,6 +91,13 @@ func funcs(lang string, as *assets) template.FuncMap {
 		"hasID":      slices.Contains[[]int64],
 		"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"excerpt":    excerpt,
+		"num":        formatInt,
+		"inc":        func(n int) int { return n + 1 },
+		"dec":        func(n int) int { return n - 1 },
+		"bulkReason": func(kind, code string) string { return bulkReasonText(lang, kind, code) },
+		"notificationItem": func(n *model.Notification, list notificationListData) notificationItem {
+			return notificationItem{N: n, List: list}
+		},
 		"initial": func(s string) string {
 			r, _ := utf8.DecodeRuneInString(s)
 			return string(r)

@@ -1,6 +1,8 @@
-// Touchbase UI behaviour on top of htmx: dialogs, toasts, copy buttons and
-// client-side sorting of small tables. No inline scripts (the pages run
-// under a strict Content-Security-Policy).
+// Touchbase UI behaviour on top of htmx: dialogs, toasts, copy buttons,
+// client-side sorting of small tables, the bulk contact wizard, and the
+// live streams (Server-Sent Events) of the notification bell and of a bulk
+// send's progress. No inline scripts (the pages run under a strict
+// Content-Security-Policy).
 (function () {
   "use strict";
 
@@ -89,18 +91,28 @@
     });
   });
 
-  // Toasts: HX-Trigger: {"toast": {"message": "...", "kind": "error"}}.
-  document.addEventListener("toast", function (e) {
-    var d = e.detail || {};
+  // Toasts: HX-Trigger: {"toast": {"message": "...", "kind": "error"}}; a
+  // toast with a link (a notification) opens it when clicked.
+  function showToast(d) {
     var box = document.getElementById("toasts");
-    if (!box || !d.message) return;
-    var t = document.createElement("div");
-    t.className = "toast" + (d.kind === "error" ? " toast-error" : "");
+    if (!box || !d || !d.message) return;
+    var t = document.createElement(d.link ? "a" : "div");
+    t.className = "toast" + (d.kind === "error" ? " toast-error" : "") + (d.link ? " toast-link" : "");
     t.setAttribute("role", "status");
-    t.textContent = d.message;
+    if (d.link) t.href = d.link;
+    var title = document.createElement("div");
+    title.textContent = d.message;
+    t.appendChild(title);
+    if (d.body) {
+      var body = document.createElement("div");
+      body.className = "toast-body";
+      body.textContent = d.body;
+      t.appendChild(body);
+    }
     box.appendChild(t);
-    setTimeout(function () { t.remove(); }, 4000);
-  });
+    setTimeout(function () { t.remove(); }, d.link ? 8000 : 4000);
+  }
+  document.addEventListener("toast", function (e) { showToast(e.detail); });
 
   function cellValue(row, i) {
     var c = row.children[i];
@@ -122,5 +134,177 @@
       return asc ? r : -r;
     });
     rows.forEach(function (r) { body.appendChild(r); });
+  }
+
+  // ---- Live streams (Server-Sent Events) ----------------------------------
+
+  // The bell shows the unread count, kept current by /notifications/stream:
+  // "unread" carries the count, "notification" a new one, shown as a toast.
+  function setUnread(n) {
+    if (typeof n !== "number" || n < 0) return;
+    var bell = document.getElementById("bell");
+    var count = document.getElementById("bell-count");
+    if (!bell || !count) return;
+    count.textContent = n > 99 ? "99+" : String(n);
+    count.hidden = n === 0;
+    bell.classList.toggle("has-unread", n > 0);
+  }
+  document.addEventListener("unreadCount", function (e) { if (e.detail) setUnread(e.detail.unread); });
+
+  function listen(url, handlers) {
+    if (!window.EventSource) return null;
+    var es = new EventSource(url);
+    Object.keys(handlers).forEach(function (name) {
+      es.addEventListener(name, function (e) {
+        var data = null;
+        try { data = JSON.parse(e.data); } catch (err) { return; }
+        handlers[name](data, es);
+      });
+    });
+    window.addEventListener("pagehide", function () { es.close(); });
+    return es;
+  }
+
+  function startBell() {
+    var bell = document.getElementById("bell");
+    if (!bell || bell.dataset.live) return;
+    bell.dataset.live = "1";
+    listen(bell.getAttribute("data-stream"), {
+      unread: function (d) { setUnread(d.unread); },
+      notification: function (d) {
+        setUnread(d.unread);
+        showToast({ message: d.title, body: d.body, link: d.link });
+        document.body.dispatchEvent(new CustomEvent("notificationsChanged"));
+      }
+    });
+  }
+
+  // A running or scheduled bulk send's page follows /bulk/{id}/events:
+  // "progress" updates the counts and the bar; a change of status reloads
+  // the main part of the page (buttons, drill-down); "end" closes.
+  function startProgress(root) {
+    var section = root.querySelector ? root.querySelector("#bulk-progress[data-events]") : null;
+    if (!section || section.dataset.live) return;
+    section.dataset.live = "1";
+    var status = section.getAttribute("data-status");
+    var es = listen(section.getAttribute("data-events"), {
+      progress: function (d) {
+        ["total", "pending", "sent", "failed", "skipped", "percent"].forEach(function (k) {
+          document.querySelectorAll('[data-count="' + k + '"]').forEach(function (el) {
+            el.textContent = k === "percent" ? String(d[k]) : Number(d[k]).toLocaleString("en-US");
+          });
+        });
+        var bar = document.getElementById("bulk-bar");
+        if (bar) {
+          bar.max = Math.max(d.total, 1);
+          bar.value = d.sent + d.failed + d.skipped;
+        }
+        if (d.status !== status) {
+          status = d.status;
+          refreshBulk();
+        }
+      },
+      end: function (d, source) { source.close(); }
+    });
+    function refreshBulk() {
+      var main = document.getElementById("bulk-main");
+      if (!main || !window.htmx) return;
+      if (es) es.close();
+      htmx.ajax("GET", location.pathname + location.search, { target: "#bulk-main", swap: "outerHTML" });
+    }
+  }
+
+  // ---- Bulk contact wizard --------------------------------------------------
+
+  // The wizard is one form whose steps are sections; the server renders it
+  // at the step asked for (data-step). Each step gets a history entry
+  // (#content, #recipients, #review), so the browser's back and forward
+  // move between steps: the form is posted again with everything typed.
+  var wizardFromHistory = false, wizardSeen = false;
+  function syncWizard(form) {
+    var hash = "#" + form.getAttribute("data-step");
+    var replace = wizardFromHistory || !wizardSeen;
+    wizardFromHistory = false;
+    wizardSeen = true;
+    if (location.hash === hash) return;
+    if (replace) {
+      history.replaceState(history.state, "", hash);
+    } else {
+      history.pushState(null, "", hash);
+    }
+    window.scrollTo(0, 0);
+  }
+  window.addEventListener("popstate", function () {
+    var form = document.getElementById("bulk-wizard");
+    if (!form || !window.htmx) return;
+    var step = location.hash.slice(1);
+    if (["content", "recipients", "review"].indexOf(step) < 0 || step === form.getAttribute("data-step")) return;
+    wizardFromHistory = true;
+    htmx.ajax("POST", form.getAttribute("action"), { source: form, target: form, swap: "outerHTML", values: { "goto": step } });
+  });
+
+  // Ticked contacts live in #f-ticked ("1,2,3") across pages and filters.
+  function tickedSet() {
+    var input = document.getElementById("f-ticked");
+    var ids = input && input.value ? input.value.split(",") : [];
+    return { input: input, ids: ids };
+  }
+  function setTicked(id, on) {
+    var t = tickedSet();
+    if (!t.input) return;
+    var i = t.ids.indexOf(id);
+    if (on && i < 0) t.ids.push(id);
+    if (!on && i >= 0) t.ids.splice(i, 1);
+    t.input.value = t.ids.join(",");
+    var count = document.getElementById("ticked-count");
+    if (count) count.textContent = t.ids.length.toLocaleString("en-US");
+    var clear = document.getElementById("clear-ticked");
+    if (clear) clear.hidden = t.ids.length === 0;
+  }
+  function syncPageBox() {
+    var all = document.getElementById("pick-page");
+    if (!all || all.disabled) return;
+    var rows = document.querySelectorAll("#recipient-table .pick-row");
+    var on = Array.prototype.filter.call(rows, function (r) { return r.checked; }).length;
+    all.checked = rows.length > 0 && on === rows.length;
+    all.indeterminate = on > 0 && on < rows.length;
+  }
+  document.addEventListener("change", function (e) {
+    var el = e.target;
+    if (el.matches && el.matches("#recipient-table .pick-row")) {
+      setTicked(el.value, el.checked);
+      el.closest("tr").classList.toggle("is-picked", el.checked);
+      syncPageBox();
+    } else if (el.id === "pick-page") {
+      document.querySelectorAll("#recipient-table .pick-row").forEach(function (r) {
+        if (r.disabled || r.checked === el.checked) return;
+        r.checked = el.checked;
+        setTicked(r.value, r.checked);
+        r.closest("tr").classList.toggle("is-picked", r.checked);
+      });
+    }
+  });
+  // Enter in the picker's search filters; it does not submit the wizard.
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && e.target.matches && e.target.matches("#recipient-filter input")) {
+      e.preventDefault();
+      e.target.dispatchEvent(new Event("search", { bubbles: true }));
+    }
+  });
+
+  // ---- Start-up, and after every htmx swap ----------------------------------
+
+  function init(root) {
+    startBell();
+    startProgress(root);
+    var form = document.getElementById("bulk-wizard");
+    if (form && (root === document || root === form || root.contains(form))) syncWizard(form);
+    if (root === document || root.querySelector && root.querySelector("#recipient-table")) syncPageBox();
+  }
+  document.addEventListener("htmx:load", function (e) { init(e.detail.elt); });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { init(document); });
+  } else {
+    init(document);
   }
 })();

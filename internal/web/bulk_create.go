@@ -1,0 +1,70 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"touchbase/internal/model"
+)
+
+// bulkCreate accepts the wizard's bulk send: every recipient row is stored
+// before the answer, and the browser lands on the send's page. Refused,
+// the wizard comes back at the first step with an error, with everything
+// as it was, and nothing is stored.
+func (h *handler) bulkCreate(w http.ResponseWriter, r *http.Request) {
+	id := identity(r)
+	f := readBulkForm(r)
+	loc := h.location(r)
+	in, errs := f.content(loc)
+	sel, chosen := f.selection()
+	in.Recipients = sel
+	if !chosen {
+		errs.Add("recipients", "required", "choose at least one contact")
+	}
+	if len(errs) > 0 {
+		if err := h.app.Bulk.Check(r.Context(), in); err != nil {
+			ve, ok := model.AsValidation(err)
+			if !ok {
+				h.fail(w, r, err)
+				return
+			}
+			errs = merge(errs, ve)
+		}
+		h.bulkRefused(w, r, f, errs)
+		return
+	}
+	b, err := h.app.Bulk.Create(r.Context(), id.Policy, id.User, in)
+	if ve, ok := model.AsValidation(err); ok {
+		h.bulkRefused(w, r, f, ve)
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	flash := "flash.bulk_started"
+	if b.Status == model.BulkScheduled && in.ScheduledAt != nil {
+		flash = "flash.bulk_scheduled"
+	}
+	setFlash(w, flash)
+	h.redirect(w, r, "/bulk/"+strconv.FormatInt(b.ID, 10))
+}
+
+// bulkRefused shows the wizard again (400) at the first step with an
+// error.
+func (h *handler) bulkRefused(w http.ResponseWriter, r *http.Request, f bulkForm, errs model.ValidationErrors) {
+	f.Step = stepRecipients
+	for _, e := range errs {
+		if stepOf(e.Field) == stepContent {
+			f.Step = stepContent
+			break
+		}
+	}
+	d, err := h.newBulkWizard(w, r, f)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	d.Errors = errs
+	h.view(w, r, http.StatusBadRequest, "bulk_new.html", "bulk_wizard", d)
+}

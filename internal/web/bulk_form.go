@@ -1,0 +1,220 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"touchbase/internal/bulk"
+	"touchbase/internal/model"
+	"touchbase/internal/storage"
+)
+
+// The wizard's steps, in order.
+const (
+	stepContent    = "content"
+	stepRecipients = "recipients"
+	stepReview     = "review"
+)
+
+var bulkSteps = []string{stepContent, stepRecipients, stepReview}
+
+// Recipient selection modes: contacts ticked one by one, or every contact
+// matching the filter (the filter is sent, never the ids).
+const (
+	pickTicked = "ticked"
+	pickAll    = "all"
+)
+
+// scheduleLayout is the value format of a datetime-local input.
+const scheduleLayout = "2006-01-02T15:04"
+
+// bulkForm is everything the wizard's three steps hold. All of it travels
+// in the one form of the wizard, so moving between steps (with its buttons
+// or the browser's back and forward) never loses what was typed or ticked.
+type bulkForm struct {
+	Step string
+	// Content
+	Title        string
+	Summary      string
+	TopicIDs     []int64
+	Channels     []string
+	SMSText      string
+	EmailSubject string
+	EmailBody    string
+	When         string // "now" or "later"
+	ScheduledAt  string // datetime-local in the user's time zone
+	// Recipients
+	Filter bulkFilter
+	Mode   string // pickTicked or pickAll
+	Ticked []int64
+	Page   int
+}
+
+// bulkFilter is the recipient picker's filter.
+type bulkFilter struct {
+	Q         string
+	Level     string
+	Industry  string
+	TeamID    int64
+	RepID     int64
+	TopicID   int64
+	HasMobile bool
+	HasEmail  bool
+}
+
+// readBulkForm reads the wizard. The ticked contacts are those ticked on
+// other pages (the "ticked" list less the rows shown with the form) plus
+// the rows ticked now, so unticking a row shown is kept too.
+func readBulkForm(r *http.Request) bulkForm {
+	r.ParseForm() //nolint:errcheck // a malformed body reads as empty
+	f := bulkForm{Step: r.FormValue("step"), Title: r.FormValue("title"), Summary: r.FormValue("summary"),
+		TopicIDs: formIDs(r, "topic_ids"), Channels: formValues(r, "channels"), SMSText: r.FormValue("sms_text"),
+		EmailSubject: r.FormValue("email_subject"), EmailBody: r.FormValue("email_body"), When: r.FormValue("when"),
+		ScheduledAt: strings.TrimSpace(r.FormValue("scheduled_at")), Mode: r.FormValue("mode"), Page: formInt(r, "page", 1)}
+	if !slices.Contains(bulkSteps, f.Step) {
+		f.Step = stepContent
+	}
+	if f.When != "later" {
+		f.When = "now"
+	}
+	if f.Mode != pickAll {
+		f.Mode = pickTicked
+	}
+	f.Page = max(f.Page, 1)
+	f.Filter = bulkFilter{Q: strings.TrimSpace(r.FormValue("q")), Level: r.FormValue("level"), Industry: r.FormValue("industry"),
+		TeamID: formInt64(r, "team"), RepID: formInt64(r, "rep"), TopicID: formInt64(r, "topic"),
+		HasMobile: formBool(r, "has_mobile"), HasEmail: formBool(r, "has_email")}
+	shown := idList(r.FormValue("shown"))
+	for _, id := range idList(r.FormValue("ticked")) {
+		if !slices.Contains(shown, id) {
+			f.Ticked = append(f.Ticked, id)
+		}
+	}
+	for _, id := range formIDs(r, "tick") {
+		if !slices.Contains(f.Ticked, id) {
+			f.Ticked = append(f.Ticked, id)
+		}
+	}
+	return f
+}
+
+// formInt64 reads an optional id field: 0 when empty or invalid.
+func formInt64(r *http.Request, name string) int64 {
+	if id := formID(r, name); id != nil {
+		return *id
+	}
+	return 0
+}
+
+// idList parses "1,2,3", skipping invalid ids and duplicates.
+func idList(s string) []int64 {
+	var out []int64
+	for _, part := range strings.Split(s, ",") {
+		id, err := strconv.ParseInt(strings.TrimSpace(part), 10, 64)
+		if err == nil && id > 0 && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// joinIDs writes ids as "1,2,3".
+func joinIDs(ids []int64) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(parts, ",")
+}
+
+// selection is the filter as a recipient selection.
+func (f bulkFilter) selection() storage.RecipientSelection {
+	return storage.RecipientSelection{Query: f.Q, Level: f.Level, Industry: f.Industry, TeamID: f.TeamID, RepID: f.RepID,
+		TopicID: f.TopicID, HasMobile: f.HasMobile, HasEmail: f.HasEmail}
+}
+
+// Active reports whether any filter is set.
+func (f bulkFilter) Active() bool { return f != bulkFilter{} }
+
+// selection is who the send goes to: the ticked contacts, or everyone
+// matching the filter. It is empty (ok false) when nothing is chosen:
+// an empty list of ids must never mean "everyone".
+func (f bulkForm) selection() (storage.RecipientSelection, bool) {
+	if f.Mode == pickAll {
+		return f.Filter.selection(), true
+	}
+	if len(f.Ticked) == 0 {
+		return storage.RecipientSelection{}, false
+	}
+	return storage.RecipientSelection{ContactIDs: f.Ticked}, true
+}
+
+// Checked reports whether a channel is ticked.
+func (f bulkForm) Checked(kind string) bool { return slices.Contains(f.Channels, kind) }
+
+// channels lists the ticked channels that have content.
+func (f bulkForm) channels() []string {
+	var out []string
+	if f.Checked(model.ChannelSMS) && f.SMSText != "" {
+		out = append(out, model.ChannelSMS)
+	}
+	if f.Checked(model.ChannelEmail) && (f.EmailSubject != "" || f.EmailBody != "") {
+		out = append(out, model.ChannelEmail)
+	}
+	return out
+}
+
+// content turns the content step into a bulk send (without recipients):
+// the text of ticked channels only, the schedule read in loc. The errors
+// are those the bulk service cannot see: a ticked channel left empty, a
+// schedule that is not a time.
+func (f bulkForm) content(loc *time.Location) (bulk.Input, model.ValidationErrors) {
+	var errs model.ValidationErrors
+	in := bulk.Input{Title: f.Title, TopicIDs: f.TopicIDs, Summary: f.Summary}
+	if f.Checked(model.ChannelSMS) {
+		in.SMSText = f.SMSText
+		if strings.TrimSpace(f.SMSText) == "" {
+			errs.Add("sms_text", "required", "write the SMS")
+		}
+	}
+	if f.Checked(model.ChannelEmail) {
+		in.EmailSubject, in.EmailBody = f.EmailSubject, f.EmailBody
+		if strings.TrimSpace(f.EmailSubject) == "" && strings.TrimSpace(f.EmailBody) == "" {
+			errs.Add("email_subject", "required", "write the e-mail's subject")
+			errs.Add("email_body", "required", "write the e-mail")
+		}
+	}
+	if f.When == "later" {
+		t, err := time.ParseInLocation(scheduleLayout, f.ScheduledAt, loc)
+		switch {
+		case f.ScheduledAt == "":
+			errs.Add("scheduled_at", "required", "choose when to send")
+		case err != nil:
+			errs.Add("scheduled_at", "invalid", "not a date and time")
+		default:
+			in.ScheduledAt = &t
+		}
+	}
+	return in, errs
+}
+
+// merge adds the errors of more whose field has none yet.
+func merge(errs model.ValidationErrors, more model.ValidationErrors) model.ValidationErrors {
+	for _, e := range more {
+		if errs.For(e.Field) == nil {
+			errs = append(errs, e)
+		}
+	}
+	return errs
+}
+
+// stepOf is the wizard step where a field is entered.
+func stepOf(field string) string {
+	if field == "recipients" || strings.HasPrefix(field, "recipients.") {
+		return stepRecipients
+	}
+	return stepContent
+}
