@@ -21,6 +21,7 @@ import (
 	"touchbase/internal/httpauth"
 	"touchbase/internal/jobs"
 	"touchbase/internal/notify"
+	"touchbase/internal/plan"
 	"touchbase/internal/record"
 	"touchbase/internal/storage"
 )
@@ -37,6 +38,7 @@ type App struct {
 	Records  *record.Service
 	Bulk     *bulk.Service
 	Notify   *notify.Service
+	Plans    *plan.Service
 	Queue    jobs.Queue
 	Resolver *httpauth.Resolver
 }
@@ -62,7 +64,6 @@ func New(cfg config.Options, log *slog.Logger, store *storage.Store) (*App, erro
 		Contacts: contact.NewService(store),
 		Admin:    admin.NewService(store),
 		Channels: channels,
-		Records:  record.NewService(store, channels, time.Now),
 	}
 	a.Resolver = &httpauth.Resolver{Auth: a.Auth, Store: store, Log: log, Secure: cfg.CookieSecure}
 
@@ -72,8 +73,11 @@ func New(cfg config.Options, log *slog.Logger, store *storage.Store) (*App, erro
 	a.Notify = notify.NewService(store, notify.NewBotClient(&http.Client{Timeout: 10 * time.Second}, false), box, log,
 		notify.Config{BaseURL: cfg.BaseURL})
 	a.Bulk = bulk.NewService(store, channels, bcfg, log, time.Now, a.Notify.BulkFinished)
+	a.Plans = plan.NewService(store, a.Notify, time.Now)
+	a.Records = record.NewService(store, channels, a.Plans, time.Now)
 	workers := river.NewWorkers()
 	sweep := a.Bulk.Register(workers)
+	a.Plans.Register(workers)
 	poll := time.Duration(0)
 	if store.Dialect() == storage.SQLite {
 		poll = 200 * time.Millisecond // no LISTEN/NOTIFY on SQLite
@@ -84,5 +88,6 @@ func New(cfg config.Options, log *slog.Logger, store *storage.Store) (*App, erro
 		return nil, err
 	}
 	a.Bulk.SetQueue(a.Queue)
+	a.Plans.SetQueue(a.Queue)
 	return a, nil
 }

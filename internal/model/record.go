@@ -59,3 +59,45 @@ type Record struct {
 	ContactedAt       time.Time `json:"contacted_at"`
 	CreatedAt         time.Time `json:"created_at"`
 }
+
+// Plan statuses.
+const (
+	PlanOpen      = "open"
+	PlanDone      = "done"      // completed by a contact record
+	PlanCancelled = "cancelled" // withdrawn before it was due
+	PlanClosed    = "closed"    // not done, closed with a reason
+)
+
+// Plan is a planned contact (联系计划) of one occurrence.
+type Plan struct {
+	ID            int64      `json:"id"`
+	OwnerID       int64      `json:"owner_id"`
+	OwnerName     string     `json:"owner_name"`
+	CreatedBy     *int64     `json:"created_by"`
+	CustomerID    int64      `json:"customer_id"`
+	CustomerName  string     `json:"customer_name"`
+	ContactID     *int64     `json:"contact_id"`
+	ContactName   string     `json:"contact_name"`
+	Title         string     `json:"title"`
+	Notes         string     `json:"notes"`
+	TopicIDs      []int64    `json:"topic_ids"`
+	DueAt         time.Time  `json:"due_at"`
+	RemindMinutes *int       `json:"remind_minutes"` // nil: no reminder; 0: at due time
+	Recurrence    string     `json:"recurrence"`     // JSON rule, "" for none
+	SeriesID      int64      `json:"series_id"`
+	Occurrence    int        `json:"occurrence"`
+	Status        string     `json:"status"`
+	CloseReason   string     `json:"close_reason"`
+	RecordID      *int64     `json:"record_id"`
+	CompletedAt   *time.Time `json:"completed_at"`
+	CreatedAt     time.Time  `json:"created_at"`
+	UpdatedAt     time.Time  `json:"updated_at"`
+}
+
+// RemindAt is when the reminder of the plan fires, if it has one.
+func (p *Plan) RemindAt() (time.Time, bool) {
+	if p.RemindMinutes == nil {
+		return time.Time{}, false
+	}
+	return p.DueAt.Add(-time.Duration(*p.RemindMinutes) * time.Minute), true
+}

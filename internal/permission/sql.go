@@ -60,3 +60,25 @@ func (p Policy) BulkSendSQL(b string, arg ArgFunc) string {
 	return "(" + b + ".user_id = " + u + " OR EXISTS (SELECT 1 FROM users pbu JOIN teams pbt ON pbt.id = pbu.team_id WHERE pbu.id = " +
 		b + ".user_id AND pbt.manager_id = " + u + "))"
 }
+
+// PlanSQL is true when the user may see a contact plan (alias pl): its
+// owner, the manager of the owner's team, admins.
+func (p Policy) PlanSQL(pl string, arg ArgFunc) string {
+	if p.Admin {
+		return "(1 = 1)"
+	}
+	u := arg(p.UserID)
+	return "(" + pl + ".owner_id = " + u + " OR EXISTS (SELECT 1 FROM users ppu JOIN teams ppt ON ppt.id = ppu.team_id WHERE ppu.id = " +
+		pl + ".owner_id AND ppt.manager_id = " + u + "))"
+}
+
+// ManagesSQL is true when the user may assign work to user column col:
+// themselves, members of a team they manage, anyone for admins.
+func (p Policy) ManagesSQL(col string, arg ArgFunc) string {
+	if p.Admin {
+		return "(1 = 1)"
+	}
+	u := arg(p.UserID)
+	return "(" + col + " = " + u + " OR EXISTS (SELECT 1 FROM users pmu JOIN teams pmt ON pmt.id = pmu.team_id WHERE pmu.id = " +
+		col + " AND pmt.manager_id = " + u + "))"
+}

@@ -32,6 +32,7 @@ func (s *Service) AddManual(ctx context.Context, p permission.Policy, in ManualI
 	if err := s.checkCommon(ctx, &in.Common, &errs); err != nil {
 		return nil, err
 	}
+	next := s.planFor(ctx, p, &in.Common, t, &errs)
 	if !slices.Contains(model.ManualChannels, in.Channel) {
 		errs.Add("channel", "invalid", "channel must be one of phone, visit, wechat, email, sms, other")
 	}
@@ -58,8 +59,20 @@ func (s *Service) AddManual(ctx context.Context, p permission.Policy, in ManualI
 	case model.ChannelEmail:
 		r.Address = t.contact.Email
 	}
-	if err := s.store.CreateRecord(ctx, r); err != nil {
-		return nil, err
+	if in.PlanID == nil {
+		if err := s.store.CreateRecord(ctx, r); err != nil {
+			return nil, err
+		}
+	} else {
+		r.Source = model.SourcePlan
+		if err := s.store.CreateRecordForPlan(ctx, r, next); err != nil {
+			return nil, err
+		}
+		if next != nil {
+			if err := s.plans.Scheduled(ctx, next); err != nil {
+				return r, err
+			}
+		}
 	}
 	r.CustomerName, r.ContactName = t.customer.Name, t.contact.Name
 	return r, nil

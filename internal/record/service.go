@@ -8,6 +8,7 @@ import (
 	"touchbase/internal/channel/registry"
 	"touchbase/internal/model"
 	"touchbase/internal/permission"
+	"touchbase/internal/plan"
 	"touchbase/internal/storage"
 )
 
@@ -15,12 +16,14 @@ import (
 type Service struct {
 	store    *storage.Store
 	channels *registry.Registry
+	plans    *plan.Service
 	now      func() time.Time
 }
 
 // NewService returns a Service; now is the clock (time.Now in production).
-func NewService(store *storage.Store, channels *registry.Registry, now func() time.Time) *Service {
-	return &Service{store: store, channels: channels, now: now}
+// Records made for a contact plan complete it through plans.
+func NewService(store *storage.Store, channels *registry.Registry, plans *plan.Service, now func() time.Time) *Service {
+	return &Service{store: store, channels: channels, plans: plans, now: now}
 }
 
 // List returns a page of the records the user may see.
@@ -96,9 +99,31 @@ func (s *Service) checkCommon(ctx context.Context, c *Common, errs *model.Valida
 		ids = append(ids, id)
 	}
 	c.TopicIDs = ids
-	if c.PlanID != nil {
-		// Contact plans do not exist yet, so no plan id can be valid.
-		errs.Add("plan_id", "not_found", "unknown contact plan")
-	}
 	return nil
+}
+
+// planFor checks that a record may fulfil plan id for this contact: an
+// open plan the user sees, on the same customer. It returns the plan's
+// next occurrence for a recurring plan (nil otherwise).
+func (s *Service) planFor(ctx context.Context, p permission.Policy, c *Common, t *target, errs *model.ValidationErrors) *model.Plan {
+	if c.PlanID == nil {
+		return nil
+	}
+	pl, err := s.plans.Get(ctx, p, *c.PlanID)
+	switch {
+	case err != nil:
+		errs.Add("plan_id", "not_found", "unknown contact plan")
+		return nil
+	case pl.Status != model.PlanOpen:
+		errs.Add("plan_id", "not_open", "the plan is already done or closed")
+		return nil
+	case pl.CustomerID != t.customer.ID:
+		errs.Add("plan_id", "other_customer", "the plan is for another customer")
+		return nil
+	}
+	next, err := s.plans.Next(ctx, pl)
+	if err != nil {
+		errs.Add("plan_id", "invalid", err.Error())
+	}
+	return next
 }

@@ -70,17 +70,24 @@ func (s *Service) Send(ctx context.Context, p permission.Policy, user *model.Use
 	if err := s.checkCommon(ctx, &in.Common, &errs); err != nil {
 		return nil, err
 	}
+	next := s.planFor(ctx, p, &in.Common, t, &errs)
 	outs := s.prepare(t, user, in, &errs)
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
 	results := make([]ChannelResult, 0, len(outs))
 	for _, o := range outs {
-		res, err := s.sendOne(ctx, p, t, in.Common, o)
+		res, err := s.sendOne(ctx, p, t, in.Common, o, next)
 		if err != nil {
 			return results, err
 		}
 		results = append(results, res)
+	}
+	if next != nil && next.ID != 0 {
+		// The first successful channel completed the plan and stored next.
+		if err := s.plans.Scheduled(ctx, next); err != nil {
+			return results, err
+		}
 	}
 	return results, nil
 }

@@ -11,7 +11,7 @@ import (
 )
 
 // sendOne sends one channel's message and records the outcome.
-func (s *Service) sendOne(ctx context.Context, p permission.Policy, t *target, c Common, o outgoing) (ChannelResult, error) {
+func (s *Service) sendOne(ctx context.Context, p permission.Policy, t *target, c Common, o outgoing, next *model.Plan) (ChannelResult, error) {
 	ch, rate, err := s.channels.Channel(ctx, o.kind)
 	if err != nil {
 		return ChannelResult{}, err
@@ -61,7 +61,7 @@ func (s *Service) sendOne(ctx context.Context, p permission.Policy, t *target, c
 		Address: o.address, Provider: ch.Name(), ProviderMessageID: providerID, PlanID: c.PlanID, TopicIDs: c.TopicIDs,
 		ContactedAt: s.now(),
 	}
-	if err := s.store.CompleteDelivery(wctx, d, r); err != nil {
+	if err := s.store.CompleteDelivery(wctx, d, r, next); err != nil {
 		return res, err
 	}
 	res.Status, res.ProviderID, res.RecordID = model.DeliverySent, providerID, r.ID

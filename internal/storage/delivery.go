@@ -27,10 +27,17 @@ func (s *Store) CreateDelivery(ctx context.Context, d *model.Delivery) error {
 
 // CompleteDelivery marks a delivery sent and writes its contact record in
 // the same transaction: a record exists exactly when the send succeeded.
-func (s *Store) CompleteDelivery(ctx context.Context, d *model.Delivery, r *model.Record) error {
+// A record made for a plan completes the plan (rolling a recurring plan to
+// next) in that transaction too.
+func (s *Store) CompleteDelivery(ctx context.Context, d *model.Delivery, r *model.Record, next *model.Plan) error {
 	return s.InTx(ctx, func(tx *sql.Tx) error {
 		if err := createRecord(ctx, tx, r); err != nil {
 			return err
+		}
+		if r.PlanID != nil {
+			if err := completePlan(ctx, tx, *r.PlanID, r.ID, next, false); err != nil {
+				return err
+			}
 		}
 		t := now()
 		res, err := tx.ExecContext(ctx, `UPDATE deliveries SET status = $1, provider_message_id = $2, record_id = $3,

@@ -1,0 +1,81 @@
+package plan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"touchbase/internal/model"
+	"touchbase/internal/notify"
+	"touchbase/internal/permission"
+)
+
+// RemindArgs is the reminder of one plan occurrence at one due time.
+type RemindArgs struct {
+	PlanID int64 `json:"plan_id"`
+	Due    int64 `json:"due"` // Unix seconds of the due time it reminds of
+}
+
+// Kind names the job.
+func (RemindArgs) Kind() string { return "plan_remind" }
+
+type remindWorker struct {
+	river.WorkerDefaults[RemindArgs]
+	svc *Service
+}
+
+// Register adds the reminder worker to w.
+func (s *Service) Register(w *river.Workers) { river.AddWorker(w, &remindWorker{svc: s}) }
+
+// Work notifies the plan's owner, unless the plan was moved (the job of its
+// new time will), done or cancelled. The notification's dedupe key makes a
+// second run of the same reminder a no-op.
+func (w *remindWorker) Work(ctx context.Context, job *river.Job[RemindArgs]) error {
+	s := w.svc
+	pl, err := s.store.PlanByID(ctx, permission.Policy{Admin: true}, job.Args.PlanID)
+	if errors.Is(err, model.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if pl.Status != model.PlanOpen || pl.DueAt.Unix() != job.Args.Due || pl.RemindMinutes == nil {
+		return nil
+	}
+	owner, err := s.store.UserByID(ctx, pl.OwnerID)
+	if err != nil {
+		return err
+	}
+	_, err = s.notify.Notify(ctx, pl.OwnerID, reminderMessage(pl, owner))
+	if errors.Is(err, notify.ErrDuplicate) {
+		return nil
+	}
+	return err
+}
+
+func reminderMessage(pl *model.Plan, owner *model.User) notify.Message {
+	due := pl.DueAt
+	if loc, err := time.LoadLocation(owner.Timezone); err == nil {
+		due = due.In(loc)
+	}
+	m := notify.Message{
+		Kind:      model.NotifyPlanReminder,
+		Link:      fmt.Sprintf("/plans/%d", pl.ID),
+		DedupeKey: fmt.Sprintf("plan:%d:%d", pl.ID, pl.DueAt.Unix()),
+		Data:      map[string]any{"plan_id": pl.ID, "customer_id": pl.CustomerID},
+	}
+	if owner.Language == "en" {
+		m.Title = "Contact plan: " + pl.Title
+		m.Body = fmt.Sprintf("%s, due %s", pl.CustomerName, due.Format("2006-01-02 15:04"))
+	} else {
+		m.Title = "联系计划提醒：" + pl.Title
+		m.Body = fmt.Sprintf("%s，计划时间 %s", pl.CustomerName, due.Format("2006-01-02 15:04"))
+	}
+	if pl.ContactName != "" {
+		m.Body = pl.ContactName + " · " + m.Body
+	}
+	return m
+}

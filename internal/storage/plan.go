@@ -1,0 +1,244 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"touchbase/internal/model"
+	"touchbase/internal/permission"
+)
+
+const planColumns = `pl.id, pl.owner_id, COALESCE(NULLIF(ou.display_name, ''), ou.username, ''), pl.created_by, pl.customer_id,
+	c.name, pl.contact_id, COALESCE(ct.name, ''), pl.title, pl.notes, pl.due_at, pl.remind_minutes, pl.recurrence,
+	COALESCE(pl.series_id, pl.id), pl.occurrence, pl.status, pl.close_reason, pl.record_id, pl.completed_at,
+	pl.created_at, pl.updated_at`
+
+const planFrom = ` FROM plans pl JOIN customers c ON c.id = pl.customer_id JOIN users ou ON ou.id = pl.owner_id
+	LEFT JOIN contacts ct ON ct.id = pl.contact_id`
+
+func scanPlan(row interface{ Scan(...any) error }) (*model.Plan, error) {
+	var p model.Plan
+	var by, contact, rec sql.NullInt64
+	var remind sql.NullInt64
+	var done sql.NullTime
+	err := row.Scan(&p.ID, &p.OwnerID, &p.OwnerName, &by, &p.CustomerID, &p.CustomerName, &contact, &p.ContactName, &p.Title,
+		&p.Notes, &p.DueAt, &remind, &p.Recurrence, &p.SeriesID, &p.Occurrence, &p.Status, &p.CloseReason, &rec, &done,
+		&p.CreatedAt, &p.UpdatedAt)
+	if err != nil {
+		return nil, err
+	}
+	p.CreatedBy, p.ContactID, p.RecordID = intPtr(by), intPtr(contact), intPtr(rec)
+	if remind.Valid {
+		m := int(remind.Int64)
+		p.RemindMinutes = &m
+	}
+	if done.Valid {
+		p.CompletedAt = &done.Time
+	}
+	return &p, nil
+}
+
+func nullMinutes(m *int) sql.NullInt64 {
+	if m == nil {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: int64(*m), Valid: true}
+}
+
+// CreatePlans inserts plans (one each for several customers, say) with
+// their topics in one transaction.
+func (s *Store) CreatePlans(ctx context.Context, plans []*model.Plan) error {
+	return s.InTx(ctx, func(tx *sql.Tx) error {
+		for _, p := range plans {
+			if err := createPlan(ctx, tx, p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func createPlan(ctx context.Context, db querier, p *model.Plan) error {
+	t := now()
+	p.DueAt, p.CreatedAt, p.UpdatedAt, p.Status = dbTime(p.DueAt), t, t, model.PlanOpen
+	if p.Occurrence == 0 {
+		p.Occurrence = 1
+	}
+	var series sql.NullInt64
+	if p.SeriesID != 0 {
+		series = sql.NullInt64{Int64: p.SeriesID, Valid: true}
+	}
+	err := db.QueryRowContext(ctx, `INSERT INTO plans (owner_id, created_by, customer_id, contact_id, title, notes, due_at,
+		remind_minutes, recurrence, series_id, occurrence, status, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id`,
+		p.OwnerID, nullInt(p.CreatedBy), p.CustomerID, nullInt(p.ContactID), p.Title, p.Notes, p.DueAt, nullMinutes(p.RemindMinutes),
+		p.Recurrence, series, p.Occurrence, p.Status, t).Scan(&p.ID)
+	if err != nil {
+		if isUniqueViolation(err) {
+			return fmt.Errorf("%w: occurrence %d of plan series %d exists", model.ErrConflict, p.Occurrence, p.SeriesID)
+		}
+		return fmt.Errorf("store: create plan: %w", err)
+	}
+	if p.SeriesID == 0 {
+		p.SeriesID = p.ID
+	}
+	for _, tid := range p.TopicIDs {
+		if _, err := db.ExecContext(ctx, `INSERT INTO plan_topics (plan_id, topic_id) VALUES ($1, $2)`, p.ID, tid); err != nil {
+			return fmt.Errorf("store: plan topics: %w", err)
+		}
+	}
+	return nil
+}
+
+// PlanByID returns a plan the policy lets the user see. Pass an admin
+// policy for workers.
+func (s *Store) PlanByID(ctx context.Context, p permission.Policy, id int64) (*model.Plan, error) {
+	var q Query
+	q.Add(`SELECT `, planColumns, planFrom, ` WHERE pl.id = `, q.Arg(id), ` AND `, p.PlanSQL("pl", q.Arg))
+	pl, err := scanPlan(s.r.QueryRowContext(ctx, q.SQL(), q.Args()...))
+	if err != nil {
+		return nil, notFound(err)
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT topic_id FROM plan_topics WHERE plan_id = $1 ORDER BY topic_id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	pl.TopicIDs = []int64{}
+	for rows.Next() {
+		var tid int64
+		if err := rows.Scan(&tid); err != nil {
+			return nil, err
+		}
+		pl.TopicIDs = append(pl.TopicIDs, tid)
+	}
+	return pl, rows.Err()
+}
+
+// PlanFilter narrows ListPlans.
+type PlanFilter struct {
+	OwnerID    int64
+	CustomerID int64
+	Status     string
+	DueFrom    time.Time // due_at >= DueFrom
+	DueTo      time.Time // due_at < DueTo
+	Limit      int
+}
+
+// ListPlans returns the plans the user may see, soonest due first.
+func (s *Store) ListPlans(ctx context.Context, p permission.Policy, f PlanFilter) ([]*model.Plan, error) {
+	if f.Limit <= 0 || f.Limit > 1000 {
+		f.Limit = 200
+	}
+	var q Query
+	q.Add(`SELECT `, planColumns, planFrom, ` WHERE `, p.PlanSQL("pl", q.Arg))
+	if f.OwnerID != 0 {
+		q.Add(` AND pl.owner_id = `, q.Arg(f.OwnerID))
+	}
+	if f.CustomerID != 0 {
+		q.Add(` AND pl.customer_id = `, q.Arg(f.CustomerID))
+	}
+	if f.Status != "" {
+		q.Add(` AND pl.status = `, q.Arg(f.Status))
+	}
+	if !f.DueFrom.IsZero() {
+		q.Add(` AND pl.due_at >= `, q.Arg(dbTime(f.DueFrom)))
+	}
+	if !f.DueTo.IsZero() {
+		q.Add(` AND pl.due_at < `, q.Arg(dbTime(f.DueTo)))
+	}
+	q.Add(` ORDER BY pl.due_at, pl.id LIMIT `, q.Arg(f.Limit))
+	rows, err := s.r.QueryContext(ctx, q.SQL(), q.Args()...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list plans: %w", err)
+	}
+	defer rows.Close()
+	var out []*model.Plan
+	for rows.Next() {
+		pl, err := scanPlan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, pl)
+	}
+	return out, rows.Err()
+}
+
+// ReschedulePlan moves an open plan's due time and reminder.
+func (s *Store) ReschedulePlan(ctx context.Context, id int64, due time.Time, remind *int) error {
+	res, err := s.w.ExecContext(ctx, `UPDATE plans SET due_at = $1, remind_minutes = $2, updated_at = $3 WHERE id = $4 AND status = $5`,
+		dbTime(due), nullMinutes(remind), now(), id, model.PlanOpen)
+	if err != nil {
+		return fmt.Errorf("store: reschedule plan: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return model.NewFieldError("status", "not_open", "only an open plan can be rescheduled")
+	}
+	return nil
+}
+
+// EndPlan cancels or closes an open plan with a reason and, for a
+// recurring plan, creates its next occurrence, in one transaction.
+func (s *Store) EndPlan(ctx context.Context, id int64, status, reason string, next *model.Plan) error {
+	return s.InTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE plans SET status = $1, close_reason = $2, completed_at = $3, updated_at = $3
+			WHERE id = $4 AND status = $5`, status, reason, now(), id, model.PlanOpen)
+		if err != nil {
+			return fmt.Errorf("store: end plan: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return model.NewFieldError("status", "not_open", "the plan is not open")
+		}
+		if next != nil {
+			return createPlan(ctx, tx, next)
+		}
+		return nil
+	})
+}
+
+// completePlan marks an open plan done by a record and creates its next
+// occurrence, inside the record's transaction. With strict false a plan
+// already done (by another channel of the same contact) is left as it is.
+func completePlan(ctx context.Context, tx querier, planID, recordID int64, next *model.Plan, strict bool) error {
+	t := now()
+	res, err := tx.ExecContext(ctx, `UPDATE plans SET status = $1, record_id = $2, completed_at = $3, updated_at = $3
+		WHERE id = $4 AND status = $5`, model.PlanDone, recordID, t, planID, model.PlanOpen)
+	if err != nil {
+		return fmt.Errorf("store: complete plan: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		if !strict {
+			return nil
+		}
+		return model.NewFieldError("plan_id", "not_open", "the plan is already done or closed")
+	}
+	if next != nil {
+		return createPlan(ctx, tx, next)
+	}
+	return nil
+}
+
+// CreateRecordForPlan writes a record and completes the plan it fulfils
+// (rolling a recurring plan to next) in one transaction.
+func (s *Store) CreateRecordForPlan(ctx context.Context, r *model.Record, next *model.Plan) error {
+	return s.InTx(ctx, func(tx *sql.Tx) error {
+		if err := createRecord(ctx, tx, r); err != nil {
+			return err
+		}
+		return completePlan(ctx, tx, *r.PlanID, r.ID, next, true)
+	})
+}
+
+// ManagesUser reports whether the policy's user may assign work to userID:
+// themselves, a member of a team they manage, anyone for admins.
+func (s *Store) ManagesUser(ctx context.Context, p permission.Policy, userID int64) (bool, error) {
+	var q Query
+	q.Add(`SELECT COUNT(*) FROM users u WHERE u.id = `, q.Arg(userID), ` AND u.active = TRUE AND `, p.ManagesSQL("u.id", q.Arg))
+	var n int
+	if err := s.r.QueryRowContext(ctx, q.SQL(), q.Args()...).Scan(&n); err != nil {
+		return false, fmt.Errorf("store: manages user: %w", err)
+	}
+	return n == 1, nil
+}
