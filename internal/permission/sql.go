@@ -21,8 +21,7 @@ func (p Policy) SeeSQL(c string, arg ArgFunc) string {
 	u := arg(p.UserID)
 	expr := "(" + c + ".rep_id = " + u +
 		" OR EXISTS (SELECT 1 FROM customer_relations pr WHERE pr.customer_id = " + c + ".id AND pr.user_id = " + u + ")" +
-		" OR EXISTS (SELECT 1 FROM users pru JOIN teams prt ON prt.id = pru.team_id WHERE pru.id = " + c +
-		".rep_id AND prt.manager_id = " + u + ")"
+		" OR " + managerOf(c+".rep_id", u)
 	if p.Visibility == model.VisibilityTeam && p.TeamID != nil {
 		expr += " OR EXISTS (SELECT 1 FROM users prm WHERE prm.id = " + c + ".rep_id AND prm.team_id = " + arg(*p.TeamID) + ")"
 	}
@@ -50,35 +49,31 @@ func (p Policy) EditSQL(c string, arg ArgFunc) string {
 		c + ".id AND pr.user_id = " + u + " AND pr.kind = 'participant'))"
 }
 
-// BulkSendSQL is true when the user may see a bulk send (alias b) and its
-// recipients: its operator, the manager of the operator's team, admins.
-func (p Policy) BulkSendSQL(b string, arg ArgFunc) string {
+// managerOf is true when user placeholder u manages the team of the user
+// in column col.
+func managerOf(col, u string) string {
+	return "EXISTS (SELECT 1 FROM users pmu JOIN teams pmt ON pmt.id = pmu.team_id WHERE pmu.id = " + col +
+		" AND pmt.manager_id = " + u + ")"
+}
+
+// selfOrManaged is true when column col holds the user or someone in a
+// team the user manages; always for admins.
+func (p Policy) selfOrManaged(col string, arg ArgFunc) string {
 	if p.Admin {
 		return "(1 = 1)"
 	}
 	u := arg(p.UserID)
-	return "(" + b + ".user_id = " + u + " OR EXISTS (SELECT 1 FROM users pbu JOIN teams pbt ON pbt.id = pbu.team_id WHERE pbu.id = " +
-		b + ".user_id AND pbt.manager_id = " + u + "))"
+	return "(" + col + " = " + u + " OR " + managerOf(col, u) + ")"
 }
+
+// BulkSendSQL is true when the user may see a bulk send (alias b) and its
+// recipients: its operator, the manager of the operator's team, admins.
+func (p Policy) BulkSendSQL(b string, arg ArgFunc) string { return p.selfOrManaged(b+".user_id", arg) }
 
 // PlanSQL is true when the user may see a contact plan (alias pl): its
 // owner, the manager of the owner's team, admins.
-func (p Policy) PlanSQL(pl string, arg ArgFunc) string {
-	if p.Admin {
-		return "(1 = 1)"
-	}
-	u := arg(p.UserID)
-	return "(" + pl + ".owner_id = " + u + " OR EXISTS (SELECT 1 FROM users ppu JOIN teams ppt ON ppt.id = ppu.team_id WHERE ppu.id = " +
-		pl + ".owner_id AND ppt.manager_id = " + u + "))"
-}
+func (p Policy) PlanSQL(pl string, arg ArgFunc) string { return p.selfOrManaged(pl+".owner_id", arg) }
 
 // ManagesSQL is true when the user may assign work to user column col:
 // themselves, members of a team they manage, anyone for admins.
-func (p Policy) ManagesSQL(col string, arg ArgFunc) string {
-	if p.Admin {
-		return "(1 = 1)"
-	}
-	u := arg(p.UserID)
-	return "(" + col + " = " + u + " OR EXISTS (SELECT 1 FROM users pmu JOIN teams pmt ON pmt.id = pmu.team_id WHERE pmu.id = " +
-		col + " AND pmt.manager_id = " + u + "))"
-}
+func (p Policy) ManagesSQL(col string, arg ArgFunc) string { return p.selfOrManaged(col, arg) }
