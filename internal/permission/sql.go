@@ -18,10 +18,7 @@ func (p Policy) SeeSQL(c string, arg ArgFunc) string {
 	if p.Admin || p.Visibility == model.VisibilityAll {
 		return "(1 = 1)"
 	}
-	u := arg(p.UserID)
-	expr := "(" + c + ".rep_id = " + u +
-		" OR EXISTS (SELECT 1 FROM customer_relations pr WHERE pr.customer_id = " + c + ".id AND pr.user_id = " + u + ")" +
-		" OR " + managerOf(c+".rep_id", u)
+	expr := "(" + p.ServesSQL(c, arg) + " OR " + managerOf(c+".rep_id", arg(p.UserID))
 	if p.Visibility == model.VisibilityTeam && p.TeamID != nil {
 		expr += " OR EXISTS (SELECT 1 FROM users prm WHERE prm.id = " + c + ".rep_id AND prm.team_id = " + arg(*p.TeamID) + ")"
 	}
