@@ -28,8 +28,12 @@ const (
 	pickAll    = "all"
 )
 
-// scheduleLayout is the value format of a datetime-local input.
-const scheduleLayout = "2006-01-02T15:04"
+// scheduleLayout is the value format of a datetime-local input; browsers
+// add seconds when they are set.
+const (
+	scheduleLayout        = "2006-01-02T15:04"
+	scheduleLayoutSeconds = "2006-01-02T15:04:05"
+)
 
 // bulkForm is everything the wizard's three steps hold. All of it travels
 // in the one form of the wizard, so moving between steps (with its buttons
@@ -189,6 +193,9 @@ func (f bulkForm) content(loc *time.Location) (bulk.Input, model.ValidationError
 	}
 	if f.When == "later" {
 		t, err := time.ParseInLocation(scheduleLayout, f.ScheduledAt, loc)
+		if err != nil {
+			t, err = time.ParseInLocation(scheduleLayoutSeconds, f.ScheduledAt, loc)
+		}
 		switch {
 		case f.ScheduledAt == "":
 			errs.Add("scheduled_at", "required", "choose when to send")

@@ -1,0 +1,187 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"touchbase/internal/model"
+	"touchbase/internal/storage/storetest"
+	"touchbase/internal/testutil/browser"
+)
+
+// TestBrowserBulkContact walks an operator through a bulk contact in a real
+// browser: the content with a merge field and a schedule a few seconds
+// ahead, the recipients ticked in the picker, the review with what will be
+// skipped and why, browser back and forward between the steps without
+// losing anything, then the send's page following the send live (no
+// reload) from scheduled to done, the bell counting the finish
+// notification as it arrives, and the drill-down from the failed count to
+// the provider's reason. SMS goes to a webhook gateway that refuses one
+// number; e-mail to the outbox.
+func TestBrowserBulkContact(t *testing.T) {
+	b := browser.New(t, browser.WithTimeout(120*time.Second))
+	e := newEnv(t, storetest.SQLite(t))
+	ctx := context.Background()
+	e.agent1.Language, e.agent1.Timezone = "en", "Asia/Shanghai"
+	must(t, e.store.UpdateUser(ctx, e.agent1))
+	must(t, e.store.CreateTopic(ctx, &model.Topic{Name: "续费提醒", NameEN: "Renewal reminder", Active: true}))
+	refused := "+8613700000009"
+	e.smsWebhook(refused)
+	wang, li := e.contactNamed(e.acme.ID, "王小明"), e.contactNamed(e.acme.ID, "Li Lei")
+	kong := &model.Contact{CustomerID: e.acme.ID, Name: "空号", Mobile: refused, Email: "kong@acme.example"}
+	must(t, e.store.CreateContact(ctx, kong))
+	e.startWorkers(t)
+	shot := func(name string) {
+		if p, err := b.Screenshot(name); err == nil {
+			t.Logf("screenshot %s: %s", name, p)
+		}
+	}
+	settled := func() {
+		browser.Eval[bool](b, `new Promise(done => {
+			const busy = () => document.readyState !== "complete" || document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling");
+			const check = () => busy() ? setTimeout(check, 20) : done(true);
+			setTimeout(check, 20);
+		})`)
+	}
+
+	b.Visit(e.srv.URL+"/login", "form#login")
+	b.Fill("#username", "agent1")
+	b.Fill("#password", password)
+	b.Click("#login button[type=submit]")
+	b.WaitVisible("#customer-table")
+	b.Click("#nav-bulk-new")
+	b.WaitVisible("#bulk-wizard #f-title")
+	settled()
+
+	// Step 1: content, previewed for a sample recipient, sent a few seconds ahead.
+	b.Fill("#f-title", "Renewal reminder")
+	b.Check(`#bulk-wizard input[name="topic_ids"]`, true)
+	b.Check("#ch-email", true)
+	b.Fill("#f-sms_text", "Dear {{contact.name}}, your service is due for renewal.")
+	b.WaitText("#preview-sms", "your service is due for renewal.")
+	b.WaitText("#sms-counter", "1 segment")
+	b.Fill("#f-email_subject", "{{customer.name}}: renewal")
+	b.Fill("#f-email_body", "Dear {{contact.name}}, see you soon.")
+	b.WaitText("#preview-email-subject", "Acme 贸易: renewal")
+	b.Check("#when-later", true)
+	at := time.Now().Add(12 * time.Second).In(mustZone(t, "Asia/Shanghai"))
+	b.Fill("#f-scheduled_at", at.Format("2006-01-02T15:04:05"))
+	shot("bulk-content")
+	b.Click("#to-recipients")
+
+	// Step 2: tick three contacts of Acme among everything the rep can see.
+	b.WaitVisible("#recipient-table")
+	settled()
+	b.Fill("#rf-q", "acme")
+	b.WaitText("#match-count", "3 match")
+	settled()
+	for _, c := range []*model.Contact{wang, li, kong} {
+		b.Check(fmt.Sprintf(`#pick-%d .pick-row`, c.ID), true)
+	}
+	b.WaitText("#ticked-count", "3")
+	shot("bulk-recipients")
+	b.Click("#to-review")
+
+	// Step 3: what will be sent and skipped, and why.
+	b.WaitVisible("#review-channels")
+	settled()
+	for sel, want := range map[string]string{"#review-sms-send": "2", "#review-sms-skip": "1", "#review-email-send": "2",
+		"#review-email-skip": "1", "#review-sms-reasons": "Opted out of SMS", "#review-email-reasons": "No e-mail address",
+		"#send-bulk": "Schedule 4 messages"} {
+		if got := b.Text(sel); !strings.Contains(got, want) {
+			t.Errorf("%s says %q, want %q", sel, got, want)
+		}
+	}
+	shot("bulk-review")
+
+	// Browser back and forward move between the steps; nothing is lost.
+	browser.Eval[bool](b, `history.back(), true`)
+	b.WaitVisible("#step-recipients #recipient-table")
+	settled()
+	if got := b.Text("#ticked-count"); got != "3" {
+		t.Errorf("back on the recipients, %s ticked", got)
+	}
+	browser.Eval[bool](b, `history.back(), true`)
+	b.WaitVisible("#step-content #f-title")
+	settled()
+	if got := b.Value("#f-title"); got != "Renewal reminder" {
+		t.Errorf("back on the content, the title is %q", got)
+	}
+	browser.Eval[bool](b, `history.forward(), true`)
+	b.WaitVisible("#step-recipients #recipient-table")
+	settled()
+	browser.Eval[bool](b, `history.forward(), true`)
+	b.WaitVisible("#step-review #send-bulk")
+	settled()
+
+	b.Click("#send-bulk")
+	b.WaitVisible("#bulk-progress")
+	settled()
+	if got := b.Text("#bulk-status"); got != "Scheduled" {
+		t.Errorf("the new send is %q", got)
+	}
+	if b.Count("#bell-count:not([hidden])") != 0 {
+		t.Error("the bell counts before the send finished")
+	}
+	shot("bulk-scheduled")
+	// From here on the page is not reloaded: the marker survives.
+	browser.Eval[bool](b, `window.bulkMarker = true`)
+	b.WaitText("#bulk-status", "Done")
+	b.WaitText(`[data-count="sent"]`, "3")
+	if got := b.Text(`#count-failed [data-count="failed"]`); got != "1" {
+		t.Errorf("failed count %q", got)
+	}
+	b.WaitText("#bell-count", "1")
+	b.WaitText("#toasts", "Bulk send finished: Renewal reminder")
+	if !browser.Eval[bool](b, `window.bulkMarker === true`) {
+		t.Error("the page was reloaded to follow the send")
+	}
+	shot("bulk-done")
+
+	// Drill down from the failed count to the reason.
+	b.Click("#count-failed")
+	b.WaitText("#drill-table", "空号")
+	settled()
+	row := b.Text("#drill-table tbody")
+	if !strings.Contains(row, "Invalid mobile number") || strings.Contains(row, "王小明") {
+		t.Errorf("failed recipients: %q", row)
+	}
+	if !strings.Contains(b.URL(), "status=failed") {
+		t.Errorf("the drill-down is not in the address: %s", b.URL())
+	}
+	shot("bulk-failed")
+
+	// What was delivered: SMS through the gateway, e-mail kept in the outbox,
+	// one record per recipient reached.
+	if out := e.outbox(); len(out) != 2 {
+		t.Errorf("%d e-mails in the outbox, want 2", len(out))
+	}
+	if recs := e.records(); len(recs) != 3 {
+		t.Errorf("%d records, want 3", len(recs))
+	}
+
+	// The bell leads to the notification, which leads to the send.
+	b.Click("#bell")
+	b.WaitVisible("#notification-list")
+	b.Click("#notification-list .notification-title")
+	b.WaitVisible("#bulk-progress")
+	if n, _ := e.app.Notify.UnreadCount(ctx, e.agent1.ID); n != 0 {
+		t.Errorf("%d unread after opening the notification", n)
+	}
+	for _, line := range b.Console() {
+		if strings.HasPrefix(line, "error") {
+			t.Errorf("browser console: %s", line)
+		}
+	}
+}
+
+func mustZone(t *testing.T, name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}
