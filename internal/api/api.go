@@ -15,13 +15,15 @@
 // with the status mapped from the model's error values (see errors.go). A 4xx
 // answer never changes data. Updates come in two forms: PUT replaces every
 // writable field (absent fields take their defaults) and PATCH changes only
-// the fields present in the body. The OpenAPI 3 description is served at
-// GET /api/v1/openapi.json.
+// the fields present in the body. Live streams (a bulk send's progress, the
+// caller's notifications) are Server-Sent Events. The OpenAPI 3
+// description is served at GET /api/v1/openapi.json.
 package api
 
 import (
 	"log/slog"
 	"net/http"
+	"time"
 
 	"touchbase/internal/app"
 )
@@ -33,6 +35,9 @@ const Prefix = "/api/v1"
 type handler struct {
 	app *app.App
 	log *slog.Logger
+	// tick is how often a bulk send's event stream reads its progress;
+	// heartbeat how long a stream stays silent before a comment is sent.
+	tick, heartbeat time.Duration
 }
 
 // New returns the handler of every /api/v1 endpoint. It expects the
@@ -42,7 +47,11 @@ func New(a *app.App) http.Handler {
 	if log == nil {
 		log = slog.Default()
 	}
-	h := &handler{app: a, log: log}
+	return newMux(&handler{app: a, log: log, tick: progressEvery, heartbeat: heartbeatEvery})
+}
+
+// newMux mounts every route of h.
+func newMux(h *handler) http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range routes {
 		mux.Handle(rt.Method+" "+Prefix+rt.Path, h.wrap(rt))

@@ -13,11 +13,13 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"touchbase/internal/app"
 	"touchbase/internal/auth"
 	"touchbase/internal/config"
 	"touchbase/internal/httpauth"
+	"touchbase/internal/jobs"
 	"touchbase/internal/model"
 	"touchbase/internal/server"
 	"touchbase/internal/storage"
@@ -70,8 +72,44 @@ func newEnv(t testing.TB, s *storage.Store) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// River's tables, so bulk sends can be queued (live starts the workers).
+	if err := jobs.Migrate(context.Background(), s); err != nil {
+		t.Fatal(err)
+	}
 	srv := server.New(a, New(a), http.NotFoundHandler())
 	return &env{store: s, app: a, h: srv.Handler(), logs: logs}
+}
+
+// live starts what serve runs besides HTTP: the River workers that deliver
+// bulk sends and the notification centre's live delivery. Both stop when
+// the test ends.
+func (e *env) live(t testing.TB) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := e.app.Notify.Run(ctx); err != nil {
+			t.Errorf("notifications: %v", err)
+		}
+	}()
+	select {
+	case <-e.app.Notify.Ready():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the notification centre did not start")
+	}
+	if err := e.app.Queue.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		sctx, scancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer scancel()
+		if err := e.app.Queue.Stop(sctx); err != nil {
+			t.Logf("stop workers: %v", err)
+		}
+		cancel()
+		<-done
+	})
 }
 
 // user creates an active user with testPassword.
@@ -206,11 +244,32 @@ func (e *env) do(t testing.TB, method, path string, body any, opts ...reqOpt) *r
 	for _, o := range opts {
 		o(req)
 	}
+	if streams(req) {
+		// An event stream runs until the client goes: read its beginning.
+		ctx, cancel := context.WithTimeout(req.Context(), streamWindow)
+		defer cancel()
+		req = req.WithContext(ctx)
+	}
 	rec := httptest.NewRecorder()
 	e.h.ServeHTTP(rec, req)
 	out := &resp{status: rec.Code, header: rec.Header(), body: rec.Body.Bytes()}
 	checkAgainstDoc(t, req, out)
 	return out
+}
+
+// streamWindow is how long e.do listens to an event stream.
+const streamWindow = 150 * time.Millisecond
+
+// streams reports whether the request's operation answers an event stream.
+func streams(r *http.Request) bool {
+	op, _ := loadDoc().operation(r)
+	if op == nil {
+		return false
+	}
+	ok, _ := op["responses"].(map[string]any)["200"].(map[string]any)
+	content, _ := ok["content"].(map[string]any)
+	_, sse := content[mediaSSE]
+	return sse
 }
 
 // dump returns every row of a query as text, to compare before and after.
@@ -252,7 +311,9 @@ func counts(t testing.TB, s *storage.Store) string {
 		(SELECT count(*) FROM customer_relations), (SELECT count(*) FROM users), (SELECT count(*) FROM teams),
 		(SELECT count(*) FROM topics), (SELECT count(*) FROM api_tokens), (SELECT count(*) FROM sessions),
 		(SELECT count(*) FROM settings), (SELECT count(*) FROM contact_records), (SELECT count(*) FROM record_topics),
-		(SELECT count(*) FROM deliveries), (SELECT count(*) FROM outbox_messages), (SELECT count(*) FROM channel_configs)`)
+		(SELECT count(*) FROM deliveries), (SELECT count(*) FROM outbox_messages), (SELECT count(*) FROM channel_configs),
+		(SELECT count(*) FROM bulk_sends), (SELECT count(*) FROM bulk_recipients), (SELECT count(*) FROM bulk_send_topics),
+		(SELECT count(*) FROM notifications), (SELECT count(*) FROM bot_webhooks), (SELECT count(*) FROM river_job)`)
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -4,12 +4,18 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"touchbase/internal/model"
+	"touchbase/internal/notify"
+	"touchbase/internal/permission"
 	"touchbase/internal/storage"
 	"touchbase/internal/storage/storetest"
 )
@@ -26,7 +32,13 @@ import (
 //   - "mgr": the manager of T1, in no team (always sees X, never edits);
 //   - "other": an agent of T2 with no relation (sees X only under "all");
 //   - "anon": no credentials;
-//   - record R of X, made by "rep" by phone.
+//   - record R of X, made by "rep" by phone;
+//   - bulk sends of "rep" to CX: B scheduled far ahead, BD done with CX
+//     failed (bulk sends are seen by their operator, the manager of the
+//     operator's team and admins, whatever the scope);
+//   - notification NT of "rep";
+//   - a group bot of every user and the admin-wide one, on a local
+//     receiver ({BOT}) that takes every message.
 
 // cells holds the expected answer under the visibility scopes own, team, all.
 type cells [3]int
@@ -50,8 +62,10 @@ type wants struct {
 // {X} {CODE} customer X, {CX} {CXNAME} its contact, {REP} {MATE} {SHARE}
 // users, {U} a target user, {T} a fresh team, {TP} a topic, {TOK} a token
 // of the caller, {OTOK} a token of someone else, {N} a unique number,
-// {SCOPE} the visibility scope in force, {R} a record of X and {RQ} a
-// keyword only its title holds.
+// {SCOPE} the visibility scope in force, {R} a record of X, {RQ} a
+// keyword only its title holds, {B} {BD} bulk sends of rep, {NT} a
+// notification of rep ({B1}, {NT1}: the id after them, to page to them),
+// {BOT} the group-bot receiver.
 type mrow struct {
 	method, path, body string
 	find               string // for in/out: "X", "CX" or "R"
@@ -184,6 +198,51 @@ var matrix = []mrow{
 	{"POST", "/channels/sms/test", `{"to":"+8613812345678"}`, "",
 		wants{same(200), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
 	{"GET", "/outbox?kind=sms", "", "", wants{same(200), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
+
+	// Bulk sends of "rep": seen by rep, mgr (manager of rep's team) and
+	// admins under every scope; cancelled and retried by rep and admins
+	// only (mgr: 403). Recipients are picked among the contacts the caller
+	// sees: a selection of CX alone reaches nobody (400 recipients) where
+	// X is invisible.
+	{"GET", "/bulk-sends?before_id={B1}&limit=1", "", "B",
+		wants{same(in), same(in), same(out), same(out), same(out), same(in), same(out), same(401)}},
+	{"POST", "/bulk-sends",
+		`{"title":"Bulk {N}","sms_text":"Hi {{contact.name}}","scheduled_at":"2099-01-01T00:00:00Z","recipients":{"contact_ids":[{CX}]}}`, "",
+		wants{same(201), same(201), same(201), same(201), cells{400, 201, 201}, same(201), cells{400, 400, 201}, same(401)}},
+	{"POST", "/bulk-sends/preview", `{"sms_text":"Hi {{contact.name}}","recipients":{"contact_ids":[{CX}]}}`, "",
+		wants{same(200), same(200), same(200), same(200), same(200), same(200), same(200), same(401)}},
+	{"GET", "/bulk-sends/{B}", "", "", wants{same(200), same(200), same(404), same(404), same(404), same(200), same(404), same(401)}},
+	{"GET", "/bulk-sends/{B}/recipients?status=pending", "", "",
+		wants{same(200), same(200), same(404), same(404), same(404), same(200), same(404), same(401)}},
+	{"GET", "/bulk-sends/{BD}/recipients/export?status=failed", "", "",
+		wants{same(200), same(200), same(404), same(404), same(404), same(200), same(404), same(401)}},
+	{"GET", "/bulk-sends/{BD}/events", "", "", wants{same(200), same(200), same(404), same(404), same(404), same(200), same(404), same(401)}},
+	{"POST", "/bulk-sends/{B}/cancel", "", "", wants{same(200), same(200), same(404), same(404), same(404), same(403), same(404), same(401)}},
+	{"POST", "/bulk-sends/{BD}/retry-failed", "", "",
+		wants{same(200), same(200), same(404), same(404), same(404), same(403), same(404), same(401)}},
+
+	// Notifications: only ever the caller's own; another user's is 404,
+	// admins included.
+	{"GET", "/notifications?before_id={NT1}&limit=1", "", "NT", wants{same(out), same(in), same(out), same(out), same(out), same(out), same(out), same(401)}},
+	{"GET", "/notifications?unread=true&before_id={NT1}", "", "NT",
+		wants{same(out), same(in), same(out), same(out), same(out), same(out), same(out), same(401)}},
+	{"POST", "/notifications/{NT}/read", "", "", wants{same(404), same(200), same(404), same(404), same(404), same(404), same(404), same(401)}},
+	{"POST", "/notifications/read-all", "", "", wants{same(200), same(200), same(200), same(200), same(200), same(200), same(200), same(401)}},
+	{"GET", "/notifications/stream", "", "", wants{same(200), same(200), same(200), same(200), same(200), same(200), same(200), same(401)}},
+
+	// Group bots: everyone has their own; the admin-wide one is for admins.
+	{"GET", "/me/bot-webhook", "", "", wants{same(200), same(200), same(200), same(200), same(200), same(200), same(200), same(401)}},
+	{"PUT", "/me/bot-webhook", `{"provider":"wecom","url":"{BOT}/cgi-bin/webhook/send?key=k{N}"}`, "",
+		wants{same(200), same(200), same(200), same(200), same(200), same(200), same(200), same(401)}},
+	{"DELETE", "/me/bot-webhook", "", "", wants{same(204), same(204), same(204), same(204), same(204), same(204), same(204), same(401)}},
+	{"POST", "/me/bot-webhook/test", "", "", wants{same(200), same(200), same(200), same(200), same(200), same(200), same(200), same(401)}},
+	{"GET", "/settings/bot-webhook", "", "", wants{same(200), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
+	{"PUT", "/settings/bot-webhook", `{"provider":"wecom","url":"{BOT}/cgi-bin/webhook/send?key=all{N}","enabled":false}`, "",
+		wants{same(200), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
+	{"DELETE", "/settings/bot-webhook", "", "",
+		wants{same(204), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
+	{"POST", "/settings/bot-webhook/test", "", "",
+		wants{same(200), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
 }
 
 // openMatrix holds the rows whose answers depend on "open single contact
@@ -252,15 +311,18 @@ type mworld struct {
 	topic  *model.Topic
 	otok   int64
 	n      int
+	bot    string // URL of the group-bot receiver
 }
 
 // fixture is what one call works on.
 type fixture struct {
-	x    *model.Customer
-	cx   *model.Contact
-	rec  *model.Record
-	team *model.Team
-	tok  int64
+	x       *model.Customer
+	cx      *model.Contact
+	rec     *model.Record
+	team    *model.Team
+	tok     int64
+	b, done *model.BulkSend
+	note    *model.Notification
 }
 
 func newMWorld(t *testing.T, s *storage.Store) *mworld {
@@ -295,12 +357,47 @@ func newMWorld(t *testing.T, s *storage.Store) *mworld {
 	if err := s.CreateTopic(ctx, w.topic); err != nil {
 		t.Fatal(err)
 	}
+	// Group bots post to a local receiver: the notification centre is
+	// rebuilt to allow its host.
+	bot := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)                    //nolint:errcheck
+		w.Write([]byte(`{"errcode":0,"errmsg":"ok"}`)) //nolint:errcheck
+	}))
+	t.Cleanup(bot.Close)
+	w.bot = bot.URL
+	e.app.Notify = notify.NewService(s, notify.NewBotClient(bot.Client(), true), nil, e.app.Log, notify.Config{})
+	for name := range w.users {
+		w.saveBot(t, name)
+	}
+	w.saveBot(t, "")
 	return w
 }
 
+// saveBot sets the group bot of the named user, or the admin-wide one.
+func (w *mworld) saveBot(t *testing.T, name string) {
+	t.Helper()
+	actor, adminWide := w.users[name], name == ""
+	if adminWide {
+		actor = w.users["admin"]
+	}
+	in := notify.BotInput{Provider: model.BotWeCom, URL: w.bot + "/cgi-bin/webhook/send?key=k-" + name, Enabled: true}
+	if _, err := w.e.app.Notify.SaveBot(context.Background(), actor, adminWide, in); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // build makes a fresh customer X with its relations and contact, a fresh
-// team, and a spare token of the caller.
+// team, a spare token of the caller, bulk sends and a notification, and
+// restores the group bots.
 func (w *mworld) build(t *testing.T, actor string) fixture {
+	t.Helper()
+	return w.buildFor(t, actor, "{B} {NT} bot-webhook")
+}
+
+// buildFor is build for one call, leaving out the bulk sends, the
+// notification and the bots when the call's path and body (in) do not
+// mention them.
+func (w *mworld) buildFor(t *testing.T, actor, in string) fixture {
 	t.Helper()
 	ctx := context.Background()
 	s := w.e.store
@@ -334,7 +431,55 @@ func (w *mworld) build(t *testing.T, actor string) fixture {
 		}
 		f.tok = tok.ID
 	}
+	f.b, f.done, f.note = &model.BulkSend{}, &model.BulkSend{}, &model.Notification{}
+	if strings.Contains(in, "{B") {
+		f.b, f.done = w.bulkSend(t, f, false), w.bulkSend(t, f, true)
+	}
+	if strings.Contains(in, "{NT") {
+		note, err := w.e.app.Notify.Notify(ctx, rep, notify.Message{Kind: model.NotifySystem, Title: fmt.Sprintf("Note %d", w.n)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.note = note
+	}
+	// Restore the bots a call may have removed.
+	switch {
+	case !strings.Contains(in, "bot-webhook"):
+		return f
+	case actor == "":
+		for name := range w.users {
+			w.saveBot(t, name)
+		}
+	case actor != "anon":
+		w.saveBot(t, actor)
+	}
+	w.saveBot(t, "")
 	return f
+}
+
+// bulkSend stores a bulk send of "rep" to CX: scheduled far ahead, or
+// done with CX failed.
+func (w *mworld) bulkSend(t *testing.T, f fixture, done bool) *model.BulkSend {
+	t.Helper()
+	ctx, s := context.Background(), w.e.store
+	rep := w.users["rep"].ID
+	b := &model.BulkSend{UserID: &rep, Title: fmt.Sprintf("Bulk %d", w.n), SMSText: "Hi {{contact.name}}",
+		Selection: "{}", Status: model.BulkScheduled, ScheduledAt: time.Now().Add(24 * time.Hour)}
+	if err := s.CreateBulkSend(ctx, permission.Policy{Admin: true}, b, storage.RecipientSelection{ContactIDs: []int64{f.cx.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	if done {
+		at := time.Now().UTC()
+		if _, err := s.DB().ExecContext(ctx, `UPDATE bulk_recipients SET status = $1, reason = $2, detail = 'refused', attempts = 1
+			WHERE bulk_send_id = $3`, model.RecipientFailed, "invalid_mobile", b.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DB().ExecContext(ctx, `UPDATE bulk_sends SET status = $1, started_at = $2, finished_at = $2 WHERE id = $3`,
+			model.BulkDone, at, b.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return b
 }
 
 func (w *mworld) expand(s string, f fixture, scope string, open bool) string {
@@ -345,6 +490,8 @@ func (w *mworld) expand(s string, f fixture, scope string, open bool) string {
 		"{U}", itoa(w.users["target"].ID), "{T}", itoa(f.team.ID), "{TP}", itoa(w.topic.ID),
 		"{TOK}", itoa(f.tok), "{OTOK}", itoa(w.otok), "{N}", strconv.Itoa(w.n), "{SCOPE}", scope,
 		"{OPEN}", strconv.FormatBool(open), "{R}", itoa(f.rec.ID), "{RQ}", strings.TrimPrefix(f.rec.Title, "Call "),
+		"{BD}", itoa(f.done.ID), "{B1}", itoa(f.b.ID+1), "{B}", itoa(f.b.ID), "{NT1}", itoa(f.note.ID+1),
+		"{NT}", itoa(f.note.ID), "{BOT}", w.bot,
 	).Replace(s)
 }
 
@@ -363,7 +510,11 @@ func (w *mworld) snapshot(t *testing.T, f fixture) string {
 		dump(t, s, `SELECT id, user_id, name FROM api_tokens ORDER BY id`) +
 		dump(t, s, `SELECT * FROM contact_records WHERE customer_id = $1 ORDER BY id`, f.x.ID) +
 		dump(t, s, `SELECT * FROM deliveries WHERE customer_id = $1 ORDER BY id`, f.x.ID) +
-		dump(t, s, `SELECT * FROM channel_configs ORDER BY kind`)
+		dump(t, s, `SELECT * FROM channel_configs ORDER BY kind`) +
+		dump(t, s, `SELECT * FROM bulk_sends WHERE id IN ($1, $2) ORDER BY id`, f.b.ID, f.done.ID) +
+		dump(t, s, `SELECT * FROM bulk_recipients WHERE bulk_send_id IN ($1, $2) ORDER BY id`, f.b.ID, f.done.ID) +
+		dump(t, s, `SELECT id, user_id, kind, title, read_at FROM notifications ORDER BY id`) +
+		dump(t, s, `SELECT * FROM bot_webhooks ORDER BY id`)
 }
 
 func TestAuthorizationMatrix(t *testing.T) {
@@ -395,7 +546,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 					for _, actor := range actors {
 						f := shared
 						if row.method != "GET" {
-							f = w.build(t, actor)
+							f = w.buildFor(t, actor, row.path+row.body)
 						}
 						w.call(t, row, actor, scope, open, row.want.of(actor)[i], f)
 						calls++
@@ -434,7 +585,7 @@ func (w *mworld) call(t *testing.T, row mrow, actor, scope string, open bool, wa
 		return
 	}
 	if want == in || want == out {
-		target := map[string]int64{"X": f.x.ID, "CX": f.cx.ID, "R": f.rec.ID}[row.find]
+		target := map[string]int64{"X": f.x.ID, "CX": f.cx.ID, "R": f.rec.ID, "B": f.b.ID, "NT": f.note.ID}[row.find]
 		found := slices.Contains(listedIDs(t, r), target)
 		if found != (want == in) {
 			t.Errorf("%s: target listed = %v, want %v", name, found, want == in)

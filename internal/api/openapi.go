@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -381,6 +382,7 @@ func schemas() obj {
 		"SettingsInput": input(nil, settings),
 	}
 	maps.Copy(out, recordSchemas())
+	maps.Copy(out, bulkSchemas())
 	return out
 }
 
@@ -388,7 +390,7 @@ func schemas() obj {
 func document() obj {
 	sch := schemas()
 	paths := obj{}
-	for _, op := range operations {
+	for _, op := range slices.Concat(operations, bulkOperations) {
 		item, _ := paths[op.path].(obj)
 		if item == nil {
 			item = obj{}
@@ -400,12 +402,13 @@ func document() obj {
 		"openapi": "3.0.3",
 		"info": obj{"title": "Touchbase API", "version": "1",
 			"description": "Customers, contacts, relations, users, teams, topics, settings, single contact, contact " +
-				"records, channels and the outbox of Touchbase. " +
+				"records, channels, the outbox, bulk sends and notifications of Touchbase. " +
 				"Authenticate with a bearer token from POST /tokens, or with the session cookie plus the X-CSRF-Token " +
 				"header on requests that change data. PUT replaces every writable field (absent fields take their " +
 				"defaults); PATCH changes only the fields present. Unknown fields are rejected. Errors are " +
 				`{"error": {"code", "message", "field", "fields"}}; a 4xx never changes data. Customers the caller ` +
-				"may not see answer 404, exactly like missing ones."},
+				"may not see answer 404, exactly like missing ones. Live streams (a bulk send's progress, the caller's " +
+				"notifications) are Server-Sent Events (text/event-stream)."},
 		"servers":  []obj{{"url": Prefix}},
 		"security": []obj{{"bearerAuth": []string{}}, {"cookieAuth": []string{}, "csrfHeader": []string{}}},
 		"paths":    paths,

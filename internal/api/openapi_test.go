@@ -137,6 +137,10 @@ func TestOpenAPIResponses(t *testing.T) {
 			bearer(w.tokens["admin"])); r.status != 200 {
 			t.Fatalf("single contact: %v", r)
 		}
+		// The admin has a notification of a finished bulk send to list.
+		done := *f.done
+		done.UserID = &w.users["admin"].ID
+		w.e.app.Notify.BulkFinished(t.Context(), &done)
 		for _, rt := range routes {
 			if rt.Method != "GET" {
 				continue
@@ -145,6 +149,8 @@ func TestOpenAPIResponses(t *testing.T) {
 				"/customers/{id}": "{X}", "/customers/{id}/contacts": "{X}", "/customers/{id}/relations": "{X}",
 				"/contacts/{id}": "{CX}", "/users/{id}": "{U}", "/teams/{id}": "{T}", "/topics/{id}": "{TP}",
 				"/records/{id}": "{R}", "/customers/{id}/records": "{X}",
+				"/bulk-sends/{id}": "{B}", "/bulk-sends/{id}/recipients": "{BD}", "/bulk-sends/{id}/recipients/export": "{BD}",
+				"/bulk-sends/{id}/events": "{BD}",
 			}[rt.Path]).Replace(rt.Path), f, "team", false)
 			if rt.Path == "/records/export" {
 				path += "?format=xlsx"

@@ -82,4 +82,28 @@ var routes = []route{
 	{"PUT", "/channels/{kind}", authed, (*handler).saveChannel},
 	{"POST", "/channels/{kind}/test", authed, (*handler).testChannel},
 	{"GET", "/outbox", authed, (*handler).listOutbox},
+
+	{"GET", "/bulk-sends", authed, (*handler).listBulkSends},
+	{"POST", "/bulk-sends", authed, (*handler).createBulkSend},
+	{"POST", "/bulk-sends/preview", authed, (*handler).previewBulkSend},
+	{"GET", "/bulk-sends/{id}", authed, (*handler).getBulkSend},
+	{"GET", "/bulk-sends/{id}/recipients", authed, (*handler).bulkRecipients},
+	{"GET", "/bulk-sends/{id}/recipients/export", authed, (*handler).exportBulkRecipients},
+	{"POST", "/bulk-sends/{id}/cancel", authed, (*handler).cancelBulkSend},
+	{"POST", "/bulk-sends/{id}/retry-failed", authed, (*handler).retryBulkSend},
+	{"GET", "/bulk-sends/{id}/events", authed, (*handler).bulkSendEvents},
+
+	{"GET", "/notifications", authed, (*handler).listNotifications},
+	{"POST", "/notifications/{id}/read", authed, (*handler).readNotification},
+	{"POST", "/notifications/read-all", authed, (*handler).readAllNotifications},
+	{"GET", "/notifications/stream", authed, (*handler).notificationStream},
+
+	{"GET", "/me/bot-webhook", authed, (*handler).getMyBot},
+	{"PUT", "/me/bot-webhook", authed, (*handler).saveMyBot},
+	{"DELETE", "/me/bot-webhook", authed, (*handler).deleteMyBot},
+	{"POST", "/me/bot-webhook/test", authed, (*handler).testMyBot},
+	{"GET", "/settings/bot-webhook", authed, (*handler).getAdminBot},
+	{"PUT", "/settings/bot-webhook", authed, (*handler).saveAdminBot},
+	{"DELETE", "/settings/bot-webhook", authed, (*handler).deleteAdminBot},
+	{"POST", "/settings/bot-webhook/test", authed, (*handler).testAdminBot},
 }
