@@ -19,7 +19,12 @@ type sseEvent struct {
 	data map[string]any
 }
 
-// sseReader reads the events of a live stream as a browser would.
+// eventSchemas is the documented schema of each event's data.
+var eventSchemas = map[string]string{"progress": "BulkProgress", "done": "BulkProgress", "created": "NotificationEvent",
+	"read": "NotificationEvent"}
+
+// sseReader reads the events of a live stream as a browser would, checking
+// each event's data against its documented schema.
 type sseReader struct {
 	events chan sseEvent
 	pings  atomic.Int32
@@ -59,8 +64,17 @@ func openSSE(t *testing.T, srv *httptest.Server, path, token string) *sseReader 
 			switch {
 			case line == "":
 				if ev.name != "" || data.Len() > 0 {
-					if err := json.Unmarshal([]byte(data.String()), &ev.data); err != nil {
+					var v any
+					if err := json.Unmarshal([]byte(data.String()), &v); err != nil {
 						t.Errorf("event %s: data is not JSON: %q", ev.name, data.String())
+					}
+					ev.data, _ = v.(map[string]any)
+					schema, ok := eventSchemas[ev.name]
+					if !ok {
+						t.Errorf("event %q is not documented", ev.name)
+					}
+					for _, p := range loadDoc().validate("$", ref(schema), v) {
+						t.Errorf("event %s does not match %s: %s", ev.name, schema, p)
 					}
 					s.events <- ev
 				}
