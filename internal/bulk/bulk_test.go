@@ -427,3 +427,52 @@ func TestStaleSendingResentUnderSameRefWhenProviderDedupes(t *testing.T) {
 		}
 	})
 }
+
+func TestRetryFailedStartsAtOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		e := newEnv(t, s, bulk.Config{ChunkSize: 10})
+		e.contacts(t, 20)
+		var refuse atomic.Bool
+		refuse.Store(true)
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			var body struct{ Messages []struct{ Ref string } }
+			json.NewDecoder(r.Body).Decode(&body)
+			var results []map[string]any
+			for _, m := range body.Messages {
+				if refuse.Load() {
+					results = append(results, map[string]any{"ref": m.Ref, "error": map[string]any{"code": "blocked", "message": "carrier block"}})
+				} else {
+					results = append(results, map[string]any{"ref": m.Ref, "id": "ok"})
+				}
+			}
+			json.NewEncoder(w).Encode(map[string]any{"results": results})
+		}))
+		defer srv.Close()
+		cfg, _ := json.Marshal(map[string]any{"url": srv.URL, "secret": "k"})
+		if err := e.reg.Save(ctx, e.operator.ID, channel.KindSMS, channel.ProviderWebhook, cfg, 0); err != nil {
+			t.Fatal(err)
+		}
+		b, err := e.svc.Create(ctx, e.pol, e.operator, bulk.Input{Title: "retry", SMSText: "x",
+			Recipients: storage.RecipientSelection{HasMobile: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c := e.wait(t, b.ID).Counts; c.Failed != 20 {
+			t.Fatalf("first run: %+v", c)
+		}
+		refuse.Store(false)
+		start := time.Now()
+		n, err := e.svc.RetryFailed(ctx, e.pol, b.ID)
+		if err != nil || n != 20 {
+			t.Fatalf("retry: %d %v", n, err)
+		}
+		done := e.wait(t, b.ID)
+		if done.Counts.Sent != 20 || done.Counts.Failed != 0 {
+			t.Fatalf("after retry: %+v", done.Counts)
+		}
+		if took := time.Since(start); took > 10*time.Second {
+			t.Fatalf("retry waited %v for the sweeper", took)
+		}
+	})
+}

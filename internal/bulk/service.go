@@ -239,7 +239,7 @@ func (s *Service) RetryFailed(ctx context.Context, p permission.Policy, id int64
 	if err != nil || n == 0 {
 		return n, err
 	}
-	return n, s.enqueueDispatch(ctx, b)
+	return n, s.enqueueDispatch(ctx, b, s.now().UnixNano())
 }
 
 // uniqueArgs makes a job unique by its arguments while it is waiting or
@@ -253,10 +253,10 @@ func (s *Service) enqueueStart(ctx context.Context, id int64, at time.Time) erro
 	return err
 }
 
-func (s *Service) enqueueDispatch(ctx context.Context, b *model.BulkSend) error {
+func (s *Service) enqueueDispatch(ctx context.Context, b *model.BulkSend, round int64) error {
 	for _, ch := range b.Channels() {
 		for slot := 0; slot < s.cfg.Slots; slot++ {
-			if _, err := s.queue.Insert(ctx, DispatchArgs{BulkSendID: b.ID, Channel: ch, Slot: slot},
+			if _, err := s.queue.Insert(ctx, DispatchArgs{BulkSendID: b.ID, Channel: ch, Slot: slot, Round: round},
 				&river.InsertOpts{UniqueOpts: *uniqueArgs, MaxAttempts: 25}); err != nil {
 				return err
 			}

@@ -24,6 +24,9 @@ type DispatchArgs struct {
 	BulkSendID int64  `json:"bulk_send_id"`
 	Channel    string `json:"channel"`
 	Slot       int    `json:"slot"`
+	// Round tells a retry's jobs apart from those of the earlier run, which
+	// may still be finishing (jobs are unique by their arguments).
+	Round int64 `json:"round,omitempty"`
 }
 
 // Kind names the job.
@@ -68,7 +71,7 @@ func (w *startWorker) Work(ctx context.Context, job *river.Job[StartArgs]) error
 	if b.Status != model.BulkRunning {
 		return nil // cancelled, or already finished
 	}
-	return s.enqueueDispatch(ctx, b)
+	return s.enqueueDispatch(ctx, b, 0)
 }
 
 type sweepWorker struct {
@@ -90,7 +93,7 @@ func (w *sweepWorker) Work(ctx context.Context, job *river.Job[SweepArgs]) error
 		if b.Status == model.BulkScheduled {
 			err = s.enqueueStart(ctx, id, b.ScheduledAt)
 		} else {
-			err = s.enqueueDispatch(ctx, b)
+			err = s.enqueueDispatch(ctx, b, 0)
 		}
 		if err != nil {
 			return err
