@@ -1,6 +1,7 @@
 package record
 
 import (
+	"archive/zip"
 	"context"
 	"encoding/csv"
 	"fmt"
@@ -122,6 +123,12 @@ func (s *Service) exportXLSX(ctx context.Context, p permission.Policy, f storage
 	if err := sw.Flush(); err != nil {
 		return fmt.Errorf("xlsx: %w", err)
 	}
-	_, err = x.WriteTo(w)
-	return err
+	// excelize assembles the archive in a memory buffer; a zip writer on w
+	// makes it stream straight out instead (the sheet itself comes from
+	// the stream writer's temporary file).
+	x.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
+	if _, err := x.WriteToBuffer(); err != nil {
+		return fmt.Errorf("xlsx: %w", err)
+	}
+	return nil
 }

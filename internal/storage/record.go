@@ -199,8 +199,9 @@ func (f RecordFilter) where(q *Query, p permission.Policy, dialect Dialect) {
 		}
 	}
 	if f.After != nil {
-		t := q.Arg(dbTime(f.After.ContactedAt))
-		q.Add(` AND (r.contacted_at < `, t, ` OR (r.contacted_at = `, t, ` AND r.id < `, q.Arg(f.After.ID), `))`)
+		// A row-value comparison, so the (contacted_at, id) index starts
+		// right at the cursor: deep pages cost what the first does.
+		q.Add(` AND (r.contacted_at, r.id) < (`, q.Arg(dbTime(f.After.ContactedAt)), `, `, q.Arg(f.After.ID), `)`)
 	}
 }
 

@@ -24,8 +24,7 @@ func (s *Store) ListRecordsNewer(ctx context.Context, p permission.Policy, f Rec
 	var q Query
 	q.Add(`SELECT `, recordColumns, recordFrom)
 	f.where(&q, p, s.dialect)
-	t := q.Arg(dbTime(before.ContactedAt))
-	q.Add(` AND (r.contacted_at > `, t, ` OR (r.contacted_at = `, t, ` AND r.id > `, q.Arg(before.ID), `))`)
+	q.Add(` AND (r.contacted_at, r.id) > (`, q.Arg(dbTime(before.ContactedAt)), `, `, q.Arg(before.ID), `)`)
 	q.Add(` ORDER BY r.contacted_at ASC, r.id ASC LIMIT `, q.Arg(f.Limit+1))
 	rows, err := s.r.QueryContext(ctx, q.SQL(), q.Args()...)
 	if err != nil {
