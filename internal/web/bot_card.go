@@ -144,8 +144,7 @@ func (h *handler) botSave(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	c.Saved = true
-	trigger(w, map[string]any{"toast": toast{Message: h.t(r, "flash.bot_saved")}})
+	c.Saved = true // said in the card: no toast
 	h.botAnswer(w, r, http.StatusOK, c)
 }
 

@@ -15,21 +15,15 @@ func (h *handler) bulkCreate(w http.ResponseWriter, r *http.Request) {
 	id := identity(r)
 	f := readBulkForm(r)
 	loc := h.location(r)
-	in, errs := f.content(loc)
-	sel, chosen := f.selection()
-	in.Recipients = sel
+	in, errs, chosen, err := h.checkBulk(r, f, loc)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	if !chosen {
 		errs.Add("recipients", "required", "choose at least one contact")
 	}
 	if len(errs) > 0 {
-		if err := h.app.Bulk.Check(r.Context(), in); err != nil {
-			ve, ok := model.AsValidation(err)
-			if !ok {
-				h.fail(w, r, err)
-				return
-			}
-			errs = merge(errs, ve)
-		}
 		h.bulkRefused(w, r, f, errs)
 		return
 	}

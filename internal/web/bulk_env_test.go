@@ -16,31 +16,17 @@ import (
 	"touchbase/internal/storage"
 )
 
-// startWorkers runs the bulk workers (River) and the notification centre
-// for the test, as serve does.
+// startWorkers runs the bulk workers (River) for the test, as serve does.
 func (e *env) startWorkers(t *testing.T) {
 	t.Helper()
 	ctx := context.Background()
 	must(t, jobs.Migrate(ctx, e.store))
 	must(t, e.app.Queue.Start(ctx))
-	nctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		e.app.Notify.Run(nctx) //nolint:errcheck
-	}()
 	t.Cleanup(func() {
-		cancel()
-		<-done
 		sctx, stop := context.WithTimeout(context.Background(), 20*time.Second)
 		defer stop()
 		e.app.Queue.Stop(sctx) //nolint:errcheck
 	})
-	select {
-	case <-e.app.Notify.Ready():
-	case <-time.After(10 * time.Second):
-		t.Fatal("the notification centre did not start")
-	}
 }
 
 // bulkFixture adds to Acme (served by agent1) the awkward contacts a bulk

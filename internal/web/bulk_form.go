@@ -208,14 +208,29 @@ func (f bulkForm) content(loc *time.Location) (bulk.Input, model.ValidationError
 	return in, errs
 }
 
-// merge adds the errors of more whose field has none yet.
-func merge(errs model.ValidationErrors, more model.ValidationErrors) model.ValidationErrors {
-	for _, e := range more {
-		if errs.For(e.Field) == nil {
-			errs = append(errs, e)
+// checkBulk validates the wizard as the bulk service will: the form's own
+// checks, then the service's. It returns the send to create, with its
+// recipients, and every field error; chosen is false when no contact is
+// selected at all.
+func (h *handler) checkBulk(r *http.Request, f bulkForm, loc *time.Location) (in bulk.Input, errs model.ValidationErrors, chosen bool, err error) {
+	in, errs = f.content(loc)
+	in.Recipients, chosen = f.selection()
+	if err := h.app.Bulk.Check(r.Context(), in); err != nil {
+		ve, ok := model.AsValidation(err)
+		if !ok {
+			return in, nil, chosen, err
+		}
+		for _, e := range ve {
+			// A ticked channel left empty already says what is missing.
+			if e.Field == "channels" && len(f.Channels) > 0 && len(errs) > 0 {
+				continue
+			}
+			if errs.For(e.Field) == nil {
+				errs = append(errs, e)
+			}
 		}
 	}
-	return errs
+	return in, errs, chosen, nil
 }
 
 // stepOf is the wizard step where a field is entered.

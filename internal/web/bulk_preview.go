@@ -118,6 +118,7 @@ type bulkReview struct {
 	Contacts    int // contacts selected
 	Messages    int // messages to send, every channel
 	ScheduledAt *time.Time
+	Filter      []selectionPart // the filter, when every match is selected
 }
 
 // reviewChannel is what one channel will send and skip, and why.
@@ -173,6 +174,11 @@ func (h *handler) bulkReview(r *http.Request, d *bulkWizardData, at *time.Time) 
 		d.Errors = append(d.Errors, model.NewFieldError("recipients", "empty", "the selection has no recipients"))
 		d.Form.Step = stepRecipients
 		return nil
+	}
+	if d.Form.Mode == pickAll {
+		if rv.Filter, err = h.describeSelection(r, sel, d.TopicIdx); err != nil {
+			return err
+		}
 	}
 	d.Review = rv
 	return nil

@@ -167,17 +167,16 @@ func (h *handler) bulkSend(w http.ResponseWriter, r *http.Request) (bulkShowData
 		return d, err
 	}
 	d.Topics = topics.Of(b.TopicIDs)
-	d.Selection, err = h.describeSelection(r, b.Selection, topics)
+	var sel storage.RecipientSelection
+	if json.Unmarshal([]byte(b.Selection), &sel) == nil {
+		d.Selection, err = h.describeSelection(r, sel, topics)
+	}
 	return d, err
 }
 
 // describeSelection says who a send was for: the number of contacts
 // ticked, or the filter every recipient matched.
-func (h *handler) describeSelection(r *http.Request, raw string, topics topicIndex) ([]selectionPart, error) {
-	var sel storage.RecipientSelection
-	if json.Unmarshal([]byte(raw), &sel) != nil {
-		return nil, nil
-	}
+func (h *handler) describeSelection(r *http.Request, sel storage.RecipientSelection, topics topicIndex) ([]selectionPart, error) {
 	if len(sel.ContactIDs) > 0 {
 		return []selectionPart{{Key: "bulk.sel_ticked", Value: formatInt(len(sel.ContactIDs))}}, nil
 	}

@@ -227,15 +227,9 @@ func (h *handler) advance(r *http.Request, d *bulkWizardData, to string) error {
 	if to == stepContent {
 		return nil
 	}
-	in, errs := d.Form.content(d.Loc)
-	sel, chosen := d.Form.selection()
-	in.Recipients = sel
-	if err := h.app.Bulk.Check(r.Context(), in); err != nil {
-		ve, ok := model.AsValidation(err)
-		if !ok {
-			return err
-		}
-		errs = merge(errs, ve)
+	in, errs, chosen, err := h.checkBulk(r, d.Form, d.Loc)
+	if err != nil {
+		return err
 	}
 	if to == stepReview && !chosen {
 		errs.Add("recipients", "required", "choose at least one contact")

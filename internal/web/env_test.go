@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"touchbase/internal/app"
 	"touchbase/internal/config"
@@ -70,7 +71,29 @@ func newEnv(t *testing.T, s *storage.Store) *env {
 	}
 	e.srv = httptest.NewServer(a.Resolver.Middleware(h))
 	t.Cleanup(e.srv.Close)
+	e.runNotifications()
 	return e
+}
+
+// runNotifications runs the notification centre, as serve does. It stops
+// before the server closes, which ends the pages' live streams (the
+// server waits for open requests).
+func (e *env) runNotifications() {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		e.app.Notify.Run(ctx) //nolint:errcheck
+	}()
+	e.t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	select {
+	case <-e.app.Notify.Ready():
+	case <-time.After(10 * time.Second):
+		e.t.Fatal("the notification centre did not start")
+	}
 }
 
 func (e *env) user(name string, role model.Role, team *int64) *model.User {

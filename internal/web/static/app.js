@@ -173,6 +173,9 @@
       unread: function (d) { setUnread(d.unread); },
       notification: function (d) {
         setUnread(d.unread);
+        bell.classList.remove("ring");
+        void bell.offsetWidth; // restart the animation
+        bell.classList.add("ring");
         showToast({ message: d.title, body: d.body, link: d.link });
         document.body.dispatchEvent(new CustomEvent("notificationsChanged"));
       }
@@ -224,15 +227,19 @@
   function syncWizard(form) {
     var hash = "#" + form.getAttribute("data-step");
     var replace = wizardFromHistory || !wizardSeen;
+    var seen = wizardSeen;
     wizardFromHistory = false;
     wizardSeen = true;
+    // A refusal brings its first error into view.
+    var err = form.querySelector(".wizard-step:not([hidden]) .wizard-alert, .wizard-step:not([hidden]) .field.has-error");
+    if (err && seen) err.scrollIntoView({ block: "center" });
     if (location.hash === hash) return;
     if (replace) {
       history.replaceState(history.state, "", hash);
     } else {
       history.pushState(null, "", hash);
     }
-    window.scrollTo(0, 0);
+    if (!err) window.scrollTo(0, 0);
   }
   window.addEventListener("popstate", function () {
     var form = document.getElementById("bulk-wizard");
