@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"touchbase/internal/permission"
@@ -50,8 +49,7 @@ func (s *Store) ListCandidates(ctx context.Context, p permission.Policy, sel Rec
 	var q Query
 	q.Add(`SELECT ct.id, ct.name, ct.title, ct.mobile, ct.email, ct.opt_out_sms, ct.opt_out_email, c.id, c.name,
 		COALESCE(c.code, ''), c.level, c.industry, c.do_not_contact, COALESCE(NULLIF(u.display_name, ''), u.username, ''),
-		COALESCE(t.name, ''),
-		(SELECT lr.id FROM contact_records lr WHERE lr.contact_id = ct.id ORDER BY lr.contacted_at DESC, lr.id DESC LIMIT 1)
+		COALESCE(t.name, '')
 		FROM contacts ct JOIN customers c ON c.id = ct.customer_id LEFT JOIN users u ON u.id = c.rep_id
 		LEFT JOIN teams t ON t.id = u.team_id`)
 	sel.where(&q, p)
@@ -61,48 +59,54 @@ func (s *Store) ListCandidates(ctx context.Context, p permission.Policy, sel Rec
 		return nil, 0, fmt.Errorf("store: list candidates: %w", err)
 	}
 	var out []*Candidate
-	lastRecord := map[int64]*Candidate{}
-	var recordIDs []int64
+	byID := map[int64]*Candidate{}
 	for rows.Next() {
 		var c Candidate
-		var last sql.NullInt64
 		if err := rows.Scan(&c.ContactID, &c.ContactName, &c.ContactTitle, &c.Mobile, &c.Email, &c.OptOutSMS, &c.OptOutEmail,
-			&c.CustomerID, &c.CustomerName, &c.CustomerCode, &c.Level, &c.Industry, &c.DoNotContact, &c.RepName, &c.TeamName,
-			&last); err != nil {
+			&c.CustomerID, &c.CustomerName, &c.CustomerCode, &c.Level, &c.Industry, &c.DoNotContact, &c.RepName, &c.TeamName); err != nil {
 			rows.Close()
 			return nil, 0, fmt.Errorf("store: list candidates: %w", err)
 		}
 		out = append(out, &c)
-		if last.Valid {
-			lastRecord[last.Int64] = &c
-			recordIDs = append(recordIDs, last.Int64)
-		}
+		byID[c.ContactID] = &c
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, 0, fmt.Errorf("store: list candidates: %w", err)
 	}
-	if len(recordIDs) == 0 {
+	if len(out) == 0 {
 		return out, total, nil
 	}
-	var tq Query
-	tq.Add(`SELECT record_id, topic_id FROM record_topics WHERE record_id IN (`, placeholderList(&tq, recordIDs),
-		`) ORDER BY record_id, topic_id`)
-	trows, err := s.r.QueryContext(ctx, tq.SQL(), tq.Args()...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("store: candidate topics: %w", err)
+	return out, total, s.lastTopics(ctx, byID)
+}
+
+// lastTopics fills the topics of each contact's latest record, for the
+// page of contacts only.
+func (s *Store) lastTopics(ctx context.Context, byID map[int64]*Candidate) error {
+	ids := make([]int64, 0, len(byID))
+	for id := range byID {
+		ids = append(ids, id)
 	}
-	defer trows.Close()
-	for trows.Next() {
-		var rec, topic int64
-		if err := trows.Scan(&rec, &topic); err != nil {
-			return nil, 0, err
+	var q Query
+	q.Add(`SELECT l.contact_id, rt.topic_id FROM (SELECT ct.id AS contact_id, (SELECT lr.id FROM contact_records lr
+		WHERE lr.contact_id = ct.id ORDER BY lr.contacted_at DESC, lr.id DESC LIMIT 1) AS record_id
+		FROM contacts ct WHERE ct.id IN (`, placeholderList(&q, ids), `)) l
+		JOIN record_topics rt ON rt.record_id = l.record_id ORDER BY l.contact_id, rt.topic_id`)
+	rows, err := s.r.QueryContext(ctx, q.SQL(), q.Args()...)
+	if err != nil {
+		return fmt.Errorf("store: candidate topics: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var contact, topic int64
+		if err := rows.Scan(&contact, &topic); err != nil {
+			return err
 		}
-		if c := lastRecord[rec]; c != nil {
+		if c := byID[contact]; c != nil {
 			c.LastTopicIDs = append(c.LastTopicIDs, topic)
 		}
 	}
-	return out, total, trows.Err()
+	return rows.Err()
 }
 
 // CustomerIndustries returns the distinct industries of customers, for

@@ -17,13 +17,14 @@ type bulkListData struct {
 	Older  string // link to older sends, "" at the end
 	Newest string // link back to the newest, "" on the first page
 	Live   bool   // a send on the page is scheduled or running: refresh
+	Self   string // this page, which refreshes itself while Live
 }
 
 // bulkList shows the bulk sends the user may see (their own, their team's
 // when they manage it, all for admins), newest first, paged by id. While
 // one is under way the results refresh themselves.
 func (h *handler) bulkList(w http.ResponseWriter, r *http.Request) {
-	d := bulkListData{base: h.base(w, r, "bulk", "bulk.records")}
+	d := bulkListData{base: h.base(w, r, "bulk", "bulk.records"), Self: r.URL.RequestURI()}
 	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
 	sends, err := h.app.Bulk.List(r.Context(), identity(r).Policy, max(before, 0), bulkPerPage+1)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"touchbase/internal/model"
 	"touchbase/internal/permission"
+	"touchbase/internal/record"
 	"touchbase/internal/storage"
 	"touchbase/internal/storage/storetest"
 )
@@ -327,6 +328,24 @@ func TestBulkDeliveryDrillDownAndExport(t *testing.T) {
 			strings.Count(res.body, "\n") != 2 {
 			t.Errorf("CSV export: %d %q\n%s", res.status, res.header.Get("Content-Type"), res.body)
 		}
+		// Retry sends the failed one again: the gateway refuses it again.
+		res = agent.post(page+"/retry", nil)
+		if res.status != http.StatusSeeOther || res.header.Get("Location") != page {
+			t.Fatalf("retry: %d", res.status)
+		}
+		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+			rs, err := s.ListRecipients(ctx, id, storage.RecipientFilter{Status: model.RecipientFailed})
+			must(t, err)
+			if len(rs) == 1 && rs[0].Attempts == 2 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the failed recipient was not sent again: %+v", rs)
+			}
+		}
+		if b = e.waitBulk(id, model.BulkDone); b.Counts.Sent != 1 || b.Counts.Failed != 1 {
+			t.Errorf("after retry: %+v", b.Counts)
+		}
 		// The operator was notified, with a link to the send.
 		ns, err := e.app.Notify.List(ctx, e.agent1.ID, storage.NotificationFilter{})
 		must(t, err)
@@ -377,6 +396,67 @@ func TestBulkEventsStream(t *testing.T) {
 		}
 		if name, _ := st.next(5 * time.Second); name != "end" {
 			t.Fatalf("then %q, want end", name)
+		}
+	})
+}
+
+func TestBulkPickerColumnsAndFilters(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *storage.Store) {
+		e := newEnv(t, s)
+		ctx := context.Background()
+		f := e.bulkFixture()
+		old := &model.Topic{Name: "产品介绍", NameEN: "Product", Active: true}
+		renewal := &model.Topic{Name: "续费提醒", NameEN: "Renewal", Active: true}
+		must(t, s.CreateTopic(ctx, old))
+		must(t, s.CreateTopic(ctx, renewal))
+		add := func(c *model.Contact, topic *model.Topic, at time.Time) {
+			_, err := e.app.Records.AddManual(ctx, permission.Policy{UserID: e.agent1.ID, Admin: true}, record.ManualInput{
+				Common: record.Common{ContactID: c.ID, Title: "电话", TopicIDs: []int64{topic.ID}}, Channel: model.ChannelPhone, ContactedAt: at})
+			must(t, err)
+		}
+		// 王小明's last contact was about renewal; 李雷's was about the product.
+		add(f.wang, old, time.Now().Add(-48*time.Hour))
+		add(f.wang, renewal, time.Now().Add(-time.Hour))
+		add(f.li, old, time.Now().Add(-time.Hour))
+		agent := e.signedIn(t, e.agent1)
+		pick := func(form url.Values) string {
+			t.Helper()
+			res := agent.postRaw("/bulk/new", wizard(form), map[string]string{"HX-Request": "true", "HX-Target": "recipient-results",
+				"X-CSRF-Token": agent.csrf})
+			if res.status != http.StatusOK {
+				t.Fatalf("picker %v: %d", form, res.status)
+			}
+			return res.body
+		}
+		// Every contact agent1 may see, not only Acme's: Globex is shared with them.
+		body := pick(nil)
+		for _, want := range []string{"王小明", "勿扰联系人", "符合条件 5 位", "East", "Agent1", `<span class="tag">续费提醒</span>`,
+			`<span class="badge badge-red">勿扰</span>`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("picker lacks %q", want)
+			}
+		}
+		if strings.Contains(body, "看不见") {
+			t.Error("the picker lists a contact the user may not see")
+		}
+		// The topic of the last contact, not of any contact.
+		body = pick(url.Values{"topic": {fmt.Sprint(renewal.ID)}})
+		if !strings.Contains(body, "符合条件 1 位") || !strings.Contains(body, `id="pick-`+fmt.Sprint(f.wang.ID)+`"`) {
+			t.Errorf("last-topic filter:\n%s", body)
+		}
+		body = pick(url.Values{"topic": {fmt.Sprint(old.ID)}})
+		if !strings.Contains(body, "符合条件 1 位") || !strings.Contains(body, `id="pick-`+fmt.Sprint(f.li.ID)+`"`) {
+			t.Errorf("last-topic filter (product):\n%s", body)
+		}
+		if body := pick(url.Values{"has_email": {"on"}}); !strings.Contains(body, "符合条件 1 位") {
+			t.Errorf("has e-mail filter:\n%s", body)
+		}
+		// Ticked rows show ticked after a filter change; the ticked list is kept.
+		body = pick(url.Values{"ticked": {ids(f.li, f.dnc)}, "q": {"acme"}})
+		if !strings.Contains(body, fmt.Sprintf(`value="%d" aria-label="勾选 Li Lei" checked`, f.li.ID)) ||
+			!strings.Contains(body, fmt.Sprintf(`name="ticked" value="%s"`, ids(f.li, f.dnc))) ||
+			!strings.Contains(body, `id="ticked-count">2<`) {
+			t.Errorf("ticks after filtering:\n%s", body)
 		}
 	})
 }
