@@ -63,7 +63,7 @@ func newEnv(t *testing.T, s *storage.Store, cfg bulk.Config) *env {
 		defer cancel()
 		q.Stop(sctx)
 	})
-	e.operator = &model.User{Username: "op", DisplayName: "王芳", Role: model.RoleAgent, Active: true}
+	e.operator = &model.User{Username: "op", DisplayName: "王芳", Email: "op@example.cn", Role: model.RoleAgent, Active: true}
 	if err := s.CreateUser(ctx, e.operator); err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +158,7 @@ func TestBulkSendThroughOutbox(t *testing.T) {
 		}
 		b, err := e.svc.Create(ctx, e.pol, e.operator, bulk.Input{
 			Title: "双十一活动", TopicIDs: []int64{topic.ID},
-			SMSText:      "{{contact.name}}您好，{{customer.name}}邀您参加活动。",
+			SMSText:      "{{contact.name}}您好，{{customer.name}}邀您参加活动。回复邮件至{{user.email}}或{{contact.email}}",
 			EmailSubject: "{{customer.name}} 活动邀请", EmailBody: "{{contact.name}}：\n\n欢迎参加。— {{user.name}}",
 			Recipients: sel,
 		})
@@ -186,7 +186,7 @@ func TestBulkSendThroughOutbox(t *testing.T) {
 			t.Fatalf("%d record topics, want 400", n)
 		}
 		var body string
-		if err := s.ReadDB().QueryRowContext(ctx, `SELECT body FROM outbox_messages WHERE kind = 'sms' AND to_address = '+8613800000007'`).Scan(&body); err != nil || body != "联系人7您好，恒信科技邀您参加活动。" {
+		if err := s.ReadDB().QueryRowContext(ctx, `SELECT body FROM outbox_messages WHERE kind = 'sms' AND to_address = '+8613800000007'`).Scan(&body); err != nil || body != "联系人7您好，恒信科技邀您参加活动。回复邮件至op@example.cn或c7@example.cn" {
 			t.Fatalf("rendered SMS: %q %v", body, err)
 		}
 		skipped, err := e.svc.Recipients(ctx, e.pol, b.ID, storage.RecipientFilter{Status: model.RecipientSkipped, Channel: "sms"})

@@ -178,10 +178,11 @@ type renderer struct {
 	kind             channel.Kind
 	text, subj, body *message.Template
 	userName         string
+	userEmail        string
 }
 
 func newRenderer(b *model.BulkSend, kind channel.Kind) (*renderer, error) {
-	r := &renderer{kind: kind, userName: b.UserName}
+	r := &renderer{kind: kind, userName: b.UserName, userEmail: b.UserEmail}
 	var err error
 	if kind == channel.KindSMS {
 		r.text, err = message.Parse(b.SMSText)
@@ -196,13 +197,9 @@ func newRenderer(b *model.BulkSend, kind channel.Kind) (*renderer, error) {
 
 func (r *renderer) message(row *model.BulkRecipient) channel.Message {
 	d := message.Data{
-		ContactName: row.ContactName, ContactTitle: row.ContactTitle, CustomerName: row.CustomerName,
-		CustomerCode: row.CustomerCode, UserName: r.userName,
-	}
-	if r.kind == channel.KindSMS {
-		d.ContactMobile = row.Address
-	} else {
-		d.ContactEmail = row.Address
+		ContactName: row.ContactName, ContactTitle: row.ContactTitle, ContactMobile: row.ContactMobile,
+		ContactEmail: row.ContactEmail, CustomerName: row.CustomerName, CustomerCode: row.CustomerCode,
+		UserName: r.userName, UserEmail: r.userEmail,
 	}
 	m := channel.Message{To: row.Address, Ref: "b" + strconv.FormatInt(row.ID, 10)}
 	if r.kind == channel.KindSMS {

@@ -34,6 +34,7 @@ type BulkSend struct {
 	ID           int64      `json:"id"`
 	UserID       *int64     `json:"user_id"`
 	UserName     string     `json:"user_name"`
+	UserEmail    string     `json:"-"` // for {{user.email}}
 	Title        string     `json:"title"`
 	Summary      string     `json:"summary"`
 	TopicIDs     []int64    `json:"topic_ids"`
@@ -92,6 +93,8 @@ type BulkRecipient struct {
 	ContactID         *int64    `json:"contact_id"`
 	ContactName       string    `json:"contact_name"`
 	ContactTitle      string    `json:"-"`
+	ContactMobile     string    `json:"-"`
+	ContactEmail      string    `json:"-"`
 	CustomerID        *int64    `json:"customer_id"`
 	CustomerName      string    `json:"customer_name"`
 	CustomerCode      string    `json:"-"`

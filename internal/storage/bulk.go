@@ -215,14 +215,14 @@ func bulkCounts(ctx context.Context, db querier, ids []int64) (map[int64]model.C
 	return out, rows.Err()
 }
 
-const bulkColumns = `b.id, b.user_id, COALESCE(NULLIF(u.display_name, ''), u.username, ''), b.title, b.summary, b.sms_text,
+const bulkColumns = `b.id, b.user_id, COALESCE(NULLIF(u.display_name, ''), u.username, ''), COALESCE(u.email, ''), b.title, b.summary, b.sms_text,
 	b.email_subject, b.email_body, b.selection, b.status, b.scheduled_at, b.started_at, b.finished_at, b.created_at`
 
 func scanBulk(row interface{ Scan(...any) error }) (*model.BulkSend, error) {
 	var b model.BulkSend
 	var user sql.NullInt64
 	var started, finished sql.NullTime
-	err := row.Scan(&b.ID, &user, &b.UserName, &b.Title, &b.Summary, &b.SMSText, &b.EmailSubject, &b.EmailBody, &b.Selection,
+	err := row.Scan(&b.ID, &user, &b.UserName, &b.UserEmail, &b.Title, &b.Summary, &b.SMSText, &b.EmailSubject, &b.EmailBody, &b.Selection,
 		&b.Status, &b.ScheduledAt, &started, &finished, &b.CreatedAt)
 	if err != nil {
 		return nil, err

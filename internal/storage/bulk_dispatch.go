@@ -33,7 +33,8 @@ func (s *Store) ClaimRecipients(ctx context.Context, bulkID int64, channel strin
 			return nil
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT br.id, br.contact_id, br.customer_id, br.address, br.attempts,
-			COALESCE(ct.name, ''), COALESCE(ct.title, ''), COALESCE(c.name, ''), COALESCE(c.code, '')
+			COALESCE(ct.name, ''), COALESCE(ct.title, ''), COALESCE(ct.mobile, ''), COALESCE(ct.email, ''), COALESCE(c.name, ''),
+			COALESCE(c.code, '')
 			FROM bulk_recipients br LEFT JOIN contacts ct ON ct.id = br.contact_id LEFT JOIN customers c ON c.id = br.customer_id
 			WHERE br.bulk_send_id = $1 AND br.channel = $2 AND br.status = $3 AND br.claimed_by = $4 ORDER BY br.id`,
 			bulkID, channel, model.RecipientSending, holder)
@@ -45,7 +46,7 @@ func (s *Store) ClaimRecipients(ctx context.Context, bulkID int64, channel strin
 			r := &model.BulkRecipient{BulkSendID: bulkID, Channel: channel, Status: model.RecipientSending}
 			var contact, customer sql.NullInt64
 			if err := rows.Scan(&r.ID, &contact, &customer, &r.Address, &r.Attempts, &r.ContactName, &r.ContactTitle,
-				&r.CustomerName, &r.CustomerCode); err != nil {
+				&r.ContactMobile, &r.ContactEmail, &r.CustomerName, &r.CustomerCode); err != nil {
 				return err
 			}
 			r.ContactID, r.CustomerID = intPtr(contact), intPtr(customer)
