@@ -270,7 +270,7 @@ func (s *Store) loadRecordTopics(ctx context.Context, recs []*model.Record) erro
 		return nil
 	}
 	byID := make(map[int64]*model.Record, len(recs))
-	var q Query
+	q := s.bulkQuery()
 	q.Add(`SELECT record_id, topic_id FROM record_topics WHERE record_id IN (`)
 	for i, r := range recs {
 		if i > 0 {
