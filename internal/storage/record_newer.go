@@ -24,7 +24,12 @@ func (s *Store) ListRecordsNewer(ctx context.Context, p permission.Policy, f Rec
 	var q Query
 	q.Add(`SELECT `, recordColumns, recordFrom)
 	f.where(&q, p, s.dialect)
-	q.Add(` AND (r.contacted_at, r.id) > (`, q.Arg(dbTime(before.ContactedAt)), `, `, q.Arg(before.ID), `)`)
+	if s.dialect == SQLite { // see RecordFilter.where
+		t := q.Arg(dbTime(before.ContactedAt))
+		q.Add(` AND r.contacted_at >= `, t, ` AND (r.contacted_at > `, t, ` OR r.id > `, q.Arg(before.ID), `)`)
+	} else {
+		q.Add(` AND (r.contacted_at, r.id) > (`, q.Arg(dbTime(before.ContactedAt)), `, `, q.Arg(before.ID), `)`)
+	}
 	q.Add(` ORDER BY r.contacted_at ASC, r.id ASC LIMIT `, q.Arg(f.Limit+1))
 	rows, err := s.r.QueryContext(ctx, q.SQL(), q.Args()...)
 	if err != nil {
