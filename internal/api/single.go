@@ -108,21 +108,24 @@ func (h *handler) contactOf(r *http.Request) (int64, error) {
 	return id, nil
 }
 
+// singleInput reads a single contact's body for the contact in the path.
+func (h *handler) singleInput(r *http.Request) (record.SingleInput, error) {
+	id, err := h.contactOf(r)
+	if err != nil {
+		return record.SingleInput{}, err
+	}
+	var body singleBody
+	if err := decode(r, &body); err != nil {
+		return record.SingleInput{}, err
+	}
+	return body.input(id)
+}
+
 // contactNow performs a single contact. The answer is 200 whenever the
 // request was valid and every channel was attempted, even if every
 // provider refused: each result says sent or failed with the reason.
 func (h *handler) contactNow(w http.ResponseWriter, r *http.Request) {
-	id, err := h.contactOf(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	var body singleBody
-	if err := decode(r, &body); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	in, err := body.input(id)
+	in, err := h.singleInput(r)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -178,17 +181,7 @@ type emailPreview struct {
 // without sending anything. Merge fields that do not parse are listed in
 // "errors" (the text is shown as typed), so a half-written text previews.
 func (h *handler) previewContact(w http.ResponseWriter, r *http.Request) {
-	id, err := h.contactOf(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	var body singleBody
-	if err := decode(r, &body); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	in, err := body.input(id)
+	in, err := h.singleInput(r)
 	if err != nil {
 		h.fail(w, r, err)
 		return
