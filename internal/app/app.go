@@ -74,6 +74,7 @@ func New(cfg config.Options, log *slog.Logger, store *storage.Store) (*App, erro
 		notify.Config{BaseURL: cfg.BaseURL})
 	a.Bulk = bulk.NewService(store, channels, bcfg, log, time.Now, a.Notify.BulkFinished)
 	a.Plans = plan.NewService(store, a.Notify, time.Now)
+	a.Plans.SetMailer(channels, cfg.BaseURL, log)
 	a.Records = record.NewService(store, channels, a.Plans, time.Now)
 	workers := river.NewWorkers()
 	sweep := a.Bulk.Register(workers)

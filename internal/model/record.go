@@ -83,6 +83,7 @@ type Plan struct {
 	TopicIDs      []int64    `json:"topic_ids"`
 	DueAt         time.Time  `json:"due_at"`
 	RemindMinutes *int       `json:"remind_minutes"` // nil: no reminder; 0: at due time
+	RemindEmail   bool       `json:"remind_email"`   // the reminder is also e-mailed to the owner
 	Recurrence    string     `json:"recurrence"`     // JSON rule, "" for none
 	SeriesID      int64      `json:"series_id"`
 	Occurrence    int        `json:"occurrence"`

@@ -25,14 +25,14 @@ import (
 )
 
 type world struct {
-	store                *storage.Store
-	plans                *plan.Service
-	records              *record.Service
-	notes                *notify.Service
-	rep, mgr, other      *model.User
-	customer, foreign    *model.Customer
-	contact              *model.Contact
-	repPol, mgrPol, oPol permission.Policy
+	store                 *storage.Store
+	plans                 *plan.Service
+	records               *record.Service
+	notes                 *notify.Service
+	rep, mgr, other, rep2 *model.User
+	customer, foreign     *model.Customer
+	contact               *model.Contact
+	repPol, mgrPol, oPol  permission.Policy
 }
 
 func setup(t *testing.T, s *storage.Store) *world {
@@ -48,6 +48,7 @@ func setup(t *testing.T, s *storage.Store) *world {
 	w.plans = plan.NewService(s, w.notes, time.Now)
 	reg := registry.New(s, box, channel.Env{})
 	w.records = record.NewService(s, reg, w.plans, time.Now)
+	w.plans.SetMailer(reg, "https://crm.example.com/", log)
 	workers := river.NewWorkers()
 	w.plans.Register(workers)
 	q, err := jobs.New(s, jobs.Options{Workers: workers, MaxWorkers: 4, FetchPoll: 50 * time.Millisecond, Log: log})
@@ -67,10 +68,11 @@ func setup(t *testing.T, s *storage.Store) *world {
 	if err := s.CreateTeam(ctx, team); err != nil {
 		t.Fatal(err)
 	}
-	w.rep = &model.User{Username: "rep", Role: model.RoleAgent, Active: true, TeamID: &team.ID, Timezone: "Asia/Shanghai"}
+	w.rep = &model.User{Username: "rep", Email: "rep@example.com", Role: model.RoleAgent, Active: true, TeamID: &team.ID, Timezone: "Asia/Shanghai"}
 	w.mgr = &model.User{Username: "mgr", Role: model.RoleAgent, Active: true, Timezone: "Asia/Shanghai"}
 	w.other = &model.User{Username: "other", Role: model.RoleAgent, Active: true, Timezone: "Asia/Shanghai"}
-	for _, u := range []*model.User{w.rep, w.mgr, w.other} {
+	w.rep2 = &model.User{Username: "rep2", Role: model.RoleAgent, Active: true, TeamID: &team.ID, Timezone: "Asia/Shanghai"}
+	for _, u := range []*model.User{w.rep, w.mgr, w.other, w.rep2} {
 		if err := s.CreateUser(ctx, u); err != nil {
 			t.Fatal(err)
 		}
@@ -91,7 +93,7 @@ func setup(t *testing.T, s *storage.Store) *world {
 		t.Fatal(err)
 	}
 	st := model.Settings{Visibility: model.VisibilityTeam}
-	for _, u := range []*model.User{w.rep, w.mgr, w.other} {
+	for _, u := range []*model.User{w.rep, w.mgr, w.other, w.rep2} {
 		full, _ := s.UserByID(ctx, u.ID)
 		*u = *full
 	}

@@ -16,7 +16,8 @@ import (
 // RemindArgs is the reminder of one plan occurrence at one due time.
 type RemindArgs struct {
 	PlanID int64 `json:"plan_id"`
-	Due    int64 `json:"due"` // Unix seconds of the due time it reminds of
+	Due    int64 `json:"due"`          // Unix seconds of the due time it reminds of
+	At     int64 `json:"at,omitempty"` // Unix seconds it was due to fire: a changed lead time makes it stale
 }
 
 // Kind names the job.
@@ -42,18 +43,26 @@ func (w *remindWorker) Work(ctx context.Context, job *river.Job[RemindArgs]) err
 	if err != nil {
 		return err
 	}
-	if pl.Status != model.PlanOpen || pl.DueAt.Unix() != job.Args.Due || pl.RemindMinutes == nil {
+	at, ok := pl.RemindAt()
+	if pl.Status != model.PlanOpen || pl.DueAt.Unix() != job.Args.Due || !ok || (job.Args.At != 0 && at.Unix() != job.Args.At) {
 		return nil
 	}
 	owner, err := s.store.UserByID(ctx, pl.OwnerID)
 	if err != nil {
 		return err
 	}
-	_, err = s.notify.Notify(ctx, pl.OwnerID, reminderMessage(pl, owner))
+	m := reminderMessage(pl, owner)
+	_, err = s.notify.Notify(ctx, pl.OwnerID, m)
 	if errors.Is(err, notify.ErrDuplicate) {
 		return nil
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	if pl.RemindEmail {
+		s.mailReminder(ctx, owner, m)
+	}
+	return nil
 }
 
 func reminderMessage(pl *model.Plan, owner *model.User) notify.Message {

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -21,10 +22,13 @@ type Notifier interface {
 
 // Service manages contact plans and their reminders.
 type Service struct {
-	store  *storage.Store
-	queue  jobs.Queue
-	notify Notifier
-	now    func() time.Time
+	store   *storage.Store
+	queue   jobs.Queue
+	notify  Notifier
+	mail    Mailer
+	baseURL string
+	log     *slog.Logger
+	now     func() time.Time
 }
 
 // NewService returns a Service; set the queue with SetQueue.
@@ -45,24 +49,46 @@ type Input struct {
 	TopicIDs      []int64     `json:"topic_ids"`
 	DueAt         time.Time   `json:"due_at"`
 	RemindMinutes *int        `json:"remind_minutes"` // nil: none; 0: at due time
+	RemindEmail   bool        `json:"remind_email"`   // also e-mail the reminder to the owner
 	Recurrence    *Recurrence `json:"recurrence"`
+}
+
+// checkDetails validates what a new and an edited plan share.
+func (s *Service) checkDetails(errs *model.ValidationErrors, title *string, notes string, due time.Time, remind *int, rec *Recurrence) {
+	*title = strings.TrimSpace(*title)
+	errs.Text("title", *title, true, 200)
+	errs.Text("notes", notes, false, 5000)
+	if due.IsZero() {
+		errs.Add("due_at", "required", "due time is required")
+	} else if due.Before(s.now().Add(-time.Minute)) {
+		errs.Add("due_at", "in_past", "the due time is in the past")
+	}
+	if remind != nil && (*remind < 0 || *remind > 60*24*30) {
+		errs.Add("remind_minutes", "invalid", "the reminder must be 0 to 43200 minutes before")
+	}
+	if rec != nil {
+		if err := rec.Validate(); err != nil {
+			ve, _ := model.AsValidation(err)
+			*errs = append(*errs, ve...)
+		}
+	}
+}
+
+// checkTopics refuses unknown or retired topics.
+func (s *Service) checkTopics(ctx context.Context, ids []int64) error {
+	for _, tid := range ids {
+		if t, err := s.store.TopicByID(ctx, tid); err != nil || !t.Active {
+			return model.NewFieldError("topic_ids", "not_found", "unknown or retired topic")
+		}
+	}
+	return nil
 }
 
 // Create adds plans: the owner is the acting user, or someone they manage
 // (admins: anyone); the owner must be allowed to contact each customer.
 func (s *Service) Create(ctx context.Context, p permission.Policy, actor *model.User, in Input) ([]*model.Plan, error) {
 	var errs model.ValidationErrors
-	in.Title = strings.TrimSpace(in.Title)
-	errs.Text("title", in.Title, true, 200)
-	errs.Text("notes", in.Notes, false, 5000)
-	if in.DueAt.IsZero() {
-		errs.Add("due_at", "required", "due time is required")
-	} else if in.DueAt.Before(s.now().Add(-time.Minute)) {
-		errs.Add("due_at", "in_past", "the due time is in the past")
-	}
-	if m := in.RemindMinutes; m != nil && (*m < 0 || *m > 60*24*30) {
-		errs.Add("remind_minutes", "invalid", "the reminder must be 0 to 43200 minutes before")
-	}
+	s.checkDetails(&errs, &in.Title, in.Notes, in.DueAt, in.RemindMinutes, in.Recurrence)
 	if len(in.CustomerIDs) == 0 {
 		errs.Add("customer_ids", "required", "choose at least one customer")
 	} else if len(in.CustomerIDs) > 1000 {
@@ -70,12 +96,6 @@ func (s *Service) Create(ctx context.Context, p permission.Policy, actor *model.
 	}
 	if in.ContactID != nil && len(in.CustomerIDs) != 1 {
 		errs.Add("contact_id", "invalid", "a contact can be chosen only for one customer")
-	}
-	if in.Recurrence != nil {
-		if err := in.Recurrence.Validate(); err != nil {
-			ve, _ := model.AsValidation(err)
-			errs = append(errs, ve...)
-		}
 	}
 	if err := errs.Err(); err != nil {
 		return nil, err
@@ -116,16 +136,14 @@ func (s *Service) Create(ctx context.Context, p permission.Policy, actor *model.
 			return nil, model.NewFieldError("contact_id", "not_found", "the contact is not one of this customer's")
 		}
 	}
-	for _, tid := range in.TopicIDs {
-		if t, err := s.store.TopicByID(ctx, tid); err != nil || !t.Active {
-			return nil, model.NewFieldError("topic_ids", "not_found", "unknown or retired topic")
-		}
+	if err := s.checkTopics(ctx, in.TopicIDs); err != nil {
+		return nil, err
 	}
 	by := actor.ID
 	plans := make([]*model.Plan, len(in.CustomerIDs))
 	for i, cid := range in.CustomerIDs {
 		plans[i] = &model.Plan{OwnerID: owner.ID, CreatedBy: &by, CustomerID: cid, ContactID: in.ContactID, Title: in.Title,
-			Notes: in.Notes, TopicIDs: in.TopicIDs, DueAt: in.DueAt, RemindMinutes: in.RemindMinutes,
+			Notes: in.Notes, TopicIDs: in.TopicIDs, DueAt: in.DueAt, RemindMinutes: in.RemindMinutes, RemindEmail: in.RemindEmail,
 			Recurrence: in.Recurrence.String()}
 	}
 	if err := s.store.CreatePlans(ctx, plans); err != nil {
@@ -232,13 +250,14 @@ func (s *Service) Next(ctx context.Context, pl *model.Plan) (*model.Plan, error)
 // occurrence written with a record).
 func (s *Service) Scheduled(ctx context.Context, pl *model.Plan) error { return s.schedule(ctx, pl) }
 
-// schedule queues the plan's reminder, unique per plan and due time.
+// schedule queues the plan's reminder, unique per plan, due time and
+// reminder time.
 func (s *Service) schedule(ctx context.Context, pl *model.Plan) error {
 	at, ok := pl.RemindAt()
 	if !ok || s.queue == nil {
 		return nil
 	}
-	_, err := s.queue.Insert(ctx, RemindArgs{PlanID: pl.ID, Due: pl.DueAt.Unix()},
+	_, err := s.queue.Insert(ctx, RemindArgs{PlanID: pl.ID, Due: pl.DueAt.Unix(), At: at.Unix()},
 		&river.InsertOpts{ScheduledAt: at, UniqueOpts: river.UniqueOpts{ByArgs: true}})
 	return err
 }

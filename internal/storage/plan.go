@@ -13,7 +13,7 @@ import (
 const planColumns = `pl.id, pl.owner_id, COALESCE(NULLIF(ou.display_name, ''), ou.username, ''), pl.created_by, pl.customer_id,
 	c.name, pl.contact_id, COALESCE(ct.name, ''), pl.title, pl.notes, pl.due_at, pl.remind_minutes, pl.recurrence,
 	COALESCE(pl.series_id, pl.id), pl.occurrence, pl.status, pl.close_reason, pl.record_id, pl.completed_at,
-	pl.created_at, pl.updated_at`
+	pl.created_at, pl.updated_at, pl.remind_email`
 
 const planFrom = ` FROM plans pl JOIN customers c ON c.id = pl.customer_id JOIN users ou ON ou.id = pl.owner_id
 	LEFT JOIN contacts ct ON ct.id = pl.contact_id`
@@ -25,7 +25,7 @@ func scanPlan(row interface{ Scan(...any) error }) (*model.Plan, error) {
 	var done sql.NullTime
 	err := row.Scan(&p.ID, &p.OwnerID, &p.OwnerName, &by, &p.CustomerID, &p.CustomerName, &contact, &p.ContactName, &p.Title,
 		&p.Notes, &p.DueAt, &remind, &p.Recurrence, &p.SeriesID, &p.Occurrence, &p.Status, &p.CloseReason, &rec, &done,
-		&p.CreatedAt, &p.UpdatedAt)
+		&p.CreatedAt, &p.UpdatedAt, &p.RemindEmail)
 	if err != nil {
 		return nil, err
 	}
@@ -71,10 +71,10 @@ func createPlan(ctx context.Context, db querier, p *model.Plan) error {
 		series = sql.NullInt64{Int64: p.SeriesID, Valid: true}
 	}
 	err := db.QueryRowContext(ctx, `INSERT INTO plans (owner_id, created_by, customer_id, contact_id, title, notes, due_at,
-		remind_minutes, recurrence, series_id, occurrence, status, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id`,
+		remind_minutes, recurrence, series_id, occurrence, status, created_at, updated_at, remind_email)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14) RETURNING id`,
 		p.OwnerID, nullInt(p.CreatedBy), p.CustomerID, nullInt(p.ContactID), p.Title, p.Notes, p.DueAt, nullMinutes(p.RemindMinutes),
-		p.Recurrence, series, p.Occurrence, p.Status, t).Scan(&p.ID)
+		p.Recurrence, series, p.Occurrence, p.Status, t, p.RemindEmail).Scan(&p.ID)
 	if err != nil {
 		if isUniqueViolation(err) {
 			return fmt.Errorf("%w: occurrence %d of plan series %d exists", model.ErrConflict, p.Occurrence, p.SeriesID)
@@ -84,8 +84,12 @@ func createPlan(ctx context.Context, db querier, p *model.Plan) error {
 	if p.SeriesID == 0 {
 		p.SeriesID = p.ID
 	}
-	for _, tid := range p.TopicIDs {
-		if _, err := db.ExecContext(ctx, `INSERT INTO plan_topics (plan_id, topic_id) VALUES ($1, $2)`, p.ID, tid); err != nil {
+	return insertPlanTopics(ctx, db, p.ID, p.TopicIDs)
+}
+
+func insertPlanTopics(ctx context.Context, db querier, planID int64, topics []int64) error {
+	for _, tid := range topics {
+		if _, err := db.ExecContext(ctx, `INSERT INTO plan_topics (plan_id, topic_id) VALUES ($1, $2)`, planID, tid); err != nil {
 			return fmt.Errorf("store: plan topics: %w", err)
 		}
 	}
@@ -124,6 +128,9 @@ type PlanFilter struct {
 	Status     string
 	DueFrom    time.Time // due_at >= DueFrom
 	DueTo      time.Time // due_at < DueTo
+	TeamID     int64     // owners in this team
+	Ended      bool      // done, closed or cancelled
+	Recent     bool      // most recently ended first (the Done tab) instead of soonest due
 	Limit      int
 }
 
@@ -133,7 +140,32 @@ func (s *Store) ListPlans(ctx context.Context, p permission.Policy, f PlanFilter
 		f.Limit = 200
 	}
 	var q Query
-	q.Add(`SELECT `, planColumns, planFrom, ` WHERE `, p.PlanSQL("pl", q.Arg))
+	q.Add(`SELECT `, planColumns, planFrom, ` WHERE `)
+	planWhere(&q, p, f)
+	if f.Recent {
+		q.Add(` ORDER BY COALESCE(pl.completed_at, pl.updated_at) DESC, pl.id DESC LIMIT `, q.Arg(f.Limit))
+	} else {
+		q.Add(` ORDER BY pl.due_at, pl.id LIMIT `, q.Arg(f.Limit))
+	}
+	rows, err := s.r.QueryContext(ctx, q.SQL(), q.Args()...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list plans: %w", err)
+	}
+	defer rows.Close()
+	var out []*model.Plan
+	for rows.Next() {
+		pl, err := scanPlan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, pl)
+	}
+	return out, rows.Err()
+}
+
+// planWhere adds the filter's conditions, the permission rule first.
+func planWhere(q *Query, p permission.Policy, f PlanFilter) {
+	q.Add(p.PlanSQL("pl", q.Arg))
 	if f.OwnerID != 0 {
 		q.Add(` AND pl.owner_id = `, q.Arg(f.OwnerID))
 	}
@@ -149,21 +181,24 @@ func (s *Store) ListPlans(ctx context.Context, p permission.Policy, f PlanFilter
 	if !f.DueTo.IsZero() {
 		q.Add(` AND pl.due_at < `, q.Arg(dbTime(f.DueTo)))
 	}
-	q.Add(` ORDER BY pl.due_at, pl.id LIMIT `, q.Arg(f.Limit))
-	rows, err := s.r.QueryContext(ctx, q.SQL(), q.Args()...)
-	if err != nil {
-		return nil, fmt.Errorf("store: list plans: %w", err)
+	if f.Ended {
+		q.Add(` AND pl.status <> `, q.Arg(model.PlanOpen))
 	}
-	defer rows.Close()
-	var out []*model.Plan
-	for rows.Next() {
-		pl, err := scanPlan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, pl)
+	if f.TeamID != 0 {
+		q.Add(` AND ou.team_id = `, q.Arg(f.TeamID))
 	}
-	return out, rows.Err()
+}
+
+// CountPlans counts the plans ListPlans would return, without its limit.
+func (s *Store) CountPlans(ctx context.Context, p permission.Policy, f PlanFilter) (int, error) {
+	var q Query
+	q.Add(`SELECT COUNT(*)`, planFrom, ` WHERE `)
+	planWhere(&q, p, f)
+	var n int
+	if err := s.r.QueryRowContext(ctx, q.SQL(), q.Args()...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count plans: %w", err)
+	}
+	return n, nil
 }
 
 // ReschedulePlan moves an open plan's due time and reminder.
