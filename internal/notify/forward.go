@@ -22,12 +22,33 @@ const (
 type forwardJob struct {
 	n     *model.Notification
 	scope forwardScope
+	hooks []*model.BotWebhook // the enabled bots it goes to
 }
 
-// enqueueForward hands a notification to the bot workers without waiting;
-// when the queue is full it is dropped (and logged).
-func (s *Service) enqueueForward(j forwardJob) {
+// enqueueForward hands a notification to the bot workers without waiting,
+// when a bot it should go to is enabled; when the queue is full it is
+// dropped (and logged).
+func (s *Service) enqueueForward(ctx context.Context, j forwardJob) {
 	if s.bots == nil {
+		return
+	}
+	owner := j.n.UserID
+	if j.scope == toAdmin {
+		owner = 0
+	}
+	hooks, err := s.store.EnabledBotWebhooks(ctx, owner)
+	if err != nil {
+		s.log.Warn("notifications: bot webhooks", "err", err)
+		return
+	}
+	for _, h := range hooks {
+		adminWide := h.UserID == nil
+		if (j.scope == toUser && adminWide) || (j.scope == toAdmin && !adminWide) {
+			continue
+		}
+		j.hooks = append(j.hooks, h)
+	}
+	if len(j.hooks) == 0 {
 		return
 	}
 	select {
@@ -50,28 +71,17 @@ func (s *Service) forwardLoop(ctx context.Context) {
 
 // forwardOne posts one notification to its bots, logging failures.
 func (s *Service) forwardOne(ctx context.Context, j forwardJob) {
-	owner := j.n.UserID
-	if j.scope == toAdmin {
-		owner = 0
-	}
-	hooks, err := s.store.EnabledBotWebhooks(ctx, owner)
-	if err != nil {
-		s.log.Warn("notifications: bot webhooks", "err", err)
-		return
-	}
 	var user *model.User
 	if j.scope != toAdmin {
+		var err error
 		if user, err = s.store.UserByID(ctx, j.n.UserID); err != nil {
 			s.log.Warn("notifications: forward", "user", j.n.UserID, "err", err)
 			return
 		}
 	}
 	posted := map[string]bool{}
-	for _, h := range hooks {
+	for _, h := range j.hooks {
 		adminWide := h.UserID == nil
-		if (j.scope == toUser && adminWide) || (j.scope == toAdmin && !adminWide) {
-			continue
-		}
 		b, err := s.openBot(h)
 		if err != nil {
 			s.log.Warn("notifications: bot settings", "bot", h.ID, "err", err)

@@ -111,7 +111,7 @@ func (s *Service) Notify(ctx context.Context, userID int64, m Message) (*model.N
 		return nil, ErrDuplicate
 	}
 	s.published(ctx, n)
-	s.enqueueForward(forwardJob{n: n, scope: toUserAndAdmin})
+	s.enqueueForward(ctx, forwardJob{n: n, scope: toUserAndAdmin})
 	return n, nil
 }
 
@@ -140,11 +140,11 @@ func (s *Service) NotifyUsers(ctx context.Context, userIDs []int64, m Message) (
 			continue
 		}
 		s.published(ctx, n)
-		s.enqueueForward(forwardJob{n: n, scope: toUser})
+		s.enqueueForward(ctx, forwardJob{n: n, scope: toUser})
 		out = append(out, n)
 	}
 	if len(out) > 0 {
-		s.enqueueForward(forwardJob{n: out[0], scope: toAdmin})
+		s.enqueueForward(ctx, forwardJob{n: out[0], scope: toAdmin})
 	}
 	return out, nil
 }
