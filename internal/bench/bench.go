@@ -21,6 +21,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: touchbase-bench records [flags]   (list/filter latency over many contact records)")
 		fmt.Fprintln(stderr, "       touchbase-bench bulk [flags]      (accept and deliver a bulk send to loopback sinks)")
 		fmt.Fprintln(stderr, "       touchbase-bench crash [flags]     (SIGKILL serve during a bulk send; check exactly-once)")
+		fmt.Fprintln(stderr, "       touchbase-bench plans [flags]     (plan reminders over a window: lateness, once each)")
 		return 2
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
@@ -33,6 +34,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		err = runBulk(ctx, args[1:], stdout, stderr)
 	case "crash":
 		err = runCrash(ctx, args[1:], stdout, stderr)
+	case "plans":
+		err = runPlans(ctx, args[1:], stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "touchbase-bench: unknown benchmark %q\n", args[0])
 		return 2
