@@ -29,7 +29,7 @@ func (s *Service) Update(ctx context.Context, p permission.Policy, id int64, e E
 		return nil, err
 	}
 	var errs model.ValidationErrors
-	s.checkDetails(&errs, &e.Title, e.Notes, e.DueAt, e.RemindMinutes, e.Recurrence)
+	s.checkDetails(&errs, &e.Title, e.Notes, e.DueAt, pl.DueAt, e.RemindMinutes, e.Recurrence)
 	if pl.Status != model.PlanOpen {
 		errs.Add("status", "not_open", "only an open plan can be changed")
 	}

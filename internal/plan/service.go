@@ -53,14 +53,15 @@ type Input struct {
 	Recurrence    *Recurrence `json:"recurrence"`
 }
 
-// checkDetails validates what a new and an edited plan share.
-func (s *Service) checkDetails(errs *model.ValidationErrors, title *string, notes string, due time.Time, remind *int, rec *Recurrence) {
+// checkDetails validates what a new and an edited plan share. A due time
+// left as it was (was) may be in the past: an overdue plan stays editable.
+func (s *Service) checkDetails(errs *model.ValidationErrors, title *string, notes string, due, was time.Time, remind *int, rec *Recurrence) {
 	*title = strings.TrimSpace(*title)
 	errs.Text("title", *title, true, 200)
 	errs.Text("notes", notes, false, 5000)
 	if due.IsZero() {
 		errs.Add("due_at", "required", "due time is required")
-	} else if due.Before(s.now().Add(-time.Minute)) {
+	} else if due.Before(s.now().Add(-time.Minute)) && !due.Equal(was) {
 		errs.Add("due_at", "in_past", "the due time is in the past")
 	}
 	if remind != nil && (*remind < 0 || *remind > 60*24*30) {
@@ -88,7 +89,7 @@ func (s *Service) checkTopics(ctx context.Context, ids []int64) error {
 // (admins: anyone); the owner must be allowed to contact each customer.
 func (s *Service) Create(ctx context.Context, p permission.Policy, actor *model.User, in Input) ([]*model.Plan, error) {
 	var errs model.ValidationErrors
-	s.checkDetails(&errs, &in.Title, in.Notes, in.DueAt, in.RemindMinutes, in.Recurrence)
+	s.checkDetails(&errs, &in.Title, in.Notes, in.DueAt, time.Time{}, in.RemindMinutes, in.Recurrence)
 	if len(in.CustomerIDs) == 0 {
 		errs.Add("customer_ids", "required", "choose at least one customer")
 	} else if len(in.CustomerIDs) > 1000 {
@@ -162,9 +163,13 @@ func (s *Service) Get(ctx context.Context, p permission.Policy, id int64) (*mode
 	return s.store.PlanByID(ctx, p, id)
 }
 
-// List returns plans the user may see.
+// List returns plans the user may see, with their topics.
 func (s *Service) List(ctx context.Context, p permission.Policy, f storage.PlanFilter) ([]*model.Plan, error) {
-	return s.store.ListPlans(ctx, p, f)
+	plans, err := s.store.ListPlans(ctx, p, f)
+	if err != nil {
+		return nil, err
+	}
+	return plans, s.store.FillPlanTopics(ctx, plans)
 }
 
 // editable loads a plan the user may change: its owner, their manager or
@@ -180,8 +185,11 @@ func (s *Service) Reschedule(ctx context.Context, p permission.Policy, id int64,
 	if err != nil {
 		return err
 	}
-	if due.Before(s.now().Add(-time.Minute)) {
-		return model.NewFieldError("due_at", "in_past", "the due time is in the past")
+	var errs model.ValidationErrors
+	title := pl.Title
+	s.checkDetails(&errs, &title, "", due, time.Time{}, remind, nil)
+	if err := errs.Err(); err != nil {
+		return err
 	}
 	if err := s.store.ReschedulePlan(ctx, id, due, remind); err != nil {
 		return err
@@ -195,7 +203,12 @@ func (s *Service) Cancel(ctx context.Context, p permission.Policy, id int64, rea
 	if _, err := s.editable(ctx, p, id); err != nil {
 		return err
 	}
-	return s.store.EndPlan(ctx, id, model.PlanCancelled, strings.TrimSpace(reason), nil)
+	reason = strings.TrimSpace(reason)
+	var errs model.ValidationErrors
+	if errs.Text("reason", reason, false, 1000); errs.Err() != nil {
+		return errs.Err()
+	}
+	return s.store.EndPlan(ctx, id, model.PlanCancelled, reason, nil)
 }
 
 // Close ends an open plan without a contact, with a reason; a recurring
@@ -208,6 +221,10 @@ func (s *Service) Close(ctx context.Context, p permission.Policy, id int64, reas
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
 		return nil, model.NewFieldError("reason", "required", "say why the plan is closed")
+	}
+	var errs model.ValidationErrors
+	if errs.Text("reason", reason, false, 1000); errs.Err() != nil {
+		return nil, errs.Err()
 	}
 	next, err := s.Next(ctx, pl)
 	if err != nil {
