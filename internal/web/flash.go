@@ -40,6 +40,7 @@ func takeFlash(w http.ResponseWriter, r *http.Request, lang string) string {
 type toast struct {
 	Message string `json:"message"`
 	Kind    string `json:"kind,omitempty"`
+	Link    string `json:"link,omitempty"` // a page the toast opens`
 }
 
 // trigger sets the HX-Trigger header to fire events on the page. Header

@@ -16,6 +16,10 @@ func (h *handler) recordCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Form = readRecordForm(r)
+	if d.Plan, err = h.contactPlan(r, d.Form.PlanID); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	in, fe := d.Form.input(h.location(r))
 	if ct, _ := pickContact(d.Contacts, d.Form.ContactID); fe == nil && (ct == nil || d.Form.ContactID == 0) {
 		fe = model.NewFieldError("contact_id", "required", "choose a contact of this customer")
@@ -36,10 +40,15 @@ func (h *handler) recordCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	if !isHTMX(r) {
 		setFlash(w, "flash.record_created")
+		if d.Plan != nil {
+			h.redirect(w, r, "/plans/"+strconv.FormatInt(d.Plan.ID, 10))
+			return
+		}
 		h.redirect(w, r, "/customers/"+strconv.FormatInt(d.Customer.ID, 10))
 		return
 	}
-	trigger(w, map[string]any{"closeDialog": true, "recordsChanged": true, "toast": toast{Message: h.t(r, "flash.record_created")}})
+	trigger(w, map[string]any{"closeDialog": true, "recordsChanged": true, "plansChanged": d.Plan != nil,
+		"toast": toast{Message: h.t(r, "flash.record_created")}})
 	w.Header().Set("HX-Reswap", "none")
 	w.WriteHeader(http.StatusOK)
 }

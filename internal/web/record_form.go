@@ -24,7 +24,8 @@ type recordFormData struct {
 	Channels []string
 	Form     recordForm
 	Errors   model.ValidationErrors
-	Now      string // the latest contacted-at time allowed, as datetime-local
+	Now      string      // the latest contacted-at time allowed, as datetime-local
+	Plan     *model.Plan // the contact plan this record completes
 }
 
 // recordForm is what the rep typed.
@@ -35,6 +36,7 @@ type recordForm struct {
 	Title       string
 	Summary     string
 	TopicIDs    []int64
+	PlanID      int64 // the contact plan the record completes
 }
 
 // Action is the URL the form posts to.
@@ -49,6 +51,9 @@ func readRecordForm(r *http.Request) recordForm {
 	if id := formID(r, "contact_id"); id != nil {
 		f.ContactID = *id
 	}
+	if id := formID(r, "plan_id"); id != nil {
+		f.PlanID = *id
+	}
 	return f
 }
 
@@ -57,6 +62,10 @@ func readRecordForm(r *http.Request) recordForm {
 func (f recordForm) input(loc *time.Location) (record.ManualInput, *model.FieldError) {
 	in := record.ManualInput{Common: record.Common{ContactID: f.ContactID, Title: f.Title, TopicIDs: f.TopicIDs,
 		Summary: f.Summary}, Channel: f.Channel}
+	if f.PlanID != 0 {
+		id := f.PlanID
+		in.PlanID = &id
+	}
 	if f.ContactedAt == "" {
 		return in, nil // the service says it is required
 	}

@@ -63,6 +63,21 @@ func (h *handler) routes() http.Handler {
 	user("POST /bulk/{id}/cancel", h.bulkCancel)
 	user("POST /bulk/{id}/retry", h.bulkRetry)
 
+	// Contact plans: the tabs, the month calendar, one plan and its actions
+	user("GET /plans", h.planList)
+	user("GET /plans/calendar", h.planCalendar)
+	user("GET /plans/new", h.planNew)
+	user("POST /plans", h.planCreate)
+	user("GET /plans/reassign", h.planReassignList)
+	user("GET /plans/{id}", h.planShow)
+	user("GET /plans/{id}/edit", h.planEdit)
+	user("POST /plans/{id}", h.planUpdate)
+	user("GET /plans/{id}/reschedule", h.planReschedule)
+	user("POST /plans/{id}/reschedule", h.planReschedule)
+	user("POST /plans/{id}/cancel", h.planCancel)
+	user("POST /plans/{id}/close", h.planClose)
+	user("POST /plans/{id}/reassign", h.planReassign)
+
 	// Notification centre and its live stream
 	user("GET /notifications", h.notificationList)
 	user("GET /notifications/stream", h.notificationStream)

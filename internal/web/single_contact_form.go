@@ -27,7 +27,8 @@ type singleContactData struct {
 	Outbox   map[string]bool // channel kind → kept in the built-in outbox
 	Results  []record.ChannelResult
 	Recent   []*model.Delivery
-	Fields   []string // merge fields offered as chips
+	Fields   []string    // merge fields offered as chips
+	Plan     *model.Plan // the contact plan this contact completes
 }
 
 // singleContactForm is what the rep typed.
@@ -40,6 +41,7 @@ type singleContactForm struct {
 	SMSText      string
 	EmailSubject string
 	EmailBody    string
+	PlanID       int64 // the contact plan the send completes
 }
 
 // readSingleContact reads the dialog's fields from the form (or, when the
@@ -51,6 +53,9 @@ func readSingleContact(r *http.Request) singleContactForm {
 	if id := formID(r, "contact_id"); id != nil {
 		f.ContactID = *id
 	}
+	if id := formID(r, "plan_id"); id != nil {
+		f.PlanID = *id
+	}
 	return f
 }
 
@@ -59,6 +64,10 @@ func readSingleContact(r *http.Request) singleContactForm {
 func (f singleContactForm) input(preview bool) record.SingleInput {
 	in := record.SingleInput{Common: record.Common{ContactID: f.ContactID, Title: f.Title, TopicIDs: f.TopicIDs,
 		Summary: f.Summary}}
+	if f.PlanID != 0 {
+		id := f.PlanID
+		in.PlanID = &id
+	}
 	if slices.Contains(f.Channels, string(channel.KindSMS)) || preview && f.SMSText != "" {
 		in.SMS = &record.SMSContent{Text: f.SMSText}
 	}

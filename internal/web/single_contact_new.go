@@ -9,20 +9,31 @@ import (
 )
 
 // singleContactNew shows the contact dialog of a customer, for the contact
-// named by ?contact_id= (else the primary one). When the rep picks another
+// named by ?contact_id= (else the plan's, else the primary one). With
+// ?plan_id= (Contact now on a plan) it is prefilled from the plan and the
+// send completes it. When the rep picks another
 // contact in the open dialog, the form comes back with what was typed.
 func (h *handler) singleContactNew(w http.ResponseWriter, r *http.Request) {
 	form := readSingleContact(r)
-	d, err := h.singleContact(w, r, form.ContactID)
+	pl, err := h.contactPlan(r, form.PlanID)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
+	d, err := h.singleContact(w, r, planContactID(form.ContactID, pl))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	d.Plan = pl
 	if d.Contact != nil {
 		form.ContactID = d.Contact.ID
 	}
-	if r.URL.Query().Has("title") { // the dialog re-opened for another contact
+	switch {
+	case r.URL.Query().Has("title"): // the dialog re-opened for another contact
 		d.Form = form
+	case pl != nil: // Contact now on a plan: prefilled from it
+		d.Form.Title, d.Form.TopicIDs, d.Form.PlanID = pl.Title, pl.TopicIDs, pl.ID
 	}
 	if len(d.Form.Channels) == 0 {
 		d.Form.Channels = defaultChannels(d)

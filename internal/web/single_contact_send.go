@@ -15,11 +15,17 @@ import (
 func (h *handler) singleContactSend(w http.ResponseWriter, r *http.Request) {
 	id := identity(r)
 	form := readSingleContact(r)
+	pl, err := h.contactPlan(r, form.PlanID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	d, err := h.singleContact(w, r, form.ContactID)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
+	d.Plan = pl
 	if d.Contact == nil {
 		h.notFound(w, r)
 		return
@@ -43,6 +49,9 @@ func (h *handler) singleContactSend(w http.ResponseWriter, r *http.Request) {
 	events := map[string]any{}
 	if d.Sent() > 0 {
 		events["recordsChanged"] = true
+		if pl != nil {
+			events["plansChanged"] = true
+		}
 	}
 	if d.Failed() == 0 {
 		events["toast"] = toast{Message: h.t(r, "single.sent_toast")}

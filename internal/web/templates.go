@@ -98,6 +98,10 @@ func funcs(lang string, as *assets) template.FuncMap {
 		"notificationItem": func(n *model.Notification, list notificationListData) notificationItem {
 			return notificationItem{N: n, List: list}
 		},
+		"planState":  func(p *model.Plan) string { return planState(p, time.Now()) },
+		"remindText": func(minutes *int) string { return remindText(lang, minutes) },
+		"recurrence": func(rule string, loc *time.Location) string { return recurrenceText(lang, rule, loc) },
+		"clock":      func(t time.Time, loc *time.Location) string { return t.In(loc).Format("15:04") },
 		"initial": func(s string) string {
 			r, _ := utf8.DecodeRuneInString(s)
 			return string(r)
