@@ -114,6 +114,13 @@ func (d *apiDoc) validate(at string, s map[string]any, v any) []string {
 		}
 		return []string{at + " is null"}
 	}
+	if all, ok := s["allOf"].([]any); ok { // a nullable reference
+		var probs []string
+		for _, sub := range all {
+			probs = append(probs, d.validate(at, sub.(map[string]any), v)...)
+		}
+		return probs
+	}
 	var probs []string
 	switch s["type"] {
 	case "object":

@@ -313,7 +313,8 @@ func counts(t testing.TB, s *storage.Store) string {
 		(SELECT count(*) FROM settings), (SELECT count(*) FROM contact_records), (SELECT count(*) FROM record_topics),
 		(SELECT count(*) FROM deliveries), (SELECT count(*) FROM outbox_messages), (SELECT count(*) FROM channel_configs),
 		(SELECT count(*) FROM bulk_sends), (SELECT count(*) FROM bulk_recipients), (SELECT count(*) FROM bulk_send_topics),
-		(SELECT count(*) FROM notifications), (SELECT count(*) FROM bot_webhooks), (SELECT count(*) FROM river_job)`)
+		(SELECT count(*) FROM notifications), (SELECT count(*) FROM bot_webhooks), (SELECT count(*) FROM river_job),
+		(SELECT count(*) FROM plans), (SELECT count(*) FROM plan_topics)`)
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

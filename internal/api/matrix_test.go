@@ -37,6 +37,10 @@ import (
 //     failed (bulk sends are seen by their operator, the manager of the
 //     operator's team and admins, whatever the scope);
 //   - notification NT of "rep";
+//   - open plan PL of "rep" on X with CX, due in two days, and open plan
+//     PLO on X of "gone", a deactivated agent of T1 (so it needs
+//     reassignment); plans are seen by their owner, the manager of the
+//     owner's team and admins, whatever the scope;
 //   - a group bot of every user and the admin-wide one, on a local
 //     receiver ({BOT}) that takes every message.
 
@@ -65,7 +69,7 @@ type wants struct {
 // {SCOPE} the visibility scope in force, {R} a record of X, {RQ} a
 // keyword only its title holds, {B} {BD} bulk sends of rep, {NT} a
 // notification of rep ({B1}, {NT1}: the id after them, to page to them),
-// {BOT} the group-bot receiver.
+// {BOT} the group-bot receiver, {PL} {PLO} plans on X, {PART} a user.
 type mrow struct {
 	method, path, body string
 	find               string // for in/out: "X", "CX" or "R"
@@ -230,6 +234,39 @@ var matrix = []mrow{
 	{"POST", "/notifications/read-all", "", "", wants{same(200), same(200), same(200), same(200), same(200), same(200), same(200), same(401)}},
 	{"GET", "/notifications/stream", "", "", wants{same(200), same(200), same(200), same(200), same(200), same(200), same(200), same(401)}},
 
+	// Plans of "rep" (PL) and of deactivated "gone" (PLO) on X: seen and
+	// changed by the owner, mgr (manager of T1) and admins under every
+	// scope; anyone else gets 404. Reassigning needs the caller to manage
+	// the new owner: rep manages only themselves, mgr only T1, so handing
+	// PL to part (T2) is theirs to refuse (400 owner_id).
+	{"GET", "/plans?customer_id={X}", "", "PL",
+		wants{same(in), same(in), same(out), same(out), same(out), same(in), same(out), same(401)}},
+	{"GET", "/plans?view=upcoming&customer_id={X}&owner_id={REP}", "", "PL",
+		wants{same(in), same(in), same(out), same(out), same(out), same(in), same(out), same(401)}},
+	{"GET", "/plans?mine=true&customer_id={X}", "", "PL",
+		wants{same(out), same(in), same(out), same(out), same(out), same(out), same(out), same(401)}},
+	{"GET", "/plans/needing-reassignment", "", "PLO",
+		wants{same(in), same(out), same(out), same(out), same(out), same(in), same(out), same(401)}},
+	{"POST", "/plans", `{"owner_id":{REP},"customer_ids":[{X}],"title":"Assigned {N}","due_at":"2099-01-01T09:00:00+08:00","remind_minutes":0}`, "",
+		wants{same(201), same(201), same(400), same(400), same(400), same(201), same(400), same(401)}},
+	{"GET", "/plans/{PL}", "", "", wants{same(200), same(200), same(404), same(404), same(404), same(200), same(404), same(401)}},
+	{"PUT", "/plans/{PL}", `{"contact_id":{CX},"title":"Renamed {N}","topic_ids":[{TP}],"due_at":"2099-02-01T09:00:00+08:00","remind_minutes":60}`, "",
+		wants{same(200), same(200), same(404), same(404), same(404), same(200), same(404), same(401)}},
+	{"PATCH", "/plans/{PL}", `{"notes":"patched {N}"}`, "",
+		wants{same(200), same(200), same(404), same(404), same(404), same(200), same(404), same(401)}},
+	{"POST", "/plans/{PL}/reschedule", `{"due_at":"2099-03-01T09:00:00Z","remind_minutes":null}`, "",
+		wants{same(200), same(200), same(404), same(404), same(404), same(200), same(404), same(401)}},
+	{"POST", "/plans/{PL}/cancel", `{"reason":"no longer needed"}`, "",
+		wants{same(200), same(200), same(404), same(404), same(404), same(200), same(404), same(401)}},
+	{"POST", "/plans/{PL}/close", `{"reason":"customer unreachable {N}"}`, "",
+		wants{same(200), same(200), same(404), same(404), same(404), same(200), same(404), same(401)}},
+	{"POST", "/plans/{PL}/reassign", `{"owner_id":{REP}}`, "",
+		wants{same(200), same(200), same(404), same(404), same(404), same(200), same(404), same(401)}},
+	{"POST", "/plans/{PL}/reassign", `{"owner_id":{PART}}`, "",
+		wants{same(200), same(400), same(404), same(404), same(404), same(400), same(404), same(401)}},
+	{"POST", "/plans/{PLO}/reassign", `{"owner_id":{REP}}`, "",
+		wants{same(200), same(404), same(404), same(404), same(404), same(200), same(404), same(401)}},
+
 	// Group bots: everyone has their own; the admin-wide one is for admins.
 	{"GET", "/me/bot-webhook", "", "", wants{same(200), same(200), same(200), same(200), same(200), same(200), same(200), same(401)}},
 	{"PUT", "/me/bot-webhook", `{"provider":"wecom","url":"{BOT}/cgi-bin/webhook/send?key=k{N}"}`, "",
@@ -260,6 +297,12 @@ var openMatrix = []orow{
 	{mrow{"POST", "/records",
 		`{"contact_id":{CX},"channel":"phone","contacted_at":"2025-06-01T10:00:00+08:00","title":"Call {N}","topic_ids":[{TP}]}`, "",
 		wants{same(201), same(201), same(201), same(201), cells{404, 403, 403}, same(403), cells{404, 404, 403}, same(401)}},
+		wants{same(201), same(201), same(201), same(201), cells{404, 201, 201}, same(201), cells{404, 404, 201}, same(401)}},
+	// A plan is for a customer its owner (here the caller) may contact; one
+	// the caller cannot see is 404, one they see but may not contact 400
+	// customer_ids.
+	{mrow{"POST", "/plans", `{"customer_ids":[{X}],"contact_id":{CX},"title":"Plan {N}","topic_ids":[{TP}],"due_at":"2099-01-01T09:00:00+08:00","remind_minutes":15,"recurrence":{"freq":"weekly","weekdays":[1,4],"count":3}}`, "",
+		wants{same(201), same(201), same(201), same(201), cells{404, 400, 400}, same(400), cells{404, 404, 400}, same(401)}},
 		wants{same(201), same(201), same(201), same(201), cells{404, 201, 201}, same(201), cells{404, 404, 201}, same(401)}},
 }
 
@@ -312,6 +355,7 @@ type mworld struct {
 	otok   int64
 	n      int
 	bot    string // URL of the group-bot receiver
+	gone   *model.User
 }
 
 // fixture is what one call works on.
@@ -323,6 +367,7 @@ type fixture struct {
 	tok     int64
 	b, done *model.BulkSend
 	note    *model.Notification
+	pl, plo *model.Plan
 }
 
 func newMWorld(t *testing.T, s *storage.Store) *mworld {
@@ -353,6 +398,11 @@ func newMWorld(t *testing.T, s *storage.Store) *mworld {
 		t.Fatal(err)
 	}
 	w.otok = owned[0].ID
+	w.gone = e.user(t, "gone", model.RoleAgent, t1)
+	w.gone.Active = false
+	if err := s.UpdateUser(ctx, w.gone); err != nil {
+		t.Fatal(err)
+	}
 	w.topic = &model.Topic{Name: "Fixed topic", Active: true}
 	if err := s.CreateTopic(ctx, w.topic); err != nil {
 		t.Fatal(err)
@@ -387,16 +437,16 @@ func (w *mworld) saveBot(t *testing.T, name string) {
 }
 
 // build makes a fresh customer X with its relations and contact, a fresh
-// team, a spare token of the caller, bulk sends and a notification, and
-// restores the group bots.
+// team, a spare token of the caller, bulk sends, a notification and plans,
+// and restores the group bots.
 func (w *mworld) build(t *testing.T, actor string) fixture {
 	t.Helper()
-	return w.buildFor(t, actor, "{B} {NT} bot-webhook")
+	return w.buildFor(t, actor, "{B} {NT} {PL} bot-webhook")
 }
 
 // buildFor is build for one call, leaving out the bulk sends, the
-// notification and the bots when the call's path and body (in) do not
-// mention them.
+// notification, the plans and the bots when the call's path and body (in)
+// do not mention them.
 func (w *mworld) buildFor(t *testing.T, actor, in string) fixture {
 	t.Helper()
 	ctx := context.Background()
@@ -431,7 +481,7 @@ func (w *mworld) buildFor(t *testing.T, actor, in string) fixture {
 		}
 		f.tok = tok.ID
 	}
-	f.b, f.done, f.note = &model.BulkSend{}, &model.BulkSend{}, &model.Notification{}
+	f.b, f.done, f.note, f.pl, f.plo = &model.BulkSend{}, &model.BulkSend{}, &model.Notification{}, &model.Plan{}, &model.Plan{}
 	if strings.Contains(in, "{B") {
 		f.b, f.done = w.bulkSend(t, f, false), w.bulkSend(t, f, true)
 	}
@@ -441,6 +491,9 @@ func (w *mworld) buildFor(t *testing.T, actor, in string) fixture {
 			t.Fatal(err)
 		}
 		f.note = note
+	}
+	if strings.Contains(in, "{PL") || strings.Contains(in, "needing-reassignment") {
+		f.pl, f.plo = w.plans(t, f)
 	}
 	// Restore the bots a call may have removed.
 	switch {
@@ -455,6 +508,21 @@ func (w *mworld) buildFor(t *testing.T, actor, in string) fixture {
 	}
 	w.saveBot(t, "")
 	return f
+}
+
+// plans stores an open plan of "rep" on X with CX, and one of the
+// deactivated "gone".
+func (w *mworld) plans(t *testing.T, f fixture) (pl, plo *model.Plan) {
+	t.Helper()
+	rep, remind := w.users["rep"].ID, 15
+	pl = &model.Plan{OwnerID: rep, CreatedBy: &rep, CustomerID: f.x.ID, ContactID: &f.cx.ID, Title: fmt.Sprintf("Plan %d", w.n),
+		DueAt: time.Now().Add(48 * time.Hour), RemindMinutes: &remind, TopicIDs: []int64{w.topic.ID}}
+	plo = &model.Plan{OwnerID: w.gone.ID, CustomerID: f.x.ID, Title: fmt.Sprintf("Orphan plan %d", w.n),
+		DueAt: time.Now().Add(72 * time.Hour)}
+	if err := w.e.store.CreatePlans(context.Background(), []*model.Plan{pl, plo}); err != nil {
+		t.Fatal(err)
+	}
+	return pl, plo
 }
 
 // bulkSend stores a bulk send of "rep" to CX: scheduled far ahead, or
@@ -491,7 +559,8 @@ func (w *mworld) expand(s string, f fixture, scope string, open bool) string {
 		"{TOK}", itoa(f.tok), "{OTOK}", itoa(w.otok), "{N}", strconv.Itoa(w.n), "{SCOPE}", scope,
 		"{OPEN}", strconv.FormatBool(open), "{R}", itoa(f.rec.ID), "{RQ}", strings.TrimPrefix(f.rec.Title, "Call "),
 		"{BD}", itoa(f.done.ID), "{B1}", itoa(f.b.ID+1), "{B}", itoa(f.b.ID), "{NT1}", itoa(f.note.ID+1),
-		"{NT}", itoa(f.note.ID), "{BOT}", w.bot,
+		"{NT}", itoa(f.note.ID), "{BOT}", w.bot, "{PLO}", itoa(f.plo.ID), "{PL}", itoa(f.pl.ID),
+		"{PART}", itoa(w.users["part"].ID),
 	).Replace(s)
 }
 
@@ -514,7 +583,10 @@ func (w *mworld) snapshot(t *testing.T, f fixture) string {
 		dump(t, s, `SELECT * FROM bulk_sends WHERE id IN ($1, $2) ORDER BY id`, f.b.ID, f.done.ID) +
 		dump(t, s, `SELECT * FROM bulk_recipients WHERE bulk_send_id IN ($1, $2) ORDER BY id`, f.b.ID, f.done.ID) +
 		dump(t, s, `SELECT id, user_id, kind, title, read_at FROM notifications ORDER BY id`) +
-		dump(t, s, `SELECT * FROM bot_webhooks ORDER BY id`)
+		dump(t, s, `SELECT * FROM bot_webhooks ORDER BY id`) +
+		dump(t, s, `SELECT * FROM plans WHERE customer_id = $1 ORDER BY id`, f.x.ID) +
+		dump(t, s, `SELECT plan_id, topic_id FROM plan_topics WHERE plan_id IN (SELECT id FROM plans WHERE customer_id = $1)
+			ORDER BY plan_id, topic_id`, f.x.ID)
 }
 
 func TestAuthorizationMatrix(t *testing.T) {
@@ -585,7 +657,8 @@ func (w *mworld) call(t *testing.T, row mrow, actor, scope string, open bool, wa
 		return
 	}
 	if want == in || want == out {
-		target := map[string]int64{"X": f.x.ID, "CX": f.cx.ID, "R": f.rec.ID, "B": f.b.ID, "NT": f.note.ID}[row.find]
+		target := map[string]int64{"X": f.x.ID, "CX": f.cx.ID, "R": f.rec.ID, "B": f.b.ID, "NT": f.note.ID, "PL": f.pl.ID,
+			"PLO": f.plo.ID}[row.find]
 		found := slices.Contains(listedIDs(t, r), target)
 		if found != (want == in) {
 			t.Errorf("%s: target listed = %v, want %v", name, found, want == in)

@@ -383,6 +383,7 @@ func schemas() obj {
 	}
 	maps.Copy(out, recordSchemas())
 	maps.Copy(out, bulkSchemas())
+	maps.Copy(out, planSchemas())
 	return out
 }
 
@@ -390,7 +391,7 @@ func schemas() obj {
 func document() obj {
 	sch := schemas()
 	paths := obj{}
-	for _, op := range slices.Concat(operations, bulkOperations) {
+	for _, op := range slices.Concat(operations, bulkOperations, planOperations) {
 		item, _ := paths[op.path].(obj)
 		if item == nil {
 			item = obj{}
@@ -402,7 +403,7 @@ func document() obj {
 		"openapi": "3.0.3",
 		"info": obj{"title": "Touchbase API", "version": "1",
 			"description": "Customers, contacts, relations, users, teams, topics, settings, single contact, contact " +
-				"records, channels, the outbox, bulk sends and notifications of Touchbase. " +
+				"records, contact plans, channels, the outbox, bulk sends and notifications of Touchbase. " +
 				"Authenticate with a bearer token from POST /tokens, or with the session cookie plus the X-CSRF-Token " +
 				"header on requests that change data. PUT replaces every writable field (absent fields take their " +
 				"defaults); PATCH changes only the fields present. Unknown fields are rejected. Errors are " +

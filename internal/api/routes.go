@@ -93,6 +93,17 @@ var routes = []route{
 	{"POST", "/bulk-sends/{id}/retry-failed", authed, (*handler).retryBulkSend},
 	{"GET", "/bulk-sends/{id}/events", authed, (*handler).bulkSendEvents},
 
+	{"GET", "/plans", authed, (*handler).listPlans},
+	{"POST", "/plans", authed, (*handler).createPlan},
+	{"GET", "/plans/needing-reassignment", authed, (*handler).plansNeedingReassignment},
+	{"GET", "/plans/{id}", authed, (*handler).getPlan},
+	{"PUT", "/plans/{id}", authed, (*handler).replacePlan},
+	{"PATCH", "/plans/{id}", authed, (*handler).patchPlan},
+	{"POST", "/plans/{id}/reschedule", authed, (*handler).reschedulePlan},
+	{"POST", "/plans/{id}/cancel", authed, (*handler).cancelPlan},
+	{"POST", "/plans/{id}/close", authed, (*handler).closePlan},
+	{"POST", "/plans/{id}/reassign", authed, (*handler).reassignPlan},
+
 	{"GET", "/notifications", authed, (*handler).listNotifications},
 	{"POST", "/notifications/{id}/read", authed, (*handler).readNotification},
 	{"POST", "/notifications/read-all", authed, (*handler).readAllNotifications},

@@ -65,3 +65,14 @@ func narrow(f *storage.PlanFilter, from, to time.Time) {
 func (s *Service) Count(ctx context.Context, p permission.Policy, f storage.PlanFilter) (int, error) {
 	return s.store.CountPlans(ctx, p, f)
 }
+
+// GetMany returns the plans of ids the user may see, with their topics, in
+// the order of ids.
+func (s *Service) GetMany(ctx context.Context, p permission.Policy, ids []int64) ([]*model.Plan, error) {
+	return s.store.PlansByID(ctx, p, ids)
+}
+
+// FillTopics sets the topics of plans listed without them.
+func (s *Service) FillTopics(ctx context.Context, plans []*model.Plan) error {
+	return s.store.FillPlanTopics(ctx, plans)
+}
