@@ -51,6 +51,8 @@ func TestBrowserBulkContact(t *testing.T) {
 	b.Fill("#username", "agent1")
 	b.Fill("#password", password)
 	b.Click("#login button[type=submit]")
+	b.WaitVisible("#home-stats")
+	b.Click("#nav-customers")
 	b.WaitVisible("#customer-table")
 	b.Click("#nav-bulk-new")
 	b.WaitVisible("#bulk-wizard #f-title")

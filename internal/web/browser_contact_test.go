@@ -43,6 +43,8 @@ func TestBrowserSingleContact(t *testing.T) {
 	b.Fill("#username", "agent1")
 	b.Fill("#password", password)
 	b.Click("#login button[type=submit]")
+	b.WaitVisible("#home-stats")
+	b.Click("#nav-customers")
 	b.WaitVisible("#customer-table")
 	b.Click(fmt.Sprintf(`#customer-table a[href="/customers/%d"]`, e.acme.ID))
 	b.WaitVisible("#timeline-empty")

@@ -13,7 +13,7 @@ import (
 // goes on to the page the user asked for.
 func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 	username := strings.TrimSpace(r.PostFormValue("username"))
-	next := safeNext(r.PostFormValue("next"), "/customers")
+	next := safeNext(r.PostFormValue("next"), "/")
 	u, err := h.app.Auth.Login(r.Context(), username, r.PostFormValue("password"), httpauth.ClientIP(r))
 	if err != nil {
 		data := loginData{base: h.base(w, r, "", "login.title"), Username: username, Next: next}

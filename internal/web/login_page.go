@@ -16,7 +16,7 @@ type loginData struct {
 
 // loginPage shows the login form; signed-in users go straight on.
 func (h *handler) loginPage(w http.ResponseWriter, r *http.Request) {
-	next := safeNext(r.URL.Query().Get("next"), "/customers")
+	next := safeNext(r.URL.Query().Get("next"), "/")
 	if id := httpauth.From(r.Context()); id != nil && id.User.Active {
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return

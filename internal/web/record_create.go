@@ -8,7 +8,9 @@ import (
 )
 
 // recordCreate stores a record added by hand. A time in the future, a
-// missing title or an unknown channel come back as field errors.
+// missing title or an unknown channel come back as field errors. With a
+// plan_id the record completes that contact plan (an ended plan is a
+// field error, and nothing is stored).
 func (h *handler) recordCreate(w http.ResponseWriter, r *http.Request) {
 	d, err := h.recordFormLoad(w, r)
 	if err != nil {
@@ -47,8 +49,11 @@ func (h *handler) recordCreate(w http.ResponseWriter, r *http.Request) {
 		h.redirect(w, r, "/customers/"+strconv.FormatInt(d.Customer.ID, 10))
 		return
 	}
-	trigger(w, map[string]any{"closeDialog": true, "recordsChanged": true, "plansChanged": d.Plan != nil,
-		"toast": toast{Message: h.t(r, "flash.record_created")}})
+	events := map[string]any{"closeDialog": true, "recordsChanged": true, "toast": toast{Message: h.t(r, "flash.record_created")}}
+	if d.Plan != nil {
+		events["plansChanged"] = true
+	}
+	trigger(w, events)
 	w.Header().Set("HX-Reswap", "none")
 	w.WriteHeader(http.StatusOK)
 }

@@ -1,0 +1,128 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"touchbase/internal/model"
+	"touchbase/internal/storage/storetest"
+	"touchbase/internal/testutil/browser"
+)
+
+// TestBrowserPlan walks a rep through a contact plan in a real browser:
+// plan a contact from a customer's page with a reminder a few seconds
+// ahead, see the reminder arrive live in the bell, follow it to the plan,
+// complete the plan through Contact now (an SMS kept in the outbox), and
+// find the plan done with its record linked, the record's source "plan".
+func TestBrowserPlan(t *testing.T) {
+	b := browser.New(t)
+	e := newEnv(t, storetest.SQLite(t))
+	e.startWorkers(t)
+	ctx := context.Background()
+	e.agent1.Language = "en"
+	must(t, e.store.UpdateUser(ctx, e.agent1))
+	must(t, e.store.CreateTopic(ctx, &model.Topic{Name: "续费提醒", NameEN: "Renewal reminder", Active: true}))
+	shot := func(name string) {
+		if p, err := b.Screenshot(name); err == nil {
+			t.Logf("screenshot %s: %s", name, p)
+		}
+	}
+	settled := func() {
+		browser.Eval[bool](b, `new Promise(done => {
+			const busy = () => document.readyState !== "complete" || document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling");
+			const check = () => busy() ? setTimeout(check, 20) : done(true);
+			setTimeout(check, 20);
+		})`)
+	}
+
+	b.Visit(e.srv.URL+"/login", "form#login")
+	b.Fill("#username", "agent1")
+	b.Fill("#password", password)
+	b.Click("#login button[type=submit]")
+	b.WaitVisible("#home-today-empty")
+	b.Visit(fmt.Sprintf("%s/customers/%d", e.srv.URL, e.acme.ID), "#customer-plans-empty")
+	settled()
+
+	// Plan contact: a renewal follow-up due in a few seconds, reminded at the due time.
+	b.Click("#plan-customer")
+	b.WaitVisible("#plan-dialog #f-title")
+	settled()
+	b.Fill("#f-title", "Renewal follow-up")
+	b.Check(`#plan-form input[name="topic_ids"]`, true)
+	b.Fill("#f-notes", "Bring the new price list")
+	due := time.Now().Add(8 * time.Second).In(mustZone(t, "Asia/Shanghai"))
+	b.Fill("#f-due_at", due.Format("2006-01-02T15:04:05"))
+	b.Fill("#f-remind", "0")
+	shot("plan-form")
+	b.Click("#save-plan")
+	b.WaitGone("#plan-dialog")
+	b.WaitVisible("#customer-plan-list")
+	settled()
+	ps := e.plans()
+	if len(ps) != 1 {
+		t.Fatalf("%d plans after the form, want 1", len(ps))
+	}
+	p := e.plan(ps[0].ID)
+	if p.RemindMinutes == nil || *p.RemindMinutes != 0 || len(p.TopicIDs) != 1 {
+		t.Errorf("the plan stored: %+v", p)
+	}
+
+	// The reminder arrives live: the bell counts it, no reload.
+	b.WaitText("#bell-count", "1")
+	shot("plan-reminder")
+
+	// Follow it from the notification centre to the plan.
+	b.Click("#bell")
+	b.WaitVisible("#notification-list")
+	if got := b.Text(".notification-title"); !strings.Contains(got, "Contact plan: Renewal follow-up") {
+		t.Errorf("the notification says %q", got)
+	}
+	b.Click("button.notification-title")
+	b.WaitVisible("#plan-contact-now")
+	settled()
+	if !strings.HasSuffix(b.URL(), fmt.Sprintf("/plans/%d", p.ID)) {
+		t.Errorf("the notification led to %s", b.URL())
+	}
+
+	// Contact now: the dialog comes prefilled from the plan; send an SMS.
+	b.Click("#plan-contact-now")
+	b.WaitVisible("#single-contact-dialog #plan-banner")
+	settled()
+	if got := b.Value("#f-title"); got != "Renewal follow-up" {
+		t.Errorf("the dialog's title is %q", got)
+	}
+	b.Check("#ch-sms", true)
+	b.Fill("#f-sms_text", "Dear {{contact.name}}, your renewal is due.")
+	b.WaitText("#preview-sms", "your renewal is due.")
+	settled()
+	shot("plan-contact")
+	b.Click("#send-contact")
+	b.WaitVisible("#single-contact-done #plan-done-link")
+	settled()
+	b.Click("#done-close")
+
+	// The plan page shows it done with the record linked, without a reload.
+	b.WaitVisible("#plan-record-link")
+	if got := b.Text("#plan-status"); !strings.Contains(got, "Done") {
+		t.Errorf("the plan's status says %q", got)
+	}
+	shot("plan-done")
+	b.Click("#plan-record-link")
+	b.WaitVisible("#record-source")
+	if got := b.Text("#record-source"); !strings.Contains(got, "Contact plan") {
+		t.Errorf("the record's source says %q", got)
+	}
+	recs := e.records()
+	if len(recs) != 1 || recs[0].Source != model.SourcePlan || recs[0].PlanID == nil || *recs[0].PlanID != p.ID {
+		t.Fatalf("records: %d", len(recs))
+	}
+	if got := e.plan(p.ID); got.Status != model.PlanDone || got.RecordID == nil || *got.RecordID != recs[0].ID {
+		t.Errorf("plan after the contact: %+v", got)
+	}
+	if out := e.outbox(); len(out) != 1 || !strings.Contains(out[0].Body, "Dear 王小明, your renewal is due.") {
+		t.Errorf("outbox: %d messages", len(out))
+	}
+}
