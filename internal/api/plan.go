@@ -156,8 +156,7 @@ func planOf(pl *model.Plan, now time.Time) planOut {
 	return out
 }
 
-func plansOf(pls []*model.Plan) []planOut {
-	now := time.Now()
+func plansOf(pls []*model.Plan, now time.Time) []planOut {
 	out := make([]planOut, len(pls))
 	for i, pl := range pls {
 		out[i] = planOf(pl, now)
@@ -172,7 +171,7 @@ func (h *handler) respondPlan(w http.ResponseWriter, r *http.Request, id int64) 
 		h.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, planOf(pl, time.Now()))
+	writeJSON(w, http.StatusOK, planOf(pl, h.app.Plans.Now()))
 }
 
 // createPlan adds a plan for each customer of the body, owned by the
@@ -203,7 +202,7 @@ func (h *handler) createPlan(w http.ResponseWriter, r *http.Request) {
 	if len(made) == 1 {
 		w.Header().Set("Location", Prefix+"/plans/"+strconv.FormatInt(made[0].ID, 10))
 	}
-	writeJSON(w, http.StatusCreated, listOf(plansOf(made)))
+	writeJSON(w, http.StatusCreated, listOf(plansOf(made, h.app.Plans.Now())))
 }
 
 // getPlan returns one plan the caller may see.
@@ -252,5 +251,5 @@ func (h *handler) updatePlan(w http.ResponseWriter, r *http.Request, partial boo
 		h.fail(w, r, stateConflict(err))
 		return
 	}
-	writeJSON(w, http.StatusOK, planOf(pl, time.Now()))
+	writeJSON(w, http.StatusOK, planOf(pl, h.app.Plans.Now()))
 }

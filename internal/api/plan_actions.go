@@ -111,7 +111,7 @@ func (h *handler) closePlan(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	now := time.Now()
+	now := h.app.Plans.Now()
 	out := closeResult{Plan: planOf(closed, now)}
 	if next != nil {
 		if n, err := h.app.Plans.Get(r.Context(), policy(r), next.ID); err == nil {
@@ -139,5 +139,5 @@ func (h *handler) reassignPlan(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, stateConflict(err))
 		return
 	}
-	writeJSON(w, http.StatusOK, planOf(moved, time.Now()))
+	writeJSON(w, http.StatusOK, planOf(moved, h.app.Plans.Now()))
 }

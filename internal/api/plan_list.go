@@ -74,7 +74,7 @@ func (h *handler) listPlans(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	out := list[planOut]{Items: plansOf(items), Total: len(items)}
+	out := list[planOut]{Items: plansOf(items, h.app.Plans.Now()), Total: len(items)}
 	if len(items) == f.Limit {
 		if out.Total, err = h.app.Plans.Count(r.Context(), policy(r), f); err != nil {
 			h.fail(w, r, err)
@@ -98,5 +98,5 @@ func (h *handler) plansNeedingReassignment(w http.ResponseWriter, r *http.Reques
 		return
 	}
 	slices.SortStableFunc(items, func(a, b *model.Plan) int { return a.DueAt.Compare(b.DueAt) })
-	writeJSON(w, http.StatusOK, listOf(plansOf(items)))
+	writeJSON(w, http.StatusOK, listOf(plansOf(items, h.app.Plans.Now())))
 }

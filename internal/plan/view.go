@@ -76,3 +76,6 @@ func (s *Service) GetMany(ctx context.Context, p permission.Policy, ids []int64)
 func (s *Service) FillTopics(ctx context.Context, plans []*model.Plan) error {
 	return s.store.FillPlanTopics(ctx, plans)
 }
+
+// Now is the service's clock: what "overdue" is measured against.
+func (s *Service) Now() time.Time { return s.now() }
