@@ -519,7 +519,7 @@ func (w *mworld) plans(t *testing.T, f fixture) (pl, plo *model.Plan) {
 		DueAt: time.Now().Add(48 * time.Hour), RemindMinutes: &remind, TopicIDs: []int64{w.topic.ID}}
 	plo = &model.Plan{OwnerID: w.gone.ID, CustomerID: f.x.ID, Title: fmt.Sprintf("Orphan plan %d", w.n),
 		DueAt: time.Now().Add(72 * time.Hour)}
-	if err := w.e.store.CreatePlans(context.Background(), []*model.Plan{pl, plo}); err != nil {
+	if err := w.e.store.CreatePlans(context.Background(), []*model.Plan{pl, plo}, nil); err != nil {
 		t.Fatal(err)
 	}
 	return pl, plo

@@ -7,12 +7,14 @@ package jobs
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
@@ -25,6 +27,9 @@ import (
 type Queue interface {
 	// Insert enqueues one job.
 	Insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
+	// InsertTx enqueues one job in the store's write transaction tx: the
+	// job exists exactly when the transaction commits.
+	InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) error
 	// Start begins working jobs (no-op for an insert-only queue).
 	Start(ctx context.Context) error
 	// Stop waits for running jobs to finish, then stops.
@@ -69,14 +74,41 @@ func migrate[TTx any](ctx context.Context, driver riverdriver.Driver[TTx]) error
 // New returns the queue of the store's database.
 func New(store *storage.Store, o Options) (Queue, error) {
 	if store.Dialect() == storage.Postgres {
-		return newClient(riverpgxv5.New(store.Pool()), o)
+		q, err := newClient(riverpgxv5.New(store.Pool()), o)
+		if err != nil {
+			return nil, err
+		}
+		// The store's transactions are database/sql ones: jobs written in
+		// them go through River's database/sql driver, insert-only.
+		sqlc, err := river.NewClient(riverdatabasesql.New(store.DB()), &river.Config{Logger: riverLogger(o.Log)})
+		if err != nil {
+			return nil, fmt.Errorf("jobs: %w", err)
+		}
+		q.insertTx = func(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) error {
+			_, err := sqlc.InsertTx(ctx, tx, args, opts)
+			return err
+		}
+		return q, nil
 	}
-	return newClient(riversqlite.New(store.DB()), o)
+	q, err := newClient(riversqlite.New(store.DB()), o)
+	if err != nil {
+		return nil, err
+	}
+	q.insertTx = func(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) error {
+		_, err := q.c.InsertTx(ctx, tx, args, opts)
+		return err
+	}
+	return q, nil
 }
 
 type client[TTx any] struct {
-	c       *river.Client[TTx]
-	working bool
+	c        *river.Client[TTx]
+	working  bool
+	insertTx func(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) error
+}
+
+func (q *client[TTx]) InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) error {
+	return q.insertTx(ctx, tx, args, opts)
 }
 
 func newClient[TTx any](driver riverdriver.Driver[TTx], o Options) (*client[TTx], error) {

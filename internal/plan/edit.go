@@ -50,10 +50,7 @@ func (s *Service) Update(ctx context.Context, p permission.Policy, id int64, e E
 	}
 	pl.ContactID, pl.Title, pl.Notes, pl.TopicIDs = e.ContactID, e.Title, e.Notes, e.TopicIDs
 	pl.DueAt, pl.RemindMinutes, pl.RemindEmail, pl.Recurrence = e.DueAt, e.RemindMinutes, e.RemindEmail, e.Recurrence.String()
-	if err := s.store.UpdatePlan(ctx, pl); err != nil {
-		return nil, err
-	}
-	if err := s.schedule(ctx, pl); err != nil {
+	if err := s.store.UpdatePlan(ctx, pl, s.ScheduleTx); err != nil {
 		return nil, err
 	}
 	return s.store.PlanByID(ctx, p, id)

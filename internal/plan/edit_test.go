@@ -2,11 +2,15 @@ package plan_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/riverqueue/river"
+
+	"touchbase/internal/jobs"
 	"touchbase/internal/model"
 	"touchbase/internal/plan"
 	"touchbase/internal/storage"
@@ -173,4 +177,41 @@ func TestReassignAndPlansOutOfReach(t *testing.T) {
 func hasField(err error, field string) bool {
 	ve, ok := model.AsValidation(err)
 	return ok && ve.For(field) != nil
+}
+
+// failingQueue refuses every job.
+type failingQueue struct{ jobs.Queue }
+
+func (failingQueue) InsertTx(context.Context, *sql.Tx, river.JobArgs, *river.InsertOpts) error {
+	return errors.New("queue unavailable")
+}
+
+func TestPlanAndReminderCommitTogether(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		w := setup(t, s)
+		zero := 0
+		due := time.Now().Add(time.Hour)
+		ps, err := w.plans.Create(ctx, w.repPol, w.rep, plan.Input{CustomerIDs: []int64{w.customer.ID}, Title: "kept", DueAt: due, RemindMinutes: &zero})
+		if err != nil {
+			t.Fatal(err)
+		}
+		broken := plan.NewService(s, w.notes, time.Now)
+		broken.SetQueue(failingQueue{})
+		if _, err := broken.Create(ctx, w.repPol, w.rep, plan.Input{CustomerIDs: []int64{w.customer.ID}, Title: "lost", DueAt: due,
+			RemindMinutes: &zero}); err == nil {
+			t.Fatal("a plan whose reminder could not be queued was accepted")
+		}
+		if err := broken.Reschedule(ctx, w.repPol, ps[0].ID, due.Add(time.Hour), &zero); err == nil {
+			t.Fatal("a reschedule whose reminder could not be queued was accepted")
+		}
+		all, _ := w.plans.List(ctx, w.repPol, storage.PlanFilter{})
+		if len(all) != 1 || all[0].Title != "kept" || !all[0].DueAt.Equal(ps[0].DueAt) {
+			t.Fatalf("plans after refused writes: %+v", all)
+		}
+		// Without a reminder nothing needs queueing.
+		if _, err := broken.Create(ctx, w.repPol, w.rep, plan.Input{CustomerIDs: []int64{w.customer.ID}, Title: "no reminder", DueAt: due}); err != nil {
+			t.Fatal(err)
+		}
+	})
 }

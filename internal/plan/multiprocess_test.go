@@ -2,6 +2,7 @@ package plan_test
 
 import (
 	"context"
+	"database/sql"
 	"io"
 	"log/slog"
 	"net/http"
@@ -48,6 +49,7 @@ func TestTwoProcessesRemindOnce(t *testing.T) {
 	var procs []*plan.Service
 	var counters []*countingNotifier
 	var store *storage.Store
+	var stores []*storage.Store
 	for range 2 {
 		s, err := storage.Open(ctx, url)
 		if err != nil {
@@ -77,7 +79,7 @@ func TestTwoProcessesRemindOnce(t *testing.T) {
 			defer cancel()
 			q.Stop(sctx)
 		})
-		procs, counters = append(procs, svc), append(counters, c)
+		procs, counters, stores = append(procs, svc), append(counters, c), append(stores, s)
 		if store == nil {
 			store = s
 		}
@@ -103,7 +105,7 @@ func TestTwoProcessesRemindOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, pl := range plans { // the other process schedules the same reminders too
-		if err := procs[1].Scheduled(ctx, pl); err != nil {
+		if err := stores[1].InTx(ctx, func(tx *sql.Tx) error { return procs[1].ScheduleTx(ctx, tx, pl) }); err != nil {
 			t.Fatal(err)
 		}
 	}

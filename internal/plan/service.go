@@ -2,6 +2,7 @@ package plan
 
 import (
 	"context"
+	"database/sql"
 	"log/slog"
 	"strings"
 	"time"
@@ -147,13 +148,8 @@ func (s *Service) Create(ctx context.Context, p permission.Policy, actor *model.
 			Notes: in.Notes, TopicIDs: in.TopicIDs, DueAt: in.DueAt, RemindMinutes: in.RemindMinutes, RemindEmail: in.RemindEmail,
 			Recurrence: in.Recurrence.String()}
 	}
-	if err := s.store.CreatePlans(ctx, plans); err != nil {
+	if err := s.store.CreatePlans(ctx, plans, s.ScheduleTx); err != nil {
 		return nil, err
-	}
-	for _, pl := range plans {
-		if err := s.schedule(ctx, pl); err != nil {
-			return plans, err
-		}
 	}
 	return plans, nil
 }
@@ -191,11 +187,8 @@ func (s *Service) Reschedule(ctx context.Context, p permission.Policy, id int64,
 	if err := errs.Err(); err != nil {
 		return err
 	}
-	if err := s.store.ReschedulePlan(ctx, id, due, remind); err != nil {
-		return err
-	}
 	pl.DueAt, pl.RemindMinutes = due, remind
-	return s.schedule(ctx, pl)
+	return s.store.ReschedulePlan(ctx, pl, s.ScheduleTx)
 }
 
 // Cancel withdraws an open plan (and ends its series).
@@ -208,7 +201,7 @@ func (s *Service) Cancel(ctx context.Context, p permission.Policy, id int64, rea
 	if errs.Text("reason", reason, false, 1000); errs.Err() != nil {
 		return errs.Err()
 	}
-	return s.store.EndPlan(ctx, id, model.PlanCancelled, reason, nil)
+	return s.store.EndPlan(ctx, id, model.PlanCancelled, reason, nil, nil)
 }
 
 // Close ends an open plan without a contact, with a reason; a recurring
@@ -230,13 +223,10 @@ func (s *Service) Close(ctx context.Context, p permission.Policy, id int64, reas
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.EndPlan(ctx, id, model.PlanClosed, reason, next); err != nil {
+	if err := s.store.EndPlan(ctx, id, model.PlanClosed, reason, next, s.ScheduleTx); err != nil {
 		return nil, err
 	}
-	if next != nil {
-		return next, s.schedule(ctx, next)
-	}
-	return nil, nil
+	return next, nil
 }
 
 // Next returns the next occurrence of a recurring plan (not stored), or
@@ -263,18 +253,14 @@ func (s *Service) Next(ctx context.Context, pl *model.Plan) (*model.Plan, error)
 	return &n, nil
 }
 
-// Scheduled schedules the reminder of a plan created elsewhere (the next
-// occurrence written with a record).
-func (s *Service) Scheduled(ctx context.Context, pl *model.Plan) error { return s.schedule(ctx, pl) }
-
-// schedule queues the plan's reminder, unique per plan, due time and
+// ScheduleTx queues the plan's reminder, if it has one, in the
+// transaction tx that writes the plan: unique per plan, due time and
 // reminder time.
-func (s *Service) schedule(ctx context.Context, pl *model.Plan) error {
+func (s *Service) ScheduleTx(ctx context.Context, tx *sql.Tx, pl *model.Plan) error {
 	at, ok := pl.RemindAt()
 	if !ok || s.queue == nil {
 		return nil
 	}
-	_, err := s.queue.Insert(ctx, RemindArgs{PlanID: pl.ID, Due: pl.DueAt.Unix(), At: at.Unix()},
+	return s.queue.InsertTx(ctx, tx, RemindArgs{PlanID: pl.ID, Due: pl.DueAt.Unix(), At: at.Unix()},
 		&river.InsertOpts{ScheduledAt: at, UniqueOpts: river.UniqueOpts{ByArgs: true}})
-	return err
 }

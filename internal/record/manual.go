@@ -65,13 +65,8 @@ func (s *Service) AddManual(ctx context.Context, p permission.Policy, in ManualI
 		}
 	} else {
 		r.Source = model.SourcePlan
-		if err := s.store.CreateRecordForPlan(ctx, r, next); err != nil {
+		if err := s.store.CreateRecordForPlan(ctx, r, next, s.planScheduler()); err != nil {
 			return nil, err
-		}
-		if next != nil {
-			if err := s.plans.Scheduled(ctx, next); err != nil {
-				return r, err
-			}
 		}
 	}
 	r.CustomerName, r.ContactName = t.customer.Name, t.contact.Name

@@ -127,3 +127,11 @@ func (s *Service) planFor(ctx context.Context, p permission.Policy, c *Common, t
 	}
 	return next
 }
+
+// planScheduler queues the reminders of plans written with records.
+func (s *Service) planScheduler() storage.PlanScheduler {
+	if s.plans == nil {
+		return nil
+	}
+	return s.plans.ScheduleTx
+}

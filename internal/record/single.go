@@ -83,12 +83,6 @@ func (s *Service) Send(ctx context.Context, p permission.Policy, user *model.Use
 		}
 		results = append(results, res)
 	}
-	if next != nil && next.ID != 0 {
-		// The first successful channel completed the plan and stored next.
-		if err := s.plans.Scheduled(ctx, next); err != nil {
-			return results, err
-		}
-	}
 	return results, nil
 }
 

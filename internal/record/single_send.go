@@ -61,7 +61,7 @@ func (s *Service) sendOne(ctx context.Context, p permission.Policy, t *target, c
 		Address: o.address, Provider: ch.Name(), ProviderMessageID: providerID, PlanID: c.PlanID, TopicIDs: c.TopicIDs,
 		ContactedAt: s.now(),
 	}
-	if err := s.store.CompleteDelivery(wctx, d, r, next); err != nil {
+	if err := s.store.CompleteDelivery(wctx, d, r, next, s.planScheduler()); err != nil {
 		return res, err
 	}
 	res.Status, res.ProviderID, res.RecordID = model.DeliverySent, providerID, r.ID

@@ -29,13 +29,13 @@ func (s *Store) CreateDelivery(ctx context.Context, d *model.Delivery) error {
 // the same transaction: a record exists exactly when the send succeeded.
 // A record made for a plan completes the plan (rolling a recurring plan to
 // next) in that transaction too.
-func (s *Store) CompleteDelivery(ctx context.Context, d *model.Delivery, r *model.Record, next *model.Plan) error {
+func (s *Store) CompleteDelivery(ctx context.Context, d *model.Delivery, r *model.Record, next *model.Plan, sched PlanScheduler) error {
 	return s.InTx(ctx, func(tx *sql.Tx) error {
 		if err := createRecord(ctx, tx, r); err != nil {
 			return err
 		}
 		if r.PlanID != nil {
-			if err := completePlan(ctx, tx, *r.PlanID, r.ID, next, false); err != nil {
+			if err := completePlan(ctx, tx, *r.PlanID, r.ID, next, sched, false); err != nil {
 				return err
 			}
 		}

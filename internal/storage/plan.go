@@ -47,12 +47,26 @@ func nullMinutes(m *int) sql.NullInt64 {
 	return sql.NullInt64{Int64: int64(*m), Valid: true}
 }
 
+// PlanScheduler queues a plan's reminder inside the transaction that
+// writes the plan, so that a plan and its reminder commit together.
+type PlanScheduler func(ctx context.Context, tx *sql.Tx, p *model.Plan) error
+
+func (f PlanScheduler) run(ctx context.Context, tx *sql.Tx, p *model.Plan) error {
+	if f == nil {
+		return nil
+	}
+	return f(ctx, tx, p)
+}
+
 // CreatePlans inserts plans (one each for several customers, say) with
-// their topics in one transaction.
-func (s *Store) CreatePlans(ctx context.Context, plans []*model.Plan) error {
+// their topics and reminders in one transaction.
+func (s *Store) CreatePlans(ctx context.Context, plans []*model.Plan, sched PlanScheduler) error {
 	return s.InTx(ctx, func(tx *sql.Tx) error {
 		for _, p := range plans {
 			if err := createPlan(ctx, tx, p); err != nil {
+				return err
+			}
+			if err := sched.run(ctx, tx, p); err != nil {
 				return err
 			}
 		}
@@ -201,22 +215,36 @@ func (s *Store) CountPlans(ctx context.Context, p permission.Policy, f PlanFilte
 	return n, nil
 }
 
-// ReschedulePlan moves an open plan's due time and reminder.
-func (s *Store) ReschedulePlan(ctx context.Context, id int64, due time.Time, remind *int) error {
-	res, err := s.w.ExecContext(ctx, `UPDATE plans SET due_at = $1, remind_minutes = $2, updated_at = $3 WHERE id = $4 AND status = $5`,
-		dbTime(due), nullMinutes(remind), now(), id, model.PlanOpen)
-	if err != nil {
-		return fmt.Errorf("store: reschedule plan: %w", err)
+// ReschedulePlan moves an open plan to p's due time and reminder, queueing
+// the new reminder in the same transaction.
+func (s *Store) ReschedulePlan(ctx context.Context, p *model.Plan, sched PlanScheduler) error {
+	return s.InTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE plans SET due_at = $1, remind_minutes = $2, updated_at = $3 WHERE id = $4 AND status = $5`,
+			dbTime(p.DueAt), nullMinutes(p.RemindMinutes), now(), p.ID, model.PlanOpen)
+		if err != nil {
+			return fmt.Errorf("store: reschedule plan: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return model.NewFieldError("status", "not_open", "only an open plan can be rescheduled")
+		}
+		return sched.run(ctx, tx, p)
+	})
+}
+
+// createNext writes a recurring plan's next occurrence and its reminder.
+func createNext(ctx context.Context, tx *sql.Tx, next *model.Plan, sched PlanScheduler) error {
+	if next == nil {
+		return nil
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return model.NewFieldError("status", "not_open", "only an open plan can be rescheduled")
+	if err := createPlan(ctx, tx, next); err != nil {
+		return err
 	}
-	return nil
+	return sched.run(ctx, tx, next)
 }
 
 // EndPlan cancels or closes an open plan with a reason and, for a
 // recurring plan, creates its next occurrence, in one transaction.
-func (s *Store) EndPlan(ctx context.Context, id int64, status, reason string, next *model.Plan) error {
+func (s *Store) EndPlan(ctx context.Context, id int64, status, reason string, next *model.Plan, sched PlanScheduler) error {
 	return s.InTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE plans SET status = $1, close_reason = $2, completed_at = $3, updated_at = $3
 			WHERE id = $4 AND status = $5`, status, reason, now(), id, model.PlanOpen)
@@ -226,17 +254,14 @@ func (s *Store) EndPlan(ctx context.Context, id int64, status, reason string, ne
 		if n, _ := res.RowsAffected(); n == 0 {
 			return model.NewFieldError("status", "not_open", "the plan is not open")
 		}
-		if next != nil {
-			return createPlan(ctx, tx, next)
-		}
-		return nil
+		return createNext(ctx, tx, next, sched)
 	})
 }
 
 // completePlan marks an open plan done by a record and creates its next
 // occurrence, inside the record's transaction. With strict false a plan
 // already done (by another channel of the same contact) is left as it is.
-func completePlan(ctx context.Context, tx querier, planID, recordID int64, next *model.Plan, strict bool) error {
+func completePlan(ctx context.Context, tx *sql.Tx, planID, recordID int64, next *model.Plan, sched PlanScheduler, strict bool) error {
 	t := now()
 	res, err := tx.ExecContext(ctx, `UPDATE plans SET status = $1, record_id = $2, completed_at = $3, updated_at = $3
 		WHERE id = $4 AND status = $5`, model.PlanDone, recordID, t, planID, model.PlanOpen)
@@ -249,20 +274,17 @@ func completePlan(ctx context.Context, tx querier, planID, recordID int64, next 
 		}
 		return model.NewFieldError("plan_id", "not_open", "the plan is already done or closed")
 	}
-	if next != nil {
-		return createPlan(ctx, tx, next)
-	}
-	return nil
+	return createNext(ctx, tx, next, sched)
 }
 
 // CreateRecordForPlan writes a record and completes the plan it fulfils
 // (rolling a recurring plan to next) in one transaction.
-func (s *Store) CreateRecordForPlan(ctx context.Context, r *model.Record, next *model.Plan) error {
+func (s *Store) CreateRecordForPlan(ctx context.Context, r *model.Record, next *model.Plan, sched PlanScheduler) error {
 	return s.InTx(ctx, func(tx *sql.Tx) error {
 		if err := createRecord(ctx, tx, r); err != nil {
 			return err
 		}
-		return completePlan(ctx, tx, *r.PlanID, r.ID, next, true)
+		return completePlan(ctx, tx, *r.PlanID, r.ID, next, sched, true)
 	})
 }
 

@@ -10,8 +10,9 @@ import (
 )
 
 // UpdatePlan rewrites an open plan's details (title, notes, contact,
-// topics, due time, reminder, recurrence) in one transaction.
-func (s *Store) UpdatePlan(ctx context.Context, p *model.Plan) error {
+// topics, due time, reminder, recurrence) and queues its reminder, in one
+// transaction.
+func (s *Store) UpdatePlan(ctx context.Context, p *model.Plan, sched PlanScheduler) error {
 	return s.InTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE plans SET title = $1, notes = $2, contact_id = $3, due_at = $4, remind_minutes = $5,
 			remind_email = $6, recurrence = $7, updated_at = $8 WHERE id = $9 AND status = $10`,
@@ -26,7 +27,10 @@ func (s *Store) UpdatePlan(ctx context.Context, p *model.Plan) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM plan_topics WHERE plan_id = $1`, p.ID); err != nil {
 			return fmt.Errorf("store: plan topics: %w", err)
 		}
-		return insertPlanTopics(ctx, tx, p.ID, p.TopicIDs)
+		if err := insertPlanTopics(ctx, tx, p.ID, p.TopicIDs); err != nil {
+			return err
+		}
+		return sched.run(ctx, tx, p)
 	})
 }
 

@@ -53,7 +53,7 @@ func (e *env) plan(id int64) *model.Plan {
 func (e *env) addPlan(owner *model.User, c *model.Customer, title string, due time.Time) *model.Plan {
 	e.t.Helper()
 	p := &model.Plan{OwnerID: owner.ID, CustomerID: c.ID, Title: title, DueAt: due}
-	must(e.t, e.store.CreatePlans(context.Background(), []*model.Plan{p}))
+	must(e.t, e.store.CreatePlans(context.Background(), []*model.Plan{p}, nil))
 	return p
 }
 
@@ -237,7 +237,7 @@ func TestPlanTabsAndCalendar(t *testing.T) {
 		overdue := e.addPlan(e.agent1, e.acme, "逾期计划", now.Add(-50*time.Hour))
 		upcoming := e.addPlan(e.agent1, e.globex, "后续计划", midnight.AddDate(0, 0, 3).Add(9*time.Hour))
 		done := e.addPlan(e.agent1, e.acme, "已关计划", now.Add(-72*time.Hour))
-		must(t, s.EndPlan(ctx, done.ID, model.PlanClosed, "客户已停业", nil))
+		must(t, s.EndPlan(ctx, done.ID, model.PlanClosed, "客户已停业", nil, nil))
 		other := e.addPlan(e.agent2, e.globex, "同事计划", midnight.Add(23*time.Hour))
 		agent := e.signedIn(t, e.agent1)
 
@@ -478,7 +478,7 @@ func TestPlanCompletedByContact(t *testing.T) {
 		wang := e.contactNamed(e.acme.ID, "王小明")
 		p := &model.Plan{OwnerID: e.agent1.ID, CustomerID: e.acme.ID, ContactID: &wang.ID, Title: "续费回访", TopicIDs: []int64{topic.ID},
 			DueAt: time.Now().Add(time.Hour)}
-		must(t, s.CreatePlans(ctx, []*model.Plan{p}))
+		must(t, s.CreatePlans(ctx, []*model.Plan{p}, nil))
 		agent := e.signedIn(t, e.agent1)
 		dialog := fmt.Sprintf("/customers/%d/contact", e.acme.ID)
 
@@ -534,7 +534,7 @@ func TestPlanCompletedByContact(t *testing.T) {
 
 		// A manual record completes a plan too.
 		q := &model.Plan{OwnerID: e.agent1.ID, CustomerID: e.acme.ID, Title: "上门拜访", DueAt: time.Now().Add(time.Hour)}
-		must(t, s.CreatePlans(ctx, []*model.Plan{q}))
+		must(t, s.CreatePlans(ctx, []*model.Plan{q}, nil))
 		res = agent.htmx(fmt.Sprintf("/customers/%d/records/new?plan_id=%d", e.acme.ID, q.ID))
 		if !strings.Contains(res.body, fmt.Sprintf(`name="plan_id" value="%d"`, q.ID)) || !strings.Contains(res.body, `value="上门拜访"`) {
 			t.Errorf("manual record for a plan:\n%s", res.body)
