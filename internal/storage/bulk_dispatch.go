@@ -11,7 +11,7 @@ import (
 
 // ClaimRecipients moves up to limit due pending recipients of one channel
 // of a bulk send to "sending", marked with holder, and returns them with
-// their merge data. Each claim counts as an attempt. On PostgreSQL
+// their merge data, earliest due first. Each claim counts as an attempt. On PostgreSQL
 // concurrent claimers skip each other's rows (FOR UPDATE SKIP LOCKED); on
 // SQLite the single writer serialises them.
 func (s *Store) ClaimRecipients(ctx context.Context, bulkID int64, channel string, limit int, holder string) ([]*model.BulkRecipient, error) {
@@ -22,10 +22,12 @@ func (s *Store) ClaimRecipients(ctx context.Context, bulkID int64, channel strin
 		if s.dialect == Postgres {
 			lock = " FOR UPDATE SKIP LOCKED"
 		}
+		// The pending status is spelled out so both planners pick the
+		// partial index of due rows (migration 10).
 		res, err := tx.ExecContext(ctx, `UPDATE bulk_recipients SET status = $1, claimed_by = $2, attempts = attempts + 1,
 			updated_at = $3 WHERE id IN (SELECT id FROM bulk_recipients WHERE bulk_send_id = $4 AND channel = $5
-			AND status = $6 AND next_attempt_at <= $3 ORDER BY id LIMIT $7`+lock+`)`,
-			model.RecipientSending, holder, t, bulkID, channel, model.RecipientPending, limit)
+			AND status = '`+model.RecipientPending+`' AND next_attempt_at <= $3 ORDER BY next_attempt_at, id LIMIT $6`+lock+`)`,
+			model.RecipientSending, holder, t, bulkID, channel, limit)
 		if err != nil {
 			return err
 		}
@@ -248,7 +250,7 @@ func (s *Store) ResolveStaleSending(ctx context.Context, bulkID int64, channel s
 func (s *Store) NextRecipientAttempt(ctx context.Context, bulkID int64, channel string) (time.Time, bool, error) {
 	var at sql.NullTime
 	err := s.r.QueryRowContext(ctx, `SELECT min(next_attempt_at) FROM bulk_recipients WHERE bulk_send_id = $1 AND channel = $2
-		AND status = $3`, bulkID, channel, model.RecipientPending).Scan(&at)
+		AND status = '`+model.RecipientPending+`'`, bulkID, channel).Scan(&at)
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("store: next attempt: %w", err)
 	}
