@@ -9,6 +9,9 @@ import (
 	"touchbase/internal/plan"
 )
 
+// maxPlanCustomers is how many customers one request may plan for.
+const maxPlanCustomers = 1000
+
 // planFields are what a rep writes of a plan, new or edited.
 type planFields struct {
 	ContactID     *int64          `json:"contact_id"`
@@ -98,13 +101,18 @@ func (b planFields) edit(errs *model.ValidationErrors, loc *time.Location) plan.
 func (b planBody) input(loc *time.Location) (plan.Input, error) {
 	var errs model.ValidationErrors
 	e := b.edit(&errs, loc)
-	in := plan.Input{CustomerIDs: distinct(b.CustomerIDs), ContactID: e.ContactID, Title: e.Title, Notes: e.Notes,
+	in := plan.Input{CustomerIDs: b.CustomerIDs, ContactID: e.ContactID, Title: e.Title, Notes: e.Notes,
 		TopicIDs: e.TopicIDs, DueAt: e.DueAt, RemindMinutes: e.RemindMinutes, RemindEmail: e.RemindEmail, Recurrence: e.Recurrence}
 	if b.OwnerID != nil {
 		if *b.OwnerID <= 0 {
 			errs.Add("owner_id", "invalid", "owner_id must be a positive integer")
 		}
 		in.OwnerID = *b.OwnerID
+	}
+	if len(b.CustomerIDs) > maxPlanCustomers {
+		errs.Add("customer_ids", "too_many", "at most 1000 customers at once")
+	} else {
+		in.CustomerIDs = distinct(b.CustomerIDs)
 	}
 	for _, id := range b.CustomerIDs {
 		if id <= 0 {

@@ -403,6 +403,7 @@ func TestMalformedPlanBodies(t *testing.T) {
 			{"zero customer", `{"customer_ids":[0],"title":"x","due_at":"` + due + `"}`, "validation_failed", "customer_ids"},
 			{"string customers", `{"customer_ids":"` + x + `","title":"x","due_at":"` + due + `"}`, "invalid_type", "customer_ids"},
 			{"too many customers", `{"customer_ids":[` + many + `],"title":"x","due_at":"` + due + `"}`, "validation_failed", "customer_ids"},
+			{"many repeats", `{"customer_ids":[` + strings.Repeat(x+",", 100000) + x + `],"title":"x","due_at":"` + due + `"}`, "validation_failed", "customer_ids"},
 			{"not the rep's customer", `{"customer_ids":[` + itoa(other.ID) + `],"title":"x","due_at":"` + due + `"}`, "validation_failed", "customer_ids"},
 			{"contact with two customers", `{"customer_ids":[` + x + `,` + itoa(other.ID) + `],"contact_id":` + li + `,"title":"x","due_at":"` + due + `"}`, "validation_failed", "contact_id"},
 			{"zero owner", `{"owner_id":0,"customer_ids":[` + x + `],"title":"x","due_at":"` + due + `"}`, "validation_failed", "owner_id"},
