@@ -280,6 +280,20 @@ func (s *Store) ListBulkSends(ctx context.Context, p permission.Policy, beforeID
 		q.Add(` AND b.id < `, q.Arg(beforeID))
 	}
 	q.Add(` ORDER BY b.id DESC LIMIT `, q.Arg(limit))
+	return s.queryBulkSends(ctx, &q)
+}
+
+// LiveBulkSends returns the user's own bulk sends that are scheduled or
+// running, newest first.
+func (s *Store) LiveBulkSends(ctx context.Context, userID int64, limit int) ([]*model.BulkSend, error) {
+	var q Query
+	q.Add(`SELECT `, bulkColumns, ` FROM bulk_sends b LEFT JOIN users u ON u.id = b.user_id WHERE b.user_id = `, q.Arg(userID),
+		` AND b.status IN (`, q.Arg(model.BulkScheduled), `, `, q.Arg(model.BulkRunning), `) ORDER BY b.id DESC LIMIT `, q.Arg(limit))
+	return s.queryBulkSends(ctx, &q)
+}
+
+// queryBulkSends runs a query of bulkColumns and loads the sends' counts.
+func (s *Store) queryBulkSends(ctx context.Context, q *Query) ([]*model.BulkSend, error) {
 	rows, err := s.r.QueryContext(ctx, q.SQL(), q.Args()...)
 	if err != nil {
 		return nil, fmt.Errorf("store: list bulk sends: %w", err)

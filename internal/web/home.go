@@ -13,7 +13,7 @@ const (
 	homePlans         = 50
 	homeRecords       = 5
 	homeNotifications = 5
-	homeBulkScan      = 20 // the latest bulk sends looked at for running ones
+	homeBulk          = 10
 )
 
 // homeData is the data of the home page: the rep's day.
@@ -62,15 +62,9 @@ func (h *handler) home(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	sends, err := h.app.Bulk.List(ctx, id.Policy, 0, homeBulkScan)
-	if err != nil {
+	if d.Bulk, err = h.app.Bulk.Live(ctx, id.User.ID, homeBulk); err != nil {
 		h.fail(w, r, err)
 		return
-	}
-	for _, b := range sends {
-		if b.UserID != nil && *b.UserID == id.User.ID && isLive(b) {
-			d.Bulk = append(d.Bulk, b)
-		}
 	}
 	if d.Notifications, err = h.app.Notify.List(ctx, id.User.ID, storage.NotificationFilter{UnreadOnly: true,
 		Limit: homeNotifications}); err != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"touchbase/internal/jobs"
+	"touchbase/internal/bulk"
 	"touchbase/internal/model"
 	"touchbase/internal/notify"
 	"touchbase/internal/permission"
@@ -567,12 +568,33 @@ func TestHomePage(t *testing.T) {
 		_, err := e.app.Records.AddManual(ctx, pol, record.ManualInput{Common: record.Common{ContactID: wang.ID, Title: "电话回访"},
 			Channel: "phone", ContactedAt: now.Add(-time.Hour)})
 		must(t, err)
+		// Bulk sends under way: the rep's scheduled one, not a colleague's,
+		// however many finished sends are newer.
+		later := now.Add(48 * time.Hour)
+		mine, err := e.app.Bulk.Create(ctx, pol, e.agent1, bulk.Input{Title: "月度关怀短信", SMSText: "您好", ScheduledAt: &later,
+			Recipients: storage.RecipientSelection{HasMobile: true}})
+		must(t, err)
+		must(t, s.CreateContact(ctx, &model.Contact{CustomerID: e.initec.ID, Name: "赵六", Mobile: "+8613700000006"}))
+		pol2 := permission.For(e.agent2, model.Settings{Visibility: model.VisibilityOwn})
+		_, err = e.app.Bulk.Create(ctx, pol2, e.agent2, bulk.Input{Title: "同事的群发", SMSText: "您好", ScheduledAt: &later,
+			Recipients: storage.RecipientSelection{HasMobile: true}})
+		must(t, err)
+		for i := range 25 {
+			b, err := e.app.Bulk.Create(ctx, pol, e.agent1, bulk.Input{Title: fmt.Sprintf("已取消 %d", i), SMSText: "您好", ScheduledAt: &later,
+				Recipients: storage.RecipientSelection{HasMobile: true}})
+			must(t, err)
+			must(t, e.app.Bulk.Cancel(ctx, pol, b.ID))
+		}
 		_, err = e.app.Notify.Notify(ctx, e.agent1.ID, notify.Message{Kind: model.NotifyPlanReminder, Title: "联系计划提醒：续费",
 			Link: fmt.Sprintf("/plans/%d", today.ID)})
 		must(t, err)
 
 		agent := e.signedIn(t, e.agent1)
 		res := agent.get("/")
+		if !strings.Contains(res.body, "月度关怀短信") || !strings.Contains(res.body, fmt.Sprintf("/bulk/%d", mine.ID)) ||
+			strings.Contains(res.body, "同事的群发") || strings.Contains(res.body, "已取消 3") {
+			t.Error("home's bulk sends under way are not the rep's own live ones")
+		}
 		if res.status != http.StatusOK {
 			t.Fatalf("home: %d", res.status)
 		}
