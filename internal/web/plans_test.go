@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"touchbase/internal/jobs"
 	"touchbase/internal/bulk"
+	"touchbase/internal/jobs"
 	"touchbase/internal/model"
 	"touchbase/internal/notify"
 	"touchbase/internal/permission"
