@@ -57,6 +57,8 @@ type SMTP struct {
 	domain string
 	client *gomail.Client
 	env    Env
+	// timeout bounds each message's commands on an open connection.
+	timeout time.Duration
 }
 
 // NewSMTP validates cfg and returns the provider. It does not connect.
@@ -132,7 +134,7 @@ func NewSMTP(cfg SMTPConfig, env Env) (*SMTP, error) {
 		return nil, &ConfigError{Provider: ProviderSMTP, Problem: err.Error()}
 	}
 	domain := from.Address[strings.LastIndexByte(from.Address, '@')+1:]
-	return &SMTP{cfg: cfg, from: from, domain: domain, client: client, env: env}, nil
+	return &SMTP{cfg: cfg, from: from, domain: domain, client: client, env: env, timeout: timeout}, nil
 }
 
 func smtpAuthType(name string, clearText bool) (gomail.SMTPAuthType, error) {
@@ -205,14 +207,10 @@ func (s *SMTP) SendBatch(ctx context.Context, msgs []Message) []Result {
 			sentOnConn = 0
 		}
 		sentOnConn++
-		if err := s.client.SendWithSMTPClient(conn.client, gm); err != nil {
-			var serr error = gm.SendError()
-			if serr == nil {
-				serr = err
-			}
-			ce := smtpError(serr)
+		if err := conn.send(s, gm); err != nil {
+			ce := smtpError(err)
 			results[i].ProviderID, results[i].Err = "", ce
-			if ce.Code == "" {
+			if ce.Code == "" || conn.broken {
 				// No reply from the server: the connection is unusable.
 				conn.close()
 				conn = nil

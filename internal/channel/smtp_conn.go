@@ -2,13 +2,26 @@ package channel
 
 import (
 	"context"
+	"errors"
+	"net/textproto"
+	"strings"
 
+	gomail "github.com/wneessen/go-mail"
 	gosmtp "github.com/wneessen/go-mail/smtp"
 )
 
 // smtpConn is one SMTP connection.
 type smtpConn struct {
 	client *gosmtp.Client
+	// pipelining is set when the server takes several commands at once
+	// (RFC 2920): a message then costs two round trips instead of five.
+	pipelining bool
+	// mailParams are the MAIL FROM parameters the server's extensions ask
+	// for.
+	mailParams string
+	// broken is set once the connection can no longer be trusted (no
+	// reply, or a reply out of step).
+	broken bool
 }
 
 // dial opens a connection: greeting, STARTTLS and AUTH as configured. Once
@@ -24,7 +37,127 @@ func (s *SMTP) dial(ctx context.Context) (*smtpConn, error) {
 		}
 		return nil, smtpDialError(err)
 	}
-	return &smtpConn{client: client}, nil
+	c := &smtpConn{client: client}
+	c.pipelining, _ = client.Extension("PIPELINING")
+	// The same parameters go-mail's own MAIL command sends.
+	if ok, _ := client.Extension("8BITMIME"); ok {
+		c.mailParams += " BODY=8BITMIME"
+	}
+	if ok, _ := client.Extension("SMTPUTF8"); ok {
+		c.mailParams += " SMTPUTF8"
+	}
+	return c, nil
+}
+
+// send sends one message as one mail transaction. Without pipelining it
+// is go-mail's exchange, one command at a time. With pipelining, MAIL,
+// RCPT and DATA go out together and their replies are read together; the
+// content follows once the server has said it is ready for it, so content
+// is never sent for an envelope the server refused. A refusal is returned
+// as a *textproto.Error, a message that cannot be sent as an *Error; any
+// other error means the connection failed (and is marked broken).
+func (c *smtpConn) send(s *SMTP, gm *gomail.Msg) error {
+	if !c.pipelining {
+		err := s.client.SendWithSMTPClient(c.client, gm)
+		if err != nil {
+			if serr := gm.SendError(); serr != nil {
+				err = serr
+			}
+		}
+		return err
+	}
+	from, err := gm.GetSender(false)
+	if err != nil {
+		return &Error{Provider: ProviderSMTP, Reason: ReasonInvalidEmail, Detail: err.Error(), Err: err}
+	}
+	rcpts, err := gm.GetRecipients()
+	if err != nil {
+		return &Error{Provider: ProviderSMTP, Reason: ReasonInvalidEmail, Detail: err.Error(), Err: err}
+	}
+	if strings.ContainsAny(from+strings.Join(rcpts, ""), "\r\n") {
+		return &Error{Provider: ProviderSMTP, Reason: ReasonInvalidEmail, Detail: "address contains a line break"}
+	}
+	if err := c.client.UpdateDeadline(s.timeout); err != nil {
+		return c.fail(err)
+	}
+	t := c.client.Text
+	w := t.W
+	w.WriteString("MAIL FROM:" + from + c.mailParams + "\r\n")
+	for _, r := range rcpts {
+		w.WriteString("RCPT TO:" + r + "\r\n")
+	}
+	w.WriteString("DATA\r\n")
+	if err := w.Flush(); err != nil {
+		return c.fail(err)
+	}
+	_, _, mailErr := t.ReadResponse(250)
+	if !isReply(mailErr) {
+		return c.fail(mailErr)
+	}
+	refused := mailErr
+	for range rcpts {
+		_, _, err := t.ReadResponse(25)
+		if !isReply(err) {
+			return c.fail(err)
+		}
+		if refused == nil {
+			refused = err
+		}
+	}
+	_, _, dataErr := t.ReadResponse(354)
+	if !isReply(dataErr) {
+		return c.fail(dataErr)
+	}
+	if dataErr == nil && refused != nil {
+		// A server that takes DATA although it refused the envelope gets
+		// an empty message, which it has no one to deliver to.
+		if err := t.DotWriter().Close(); err != nil {
+			return c.fail(err)
+		}
+		if _, _, err := t.ReadResponse(0); !isReply(err) {
+			return c.fail(err)
+		}
+	}
+	if refused == nil && dataErr != nil {
+		refused = dataErr
+	}
+	if refused != nil {
+		if mailErr == nil {
+			// The transaction the server opened is dropped before the next.
+			w.WriteString("RSET\r\n")
+			if err := w.Flush(); err != nil {
+				c.broken = true
+			} else if _, _, err := t.ReadResponse(250); !isReply(err) {
+				c.broken = true
+			}
+		}
+		return refused
+	}
+	dw := t.DotWriter()
+	if _, err := gm.WriteTo(dw); err != nil {
+		return c.fail(err)
+	}
+	if err := dw.Close(); err != nil {
+		return c.fail(err)
+	}
+	_, _, err = t.ReadResponse(250)
+	if !isReply(err) {
+		return c.fail(err)
+	}
+	return err
+}
+
+// fail marks the connection broken and returns err.
+func (c *smtpConn) fail(err error) error {
+	c.broken = true
+	return err
+}
+
+// isReply reports whether err is nil or a reply of the server (as opposed
+// to a failure to get one).
+func isReply(err error) bool {
+	var tp *textproto.Error
+	return err == nil || errors.As(err, &tp)
 }
 
 // close says QUIT and closes the connection; a nil connection is fine.

@@ -34,6 +34,10 @@ func smtpDialError(err error) *Error {
 
 // smtpError classifies the failure of one message.
 func smtpError(err error) *Error {
+	var ce *Error
+	if errors.As(err, &ce) {
+		return ce
+	}
 	var se *gomail.SendError
 	if errors.As(err, &se) {
 		code := se.ErrorCode()

@@ -44,9 +44,11 @@ type sink struct {
 	authed []string
 	// onData, when set, runs after each accepted message.
 	onData func()
-	user   string
-	pass   string
-	addr   string
+	// noPipelining hides the PIPELINING extension from new connections.
+	noPipelining bool
+	user         string
+	pass         string
+	addr         string
 }
 
 type sinkSession struct {
@@ -196,9 +198,20 @@ func (l countingListener) Accept() (net.Conn, error) {
 	if err == nil {
 		l.s.mu.Lock()
 		l.s.conns++
+		if l.s.noPipelining {
+			c = noPipeliningConn{c}
+		}
 		l.s.mu.Unlock()
 	}
 	return c, err
+}
+
+// noPipeliningConn hides the server's PIPELINING extension (plain
+// connections only).
+type noPipeliningConn struct{ net.Conn }
+
+func (c noPipeliningConn) Write(p []byte) (int, error) {
+	return c.Conn.Write(bytes.ReplaceAll(p, []byte("PIPELINING"), []byte("XPIPELINEX")))
 }
 
 type nopLogger struct{}
@@ -345,7 +358,23 @@ func TestSMTPSendModes(t *testing.T) {
 
 func TestSMTPBatchReusesConnection(t *testing.T) {
 	s, pool := startSink(t, SMTPSecurityStartTLS, "", "")
-	c := newTestSMTP(t, s, pool, SMTPConfig{MaxBatch: 3})
+	checkBatch(t, s, newTestSMTP(t, s, pool, SMTPConfig{MaxBatch: 3}))
+}
+
+// A server that does not offer PIPELINING is sent one command at a time,
+// with the same outcomes.
+func TestSMTPBatchWithoutPipelining(t *testing.T) {
+	s, _ := startSink(t, SMTPSecurityNone, "", "")
+	s.mu.Lock()
+	s.noPipelining = true
+	s.mu.Unlock()
+	checkBatch(t, s, newTestSMTP(t, s, nil, SMTPConfig{Security: SMTPSecurityNone, MaxBatch: 3}))
+}
+
+// checkBatch sends a batch of accepted and refused messages through c,
+// three per connection, and checks each outcome.
+func checkBatch(t *testing.T, s *sink, c *SMTP) {
+	t.Helper()
 	msgs := []Message{
 		{To: "a@x.example", Subject: "1", Text: "one", Ref: "r1"},
 		{To: "nobody@x.example", Subject: "2", Text: "two", Ref: "r2"},
