@@ -327,21 +327,8 @@ func (s *Store) queryBulkSends(ctx context.Context, q *Query) ([]*model.BulkSend
 // ones whose time has come and running ones (for the sweeper that makes
 // sure each has its dispatch jobs).
 func (s *Store) DueBulkSends(ctx context.Context) ([]int64, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id FROM bulk_sends WHERE status = $1 OR (status = $2 AND scheduled_at <= $3) ORDER BY id`,
-		model.BulkRunning, model.BulkScheduled, now())
-	if err != nil {
-		return nil, fmt.Errorf("store: due bulk sends: %w", err)
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return s.queryIDs(ctx, "due bulk sends", `SELECT id FROM bulk_sends WHERE status = $1 OR (status = $2 AND scheduled_at <= $3)
+		ORDER BY id`, model.BulkRunning, model.BulkScheduled, now())
 }
 
 // StartBulkSend moves a scheduled send to running; it reports whether this

@@ -161,9 +161,14 @@ func (s *Store) ListPlans(ctx context.Context, p permission.Policy, f PlanFilter
 	} else {
 		q.Add(` ORDER BY pl.due_at, pl.id LIMIT `, q.Arg(f.Limit))
 	}
+	return s.queryPlans(ctx, &q, "list plans")
+}
+
+// queryPlans runs a query of planColumns; what names it in errors.
+func (s *Store) queryPlans(ctx context.Context, q *Query, what string) ([]*model.Plan, error) {
 	rows, err := s.r.QueryContext(ctx, q.SQL(), q.Args()...)
 	if err != nil {
-		return nil, fmt.Errorf("store: list plans: %w", err)
+		return nil, fmt.Errorf("store: %s: %w", what, err)
 	}
 	defer rows.Close()
 	var out []*model.Plan
@@ -175,6 +180,24 @@ func (s *Store) ListPlans(ctx context.Context, p permission.Policy, f PlanFilter
 		out = append(out, pl)
 	}
 	return out, rows.Err()
+}
+
+// queryIDs runs a query of one integer column.
+func (s *Store) queryIDs(ctx context.Context, what, query string, args ...any) ([]int64, error) {
+	rows, err := s.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: %s: %w", what, err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }
 
 // planWhere adds the filter's conditions, the permission rule first.

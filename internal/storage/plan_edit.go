@@ -53,20 +53,7 @@ func (s *Store) OpenPlanOwners(ctx context.Context, p permission.Policy) ([]int6
 	var q Query
 	q.Add(`SELECT DISTINCT pl.owner_id FROM plans pl WHERE pl.status = `, q.Arg(model.PlanOpen), ` AND `, p.PlanSQL("pl", q.Arg),
 		` ORDER BY pl.owner_id`)
-	rows, err := s.r.QueryContext(ctx, q.SQL(), q.Args()...)
-	if err != nil {
-		return nil, fmt.Errorf("store: plan owners: %w", err)
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return s.queryIDs(ctx, "plan owners", q.SQL(), q.Args()...)
 }
 
 // OpenPlansOutOfReach returns the open plans of the owner whose policy is
@@ -76,18 +63,5 @@ func (s *Store) OpenPlansOutOfReach(ctx context.Context, owner permission.Policy
 	var q Query
 	q.Add(`SELECT `, planColumns, planFrom, ` WHERE pl.owner_id = `, q.Arg(owner.UserID), ` AND pl.status = `, q.Arg(model.PlanOpen),
 		` AND NOT `, owner.ContactSQL("c", q.Arg), ` ORDER BY pl.due_at, pl.id LIMIT 1000`)
-	rows, err := s.r.QueryContext(ctx, q.SQL(), q.Args()...)
-	if err != nil {
-		return nil, fmt.Errorf("store: plans out of reach: %w", err)
-	}
-	defer rows.Close()
-	var out []*model.Plan
-	for rows.Next() {
-		pl, err := scanPlan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, pl)
-	}
-	return out, rows.Err()
+	return s.queryPlans(ctx, &q, "plans out of reach")
 }
