@@ -69,7 +69,7 @@ func TestUpdateMovesTheReminderAndNamesBadFields(t *testing.T) {
 			return len(m) > 0
 		})
 		m, _ := s.ListOutbox(ctx, storage.OutboxFilter{To: "rep@example.com"})
-		if len(m) != 1 || !strings.Contains(m[0].Subject, "季度回访") || !strings.Contains(m[0].Body, "https://crm.example.com/plans/"+itoa(id)) {
+		if len(m) != 1 || !strings.Contains(m[0].Subject, "季度回访") || !strings.Contains(m[0].Body, "https://crm.example.com/plans/"+itoa(id)+"?contact=now") {
 			t.Fatalf("reminder e-mail: %+v", m)
 		}
 		// A plan that is no longer open cannot be edited.

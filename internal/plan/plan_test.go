@@ -148,7 +148,7 @@ func TestReminderFiresOnceAndFollowsReschedules(t *testing.T) {
 		waitFor(t, "the reminder", func() bool { return len(w.reminders(t, w.rep.ID)) > 0 })
 		time.Sleep(1500 * time.Millisecond) // any stray reminder would arrive by now
 		ns := w.reminders(t, w.rep.ID)
-		if len(ns) != 1 || ns[0].Kind != model.NotifyPlanReminder || ns[0].Link != "/plans/"+itoa(kept.ID) {
+		if len(ns) != 1 || ns[0].Kind != model.NotifyPlanReminder || ns[0].Link != "/plans/"+itoa(kept.ID)+"?contact=now" {
 			t.Fatalf("reminders: %+v", ns)
 		}
 		// Running the same reminder again (a retried job) notifies no one twice.

@@ -72,7 +72,7 @@ func reminderMessage(pl *model.Plan, owner *model.User) notify.Message {
 	}
 	m := notify.Message{
 		Kind:      model.NotifyPlanReminder,
-		Link:      fmt.Sprintf("/plans/%d", pl.ID),
+		Link:      fmt.Sprintf("/plans/%d?contact=now", pl.ID), // the plan, its contact dialog open
 		DedupeKey: fmt.Sprintf("plan:%d:%d", pl.ID, pl.DueAt.Unix()),
 		Data:      map[string]any{"plan_id": pl.ID, "customer_id": pl.CustomerID},
 	}

@@ -21,6 +21,7 @@ type planPageData struct {
 	Errors     model.ValidationErrors
 	Reason     string // a refused cancel or close reason, kept
 	Open       string // the action form shown open after a refusal: "cancel", "close"
+	ContactNow bool   // open the contact dialog at once (?contact=now: the reminder's link)
 	Now        time.Time
 }
 
@@ -37,6 +38,7 @@ func (h *handler) planShow(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	d.ContactNow = r.URL.Query().Get("contact") == "now" && d.Plan.Status == model.PlanOpen && d.Access.Contact
 	h.render(w, r, http.StatusOK, "plan.html", d)
 }
 
