@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"time"
 
 	"touchbase/internal/model"
 	"touchbase/internal/storage"
@@ -33,9 +34,30 @@ var Topics = [][2]string{
 	{"满意度调查", "Satisfaction survey"},
 }
 
-// Load creates the demo data unless it was loaded before. It reports
-// whether it loaded anything.
+// Load creates the demo data unless it was loaded before: the people and
+// customers in one transaction, then each rep's records and plans. It
+// reports whether it loaded anything.
 func Load(ctx context.Context, store *storage.Store) (bool, error) {
+	loaded, err := loadPeople(ctx, store)
+	if err != nil {
+		return false, err
+	}
+	if v, ok, err := store.Setting(ctx, model.SettingDemoActivity); err != nil || (ok && v == "true") {
+		return loaded, err
+	}
+	agents, err := loadUsers(ctx, store) // all there: returns the agents
+	if err != nil {
+		return false, err
+	}
+	if err := loadActivity(ctx, store, rand.New(rand.NewPCG(2026, 12)), agents, time.Now()); err != nil {
+		return false, fmt.Errorf("demo: activity: %w", err)
+	}
+	return true, store.SetSetting(ctx, model.SettingDemoActivity, "true")
+}
+
+// loadPeople creates the users, teams, topics, customers and contacts
+// unless they were loaded before.
+func loadPeople(ctx context.Context, store *storage.Store) (bool, error) {
 	if v, ok, err := store.Setting(ctx, model.SettingDemoLoaded); err != nil {
 		return false, err
 	} else if ok && v == "true" {

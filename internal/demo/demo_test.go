@@ -3,6 +3,7 @@ package demo_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"touchbase/internal/auth"
 	"touchbase/internal/contact"
@@ -56,6 +57,26 @@ func TestLoadIsIdempotentAndRealistic(t *testing.T) {
 		_, mine, _ := s.ListCustomers(ctx, p, storage.CustomerFilter{Mine: true})
 		if mine == 0 || seen <= mine || seen >= demo.Customers {
 			t.Fatalf("agent1 serves %d and sees %d of %d customers", mine, seen, demo.Customers)
+		}
+		// Every rep's day has something in it: overdue and upcoming plans
+		// of their own, on customers they may contact, and past records.
+		now := time.Now()
+		for _, f := range []storage.PlanFilter{{OwnerID: u.ID, Status: model.PlanOpen, DueTo: now},
+			{OwnerID: u.ID, Status: model.PlanOpen, DueFrom: now}, {OwnerID: u.ID, Status: model.PlanDone}} {
+			n, err := s.CountPlans(ctx, p, f)
+			if err != nil || n == 0 {
+				t.Fatalf("agent1's plans %+v: %d %v", f, n, err)
+			}
+		}
+		plans, _ := s.ListPlans(ctx, p, storage.PlanFilter{OwnerID: u.ID})
+		for _, pl := range plans {
+			if a, err := s.CustomerAccess(ctx, p, pl.CustomerID); err != nil || !a.Contact {
+				t.Fatalf("agent1 has a plan on a customer they may not contact: %+v", pl)
+			}
+		}
+		recs, _, err := s.ListRecords(ctx, p, storage.RecordFilter{UserID: u.ID, Limit: 100})
+		if err != nil || len(recs) < 12 {
+			t.Fatalf("agent1's records: %d %v", len(recs), err)
 		}
 		// Every mobile is valid E.164 as the contact validator would store it.
 		rows, err := s.ReadDB().QueryContext(ctx, `SELECT mobile FROM contacts`)

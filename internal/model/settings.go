@@ -13,6 +13,7 @@ const (
 	SettingVisibility     = "customers.visibility"
 	SettingDefaultRegion  = "phone.default_region"
 	SettingDemoLoaded     = "demo.loaded"
+	SettingDemoActivity   = "demo.activity_loaded"
 )
 
 // Settings is the typed view of the key/value settings table.
