@@ -207,7 +207,18 @@ func (s *SMTP) SendBatch(ctx context.Context, msgs []Message) []Result {
 			sentOnConn = 0
 		}
 		sentOnConn++
-		if err := conn.send(s, gm); err != nil {
+		// The next message's envelope may travel with this message's
+		// content when it will use this connection too.
+		var next *gomail.Msg
+		if sentOnConn < s.cfg.MaxBatch {
+			for _, n := range built[i+1:] {
+				if n != nil {
+					next = n
+					break
+				}
+			}
+		}
+		if err := conn.send(s, gm, next); err != nil {
 			ce := smtpError(err)
 			results[i].ProviderID, results[i].Err = "", ce
 			if ce.Code == "" || conn.broken {

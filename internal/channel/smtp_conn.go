@@ -1,6 +1,7 @@
 package channel
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"net/textproto"
@@ -22,6 +23,14 @@ type smtpConn struct {
 	// broken is set once the connection can no longer be trusted (no
 	// reply, or a reply out of step).
 	broken bool
+	// ahead is the message whose envelope went out with the previous
+	// message's content; its replies are still to be read, and the
+	// server may be waiting for its content.
+	ahead *gomail.Msg
+	// dot writes content into the connection's buffer without sending
+	// it, so the next envelope can follow in the same packet.
+	dot *textproto.Writer
+	buf *bufio.Writer
 }
 
 // dial opens a connection: greeting, STARTTLS and AUTH as configured. Once
@@ -53,10 +62,12 @@ func (s *SMTP) dial(ctx context.Context) (*smtpConn, error) {
 // is go-mail's exchange, one command at a time. With pipelining, MAIL,
 // RCPT and DATA go out together and their replies are read together; the
 // content follows once the server has said it is ready for it, so content
-// is never sent for an envelope the server refused. A refusal is returned
+// is never sent for an envelope the server refused. The envelope of next
+// (the message to be sent after this one on this connection, if any)
+// goes out with the content, so each message costs one round trip. A refusal is returned
 // as a *textproto.Error, a message that cannot be sent as an *Error; any
 // other error means the connection failed (and is marked broken).
-func (c *smtpConn) send(s *SMTP, gm *gomail.Msg) error {
+func (c *smtpConn) send(s *SMTP, gm, next *gomail.Msg) error {
 	if !c.pipelining {
 		err := s.client.SendWithSMTPClient(c.client, gm)
 		if err != nil {
@@ -66,30 +77,29 @@ func (c *smtpConn) send(s *SMTP, gm *gomail.Msg) error {
 		}
 		return err
 	}
-	from, err := gm.GetSender(false)
-	if err != nil {
-		return &Error{Provider: ProviderSMTP, Reason: ReasonInvalidEmail, Detail: err.Error(), Err: err}
-	}
-	rcpts, err := gm.GetRecipients()
-	if err != nil {
-		return &Error{Provider: ProviderSMTP, Reason: ReasonInvalidEmail, Detail: err.Error(), Err: err}
-	}
-	if strings.ContainsAny(from+strings.Join(rcpts, ""), "\r\n") {
-		return &Error{Provider: ProviderSMTP, Reason: ReasonInvalidEmail, Detail: "address contains a line break"}
-	}
 	if err := c.client.UpdateDeadline(s.timeout); err != nil {
 		return c.fail(err)
 	}
 	t := c.client.Text
 	w := t.W
-	w.WriteString("MAIL FROM:" + from + c.mailParams + "\r\n")
-	for _, r := range rcpts {
-		w.WriteString("RCPT TO:" + r + "\r\n")
+	var rcpts int
+	if c.ahead == gm {
+		rcpts = len(envelope(gm)) - 1
+	} else {
+		if c.ahead != nil {
+			return c.fail(errors.New("smtp: message sent out of order"))
+		}
+		env := envelope(gm)
+		if env == nil {
+			return &Error{Provider: ProviderSMTP, Reason: ReasonInvalidEmail, Detail: "no usable sender or recipient"}
+		}
+		c.writeEnvelope(env)
+		if err := w.Flush(); err != nil {
+			return c.fail(err)
+		}
+		rcpts = len(env) - 1
 	}
-	w.WriteString("DATA\r\n")
-	if err := w.Flush(); err != nil {
-		return c.fail(err)
-	}
+	c.ahead = nil
 	_, _, mailErr := t.ReadResponse(250)
 	if !isReply(mailErr) {
 		return c.fail(mailErr)
@@ -133,18 +143,62 @@ func (c *smtpConn) send(s *SMTP, gm *gomail.Msg) error {
 		}
 		return refused
 	}
-	dw := t.DotWriter()
+	if c.dot == nil {
+		c.buf = bufio.NewWriter(w)
+		c.dot = textproto.NewWriter(c.buf)
+	}
+	dw := c.dot.DotWriter()
 	if _, err := gm.WriteTo(dw); err != nil {
 		return c.fail(err)
 	}
-	if err := dw.Close(); err != nil {
+	if err := dw.Close(); err != nil { // into w, not yet sent
 		return c.fail(err)
 	}
-	_, _, err = t.ReadResponse(250)
+	if env := envelope(next); next != nil && env != nil {
+		c.writeEnvelope(env)
+		c.ahead = next
+	}
+	if err := w.Flush(); err != nil {
+		return c.fail(err)
+	}
+	_, _, err := t.ReadResponse(250)
 	if !isReply(err) {
 		return c.fail(err)
 	}
 	return err
+}
+
+// envelope returns the MAIL FROM and RCPT TO addresses of gm (in angle
+// brackets), or nil when it has none usable.
+func envelope(gm *gomail.Msg) []string {
+	if gm == nil {
+		return nil
+	}
+	from, err := gm.GetSender(false)
+	if err != nil {
+		return nil
+	}
+	rcpts, err := gm.GetRecipients()
+	if err != nil {
+		return nil
+	}
+	env := append([]string{from}, rcpts...)
+	for _, a := range env {
+		if strings.ContainsAny(a, "\r\n") {
+			return nil
+		}
+	}
+	return env
+}
+
+// writeEnvelope buffers MAIL, RCPT and DATA for env.
+func (c *smtpConn) writeEnvelope(env []string) {
+	w := c.client.Text.W
+	w.WriteString("MAIL FROM:" + env[0] + c.mailParams + "\r\n")
+	for _, r := range env[1:] {
+		w.WriteString("RCPT TO:" + r + "\r\n")
+	}
+	w.WriteString("DATA\r\n")
 }
 
 // fail marks the connection broken and returns err.
@@ -160,9 +214,16 @@ func isReply(err error) bool {
 	return err == nil || errors.As(err, &tp)
 }
 
-// close says QUIT and closes the connection; a nil connection is fine.
+// close says QUIT and closes the connection; a nil connection is fine. A
+// connection with an envelope whose replies were not read (the server may
+// be waiting for content) or a broken one is just closed: the server drops
+// an unfinished transaction.
 func (c *smtpConn) close() {
 	if c == nil {
+		return
+	}
+	if c.ahead != nil || c.broken {
+		_ = c.client.Close()
 		return
 	}
 	if c.client.HasConnection() {
