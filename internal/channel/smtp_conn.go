@@ -64,9 +64,10 @@ func (s *SMTP) dial(ctx context.Context) (*smtpConn, error) {
 // content follows once the server has said it is ready for it, so content
 // is never sent for an envelope the server refused. The envelope of next
 // (the message to be sent after this one on this connection, if any)
-// goes out with the content, so each message costs one round trip. A refusal is returned
-// as a *textproto.Error, a message that cannot be sent as an *Error; any
-// other error means the connection failed (and is marked broken).
+// goes out with the content, so each message costs one round trip. A
+// refusal is returned as a *textproto.Error, a message that cannot be
+// sent as an *Error; any other error means the connection failed (and is
+// marked broken).
 func (c *smtpConn) send(s *SMTP, gm, next *gomail.Msg) error {
 	if !c.pipelining {
 		err := s.client.SendWithSMTPClient(c.client, gm)
