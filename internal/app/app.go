@@ -83,7 +83,8 @@ func New(cfg config.Options, log *slog.Logger, store *storage.Store) (*App, erro
 	if store.Dialect() == storage.SQLite {
 		poll = 200 * time.Millisecond // no LISTEN/NOTIFY on SQLite
 	}
-	a.Queue, err = jobs.New(store, jobs.Options{Workers: workers, MaxWorkers: 8, PeriodicJobs: []*river.PeriodicJob{sweep},
+	a.Queue, err = jobs.New(store, jobs.Options{Workers: workers, MaxWorkers: 8,
+		Queues: map[string]int{plan.ReminderQueue: plan.ReminderWorkers}, PeriodicJobs: []*river.PeriodicJob{sweep},
 		FetchPoll: poll, RescueAfter: cfg.StaleAfter, Log: log})
 	if err != nil {
 		return nil, err

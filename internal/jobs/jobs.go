@@ -39,8 +39,13 @@ type Queue interface {
 // Options configure a Queue.
 type Options struct {
 	Workers *river.Workers // nil: insert-only (CLI tools)
-	// MaxWorkers is the number of jobs one process works at once.
+	// MaxWorkers is the number of jobs of the default queue one process
+	// works at once.
 	MaxWorkers int
+	// Queues are further queues and the jobs of each one process works at
+	// once (short jobs that must not wait behind long ones, such as plan
+	// reminders behind bulk dispatch).
+	Queues map[string]int
 	// PeriodicJobs run on a schedule on the elected leader process.
 	PeriodicJobs []*river.PeriodicJob
 	// FetchPoll is how often workers poll for new jobs (SQLite has no
@@ -130,6 +135,9 @@ func newClient[TTx any](driver riverdriver.Driver[TTx], o Options) (*client[TTx]
 	if o.Workers != nil {
 		cfg.Workers = o.Workers
 		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: max(1, o.MaxWorkers)}}
+		for name, n := range o.Queues {
+			cfg.Queues[name] = river.QueueConfig{MaxWorkers: max(1, n)}
+		}
 	}
 	c, err := river.NewClient(driver, cfg)
 	if err != nil {

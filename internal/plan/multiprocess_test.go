@@ -66,7 +66,7 @@ func TestTwoProcessesRemindOnce(t *testing.T) {
 		svc := plan.NewService(s, c, time.Now)
 		w := river.NewWorkers()
 		svc.Register(w)
-		q, err := jobs.New(s, jobs.Options{Workers: w, MaxWorkers: 3, FetchPoll: 100 * time.Millisecond, Log: log})
+		q, err := jobs.New(s, jobs.Options{Workers: w, MaxWorkers: 3, Queues: map[string]int{plan.ReminderQueue: 3}, FetchPoll: 100 * time.Millisecond, Log: log})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -51,7 +51,7 @@ func setup(t *testing.T, s *storage.Store) *world {
 	w.plans.SetMailer(reg, "https://crm.example.com/", log)
 	workers := river.NewWorkers()
 	w.plans.Register(workers)
-	q, err := jobs.New(s, jobs.Options{Workers: workers, MaxWorkers: 4, FetchPoll: 50 * time.Millisecond, Log: log})
+	q, err := jobs.New(s, jobs.Options{Workers: workers, MaxWorkers: 4, Queues: map[string]int{plan.ReminderQueue: 4}, FetchPoll: 50 * time.Millisecond, Log: log})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,16 @@ import (
 	"touchbase/internal/permission"
 )
 
+// ReminderQueue is the River queue of reminders, and ReminderWorkers the
+// reminders one process works at once: a reminder is a few short
+// statements, and many fall due together (everyone's 09:00), so they get
+// their own queue rather than wait behind bulk dispatch; River fetches at
+// most as many jobs as a queue has free workers, about ten times a second.
+const (
+	ReminderQueue   = "plan_reminders"
+	ReminderWorkers = 50
+)
+
 // RemindArgs is the reminder of one plan occurrence at one due time.
 type RemindArgs struct {
 	PlanID int64 `json:"plan_id"`

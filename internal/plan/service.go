@@ -262,5 +262,5 @@ func (s *Service) ScheduleTx(ctx context.Context, tx *sql.Tx, pl *model.Plan) er
 		return nil
 	}
 	return s.queue.InsertTx(ctx, tx, RemindArgs{PlanID: pl.ID, Due: pl.DueAt.Unix(), At: at.Unix()},
-		&river.InsertOpts{ScheduledAt: at, UniqueOpts: river.UniqueOpts{ByArgs: true}})
+		&river.InsertOpts{Queue: ReminderQueue, ScheduledAt: at, UniqueOpts: river.UniqueOpts{ByArgs: true}})
 }
