@@ -98,11 +98,7 @@ func TestChangedLeadTimeLeavesNoStaleReminder(t *testing.T) {
 		if _, err := w.plans.Update(ctx, w.repPol, ps[0].ID, plan.Edit{Title: "x", DueAt: due, RemindMinutes: &zero}); err != nil {
 			t.Fatal(err)
 		}
-		waitFor(t, "the stale job to run", func() bool {
-			var n int
-			_ = s.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM river_job WHERE kind = 'plan_remind' AND state = 'completed'`).Scan(&n)
-			return n == 1
-		})
+		waitFor(t, "the stale job to run", func() bool { return completedReminders(t, s) == 1 })
 		if ns := w.reminders(t, w.rep.ID); len(ns) != 0 {
 			t.Fatalf("a reminder fired at the old lead time: %+v", ns[0])
 		}

@@ -110,7 +110,7 @@ func TestTwoProcessesRemindOnce(t *testing.T) {
 		}
 	}
 	waitFor(t, "all reminders", func() bool { return counters[0].delivered.Load()+counters[1].delivered.Load() >= n })
-	time.Sleep(2 * time.Second) // any second reminder would land by now
+	waitFor(t, "every reminder job to finish", func() bool { return completedReminders(t, store) == n })
 	a, b := counters[0].delivered.Load(), counters[1].delivered.Load()
 	if a+b != n {
 		t.Fatalf("reminders delivered: %d + %d, want %d in all", a, b, n)

@@ -145,8 +145,9 @@ func TestReminderFiresOnceAndFollowsReschedules(t *testing.T) {
 		if err := w.plans.Cancel(ctx, w.repPol, cancelled.ID, "客户已联系"); err != nil {
 			t.Fatal(err)
 		}
-		waitFor(t, "the reminder", func() bool { return len(w.reminders(t, w.rep.ID)) > 0 })
-		time.Sleep(1500 * time.Millisecond) // any stray reminder would arrive by now
+		// The jobs due now (kept, the moved plan's old one, the cancelled
+		// one) all run; the moved plan's new one waits an hour.
+		waitFor(t, "the due reminder jobs", func() bool { return completedReminders(t, s) == 3 })
 		ns := w.reminders(t, w.rep.ID)
 		if len(ns) != 1 || ns[0].Kind != model.NotifyPlanReminder || ns[0].Link != "/plans/"+itoa(kept.ID)+"?contact=now" {
 			t.Fatalf("reminders: %+v", ns)
@@ -157,6 +158,17 @@ func TestReminderFiresOnceAndFollowsReschedules(t *testing.T) {
 			t.Fatalf("second reminder of one occurrence: %v", err)
 		}
 	})
+}
+
+// completedReminders counts reminder jobs River has finished.
+func completedReminders(t *testing.T, s *storage.Store) int {
+	t.Helper()
+	var n int
+	if err := s.DB().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM river_job WHERE kind = 'plan_remind'
+		AND state = 'completed'`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -34,6 +34,28 @@ func shanghai(t *testing.T) *time.Location {
 	return loc
 }
 
+// daytime moves every user to a whole-hour time zone (Etc/GMT±N) in which
+// it is now between 11:30 and 12:30, and returns it: tests that place plans
+// "later today" or "today at 23:30" then hold whenever they run.
+func (e *env) daytime() *time.Location {
+	e.t.Helper()
+	now := time.Now().UTC()
+	off := 12 - now.Add(30*time.Minute).Hour() // hours east of UTC
+	name := "Etc/GMT"
+	if off != 0 {
+		name = fmt.Sprintf("Etc/GMT%+d", -off) // the Etc zones' sign is reversed
+	}
+	loc, err := time.LoadLocation(name)
+	must(e.t, err)
+	users, err := e.store.ListUsers(context.Background(), storage.UserFilter{})
+	must(e.t, err)
+	for _, u := range users {
+		u.Timezone = name
+		must(e.t, e.store.UpdateUser(context.Background(), u))
+	}
+	return loc
+}
+
 // plans returns every stored plan, soonest due first.
 func (e *env) plans() []*model.Plan {
 	e.t.Helper()
@@ -231,7 +253,7 @@ func TestPlanTabsAndCalendar(t *testing.T) {
 		e := newEnv(t, s)
 		e.riverTables()
 		ctx := context.Background()
-		loc := shanghai(t)
+		loc := e.daytime()
 		now := time.Now()
 		midnight := time.Date(now.In(loc).Year(), now.In(loc).Month(), now.In(loc).Day(), 0, 0, 0, 0, loc)
 		today := e.addPlan(e.agent1, e.acme, "今日计划", midnight.Add(23*time.Hour+30*time.Minute))
@@ -556,7 +578,7 @@ func TestHomePage(t *testing.T) {
 		e := newEnv(t, s)
 		e.riverTables()
 		ctx := context.Background()
-		loc := shanghai(t)
+		loc := e.daytime()
 		now := time.Now()
 		midnight := time.Date(now.In(loc).Year(), now.In(loc).Month(), now.In(loc).Day(), 0, 0, 0, 0, loc)
 		today := e.addPlan(e.agent1, e.acme, "今天打电话", midnight.Add(23*time.Hour+45*time.Minute))
