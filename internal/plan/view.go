@@ -29,6 +29,11 @@ func (s *Service) InView(f storage.PlanFilter, view, tz string) (storage.PlanFil
 	if err != nil {
 		loc = time.UTC
 	}
+	return s.InViewAt(f, view, loc)
+}
+
+// InViewAt is InView with the time zone loaded.
+func (s *Service) InViewAt(f storage.PlanFilter, view string, loc *time.Location) (storage.PlanFilter, error) {
 	now := s.now().In(loc)
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
 	tomorrow := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, loc)

@@ -44,7 +44,7 @@ func (h *handler) home(w http.ResponseWriter, r *http.Request) {
 	ctx, id := r.Context(), identity(r)
 	d := homeData{base: h.base(w, r, "home", "home.title"), Now: time.Now()}
 	mine := storage.PlanFilter{OwnerID: id.User.ID}
-	today := planTabs(mine, tabToday, d.Now, d.Loc)
+	today := h.planTab(mine, tabToday, d.Loc)
 	today.Limit = homePlans + 1
 	var err error
 	if d.Today, err = h.app.Plans.List(ctx, id.Policy, today); err != nil {
@@ -54,7 +54,7 @@ func (h *handler) home(w http.ResponseWriter, r *http.Request) {
 	if len(d.Today) > homePlans {
 		d.Today, d.MoreToday = d.Today[:homePlans], true
 	}
-	if d.Overdue, err = h.app.Store.CountPlans(ctx, id.Policy, planTabs(mine, tabOverdue, d.Now, d.Loc)); err != nil {
+	if d.Overdue, err = h.app.Store.CountPlans(ctx, id.Policy, h.planTab(mine, tabOverdue, d.Loc)); err != nil {
 		h.fail(w, r, err)
 		return
 	}

@@ -9,15 +9,16 @@ import (
 
 	"touchbase/internal/httpauth"
 	"touchbase/internal/model"
+	"touchbase/internal/plan"
 	"touchbase/internal/storage"
 )
 
 // The tabs of the plans page.
 const (
-	tabToday    = "today"
-	tabOverdue  = "overdue"
-	tabUpcoming = "upcoming"
-	tabDone     = "done"
+	tabToday    = plan.ViewToday
+	tabOverdue  = plan.ViewOverdue
+	tabUpcoming = plan.ViewUpcoming
+	tabDone     = plan.ViewDone
 )
 
 // plansPerTab bounds the plans one tab lists.
@@ -110,22 +111,11 @@ func (d planListData) ViewURL(team bool) string {
 // CalendarURL is the month calendar in the current scope.
 func (d planListData) CalendarURL() string { return "/plans/calendar" + d.Scope.query() }
 
-// planTabs bounds the open plans of each tab in the user's time zone:
-// today's, those past due, those from tomorrow on.
-func planTabs(f storage.PlanFilter, tab string, now time.Time, loc *time.Location) storage.PlanFilter {
-	today := dayStart(now, loc)
-	tomorrow := today.AddDate(0, 0, 1)
-	f.Status = model.PlanOpen
-	switch tab {
-	case tabToday:
-		f.DueFrom, f.DueTo = today, tomorrow
-	case tabOverdue:
-		f.DueTo = now
-	case tabUpcoming:
-		f.DueFrom = tomorrow
-	case tabDone:
-		f.Status, f.Ended, f.Recent = "", true, true
-	}
+// planTab narrows f to one tab in the user's time zone: today's open
+// plans, those past due, those from tomorrow on, or the ended ones (the
+// plan service's views).
+func (h *handler) planTab(f storage.PlanFilter, tab string, loc *time.Location) storage.PlanFilter {
+	f, _ = h.app.Plans.InViewAt(f, tab, loc) // tab is one of the views
 	return f
 }
 
@@ -146,12 +136,12 @@ func (h *handler) planList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, tab := range []string{tabToday, tabOverdue, tabUpcoming} {
-		if d.Counts[tab], err = h.app.Store.CountPlans(ctx, id.Policy, planTabs(d.Scope.filter(), tab, d.Now, d.Loc)); err != nil {
+		if d.Counts[tab], err = h.app.Store.CountPlans(ctx, id.Policy, h.planTab(d.Scope.filter(), tab, d.Loc)); err != nil {
 			h.fail(w, r, err)
 			return
 		}
 	}
-	f := planTabs(d.Scope.filter(), d.Tab, d.Now, d.Loc)
+	f := h.planTab(d.Scope.filter(), d.Tab, d.Loc)
 	f.Limit = plansPerTab + 1
 	if d.Plans, err = h.app.Plans.List(ctx, id.Policy, f); err != nil {
 		h.fail(w, r, err)
