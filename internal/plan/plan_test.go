@@ -186,7 +186,9 @@ func TestPlanPermissionsAndCompletion(t *testing.T) {
 		if _, err := w.plans.Create(ctx, w.repPol, w.rep, plan.Input{OwnerID: w.mgr.ID, CustomerIDs: []int64{w.customer.ID}, Title: "x", DueAt: due}); err == nil {
 			t.Fatal("rep assigned a plan to someone else")
 		}
-		weekly := &plan.Recurrence{Freq: plan.Weekly, Weekdays: []time.Weekday{due.Weekday()}, Count: 3}
+		// Weekly on the due time's weekday in the owner's time zone (Shanghai).
+		shanghai, _ := time.LoadLocation(w.rep.Timezone)
+		weekly := &plan.Recurrence{Freq: plan.Weekly, Weekdays: []time.Weekday{due.In(shanghai).Weekday()}, Count: 3}
 		ps, err := w.plans.Create(ctx, w.mgrPol, w.mgr, plan.Input{OwnerID: w.rep.ID, CustomerIDs: []int64{w.customer.ID},
 			ContactID: &w.contact.ID, Title: "周回访", DueAt: due, Recurrence: weekly})
 		if err != nil {
