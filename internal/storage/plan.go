@@ -119,20 +119,7 @@ func (s *Store) PlanByID(ctx context.Context, p permission.Policy, id int64) (*m
 	if err != nil {
 		return nil, notFound(err)
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT topic_id FROM plan_topics WHERE plan_id = $1 ORDER BY topic_id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	pl.TopicIDs = []int64{}
-	for rows.Next() {
-		var tid int64
-		if err := rows.Scan(&tid); err != nil {
-			return nil, err
-		}
-		pl.TopicIDs = append(pl.TopicIDs, tid)
-	}
-	return pl, rows.Err()
+	return pl, s.FillPlanTopics(ctx, []*model.Plan{pl})
 }
 
 // PlanFilter narrows ListPlans.

@@ -272,32 +272,16 @@ func (s *Store) EachRecord(ctx context.Context, p permission.Policy, f RecordFil
 }
 
 func (s *Store) loadRecordTopics(ctx context.Context, recs []*model.Record) error {
-	if len(recs) == 0 {
-		return nil
-	}
-	byID := make(map[int64]*model.Record, len(recs))
-	q := s.bulkQuery()
-	q.Add(`SELECT record_id, topic_id FROM record_topics WHERE record_id IN (`)
+	ids := make([]int64, len(recs))
 	for i, r := range recs {
-		if i > 0 {
-			q.Add(", ")
-		}
-		q.Add(q.Arg(r.ID))
-		byID[r.ID] = r
-		r.TopicIDs = []int64{}
+		ids[i] = r.ID
 	}
-	q.Add(`) ORDER BY record_id, topic_id`)
-	rows, err := s.r.QueryContext(ctx, q.SQL(), q.Args()...)
+	topics, err := s.topicsOf(ctx, "record_topics", "record_id", ids)
 	if err != nil {
-		return fmt.Errorf("store: record topics: %w", err)
+		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var rid, tid int64
-		if err := rows.Scan(&rid, &tid); err != nil {
-			return err
-		}
-		byID[rid].TopicIDs = append(byID[rid].TopicIDs, tid)
+	for _, r := range recs {
+		r.TopicIDs = topics[r.ID]
 	}
-	return rows.Err()
+	return nil
 }
