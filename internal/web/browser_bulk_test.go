@@ -34,29 +34,14 @@ func TestBrowserBulkContact(t *testing.T) {
 	kong := &model.Contact{CustomerID: e.acme.ID, Name: "空号", Mobile: refused, Email: "kong@acme.example"}
 	must(t, e.store.CreateContact(ctx, kong))
 	e.startWorkers(t)
-	shot := func(name string) {
-		if p, err := b.Screenshot(name); err == nil {
-			t.Logf("screenshot %s: %s", name, p)
-		}
-	}
-	settled := func() {
-		browser.Eval[bool](b, `new Promise(done => {
-			const busy = () => document.readyState !== "complete" || document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling");
-			const check = () => busy() ? setTimeout(check, 20) : done(true);
-			setTimeout(check, 20);
-		})`)
-	}
 
-	b.Visit(e.srv.URL+"/login", "form#login")
-	b.Fill("#username", "agent1")
-	b.Fill("#password", password)
-	b.Click("#login button[type=submit]")
+	e.logIn(b, "agent1")
 	b.WaitVisible("#home-stats")
 	b.Click("#nav-customers")
 	b.WaitVisible("#customer-table")
 	b.Click("#nav-bulk-new")
 	b.WaitVisible("#bulk-wizard #f-title")
-	settled()
+	b.Settled()
 
 	// Step 1: content, previewed for a sample recipient, sent a few seconds ahead.
 	b.Fill("#f-title", "Renewal reminder")
@@ -71,25 +56,25 @@ func TestBrowserBulkContact(t *testing.T) {
 	b.Check("#when-later", true)
 	at := time.Now().Add(12 * time.Second).In(mustZone(t, "Asia/Shanghai"))
 	b.Fill("#f-scheduled_at", at.Format("2006-01-02T15:04:05"))
-	shot("bulk-content")
+	b.Shot("bulk-content")
 	b.Click("#to-recipients")
 
 	// Step 2: tick three contacts of Acme among everything the rep can see.
 	b.WaitVisible("#recipient-table")
-	settled()
+	b.Settled()
 	b.Fill("#rf-q", "acme")
 	b.WaitText("#match-count", "3 match")
-	settled()
+	b.Settled()
 	for _, c := range []*model.Contact{wang, li, kong} {
 		b.Check(fmt.Sprintf(`#pick-%d .pick-row`, c.ID), true)
 	}
 	b.WaitText("#ticked-count", "3")
-	shot("bulk-recipients")
+	b.Shot("bulk-recipients")
 	b.Click("#to-review")
 
 	// Step 3: what will be sent and skipped, and why.
 	b.WaitVisible("#review-channels")
-	settled()
+	b.Settled()
 	for sel, want := range map[string]string{"#review-sms-send": "2", "#review-sms-skip": "1", "#review-email-send": "2",
 		"#review-email-skip": "1", "#review-sms-reasons": "Opted out of SMS", "#review-email-reasons": "No e-mail address",
 		"#send-bulk": "Schedule 4 messages"} {
@@ -97,38 +82,38 @@ func TestBrowserBulkContact(t *testing.T) {
 			t.Errorf("%s says %q, want %q", sel, got, want)
 		}
 	}
-	shot("bulk-review")
+	b.Shot("bulk-review")
 
 	// Browser back and forward move between the steps; nothing is lost.
 	browser.Eval[bool](b, `history.back(), true`)
 	b.WaitVisible("#step-recipients #recipient-table")
-	settled()
+	b.Settled()
 	if got := b.Text("#ticked-count"); got != "3" {
 		t.Errorf("back on the recipients, %s ticked", got)
 	}
 	browser.Eval[bool](b, `history.back(), true`)
 	b.WaitVisible("#step-content #f-title")
-	settled()
+	b.Settled()
 	if got := b.Value("#f-title"); got != "Renewal reminder" {
 		t.Errorf("back on the content, the title is %q", got)
 	}
 	browser.Eval[bool](b, `history.forward(), true`)
 	b.WaitVisible("#step-recipients #recipient-table")
-	settled()
+	b.Settled()
 	browser.Eval[bool](b, `history.forward(), true`)
 	b.WaitVisible("#step-review #send-bulk")
-	settled()
+	b.Settled()
 
 	b.Click("#send-bulk")
 	b.WaitVisible("#bulk-progress")
-	settled()
+	b.Settled()
 	if got := b.Text("#bulk-status"); got != "Scheduled" {
 		t.Errorf("the new send is %q", got)
 	}
 	if b.Count("#bell-count:not([hidden])") != 0 {
 		t.Error("the bell counts before the send finished")
 	}
-	shot("bulk-scheduled")
+	b.Shot("bulk-scheduled")
 	// From here on the page is not reloaded: the marker survives.
 	browser.Eval[bool](b, `window.bulkMarker = true`)
 	b.WaitText("#bulk-status", "Done")
@@ -141,12 +126,12 @@ func TestBrowserBulkContact(t *testing.T) {
 	if !browser.Eval[bool](b, `window.bulkMarker === true`) {
 		t.Error("the page was reloaded to follow the send")
 	}
-	shot("bulk-done")
+	b.Shot("bulk-done")
 
 	// Drill down from the failed count to the reason.
 	b.Click("#count-failed")
 	b.WaitText("#drill-table", "空号")
-	settled()
+	b.Settled()
 	row := b.Text("#drill-table tbody")
 	if !strings.Contains(row, "Invalid mobile number") || strings.Contains(row, "王小明") {
 		t.Errorf("failed recipients: %q", row)
@@ -154,7 +139,7 @@ func TestBrowserBulkContact(t *testing.T) {
 	if !strings.Contains(b.URL(), "status=failed") {
 		t.Errorf("the drill-down is not in the address: %s", b.URL())
 	}
-	shot("bulk-failed")
+	b.Shot("bulk-failed")
 
 	// What was delivered: SMS through the gateway, e-mail kept in the outbox,
 	// one record per recipient reached.

@@ -24,36 +24,19 @@ func TestBrowserSingleContact(t *testing.T) {
 	must(t, e.store.UpdateUser(ctx, e.agent1))
 	must(t, e.store.CreateTopic(ctx, &model.Topic{Name: "续费提醒", NameEN: "Renewal reminder", Active: true}))
 	wang := e.contactNamed(e.acme.ID, "王小明")
-	shot := func(name string) {
-		if p, err := b.Screenshot(name); err == nil {
-			t.Logf("screenshot %s: %s", name, p)
-		}
-	}
-	// settled waits until htmx has finished swapping and wiring up new
-	// content (it binds the new elements' triggers a moment after the swap).
-	settled := func() {
-		browser.Eval[bool](b, `new Promise(done => {
-			const busy = () => document.readyState !== "complete" || document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling");
-			const check = () => busy() ? setTimeout(check, 20) : done(true);
-			setTimeout(check, 20);
-		})`)
-	}
 
-	b.Visit(e.srv.URL+"/login", "form#login")
-	b.Fill("#username", "agent1")
-	b.Fill("#password", password)
-	b.Click("#login button[type=submit]")
+	e.logIn(b, "agent1")
 	b.WaitVisible("#home-stats")
 	b.Click("#nav-customers")
 	b.WaitVisible("#customer-table")
 	b.Click(fmt.Sprintf(`#customer-table a[href="/customers/%d"]`, e.acme.ID))
 	b.WaitVisible("#timeline-empty")
-	shot("customer-before")
+	b.Shot("customer-before")
 
 	// Contact on the contact's row opens the dialog, prefilled.
 	b.Click(fmt.Sprintf("#contact-%d a.contact-action", wang.ID))
 	b.WaitVisible("#single-contact-dialog #f-title")
-	settled()
+	b.Settled()
 	if got := b.Text("#recipient-mobile"); !strings.Contains(got, "+86 138 1234 5678") {
 		t.Errorf("the dialog shows mobile %q", got)
 	}
@@ -67,13 +50,13 @@ func TestBrowserSingleContact(t *testing.T) {
 	li := e.contactNamed(e.acme.ID, "Li Lei")
 	b.Fill("#f-contact_id", fmt.Sprint(li.ID))
 	b.WaitVisible("#sms-blocked")
-	settled()
+	b.Settled()
 	if got := b.Value("#f-title"); got != "Renewal reminder" {
 		t.Errorf("the title was lost when changing contact: %q", got)
 	}
 	b.Fill("#f-contact_id", fmt.Sprint(wang.ID))
 	b.WaitGone("#sms-blocked")
-	settled()
+	b.Settled()
 	b.Check("#ch-sms", true)
 	b.Check(`#single-contact-form input[name="topic_ids"]`, true)
 	b.Fill("#f-summary", "Reminded of the renewal by SMS")
@@ -86,7 +69,7 @@ func TestBrowserSingleContact(t *testing.T) {
 	b.WaitText("#preview-sms", "renewal.Acme 贸易")
 	b.Fill("#f-sms_text", "Dear {{contact.name}}, your service with us is due for renewal next month. Reply to this message or call us to renew.")
 	b.WaitText("#sms-counter", "2 segment(s)")
-	shot("contact-dialog")
+	b.Shot("contact-dialog")
 	b.Fill("#f-sms_text", "Dear {{contact.name}}, your service is due for renewal.")
 	b.WaitText("#sms-counter", "1 segment")
 
@@ -96,7 +79,7 @@ func TestBrowserSingleContact(t *testing.T) {
 	if got := b.Text("#result-sms"); !strings.Contains(got, "Kept in the Outbox") {
 		t.Errorf("the result says %q", got)
 	}
-	shot("contact-sent")
+	b.Shot("contact-sent")
 	recs := e.records()
 	if len(recs) != 1 || recs[0].Content != "Dear 王小明, your service is due for renewal." || recs[0].Source != model.SourceSingle ||
 		len(recs[0].TopicIDs) != 1 {
@@ -113,12 +96,12 @@ func TestBrowserSingleContact(t *testing.T) {
 	if got := b.Text(fmt.Sprintf("#tl-record-%d", recs[0].ID)); !strings.Contains(got, "Single contact") || !strings.Contains(got, "Agent1") {
 		t.Errorf("timeline item: %q", got)
 	}
-	shot("customer-timeline")
+	b.Shot("customer-timeline")
 
 	// All contact records, filtered by the customer through the search.
 	b.Click("#nav-records")
 	b.WaitVisible("#customer-search")
-	settled()
+	b.Settled()
 	b.Fill("#customer-search", "acme")
 	b.Click("#customer-search") // the suggestions show while the search has the focus
 	b.WaitVisible("#customer-match-list a")
@@ -131,11 +114,11 @@ func TestBrowserSingleContact(t *testing.T) {
 		t.Errorf("customer filter chip: %q", chip)
 	}
 	b.WaitText("#records-table", "Renewal reminder")
-	settled()
+	b.Settled()
 	if n := b.Count("#records-table tbody tr"); n != 1 {
 		t.Errorf("%d records for Acme, want 1", n)
 	}
-	shot("records")
+	b.Shot("records")
 	b.Fill("#f-channel", "phone")
 	b.WaitVisible("#records-empty")
 	b.Fill("#f-channel", "")
@@ -147,7 +130,7 @@ func TestBrowserSingleContact(t *testing.T) {
 	if got := b.Text("#record-content"); got != recs[0].Content {
 		t.Errorf("record content: %q", got)
 	}
-	shot("record")
+	b.Shot("record")
 
 	for _, line := range b.Console() {
 		if strings.HasPrefix(line, "error") {
@@ -164,11 +147,6 @@ func TestBrowserChannelSettings(t *testing.T) {
 	e := newEnv(t, storetest.SQLite(t))
 	e.admin.Language = "en"
 	must(t, e.store.UpdateUser(context.Background(), e.admin))
-	shot := func(name string) {
-		if p, err := b.Screenshot(name); err == nil {
-			t.Logf("screenshot %s: %s", name, p)
-		}
-	}
 	b.Visit(e.srv.URL+"/login?next=/admin/channels", "form#login")
 	b.Fill("#username", "admin")
 	b.Fill("#password", password)
@@ -179,21 +157,21 @@ func TestBrowserChannelSettings(t *testing.T) {
 	}
 	b.Click(`#channel-sms input[name="provider"][value="aliyun"]`)
 	b.WaitVisible("#f-aliyun-access_key_id")
-	shot("channels-aliyun")
+	b.Shot("channels-aliyun")
 	b.Click(`#channel-sms input[name="provider"][value="outbox"]`)
 	b.WaitGone("#f-aliyun-access_key_id")
 
 	b.Fill("#test-to-email", "ops@example.com")
 	b.Click("#test-send-email")
 	b.WaitText("#test-answer-email", "Kept in the Outbox")
-	shot("channels-test")
+	b.Shot("channels-test")
 
 	b.Click("#nav-outbox")
 	b.WaitVisible("#outbox-list") // a navigation: WaitText would poll in the page being replaced
 	if got := b.Text("#outbox-list"); !strings.Contains(got, "ops@example.com") {
 		t.Errorf("the outbox shows %q", got)
 	}
-	shot("outbox")
+	b.Shot("outbox")
 	for _, line := range b.Console() {
 		if strings.HasPrefix(line, "error") {
 			t.Errorf("browser console: %s", line)

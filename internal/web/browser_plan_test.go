@@ -25,42 +25,27 @@ func TestBrowserPlan(t *testing.T) {
 	e.agent1.Language = "en"
 	must(t, e.store.UpdateUser(ctx, e.agent1))
 	must(t, e.store.CreateTopic(ctx, &model.Topic{Name: "续费提醒", NameEN: "Renewal reminder", Active: true}))
-	shot := func(name string) {
-		if p, err := b.Screenshot(name); err == nil {
-			t.Logf("screenshot %s: %s", name, p)
-		}
-	}
-	settled := func() {
-		browser.Eval[bool](b, `new Promise(done => {
-			const busy = () => document.readyState !== "complete" || document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling");
-			const check = () => busy() ? setTimeout(check, 20) : done(true);
-			setTimeout(check, 20);
-		})`)
-	}
 
-	b.Visit(e.srv.URL+"/login", "form#login")
-	b.Fill("#username", "agent1")
-	b.Fill("#password", password)
-	b.Click("#login button[type=submit]")
+	e.logIn(b, "agent1")
 	b.WaitVisible("#home-today-empty")
 	b.Visit(fmt.Sprintf("%s/customers/%d", e.srv.URL, e.acme.ID), "#customer-plans-empty")
-	settled()
+	b.Settled()
 
 	// Plan contact: a renewal follow-up due in a few seconds, reminded at the due time.
 	b.Click("#plan-customer")
 	b.WaitVisible("#plan-dialog #f-title")
-	settled()
+	b.Settled()
 	b.Fill("#f-title", "Renewal follow-up")
 	b.Check(`#plan-form input[name="topic_ids"]`, true)
 	b.Fill("#f-notes", "Bring the new price list")
 	due := time.Now().Add(8 * time.Second).In(mustZone(t, "Asia/Shanghai"))
 	b.Fill("#f-due_at", due.Format("2006-01-02T15:04:05"))
 	b.Fill("#f-remind", "0")
-	shot("plan-form")
+	b.Shot("plan-form")
 	b.Click("#save-plan")
 	b.WaitGone("#plan-dialog")
 	b.WaitVisible("#customer-plan-list")
-	settled()
+	b.Settled()
 	ps := e.plans()
 	if len(ps) != 1 {
 		t.Fatalf("%d plans after the form, want 1", len(ps))
@@ -72,7 +57,7 @@ func TestBrowserPlan(t *testing.T) {
 
 	// The reminder arrives live: the bell counts it, no reload.
 	b.WaitText("#bell-count", "1")
-	shot("plan-reminder")
+	b.Shot("plan-reminder")
 
 	// Follow it from the notification centre to the plan.
 	b.Click("#bell")
@@ -87,18 +72,18 @@ func TestBrowserPlan(t *testing.T) {
 	if !strings.Contains(b.URL(), fmt.Sprintf("/plans/%d?contact=now", p.ID)) {
 		t.Errorf("the notification led to %s", b.URL())
 	}
-	settled()
+	b.Settled()
 	if got := b.Value("#f-title"); got != "Renewal follow-up" {
 		t.Errorf("the dialog's title is %q", got)
 	}
 	b.Check("#ch-sms", true)
 	b.Fill("#f-sms_text", "Dear {{contact.name}}, your renewal is due.")
 	b.WaitText("#preview-sms", "your renewal is due.")
-	settled()
-	shot("plan-contact")
+	b.Settled()
+	b.Shot("plan-contact")
 	b.Click("#send-contact")
 	b.WaitVisible("#single-contact-done #plan-done-link")
-	settled()
+	b.Settled()
 	b.Click("#done-close")
 
 	// The plan page shows it done with the record linked, without a reload.
@@ -106,7 +91,7 @@ func TestBrowserPlan(t *testing.T) {
 	if got := b.Text("#plan-status"); !strings.Contains(got, "Done") {
 		t.Errorf("the plan's status says %q", got)
 	}
-	shot("plan-done")
+	b.Shot("plan-done")
 	b.Click("#plan-record-link")
 	b.WaitVisible("#record-source")
 	if got := b.Text("#record-source"); !strings.Contains(got, "Contact plan") {

@@ -17,6 +17,7 @@ import (
 	"touchbase/internal/config"
 	"touchbase/internal/model"
 	"touchbase/internal/storage"
+	"touchbase/internal/testutil/browser"
 	"touchbase/internal/web"
 )
 
@@ -225,4 +226,12 @@ func (e *env) signedIn(t *testing.T, u *model.User) *client {
 	c.login(u.Username)
 	c.get("/customers")
 	return c
+}
+
+// logIn signs username in through the login form of the browser b.
+func (e *env) logIn(b *browser.Browser, username string) {
+	b.Visit(e.srv.URL+"/login", "form#login")
+	b.Fill("#username", username)
+	b.Fill("#password", password)
+	b.Click("#login button[type=submit]")
 }

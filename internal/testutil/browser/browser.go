@@ -548,6 +548,28 @@ func (b *Browser) Screenshot(name string) (string, error) {
 	return path, nil
 }
 
+// Shot saves a screenshot named after name and logs where it went; a
+// screenshot that cannot be taken is logged, not a failure.
+func (b *Browser) Shot(name string) {
+	b.t.Helper()
+	if p, err := b.Screenshot(name); err == nil {
+		b.t.Logf("screenshot %s: %s", name, p)
+	} else {
+		b.t.Logf("screenshot %s: %v", name, err)
+	}
+}
+
+// Settled waits until the page has loaded and htmx has finished its
+// requests, swaps and settling (htmx binds new elements' triggers a moment
+// after the swap).
+func (b *Browser) Settled() {
+	Eval[bool](b, `new Promise(done => {
+		const busy = () => document.readyState !== "complete" || document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling");
+		const check = () => busy() ? setTimeout(check, 20) : done(true);
+		setTimeout(check, 20);
+	})`)
+}
+
 // Report writes what the page looks like into the test log: a screenshot
 // path, the URL, the console, dialogs and the page HTML. It runs at most
 // once per test; the helpers call it before failing the test, and New's
