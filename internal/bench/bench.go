@@ -58,6 +58,7 @@ type Stats struct {
 	N        int
 	Median   time.Duration
 	P95      time.Duration
+	P99      time.Duration
 	Max      time.Duration
 	Min      time.Duration
 	Failures int
@@ -71,7 +72,7 @@ func Summarise(samples []time.Duration) Stats {
 	s := slices.Clone(samples)
 	slices.Sort(s)
 	idx := func(q float64) int { return min(len(s)-1, int(q*float64(len(s)))) }
-	return Stats{N: len(s), Median: s[len(s)/2], P95: s[idx(0.95)], Max: s[len(s)-1], Min: s[0]}
+	return Stats{N: len(s), Median: s[len(s)/2], P95: s[idx(0.95)], P99: s[idx(0.99)], Max: s[len(s)-1], Min: s[0]}
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
