@@ -38,16 +38,18 @@ var Topics = [][2]string{
 // customers in one transaction, then each rep's records and plans. It
 // reports whether it loaded anything.
 func Load(ctx context.Context, store *storage.Store) (bool, error) {
-	loaded, err := loadPeople(ctx, store)
+	agents, err := loadPeople(ctx, store)
 	if err != nil {
 		return false, err
 	}
+	loaded := agents != nil
 	if v, ok, err := store.Setting(ctx, model.SettingDemoActivity); err != nil || (ok && v == "true") {
 		return loaded, err
 	}
-	agents, err := loadUsers(ctx, store) // all there: returns the agents
-	if err != nil {
-		return false, err
+	if agents == nil { // loaded by an earlier start: look the agents up
+		if agents, err = loadUsers(ctx, store); err != nil {
+			return false, err
+		}
 	}
 	if err := loadActivity(ctx, store, rand.New(rand.NewPCG(2026, 12)), agents, time.Now()); err != nil {
 		return false, fmt.Errorf("demo: activity: %w", err)
@@ -56,16 +58,17 @@ func Load(ctx context.Context, store *storage.Store) (bool, error) {
 }
 
 // loadPeople creates the users, teams, topics, customers and contacts
-// unless they were loaded before.
-func loadPeople(ctx context.Context, store *storage.Store) (bool, error) {
+// unless they were loaded before, and returns the agents it created (nil
+// when there was nothing to do).
+func loadPeople(ctx context.Context, store *storage.Store) ([]*model.User, error) {
 	if v, ok, err := store.Setting(ctx, model.SettingDemoLoaded); err != nil {
-		return false, err
+		return nil, err
 	} else if ok && v == "true" {
-		return false, nil
+		return nil, nil
 	}
 	users, err := loadUsers(ctx, store)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	rng := rand.New(rand.NewPCG(2026, 11))
 	err = store.InBatch(ctx, func(b *storage.Batch) error {
@@ -81,9 +84,9 @@ func loadPeople(ctx context.Context, store *storage.Store) (bool, error) {
 		return b.SetSetting(ctx, model.SettingDemoLoaded, "true")
 	})
 	if err != nil {
-		return false, fmt.Errorf("demo: %w", err)
+		return nil, fmt.Errorf("demo: %w", err)
 	}
-	return true, nil
+	return users, nil
 }
 
 var agentNames = []string{"张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊", "赵敏", "黄强", "周婷", "吴杰"}
