@@ -18,11 +18,6 @@ import (
 func TestBrowserCustomerAndContactDialog(t *testing.T) {
 	b := browser.New(t)
 	e := newEnv(t, storetest.SQLite(t))
-	shot := func(name string) {
-		if p, err := b.Screenshot(name); err == nil {
-			t.Logf("screenshot %s: %s", name, p)
-		}
-	}
 
 	// An anonymous visit lands on the login page; switch it to Chinese.
 	b.Visit(e.srv.URL+"/customers", "form#login")
@@ -47,7 +42,7 @@ func TestBrowserCustomerAndContactDialog(t *testing.T) {
 	b.WaitText("#customer-total", "1")
 	b.Fill("#q", "")
 	b.WaitText("#customer-total", "2")
-	shot("customers")
+	b.Shot("customers")
 
 	// The customer page shows its contacts.
 	b.Click(fmt.Sprintf(`#customer-table a[href="/customers/%d"]`, e.acme.ID))
@@ -70,7 +65,7 @@ func TestBrowserCustomerAndContactDialog(t *testing.T) {
 	b.Fill("#f-email", "zhao@bad")
 	b.Click("#save-contact")
 	b.WaitText("#contact-dialog #e-email", "邮箱地址格式不正确")
-	shot("contact-dialog-error")
+	b.Shot("contact-dialog-error")
 	if got := b.Value("#f-name"); got != "赵六" {
 		t.Errorf("the name was lost after the error: %q", got)
 	}
@@ -83,7 +78,7 @@ func TestBrowserCustomerAndContactDialog(t *testing.T) {
 	b.Click("#save-contact")
 	b.WaitGone("#contact-dialog")
 	b.WaitText("#contacts-table", "赵六")
-	shot("contact-added")
+	b.Shot("contact-added")
 	if n := b.Count("#contacts-table tbody tr"); n != 3 {
 		t.Errorf("%d contact rows after the save, want 3", n)
 	}
