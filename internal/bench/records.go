@@ -125,10 +125,17 @@ func generateRecords(ctx context.Context, store *storage.Store, n int, stdout io
 				src = model.SourcePlan
 			}
 			w := words[rng.IntN(len(words))]
+			summary := w + "：" + strings.Repeat("客户反馈良好。", 1+rng.IntN(3))
+			switch n := rng.IntN(1000); { // keywords of middling and low frequency
+			case n < 10:
+				summary += "发票已寄出。"
+			case n == 10:
+				summary += "同意退款。"
+			}
 			contactID := ct.ID
 			recs[i] = &model.Record{
 				CustomerID: ct.CustomerID, ContactID: &contactID, UserID: &uid, Channel: ch, Source: src,
-				Status: model.RecordDone, Title: w, Summary: w + "：" + strings.Repeat("客户反馈良好。", 1+rng.IntN(3)),
+				Status: model.RecordDone, Title: w, Summary: summary,
 				ContactedAt: end.Add(-time.Duration(rng.Int64N(int64(2 * 365 * 24 * time.Hour)))),
 			}
 		}
@@ -199,6 +206,10 @@ var recordQueries = []recordQuery{
 	{"keyword renewal (common)", func(p *picks) storage.RecordFilter { return storage.RecordFilter{Query: "renewal"} }},
 	{"keyword 不存在 (absent)", func(p *picks) storage.RecordFilter { return storage.RecordFilter{Query: "不存在"} }},
 	{"keyword 缺失 (absent, 2 chars)", func(p *picks) storage.RecordFilter { return storage.RecordFilter{Query: "缺失"} }},
+	{"keyword 发票 (1 in 100, 2 chars)", func(p *picks) storage.RecordFilter { return storage.RecordFilter{Query: "发票"} }},
+	{"keyword 退款 (1 in 1,000, 2 chars)", func(p *picks) storage.RecordFilter { return storage.RecordFilter{Query: "退款"} }},
+	{"keyword 费 (common, 1 char)", func(p *picks) storage.RecordFilter { return storage.RecordFilter{Query: "费"} }},
+	{"keyword 缺 (absent, 1 char)", func(p *picks) storage.RecordFilter { return storage.RecordFilter{Query: "缺"} }},
 	{"customer+channel+90 days", func(p *picks) storage.RecordFilter {
 		return storage.RecordFilter{CustomerID: p.one(p.customers), Channel: model.ChannelPhone, From: time.Now().AddDate(0, 0, -90)}
 	}},

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"touchbase/internal/model"
 	"touchbase/internal/permission"
@@ -126,32 +125,7 @@ type RecordFilter struct {
 	After      *RecordCursor
 	Limit      int
 
-	narrowByIndex bool // SQLite: the keyword is rare enough to start from the search index
-}
-
-// ftsPhrase quotes a keyword as an FTS5 phrase.
-func ftsPhrase(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
-
-// rareKeyword is the most matches for which starting from SQLite's search
-// index beats walking the records newest first and testing each.
-const rareKeyword = 2000
-
-// planKeyword decides, on SQLite, whether a keyword search starts from the
-// FTS5 index: yes for keywords of three or more characters that match few
-// records (an absent word would otherwise read every record); no for
-// common words, which the newest-first walk finds at once.
-func (s *Store) planKeyword(ctx context.Context, f *RecordFilter) error {
-	if s.dialect != SQLite || utf8.RuneCountInString(f.Query) < 3 {
-		return nil
-	}
-	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT rowid FROM record_search WHERE record_search MATCH $1 LIMIT $2)`,
-		ftsPhrase(f.Query), rareKeyword).Scan(&n)
-	if err != nil {
-		return fmt.Errorf("store: keyword plan: %w", err)
-	}
-	f.narrowByIndex = n < rareKeyword
-	return nil
+	keyword keywordPlan // set by recordPage
 }
 
 func (f RecordFilter) where(q *Query, p permission.Policy, dialect Dialect) {
@@ -189,15 +163,7 @@ func (f RecordFilter) where(q *Query, p permission.Policy, dialect Dialect) {
 	if !f.To.IsZero() {
 		q.Add(` AND r.contacted_at < `, q.Arg(dbTime(f.To)))
 	}
-	if f.Query != "" {
-		pat := q.Arg(likePattern(f.Query))
-		// The expression matches PostgreSQL's trigram index (migration 3).
-		q.Add(` AND lower(r.title || ' ' || r.summary || ' ' || r.content) LIKE `, pat, ` ESCAPE '\'`)
-		if dialect == SQLite && f.narrowByIndex {
-			// SQLite narrows by its FTS5 trigram index first (migration 3).
-			q.Add(` AND r.id IN (SELECT rowid FROM record_search WHERE record_search MATCH `, q.Arg(ftsPhrase(f.Query)), `)`)
-		}
-	}
+	f.whereKeyword(q, dialect)
 	if f.After != nil {
 		// A row-value comparison, so the (contacted_at, id) index starts
 		// right at the cursor: deep pages cost what the first does.
@@ -214,31 +180,18 @@ func (f RecordFilter) where(q *Query, p permission.Policy, dialect Dialect) {
 // ListRecords returns one page of the records the policy lets the user
 // see, newest first, and the cursor of the next page (nil on the last).
 func (s *Store) ListRecords(ctx context.Context, p permission.Policy, f RecordFilter) ([]*model.Record, *RecordCursor, error) {
+	return s.listRecords(ctx, p, &f)
+}
+
+// listRecords is ListRecords keeping the keyword plan it made in f, so the
+// next page of the same walk reuses it.
+func (s *Store) listRecords(ctx context.Context, p permission.Policy, f *RecordFilter) ([]*model.Record, *RecordCursor, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50
 	}
-	if err := s.planKeyword(ctx, &f); err != nil {
-		return nil, nil, err
-	}
-	var q Query
-	q.Add(`SELECT `, recordColumns, recordFrom)
-	f.where(&q, p, s.dialect)
-	q.Add(` ORDER BY r.contacted_at DESC, r.id DESC LIMIT `, q.Arg(f.Limit+1))
-	rows, err := s.r.QueryContext(ctx, q.SQL(), q.Args()...)
+	out, err := s.recordPage(ctx, p, f, pageSpec{})
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: list records: %w", err)
-	}
-	defer rows.Close()
-	var out []*model.Record
-	for rows.Next() {
-		r, err := scanRecord(rows)
-		if err != nil {
-			return nil, nil, fmt.Errorf("store: list records: %w", err)
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, nil, err
 	}
 	var next *RecordCursor
 	if len(out) > f.Limit {
@@ -255,7 +208,7 @@ func (s *Store) ListRecords(ctx context.Context, p permission.Policy, f RecordFi
 func (s *Store) EachRecord(ctx context.Context, p permission.Policy, f RecordFilter, fn func(*model.Record) error) error {
 	f.Limit, f.After = 500, nil
 	for {
-		page, next, err := s.ListRecords(ctx, p, f)
+		page, next, err := s.listRecords(ctx, p, &f)
 		if err != nil {
 			return err
 		}

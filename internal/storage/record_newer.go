@@ -18,34 +18,16 @@ func (s *Store) ListRecordsNewer(ctx context.Context, p permission.Policy, f Rec
 		f.Limit = 50
 	}
 	f.After = nil
-	if err := s.planKeyword(ctx, &f); err != nil {
-		return nil, false, err
-	}
-	var q Query
-	q.Add(`SELECT `, recordColumns, recordFrom)
-	f.where(&q, p, s.dialect)
-	if s.dialect == SQLite { // see RecordFilter.where
-		t := q.Arg(dbTime(before.ContactedAt))
-		q.Add(` AND r.contacted_at >= `, t, ` AND (r.contacted_at > `, t, ` OR r.id > `, q.Arg(before.ID), `)`)
-	} else {
-		q.Add(` AND (r.contacted_at, r.id) > (`, q.Arg(dbTime(before.ContactedAt)), `, `, q.Arg(before.ID), `)`)
-	}
-	q.Add(` ORDER BY r.contacted_at ASC, r.id ASC LIMIT `, q.Arg(f.Limit+1))
-	rows, err := s.r.QueryContext(ctx, q.SQL(), q.Args()...)
+	out, err := s.recordPage(ctx, p, &f, pageSpec{asc: true, cond: func(q *Query) {
+		if s.dialect == SQLite { // see RecordFilter.where
+			t := q.Arg(dbTime(before.ContactedAt))
+			q.Add(` AND r.contacted_at >= `, t, ` AND (r.contacted_at > `, t, ` OR r.id > `, q.Arg(before.ID), `)`)
+		} else {
+			q.Add(` AND (r.contacted_at, r.id) > (`, q.Arg(dbTime(before.ContactedAt)), `, `, q.Arg(before.ID), `)`)
+		}
+	}})
 	if err != nil {
 		return nil, false, fmt.Errorf("store: list newer records: %w", err)
-	}
-	defer rows.Close()
-	var out []*model.Record
-	for rows.Next() {
-		r, err := scanRecord(rows)
-		if err != nil {
-			return nil, false, fmt.Errorf("store: list newer records: %w", err)
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, false, err
 	}
 	more := len(out) > f.Limit
 	if more {

@@ -1,0 +1,292 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"touchbase/internal/model"
+	"touchbase/internal/permission"
+)
+
+// Keyword search over records ("contains", title + summary + content) is
+// always decided by a case-insensitive LIKE, so its answer never depends on
+// an index. An index only narrows the records the LIKE has to read, when the
+// keyword is rare enough that reading the records newest first would go far:
+//
+//   - PostgreSQL indexes every record's character pairs (record_bigrams,
+//     migration 11, a GIN index over a tsvector). A keyword of two or more
+//     characters is looked up by all its pairs, a one-character keyword by
+//     the pairs it begins (a prefix match). Counting a common pair's records
+//     in that index costs tens of milliseconds, so the keyword's frequency
+//     is measured instead on the newest records the page would read anyway
+//     (a probe of a few hundred to a few thousand rows): a page found there
+//     is the answer; a frequency under about one in a hundred and twenty
+//     goes to the index, a higher one walks on.
+//   - SQLite keeps an FTS5 trigram index of the same text, padded with two
+//     spaces so every one- and two-character substring begins some trigram
+//     (migrations 3 and 11). Keywords of three or more characters are an
+//     FTS5 phrase; shorter ones look up the trigrams they begin through an
+//     fts5vocab table. Both stop counting at rareKeyword, cheaply, so the
+//     count decides.
+//
+// Common keywords skip the index: the newest-first walk finds a page of them
+// at once, while the index would hand over every match to be sorted.
+
+// recordText is the searched text, spelled as the indexes spell it.
+const recordText = `lower(r.title || ' ' || r.summary || ' ' || r.content)`
+
+// rareKeyword is the most matches for which starting from the search index
+// beats walking the records newest first and testing each.
+const rareKeyword = 2000
+
+// keywordMode is how a keyword search reads the records.
+type keywordMode int
+
+const (
+	keywordUnplanned keywordMode = iota
+	keywordWalk                  // newest first, testing each record
+	keywordNarrow                // only the records the search index names
+	keywordProbe                 // PostgreSQL: the newest probeRows(limit) records only
+)
+
+// keywordPlan is how one keyword search uses the search index; a walk of
+// several pages keeps the plan of its first.
+type keywordPlan struct {
+	mode  keywordMode
+	arg   string // the index query: a tsquery (PostgreSQL), an FTS5 phrase or the lower bound of a term range (SQLite)
+	short bool   // SQLite: a term-range lookup (keywords under three characters)
+}
+
+// probeRows is how many of the newest records a PostgreSQL probe reads for
+// a page of limit records.
+func probeRows(limit int) int { return 20 * (limit + 1) }
+
+// ftsPhrase quotes a keyword as an FTS5 phrase.
+func ftsPhrase(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// termsAfter is the upper bound of the trigrams a short keyword begins: the
+// byte 0xff never occurs in UTF-8, so every term starting with k sorts
+// below k + "\xff".
+func termsAfter(k string) string { return k + "\xff" }
+
+// bigramQuery spells a lower-cased keyword as a tsquery over the lexemes of
+// record_bigrams: every character pair it holds, or for one character every
+// pair it begins. It reports false for text the index cannot hold (the
+// separator record_bigrams splits on).
+func bigramQuery(k string) (string, bool) {
+	if k == "" || strings.ContainsRune(k, '\x01') {
+		return "", false
+	}
+	quote := strings.NewReplacer(`\`, `\\`, `'`, `''`)
+	lexeme := func(s string) string { return "'" + quote.Replace(s) + "'" }
+	rs := []rune(k)
+	if len(rs) == 1 {
+		return lexeme(k) + ":*", true
+	}
+	seen := map[string]bool{}
+	var parts []string
+	for i := 0; i+1 < len(rs); i++ {
+		g := string(rs[i : i+2])
+		if !seen[g] {
+			seen[g] = true
+			parts = append(parts, lexeme(g))
+		}
+	}
+	return strings.Join(parts, " & "), true
+}
+
+// recordPage runs one page query of f (at most f.Limit+1 records), first
+// planning its keyword search unless an earlier page did.
+func (s *Store) recordPage(ctx context.Context, p permission.Policy, f *RecordFilter, spec pageSpec) ([]*model.Record, error) {
+	if f.Query == "" || f.keyword.mode != keywordUnplanned {
+		return s.selectRecords(ctx, p, *f, spec)
+	}
+	if s.dialect == SQLite {
+		if err := s.planKeywordSQLite(ctx, f); err != nil {
+			return nil, err
+		}
+		return s.selectRecords(ctx, p, *f, spec)
+	}
+	f.keyword = keywordPlan{mode: keywordProbe}
+	out, err := s.selectRecords(ctx, p, *f, spec)
+	if err != nil || len(out) > f.Limit {
+		// A full page among the newest records: what a walk finds.
+		f.keyword.mode = keywordWalk
+		return out, err
+	}
+	tsq, ok := bigramQuery(strings.ToLower(f.Query))
+	if !ok {
+		f.keyword = keywordPlan{mode: keywordWalk}
+		return s.selectRecords(ctx, p, *f, spec)
+	}
+	f.keyword = keywordPlan{mode: keywordNarrow, arg: tsq}
+	return s.narrowInWindows(ctx, p, *f, spec, len(out))
+}
+
+// narrowInWindows finds a page of a keyword the probe found too few of
+// (found) through the search index, first among the records of a time
+// window expected to hold a page: the index and the time index together
+// name only the window's matches, where the index alone would name every
+// match of a common-enough keyword, each to be read and sorted. The window
+// is sized by the probe (its time span and the matches in it) and widened
+// eightfold while it holds less than a page; the last try has no window.
+// A page found in a window is the page: every match newer than the window's
+// edge is in it.
+func (s *Store) narrowInWindows(ctx context.Context, p permission.Policy, f RecordFilter, spec pageSpec, found int) ([]*model.Record, error) {
+	oldest, newest, err := s.probeSpan(ctx, p, f, spec)
+	if err != nil || oldest.IsZero() {
+		return nil, err
+	}
+	span := max(newest.Sub(oldest), time.Second)
+	window := span * time.Duration(2*(f.Limit+1)/max(found, 1))
+	for range 3 {
+		if window > maxWindow {
+			break
+		}
+		edge := dbTime(newest.Add(-window))
+		if spec.asc {
+			edge = dbTime(oldest.Add(window))
+		}
+		inWindow := spec
+		inWindow.cond = func(q *Query) {
+			if spec.cond != nil {
+				spec.cond(q)
+			}
+			if spec.asc {
+				q.Add(` AND r.contacted_at <= `, q.Arg(edge))
+			} else {
+				q.Add(` AND r.contacted_at >= `, q.Arg(edge))
+			}
+		}
+		out, err := s.selectRecords(ctx, p, f, inWindow)
+		if err != nil || len(out) > f.Limit {
+			return out, err
+		}
+		window *= 8
+	}
+	return s.selectRecords(ctx, p, f, spec)
+}
+
+// maxWindow is longer than any records' history: a window that long is none.
+const maxWindow = 100 * 365 * 24 * time.Hour
+
+// probeSpan returns the times of the oldest and the newest record a probe
+// of f reads (zero when it reads none).
+func (s *Store) probeSpan(ctx context.Context, p permission.Policy, f RecordFilter, spec pageSpec) (time.Time, time.Time, error) {
+	f.keyword = keywordPlan{mode: keywordProbe}
+	var q Query
+	q.Add(`SELECT min(w.contacted_at), max(w.contacted_at) FROM (SELECT r.contacted_at FROM contact_records r
+		JOIN customers c ON c.id = r.customer_id`)
+	f.where(&q, p, s.dialect)
+	if spec.cond != nil {
+		spec.cond(&q)
+	}
+	q.Add(spec.order(), q.Arg(probeRows(f.Limit)), `) w`)
+	var oldest, newest sql.NullTime
+	err := s.r.QueryRowContext(ctx, q.SQL(), q.Args()...).Scan(&oldest, &newest)
+	return oldest.Time, newest.Time, err
+}
+
+// pageSpec is what differs between the page queries of a walk: an extra
+// condition (the cursor of a page walked backwards) and the direction.
+type pageSpec struct {
+	cond func(q *Query)
+	asc  bool
+}
+
+// order is the page's ORDER BY, ending in LIMIT.
+func (spec pageSpec) order() string {
+	if spec.asc {
+		return ` ORDER BY r.contacted_at ASC, r.id ASC LIMIT `
+	}
+	return ` ORDER BY r.contacted_at DESC, r.id DESC LIMIT `
+}
+
+// selectRecords runs one page query of f with its keyword plan.
+func (s *Store) selectRecords(ctx context.Context, p permission.Policy, f RecordFilter, spec pageSpec) ([]*model.Record, error) {
+	order := spec.order()
+	var q Query
+	if f.keyword.mode == keywordProbe {
+		// The newest matching records by every other condition, then the
+		// keyword among them.
+		q.Add(`SELECT `, recordColumns, ` FROM (SELECT r.* FROM contact_records r JOIN customers c ON c.id = r.customer_id`)
+		f.where(&q, p, s.dialect)
+		if spec.cond != nil {
+			spec.cond(&q)
+		}
+		q.Add(order, q.Arg(probeRows(f.Limit)), `) r JOIN customers c ON c.id = r.customer_id
+			LEFT JOIN contacts ct ON ct.id = r.contact_id LEFT JOIN users u ON u.id = r.user_id WHERE `, recordText, ` LIKE `,
+			q.Arg(likePattern(f.Query)), ` ESCAPE '\'`)
+	} else {
+		q.Add(`SELECT `, recordColumns, recordFrom)
+		f.where(&q, p, s.dialect)
+		if spec.cond != nil {
+			spec.cond(&q)
+		}
+	}
+	q.Add(order, q.Arg(f.Limit+1))
+	rows, err := s.r.QueryContext(ctx, q.SQL(), q.Args()...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*model.Record
+	for rows.Next() {
+		r, err := scanRecord(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// planKeywordSQLite decides whether the keyword search of f starts from
+// the search index: yes when the index finds fewer than rareKeyword
+// records (an absent word would otherwise read every record), no for
+// common words.
+func (s *Store) planKeywordSQLite(ctx context.Context, f *RecordFilter) error {
+	k := strings.ToLower(f.Query)
+	p := keywordPlan{arg: ftsPhrase(f.Query)}
+	count := `SELECT count(*) FROM (SELECT rowid FROM record_search WHERE record_search MATCH $1 LIMIT $2)`
+	args := []any{p.arg, rareKeyword}
+	if utf8.RuneCountInString(k) < 3 {
+		p.arg, p.short = k, true
+		count = `SELECT count(*) FROM (SELECT DISTINCT doc FROM record_search_terms WHERE term >= $1 AND term < $2 LIMIT $3)`
+		args = []any{k, termsAfter(k), rareKeyword}
+	}
+	var n int
+	if err := s.r.QueryRowContext(ctx, count, args...).Scan(&n); err != nil {
+		return fmt.Errorf("keyword plan: %w", err)
+	}
+	p.mode = keywordWalk
+	if n < rareKeyword {
+		p.mode = keywordNarrow
+	}
+	f.keyword = p
+	return nil
+}
+
+// whereKeyword adds the keyword condition of f, and the index narrowing
+// its plan chose. A probe tests the keyword outside (selectRecords).
+func (f RecordFilter) whereKeyword(q *Query, dialect Dialect) {
+	if f.Query == "" || f.keyword.mode == keywordProbe {
+		return
+	}
+	q.Add(` AND `, recordText, ` LIKE `, q.Arg(likePattern(f.Query)), ` ESCAPE '\'`)
+	p := f.keyword
+	switch {
+	case p.mode != keywordNarrow:
+	case dialect == Postgres:
+		q.Add(` AND record_bigrams(`, recordText, `) @@ `, q.Arg(p.arg), `::tsquery`)
+	case p.short:
+		q.Add(` AND r.id IN (SELECT doc FROM record_search_terms WHERE term >= `, q.Arg(p.arg), ` AND term < `,
+			q.Arg(termsAfter(p.arg)), `)`)
+	default:
+		q.Add(` AND r.id IN (SELECT rowid FROM record_search WHERE record_search MATCH `, q.Arg(p.arg), `)`)
+	}
+}

@@ -1,0 +1,184 @@
+package storage_test
+
+import (
+	"context"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"touchbase/internal/model"
+	"touchbase/internal/permission"
+	"touchbase/internal/storage"
+	"touchbase/internal/storage/storetest"
+)
+
+// TestRecordKeywordMatchesEveryOccurrence checks keyword search against a
+// plain strings.Contains over every record, for keywords of one to five
+// characters taken from the records (at their starts, ends and across
+// fields) and absent ones: whatever the search index narrows to, no
+// matching record may be lost and no other found.
+func TestRecordKeywordMatchesEveryOccurrence(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		cust := &model.Customer{Name: "Acme", Code: "A"}
+		if err := s.CreateCustomer(ctx, cust); err != nil {
+			t.Fatal(err)
+		}
+		// A small alphabet, so short keywords recur; quote, backslash and
+		// LIKE metacharacters included.
+		alphabet := []rune("ab投诉退款Zq '\\%_回访X")
+		rng := rand.New(rand.NewPCG(3, 5))
+		word := func(n int) string {
+			rs := make([]rune, n)
+			for i := range rs {
+				rs[i] = alphabet[rng.IntN(len(alphabet))]
+			}
+			return string(rs)
+		}
+		base := time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC)
+		var recs []*model.Record
+		for i := range 600 {
+			recs = append(recs, &model.Record{CustomerID: cust.ID, Channel: model.ChannelPhone, Source: model.SourceManual,
+				Title: word(1 + rng.IntN(4)), Summary: word(rng.IntN(8)), Content: word(rng.IntN(12)),
+				ContactedAt: base.Add(time.Duration(i) * time.Minute)})
+		}
+		// One record whose only "款Z" is its last two characters, one whose
+		// only "q" is its last character.
+		recs = append(recs, &model.Record{CustomerID: cust.ID, Channel: model.ChannelPhone, Source: model.SourceManual,
+			Title: "end", Content: "…款Z", ContactedAt: base}, &model.Record{CustomerID: cust.ID, Channel: model.ChannelPhone,
+			Source: model.SourceManual, Title: "lone", Summary: "q", ContactedAt: base})
+		if err := s.InsertRecords(ctx, recs); err != nil {
+			t.Fatal(err)
+		}
+		all := map[int64]string{}
+		var newest []int64 // every record, newest first
+		var texts []string
+		if err := s.EachRecord(ctx, permission.Policy{Admin: true}, storage.RecordFilter{}, func(r *model.Record) error {
+			all[r.ID] = strings.ToLower(r.Title + " " + r.Summary + " " + r.Content)
+			newest = append(newest, r.ID)
+			texts = append(texts, r.Title+" "+r.Summary+" "+r.Content)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if len(all) != len(recs) {
+			t.Fatalf("%d records listed, %d inserted", len(all), len(recs))
+		}
+		keywords := []string{"款Z", "q", "款z", "KZ", "缺失", "缺", "不存在", "'", `\`, "%", "_", " ", "投诉退款", "访X"}
+		for range 150 {
+			rs := []rune(texts[rng.IntN(len(texts))])
+			n := 1 + rng.IntN(5)
+			if n > len(rs) {
+				continue
+			}
+			at := rng.IntN(len(rs) - n + 1)
+			keywords = append(keywords, string(rs[at:at+n]))
+		}
+		found := 0
+		for _, k := range keywords {
+			var want []int64
+			for id, text := range all {
+				if strings.Contains(text, strings.ToLower(k)) {
+					want = append(want, id)
+				}
+			}
+			var got []int64
+			if err := s.EachRecord(ctx, permission.Policy{Admin: true}, storage.RecordFilter{Query: k}, func(r *model.Record) error {
+				got = append(got, r.ID)
+				return nil
+			}); err != nil {
+				t.Fatalf("keyword %q: %v", k, err)
+			}
+			slices.Sort(want)
+			slices.Sort(got)
+			if !slices.Equal(got, want) {
+				t.Errorf("keyword %q: found %v, want %v", k, got, want)
+			}
+			found += len(got)
+			// The first page holds the newest matches, in order.
+			var first []int64
+			for _, id := range newest {
+				if strings.Contains(all[id], strings.ToLower(k)) && len(first) < 5 {
+					first = append(first, id)
+				}
+			}
+			page, _, err := s.ListRecords(ctx, permission.Policy{Admin: true}, storage.RecordFilter{Query: k, Limit: 5})
+			if err != nil {
+				t.Fatalf("keyword %q: %v", k, err)
+			}
+			var ids []int64
+			for _, r := range page {
+				ids = append(ids, r.ID)
+			}
+			if !slices.Equal(ids, first) {
+				t.Errorf("keyword %q: first page %v, want %v", k, ids, first)
+			}
+		}
+		if found == 0 {
+			t.Fatal("no keyword found anything")
+		}
+	})
+}
+
+// TestRecordKeywordPagesAcrossSparseMatches walks page by page through a
+// keyword found twice among the newest records, then not for a long
+// stretch, then often among the oldest: however the search decides to
+// read the records (the newest first, through the index, or the index
+// within a time window), each page must hold the next matches in order.
+func TestRecordKeywordPagesAcrossSparseMatches(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		cust := &model.Customer{Name: "Acme", Code: "A"}
+		if err := s.CreateCustomer(ctx, cust); err != nil {
+			t.Fatal(err)
+		}
+		base := time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC)
+		const n = 600
+		var recs []*model.Record
+		for i := range n {
+			// i counts from the oldest; the newest 30 hold 2 matches, the
+			// next 470 none, the oldest 100 hold 20.
+			summary := "常规回访"
+			if i == n-10 || i == n-30 || (i < 100 && i%5 == 0) {
+				summary = "稀有事项"
+			}
+			recs = append(recs, &model.Record{CustomerID: cust.ID, Channel: model.ChannelPhone, Source: model.SourceManual,
+				Title: "call", Summary: summary, ContactedAt: base.Add(time.Duration(i) * time.Minute)})
+		}
+		if err := s.InsertRecords(ctx, recs); err != nil {
+			t.Fatal(err)
+		}
+		admin := permission.Policy{Admin: true}
+		for _, k := range []string{"稀有", "稀", "有事项"} {
+			var want []time.Time
+			for i := n - 1; i >= 0; i-- {
+				if strings.Contains(recs[i].Summary, k) {
+					want = append(want, recs[i].ContactedAt)
+				}
+			}
+			var got []time.Time
+			f := storage.RecordFilter{Query: k, Limit: 3}
+			for pages := 0; ; pages++ {
+				if pages > 20 {
+					t.Fatalf("keyword %q: no end after 20 pages", k)
+				}
+				page, next, err := s.ListRecords(ctx, admin, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range page {
+					got = append(got, r.ContactedAt)
+				}
+				if next == nil {
+					break
+				}
+				f.After = next
+			}
+			if !slices.EqualFunc(got, want, time.Time.Equal) {
+				t.Errorf("keyword %q: pages hold %d matches %v, want %d %v", k, len(got), got, len(want), want)
+			}
+		}
+	})
+}
