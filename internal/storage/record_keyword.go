@@ -21,11 +21,12 @@ import (
 //     migration 11, a GIN index over a tsvector). A keyword of two or more
 //     characters is looked up by all its pairs, a one-character keyword by
 //     the pairs it begins (a prefix match). Counting a common pair's records
-//     in that index costs tens of milliseconds, so the keyword's frequency
-//     is measured instead on the newest records the page would read anyway
-//     (a probe of a few hundred to a few thousand rows): a page found there
-//     is the answer; a frequency under about one in a hundred and twenty
-//     goes to the index, a higher one walks on.
+//     in that index costs tens of milliseconds, so the page first reads the
+//     newest records by every other condition (a probe of twenty pages'
+//     worth) and tests the keyword on them: a page found there is the
+//     answer. Otherwise the index is read together with the time index,
+//     within a window the probe's matches say should hold a page, widened
+//     until it does (narrowInWindows).
 //   - SQLite keeps an FTS5 trigram index of the same text, padded with two
 //     spaces so every one- and two-character substring begins some trigram
 //     (migrations 3 and 11). Keywords of three or more characters are an
@@ -124,6 +125,19 @@ func (s *Store) recordPage(ctx context.Context, p permission.Policy, f *RecordFi
 		return s.selectRecords(ctx, p, *f, spec)
 	}
 	f.keyword = keywordPlan{mode: keywordNarrow, arg: tsq}
+	if len(out) == 0 {
+		// None among the newest: most likely a rare or absent keyword, whose
+		// records the index counts at once; a page of them is read whole.
+		var n int
+		err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM contact_records r WHERE record_bigrams(`+
+			recordText+`) @@ $1::tsquery LIMIT $2) x`, tsq, rareKeyword).Scan(&n)
+		if err != nil || n < rareKeyword {
+			if err != nil {
+				return nil, err
+			}
+			return s.selectRecords(ctx, p, *f, spec)
+		}
+	}
 	return s.narrowInWindows(ctx, p, *f, spec, len(out))
 }
 
@@ -142,7 +156,7 @@ func (s *Store) narrowInWindows(ctx context.Context, p permission.Policy, f Reco
 		return nil, err
 	}
 	span := max(newest.Sub(oldest), time.Second)
-	window := span * time.Duration(2*(f.Limit+1)/max(found, 1))
+	window := span * time.Duration(4*(f.Limit+1)/max(found, 1))
 	for range 3 {
 		if window > maxWindow {
 			break

@@ -135,11 +135,11 @@ func TestRecordKeywordPagesAcrossSparseMatches(t *testing.T) {
 			t.Fatal(err)
 		}
 		base := time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC)
-		const n = 600
+		const n = 2000
 		var recs []*model.Record
 		for i := range n {
 			// i counts from the oldest; the newest 30 hold 2 matches, the
-			// next 470 none, the oldest 100 hold 20.
+			// next 1,870 none, the oldest 100 hold 20.
 			summary := "常规回访"
 			if i == n-10 || i == n-30 || (i < 100 && i%5 == 0) {
 				summary = "稀有事项"
