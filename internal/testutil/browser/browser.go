@@ -368,7 +368,9 @@ const fillJS = `(sel, value) => {
 	if (tag === "INPUT" && ["date", "time", "datetime-local", "month", "week", "color", "range", "hidden"].includes(type)) {
 		el.value = value;
 		fire();
-		return el.value === value ? "set" : "value " + JSON.stringify(value) + " rejected";
+		// Browsers drop zero seconds: "T01:41:00" reads back as "T01:41".
+		const norm = v => ["time", "datetime-local"].includes(type) ? v.replace(/:00(\.0+)?$/, "") : v;
+		return norm(el.value) === norm(value) ? "set" : "value " + JSON.stringify(value) + " rejected";
 	}
 	if (tag !== "INPUT" && tag !== "TEXTAREA" && !el.isContentEditable) {
 		return "cannot fill a " + tag.toLowerCase() + " element";

@@ -32,6 +32,7 @@ const testPage = `<!doctype html>
     <option value="email">Email</option>
   </select></label>
   <label>Due <input id="due" type="date"></label>
+  <label>At <input id="at" type="datetime-local" step="1"></label>
   <label><input id="urgent" type="checkbox"> Urgent</label>
   <button id="send" type="button">Send</button>
   <button id="delete" type="button">Delete</button>
@@ -88,6 +89,10 @@ func TestFormAndButton(t *testing.T) {
 	b.Fill("#summary", "Called about renewal.\nWill follow up.")
 	b.Fill("#channel", "Email") // by visible text
 	b.Fill("#due", "2026-03-01")
+	b.Fill("#at", "2026-03-01T09:30:00") // zero seconds, which the browser drops
+	if got := b.Value("#at"); got != "2026-03-01T09:30" {
+		t.Errorf("Value(#at) = %q, want 2026-03-01T09:30", got)
+	}
 	b.Check("#urgent", true)
 	b.Check("#urgent", true) // already checked: no click
 
@@ -114,8 +119,8 @@ func TestFormAndButton(t *testing.T) {
 		t.Errorf("after the second Send, #result = %q", got)
 	}
 
-	if n := b.Count("#contact input"); n != 3 {
-		t.Errorf("Count(#contact input) = %d, want 3", n)
+	if n := b.Count("#contact input"); n != 4 {
+		t.Errorf("Count(#contact input) = %d, want 4", n)
 	}
 	if u := b.URL(); u != srv.URL+"/" {
 		t.Errorf("URL() = %q, want %q", u, srv.URL+"/")
