@@ -131,10 +131,10 @@ func (s *Store) recordPage(ctx context.Context, p permission.Policy, f *RecordFi
 		var n int
 		err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM contact_records r WHERE record_bigrams(`+
 			recordText+`) @@ $1::tsquery LIMIT $2) x`, tsq, rareKeyword).Scan(&n)
-		if err != nil || n < rareKeyword {
-			if err != nil {
-				return nil, err
-			}
+		if err != nil {
+			return nil, err
+		}
+		if n < rareKeyword {
 			return s.selectRecords(ctx, p, *f, spec)
 		}
 	}
@@ -156,11 +156,12 @@ func (s *Store) narrowInWindows(ctx context.Context, p permission.Policy, f Reco
 		return nil, err
 	}
 	span := max(newest.Sub(oldest), time.Second)
-	window := span * time.Duration(4*(f.Limit+1)/max(found, 1))
-	for range 3 {
-		if window > maxWindow {
-			break
-		}
+	factor := time.Duration(4 * (f.Limit + 1) / max(found, 1))
+	window := maxWindow + 1 // no window, unless the probe's span allows one
+	if span < maxWindow/factor {
+		window = span * factor
+	}
+	for tries := 0; tries < 3 && window <= maxWindow; tries++ {
 		edge := dbTime(newest.Add(-window))
 		if spec.asc {
 			edge = dbTime(oldest.Add(window))
@@ -179,6 +180,9 @@ func (s *Store) narrowInWindows(ctx context.Context, p permission.Policy, f Reco
 		out, err := s.selectRecords(ctx, p, f, inWindow)
 		if err != nil || len(out) > f.Limit {
 			return out, err
+		}
+		if window > maxWindow/8 {
+			break
 		}
 		window *= 8
 	}
