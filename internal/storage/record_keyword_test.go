@@ -159,6 +159,7 @@ func TestRecordKeywordPagesAcrossSparseMatches(t *testing.T) {
 				}
 			}
 			var got []time.Time
+			var oldest *model.Record
 			f := storage.RecordFilter{Query: k, Limit: 3}
 			for pages := 0; ; pages++ {
 				if pages > 20 {
@@ -170,6 +171,7 @@ func TestRecordKeywordPagesAcrossSparseMatches(t *testing.T) {
 				}
 				for _, r := range page {
 					got = append(got, r.ContactedAt)
+					oldest = r
 				}
 				if next == nil {
 					break
@@ -178,6 +180,30 @@ func TestRecordKeywordPagesAcrossSparseMatches(t *testing.T) {
 			}
 			if !slices.EqualFunc(got, want, time.Time.Equal) {
 				t.Errorf("keyword %q: pages hold %d matches %v, want %d %v", k, len(got), got, len(want), want)
+			}
+			// Back up from the oldest match, a page of newer ones at a time.
+			var back []time.Time
+			before := storage.RecordCursor{ContactedAt: oldest.ContactedAt, ID: oldest.ID}
+			for pages := 0; ; pages++ {
+				if pages > 20 {
+					t.Fatalf("keyword %q: no end after 20 pages back", k)
+				}
+				page, more, err := s.ListRecordsNewer(ctx, admin, storage.RecordFilter{Query: k, Limit: 3}, before)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var times []time.Time
+				for _, r := range page {
+					times = append(times, r.ContactedAt)
+				}
+				back = append(times, back...)
+				if !more || len(page) == 0 {
+					break
+				}
+				before = storage.RecordCursor{ContactedAt: page[0].ContactedAt, ID: page[0].ID}
+			}
+			if !slices.EqualFunc(back, want[:len(want)-1], time.Time.Equal) {
+				t.Errorf("keyword %q: pages back hold %v, want %v", k, back, want[:len(want)-1])
 			}
 		}
 	})
