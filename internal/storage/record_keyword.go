@@ -74,6 +74,17 @@ func ftsPhrase(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) 
 // below k + "\xff".
 func termsAfter(k string) string { return k + "\xff" }
 
+// fts5Fold maps the characters FTS5 case-folds differently from
+// strings.ToLower to FTS5's fold, so a short keyword's term range starts
+// where the trigram index keeps them (ς is kept as σ, µ as μ).
+var fts5Fold = strings.NewReplacer("ς", "σ", "\u00b5", "μ", "ſ", "s", "ϐ", "β", "ϑ", "θ", "ϕ", "φ", "ϖ", "π",
+	"ϰ", "κ", "ϱ", "ρ", "ϵ", "ε", "\u0345", "ι", "\u1fbe", "ι", "ẛ", "ṡ")
+
+// maxQueryPairs bounds the pairs a tsquery names: any subset of a
+// keyword's pairs narrows to the records holding all of them, a superset of
+// its matches, and a very long keyword would otherwise nest too deep.
+const maxQueryPairs = 32
+
 // bigramQuery spells a lower-cased keyword as a tsquery over the lexemes of
 // record_bigrams: every character pair it holds, or for one character every
 // pair it begins. It reports false for text the index cannot hold (the
@@ -92,7 +103,7 @@ func bigramQuery(k string) (string, bool) {
 	var parts []string
 	for i := 0; i+1 < len(rs); i++ {
 		g := string(rs[i : i+2])
-		if !seen[g] {
+		if !seen[g] && len(parts) < maxQueryPairs {
 			seen[g] = true
 			parts = append(parts, lexeme(g))
 		}
@@ -268,11 +279,14 @@ func (s *Store) selectRecords(ctx context.Context, p permission.Policy, f Record
 // records (an absent word would otherwise read every record), no for
 // common words.
 func (s *Store) planKeywordSQLite(ctx context.Context, f *RecordFilter) error {
+	// FTS5 folds the phrase as it folded the records; the term range is
+	// compared as it stands, so it is folded here as FTS5 folds.
 	k := strings.ToLower(f.Query)
-	p := keywordPlan{arg: ftsPhrase(f.Query)}
+	p := keywordPlan{arg: ftsPhrase(k)}
 	count := `SELECT count(*) FROM (SELECT rowid FROM record_search WHERE record_search MATCH $1 LIMIT $2)`
 	args := []any{p.arg, rareKeyword}
 	if utf8.RuneCountInString(k) < 3 {
+		k = fts5Fold.Replace(k)
 		p.arg, p.short = k, true
 		count = `SELECT count(*) FROM (SELECT DISTINCT doc FROM record_search_terms WHERE term >= $1 AND term < $2 LIMIT $3)`
 		args = []any{k, termsAfter(k), rareKeyword}

@@ -67,7 +67,7 @@ func parseRecordFilter(in url.Values, loc *time.Location) recordFilter {
 	if f.To, to = day("to"); !to.IsZero() {
 		s.To = to.AddDate(0, 0, 1)
 	}
-	if f.Q = strings.TrimSpace(in.Get("q")); f.Q != "" {
+	if f.Q = searchText(in.Get("q")); f.Q != "" {
 		f.Values.Set("q", f.Q)
 		s.Query = f.Q
 	}
@@ -118,4 +118,17 @@ func withQuery(path string, v url.Values) string {
 		return path
 	}
 	return path + "?" + v.Encode()
+}
+
+// maxSearch is the longest keyword searched, as the search box allows.
+const maxSearch = 200
+
+// searchText is a keyword as typed, made valid text of at most maxSearch
+// characters (a longer one typed past the box is cut).
+func searchText(q string) string {
+	q = strings.ToValidUTF8(strings.ReplaceAll(q, "\x00", ""), "")
+	if rs := []rune(q); len(rs) > maxSearch {
+		q = string(rs[:maxSearch])
+	}
+	return strings.TrimSpace(q)
 }

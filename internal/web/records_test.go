@@ -178,6 +178,8 @@ func TestRecordsPage(t *testing.T) {
 			{fmt.Sprintf("/records?customer=%d", e.initec.ID), 0},
 			{"/records?channel=visit", 0},
 			{"/records?q=" + url.QueryEscape("call 07"), 1},
+			{"/records?q=call%2007%00%ff", 1},                              // a NUL and an invalid byte are dropped
+			{"/records?q=" + url.QueryEscape(strings.Repeat("长", 300)), 0}, // cut to 200 characters, matching nothing
 			{"/records?from=2026-02-06&to=2026-02-06", 3},
 			{"/records?from=2026-02-01&to=2026-02-01&channel=phone", 16}, // the day in the user's zone, Asia/Shanghai
 			{fmt.Sprintf("/records?rep=%d", e.agent2.ID), 3},
