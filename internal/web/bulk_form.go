@@ -88,8 +88,9 @@ func readBulkForm(r *http.Request) bulkForm {
 		f.Mode = pickTicked
 	}
 	f.Page = max(f.Page, 1)
-	f.Filter = bulkFilter{Q: strings.TrimSpace(r.FormValue("q")), Level: r.FormValue("level"), Industry: r.FormValue("industry"),
-		TeamID: formInt64(r, "team"), RepID: formInt64(r, "rep"), TopicID: formInt64(r, "topic"),
+	f.Filter = bulkFilter{Q: searchText(r.FormValue("q")), Level: searchText(r.FormValue("level")),
+		Industry: searchText(r.FormValue("industry")),
+		TeamID:   formInt64(r, "team"), RepID: formInt64(r, "rep"), TopicID: formInt64(r, "topic"),
 		HasMobile: formBool(r, "has_mobile"), HasEmail: formBool(r, "has_email")}
 	shown := idList(r.FormValue("shown"))
 	for _, id := range idList(r.FormValue("ticked")) {

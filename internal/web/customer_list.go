@@ -36,7 +36,7 @@ func (h *handler) customerList(w http.ResponseWriter, r *http.Request) {
 	id := identity(r)
 	in := r.URL.Query()
 	d := customerListData{base: h.base(w, r, "customers", "customers.title"), Scope: in.Get("scope"),
-		Q: strings.TrimSpace(in.Get("q")), Level: in.Get("level")}
+		Q: searchText(in.Get("q")), Level: searchText(in.Get("level"))}
 	if d.Scope != "mine" && d.Scope != "all" {
 		d.Scope = "all"
 		if !id.User.IsAdmin() {

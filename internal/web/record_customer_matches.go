@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
 	"touchbase/internal/storage"
 )
@@ -23,7 +22,7 @@ type customerMatchesData struct {
 // recordCustomerMatches suggests the visible customers whose name or code
 // contains ?customer_q=, as links that keep the other filters.
 func (h *handler) recordCustomerMatches(w http.ResponseWriter, r *http.Request) {
-	d := customerMatchesData{Query: strings.TrimSpace(r.URL.Query().Get("customer_q"))}
+	d := customerMatchesData{Query: searchText(r.URL.Query().Get("customer_q"))}
 	if d.Query != "" {
 		cs, _, err := h.app.Contacts.ListCustomers(r.Context(), identity(r).Policy, storage.CustomerFilter{Query: d.Query, Limit: 8})
 		if err != nil {

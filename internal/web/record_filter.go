@@ -119,16 +119,3 @@ func withQuery(path string, v url.Values) string {
 	}
 	return path + "?" + v.Encode()
 }
-
-// maxSearch is the longest keyword searched, as the search box allows.
-const maxSearch = 200
-
-// searchText is a keyword as typed, made valid text of at most maxSearch
-// characters (a longer one typed past the box is cut).
-func searchText(q string) string {
-	q = strings.ToValidUTF8(strings.ReplaceAll(q, "\x00", ""), "")
-	if rs := []rune(q); len(rs) > maxSearch {
-		q = string(rs[:maxSearch])
-	}
-	return strings.TrimSpace(q)
-}
