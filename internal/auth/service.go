@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"touchbase/internal/model"
 	"touchbase/internal/storage"
@@ -40,7 +41,12 @@ func NewService(store *storage.Store) *Service { return &Service{store: store} }
 // ErrThrottled while either is locked and ErrBadCredentials on a mismatch
 // (also for unknown or inactive users).
 func (s *Service) Login(ctx context.Context, username, password, ip string) (*model.User, error) {
-	keys := []string{"user:" + strings.ToLower(username), "ip:" + ip}
+	// A name that is not valid text (a NUL, a broken byte) belongs to nobody
+	// — names are checked when users are made — and never reaches the
+	// database as it stands; its failure counts under the text it holds.
+	valid := utf8.ValidString(username) && !strings.ContainsRune(username, 0)
+	name := strings.ToValidUTF8(strings.ReplaceAll(username, "\x00", ""), "")
+	keys := []string{"user:" + strings.ToLower(name), "ip:" + ip}
 	for _, k := range keys {
 		until, err := s.store.LoginLockedUntil(ctx, k)
 		if err != nil {
@@ -50,7 +56,11 @@ func (s *Service) Login(ctx context.Context, username, password, ip string) (*mo
 			return nil, ErrThrottled
 		}
 	}
-	u, err := s.store.UserByUsername(ctx, username)
+	var u *model.User
+	err := model.ErrNotFound
+	if valid {
+		u, err = s.store.UserByUsername(ctx, username)
+	}
 	ok := false
 	if err == nil && u.Active && u.PasswordHash != "" {
 		ok, err = CheckPassword(u.PasswordHash, password)

@@ -59,6 +59,12 @@ func TestLoginSessionsTokensThrottle(t *testing.T) {
 		if _, err := a.Login(ctx, "ghost", "nope", "10.0.0.9"); !errors.Is(err, auth.ErrBadCredentials) {
 			t.Fatalf("unknown user: %v", err)
 		}
+		// A name that is not valid text is refused like an unknown one.
+		for _, name := range []string{"agent1\x00", "agent1\xff", "\x00"} {
+			if _, err := a.Login(ctx, name, "correct horse", "10.0.0.8"); !errors.Is(err, auth.ErrBadCredentials) {
+				t.Fatalf("name %q: %v", name, err)
+			}
+		}
 
 		id, sess, err := a.StartSession(ctx, u)
 		if err != nil {
