@@ -30,7 +30,7 @@ type outboxData struct {
 // of sending, newest first, by kind and recipient, with their bodies.
 func (h *handler) outboxList(w http.ResponseWriter, r *http.Request) {
 	in := r.URL.Query()
-	d := outboxData{base: h.base(w, r, "outbox", "outbox.title"), To: strings.TrimSpace(in.Get("to"))}
+	d := outboxData{base: h.base(w, r, "outbox", "outbox.title"), To: searchText(in.Get("to"))}
 	f := storage.OutboxFilter{Limit: outboxPerPage + 1, To: outboxAddress(d.To, h.region(r.Context()))}
 	if k := in.Get("kind"); k == string(channel.KindSMS) || k == string(channel.KindEmail) {
 		d.Kind, f.Kind = k, k

@@ -25,6 +25,9 @@ func TestSearchBoxesTakeAnyText(t *testing.T) {
 				t.Errorf("GET %s: %d", path, res.status)
 			}
 		}
+		if res := e.signedIn(t, e.admin).get("/outbox?to=" + bad); res.status != http.StatusOK {
+			t.Errorf("GET /outbox?to=%s: %d", bad, res.status)
+		}
 		form := wizard(url.Values{"q": {"王\x00\xff"}, "level": {"\x00"}, "industry": {"\xff"}})
 		res := agent.postRaw("/bulk/new", form, map[string]string{"HX-Request": "true", "HX-Target": "recipient-results",
 			"X-CSRF-Token": agent.csrf})
