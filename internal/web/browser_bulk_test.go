@@ -43,7 +43,8 @@ func TestBrowserBulkContact(t *testing.T) {
 	b.WaitVisible("#bulk-wizard #f-title")
 	b.Settled()
 
-	// Step 1: content, previewed for a sample recipient, sent a few seconds ahead.
+	// Step 1: content, previewed for a sample recipient, sent twenty seconds
+	// ahead (time enough for the steps up to the send on a loaded machine).
 	b.Fill("#f-title", "Renewal reminder")
 	b.Check(`#bulk-wizard input[name="topic_ids"]`, true)
 	b.Check("#ch-email", true)
@@ -54,7 +55,7 @@ func TestBrowserBulkContact(t *testing.T) {
 	b.Fill("#f-email_body", "Dear {{contact.name}}, see you soon.")
 	b.WaitText("#preview-email-subject", "Acme 贸易: renewal")
 	b.Check("#when-later", true)
-	at := time.Now().Add(12 * time.Second).In(mustZone(t, "Asia/Shanghai"))
+	at := time.Now().Add(20 * time.Second).In(mustZone(t, "Asia/Shanghai"))
 	b.Fill("#f-scheduled_at", at.Format("2006-01-02T15:04:05"))
 	b.Shot("bulk-content")
 	b.Click("#to-recipients")
@@ -69,6 +70,7 @@ func TestBrowserBulkContact(t *testing.T) {
 		b.Check(fmt.Sprintf(`#pick-%d .pick-row`, c.ID), true)
 	}
 	b.WaitText("#ticked-count", "3")
+	b.Settled() // the ticks' requests are answered before moving on
 	b.Shot("bulk-recipients")
 	b.Click("#to-review")
 
