@@ -101,9 +101,8 @@ func bigramQuery(k string) (string, bool) {
 	}
 	seen := map[string]bool{}
 	var parts []string
-	for i := 0; i+1 < len(rs); i++ {
-		g := string(rs[i : i+2])
-		if !seen[g] && len(parts) < maxQueryPairs {
+	for i := 0; i+1 < len(rs) && len(parts) < maxQueryPairs; i++ {
+		if g := string(rs[i : i+2]); !seen[g] {
 			seen[g] = true
 			parts = append(parts, lexeme(g))
 		}
@@ -210,10 +209,7 @@ func (s *Store) probeSpan(ctx context.Context, p permission.Policy, f RecordFilt
 	var q Query
 	q.Add(`SELECT min(w.contacted_at), max(w.contacted_at) FROM (SELECT r.contacted_at FROM contact_records r
 		JOIN customers c ON c.id = r.customer_id`)
-	f.where(&q, p, s.dialect)
-	if spec.cond != nil {
-		spec.cond(&q)
-	}
+	spec.conditions(&q, f, p, s.dialect)
 	q.Add(spec.order(), q.Arg(probeRows(f.Limit)), `) w`)
 	var oldest, newest sql.NullTime
 	err := s.r.QueryRowContext(ctx, q.SQL(), q.Args()...).Scan(&oldest, &newest)
@@ -227,6 +223,14 @@ type pageSpec struct {
 	asc  bool
 }
 
+// conditions adds the conditions of f and of the page to q.
+func (spec pageSpec) conditions(q *Query, f RecordFilter, p permission.Policy, dialect Dialect) {
+	f.where(q, p, dialect)
+	if spec.cond != nil {
+		spec.cond(q)
+	}
+}
+
 // order is the page's ORDER BY, ending in LIMIT.
 func (spec pageSpec) order() string {
 	if spec.asc {
@@ -237,27 +241,22 @@ func (spec pageSpec) order() string {
 
 // selectRecords runs one page query of f with its keyword plan.
 func (s *Store) selectRecords(ctx context.Context, p permission.Policy, f RecordFilter, spec pageSpec) ([]*model.Record, error) {
-	order := spec.order()
+	probe := f.keyword.mode == keywordProbe
 	var q Query
-	if f.keyword.mode == keywordProbe {
+	if probe {
 		// The newest matching records by every other condition, then the
 		// keyword among them.
 		q.Add(`SELECT `, recordColumns, ` FROM (SELECT r.* FROM contact_records r JOIN customers c ON c.id = r.customer_id`)
-		f.where(&q, p, s.dialect)
-		if spec.cond != nil {
-			spec.cond(&q)
-		}
-		q.Add(order, q.Arg(probeRows(f.Limit)), `) r JOIN customers c ON c.id = r.customer_id
-			LEFT JOIN contacts ct ON ct.id = r.contact_id LEFT JOIN users u ON u.id = r.user_id WHERE `, recordText, ` LIKE `,
-			q.Arg(likePattern(f.Query)), ` ESCAPE '\'`)
 	} else {
 		q.Add(`SELECT `, recordColumns, recordFrom)
-		f.where(&q, p, s.dialect)
-		if spec.cond != nil {
-			spec.cond(&q)
-		}
 	}
-	q.Add(order, q.Arg(f.Limit+1))
+	spec.conditions(&q, f, p, s.dialect)
+	if probe {
+		q.Add(spec.order(), q.Arg(probeRows(f.Limit)), `) r JOIN customers c ON c.id = r.customer_id
+			LEFT JOIN contacts ct ON ct.id = r.contact_id LEFT JOIN users u ON u.id = r.user_id WHERE `, recordText, ` LIKE `,
+			q.Arg(likePattern(f.Query)), ` ESCAPE '\'`)
+	}
+	q.Add(spec.order(), q.Arg(f.Limit+1))
 	rows, err := s.r.QueryContext(ctx, q.SQL(), q.Args()...)
 	if err != nil {
 		return nil, err
