@@ -476,3 +476,44 @@ func TestRetryFailedStartsAtOnce(t *testing.T) {
 		}
 	})
 }
+
+// A send due now is stored running and its dispatch jobs are workable at
+// once; only a later send waits in a scheduled start job (River holds a
+// job given any time, even a past one, until its scheduler's next pass).
+func TestDueSendIsQueuedAtOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		e := newEnv(t, s, bulk.Config{ChunkSize: 40})
+		e.contacts(t, 3)
+		now, err := e.svc.Create(ctx, e.pol, e.operator, bulk.Input{Title: "即时", SMSText: "您好"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if now.Status != model.BulkRunning || now.StartedAt == nil {
+			t.Fatalf("a send due now is created %s, started %v", now.Status, now.StartedAt)
+		}
+		if n := e.count(t, `SELECT count(*) FROM river_job WHERE kind = 'bulk_start'`); n != 0 {
+			t.Errorf("a send due now has %d start jobs", n)
+		}
+		if n := e.count(t, `SELECT count(*) FROM river_job WHERE kind = 'bulk_dispatch' AND state = 'scheduled'`); n != 0 {
+			t.Errorf("%d dispatch jobs wait for River's scheduler", n)
+		}
+		if n := e.count(t, `SELECT count(*) FROM river_job WHERE kind = 'bulk_dispatch'`); n != 4 {
+			t.Errorf("%d dispatch jobs, want one per slot (4)", n)
+		}
+		if done := e.wait(t, now.ID); done.Counts.Sent != 3 {
+			t.Fatalf("finished: %+v", done.Counts)
+		}
+		at := time.Now().Add(time.Hour)
+		later, err := e.svc.Create(ctx, e.pol, e.operator, bulk.Input{Title: "稍后", SMSText: "您好", ScheduledAt: &at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if later.Status != model.BulkScheduled || later.StartedAt != nil {
+			t.Fatalf("a later send is created %s, started %v", later.Status, later.StartedAt)
+		}
+		if n := e.count(t, `SELECT count(*) FROM river_job WHERE kind = 'bulk_start' AND state = 'scheduled'`); n != 1 {
+			t.Errorf("a later send has %d scheduled start jobs, want 1", n)
+		}
+	})
+}

@@ -163,14 +163,23 @@ func (s *Service) Create(ctx context.Context, p permission.Policy, user *model.U
 	}
 	if in.ScheduledAt != nil && in.ScheduledAt.After(b.ScheduledAt) {
 		b.ScheduledAt = *in.ScheduledAt
+	} else {
+		// Due now: it is stored running and its dispatch queued at once.
+		b.Status, b.StartedAt = model.BulkRunning, &b.ScheduledAt
 	}
 	if err := s.store.CreateBulkSend(ctx, p, b, in.Recipients); err != nil {
 		return nil, err
 	}
 	b.UserName = user.Name()
 	// Should this insert be lost (crash right here), the sweeper finds the
-	// due send and queues it.
-	if err := s.enqueueStart(ctx, b.ID, b.ScheduledAt); err != nil {
+	// due or running send and queues it.
+	var err error
+	if b.Status == model.BulkRunning {
+		err = s.enqueueDispatch(ctx, b, 0)
+	} else {
+		err = s.enqueueStart(ctx, b.ID, b.ScheduledAt)
+	}
+	if err != nil {
 		s.log.Warn("queue bulk send; the sweeper will", "bulk_send", b.ID, "err", err)
 	}
 	return b, nil
@@ -248,19 +257,32 @@ var uniqueArgs = &river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
 	rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled,
 }}
 
+// enqueueStart queues the start of a send at its time. A send that is due
+// already is queued without a time: River holds any job given one as
+// scheduled until its scheduler's next pass (seconds), even a past time.
 func (s *Service) enqueueStart(ctx context.Context, id int64, at time.Time) error {
-	_, err := s.queue.Insert(ctx, StartArgs{BulkSendID: id}, &river.InsertOpts{ScheduledAt: at, UniqueOpts: *uniqueArgs})
+	opts := &river.InsertOpts{UniqueOpts: *uniqueArgs}
+	if at.After(s.now()) {
+		opts.ScheduledAt = at
+	}
+	_, err := s.queue.Insert(ctx, StartArgs{BulkSendID: id}, opts)
 	return err
 }
 
+// enqueueDispatch queues the dispatch slots of every channel of a running
+// send together, so that workers hear of them at once.
 func (s *Service) enqueueDispatch(ctx context.Context, b *model.BulkSend, round int64) error {
+	var params []river.InsertManyParams
 	for _, ch := range b.Channels() {
 		for slot := 0; slot < s.cfg.Slots; slot++ {
-			if _, err := s.queue.Insert(ctx, DispatchArgs{BulkSendID: b.ID, Channel: ch, Slot: slot, Round: round},
-				&river.InsertOpts{UniqueOpts: *uniqueArgs, MaxAttempts: 25}); err != nil {
-				return err
-			}
+			params = append(params, river.InsertManyParams{
+				Args:       DispatchArgs{BulkSendID: b.ID, Channel: ch, Slot: slot, Round: round},
+				InsertOpts: &river.InsertOpts{UniqueOpts: *uniqueArgs, MaxAttempts: 25},
+			})
 		}
 	}
-	return nil
+	if len(params) == 0 {
+		return nil
+	}
+	return s.queue.InsertMany(ctx, params)
 }

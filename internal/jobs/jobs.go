@@ -27,6 +27,9 @@ import (
 type Queue interface {
 	// Insert enqueues one job.
 	Insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
+	// InsertMany enqueues jobs in one transaction; workers hear of them
+	// in one notification.
+	InsertMany(ctx context.Context, params []river.InsertManyParams) error
 	// InsertTx enqueues one job in the store's write transaction tx: the
 	// job exists exactly when the transaction commits.
 	InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) error
@@ -148,6 +151,11 @@ func newClient[TTx any](driver riverdriver.Driver[TTx], o Options) (*client[TTx]
 
 func (q *client[TTx]) Insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error) {
 	return q.c.Insert(ctx, args, opts)
+}
+
+func (q *client[TTx]) InsertMany(ctx context.Context, params []river.InsertManyParams) error {
+	_, err := q.c.InsertMany(ctx, params)
+	return err
 }
 
 func (q *client[TTx]) Start(ctx context.Context) error {

@@ -143,10 +143,15 @@ func (s *Store) CreateBulkSend(ctx context.Context, p permission.Policy, b *mode
 	return s.InTx(ctx, func(tx *sql.Tx) error {
 		t := now()
 		b.CreatedAt, b.ScheduledAt = t, dbTime(b.ScheduledAt)
+		var started sql.NullTime
+		if b.StartedAt != nil {
+			started = sql.NullTime{Time: dbTime(*b.StartedAt), Valid: true}
+			b.StartedAt = &started.Time
+		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO bulk_sends (user_id, title, summary, sms_text, email_subject, email_body,
-			selection, status, scheduled_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-			nullInt(b.UserID), b.Title, b.Summary, b.SMSText, b.EmailSubject, b.EmailBody, b.Selection, b.Status,
-			b.ScheduledAt, t).Scan(&b.ID)
+			selection, status, scheduled_at, started_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+			RETURNING id`, nullInt(b.UserID), b.Title, b.Summary, b.SMSText, b.EmailSubject, b.EmailBody, b.Selection, b.Status,
+			b.ScheduledAt, started, t).Scan(&b.ID)
 		if err != nil {
 			return fmt.Errorf("store: create bulk send: %w", err)
 		}
