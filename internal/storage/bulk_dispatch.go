@@ -80,7 +80,8 @@ type Outcome struct {
 // recipient — a unique index allows one record per recipient) and become
 // "sent"; failures become "failed", or "pending" again when retried. Only
 // rows still held by holder in state "sending" change, so a row settled
-// elsewhere (cancel, recovery) is never settled twice.
+// elsewhere (cancel, recovery) is never settled twice. b is the send as
+// BulkSendByID returns it: its records get its topics.
 func (s *Store) CompleteRecipients(ctx context.Context, b *model.BulkSend, provider, holder string, outs []Outcome) error {
 	if len(outs) == 0 {
 		return nil
@@ -211,6 +212,9 @@ func (s *Store) settleSent(ctx context.Context, tx *sql.Tx, b *model.BulkSend, p
 	}
 	if _, err := tx.ExecContext(ctx, r.SQL(), r.Args()...); err != nil {
 		return fmt.Errorf("bulk records: %w", err)
+	}
+	if len(b.TopicIDs) == 0 {
+		return nil
 	}
 	tq := s.bulkQuery()
 	tq.Add(`INSERT INTO record_topics (record_id, topic_id) SELECT cr.id, bt.topic_id FROM contact_records cr
