@@ -160,6 +160,43 @@ func TestReminderFiresOnceAndFollowsReschedules(t *testing.T) {
 	})
 }
 
+// A reminder whose time has passed when the plan is written is workable
+// at once, not left for River's scheduler; a later one waits scheduled.
+func TestPastReminderIsQueuedAtOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		w := setup(t, s)
+		before, hour := 30, 60
+		jobs := func(state string) int {
+			var n int
+			if err := s.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM river_job WHERE kind = 'plan_remind' AND state = $1`,
+				state).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		// Due in ten minutes, reminded thirty minutes before: that time is past.
+		if _, err := w.plans.Create(ctx, w.repPol, w.rep, plan.Input{CustomerIDs: []int64{w.customer.ID}, Title: "soon",
+			DueAt: time.Now().Add(10 * time.Minute), RemindMinutes: &before}); err != nil {
+			t.Fatal(err)
+		}
+		if n := jobs("scheduled"); n != 0 {
+			t.Fatalf("%d reminders whose time has passed wait for River's scheduler", n)
+		}
+		waitFor(t, "the past reminder", func() bool { return completedReminders(t, s) == 1 })
+		if ns := w.reminders(t, w.rep.ID); len(ns) != 1 || ns[0].Kind != model.NotifyPlanReminder {
+			t.Fatalf("reminders: %+v", ns)
+		}
+		if _, err := w.plans.Create(ctx, w.repPol, w.rep, plan.Input{CustomerIDs: []int64{w.customer.ID}, Title: "later",
+			DueAt: time.Now().Add(3 * time.Hour), RemindMinutes: &hour}); err != nil {
+			t.Fatal(err)
+		}
+		if n := jobs("scheduled"); n != 1 {
+			t.Fatalf("%d scheduled reminders, want the later one", n)
+		}
+	})
+}
+
 // completedReminders counts reminder jobs River has finished.
 func completedReminders(t *testing.T, s *storage.Store) int {
 	t.Helper()
