@@ -517,3 +517,27 @@ func TestDueSendIsQueuedAtOnce(t *testing.T) {
 		}
 	})
 }
+
+// Chunks of 500 settle through statements SQLite compiles once and reuses:
+// every record must still be the one of its own recipient.
+func TestFullChunksSettleEveryRecordToItsRecipient(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		e := newEnv(t, s, bulk.Config{ChunkSize: 500})
+		e.contacts(t, 1600)
+		b, err := e.svc.Create(ctx, e.pol, e.operator, bulk.Input{Title: "整批", SMSText: "{{contact.name}}您好"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if done := e.wait(t, b.ID); done.Counts.Sent != 1600 || done.Counts.Failed != 0 {
+			t.Fatalf("finished: %+v", done.Counts)
+		}
+		if n := e.count(t, `SELECT count(*) FROM contact_records r JOIN bulk_recipients br ON br.id = r.bulk_recipient_id
+			JOIN contacts ct ON ct.id = br.contact_id JOIN outbox_messages o ON o.ref = 'b' || br.id
+			WHERE r.bulk_send_id = $1 AND r.contact_id = br.contact_id AND r.customer_id = br.customer_id
+			AND r.address = br.address AND o.to_address = br.address AND r.content = ct.name || '您好' AND o.body = r.content
+			AND r.provider_message_id <> ''`, b.ID); n != 1600 {
+			t.Fatalf("%d of 1600 records match their recipient, address, message and content", n)
+		}
+	})
+}

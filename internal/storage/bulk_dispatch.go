@@ -86,11 +86,13 @@ func (s *Store) CompleteRecipients(ctx context.Context, b *model.BulkSend, provi
 	if len(outs) == 0 {
 		return nil
 	}
-	const chunk = 500
+	if err := s.prepareWanted(ctx); err != nil {
+		return err
+	}
 	return s.InTx(ctx, func(tx *sql.Tx) error {
 		t := now()
-		for start := 0; start < len(outs); start += chunk {
-			part := outs[start:min(start+chunk, len(outs))]
+		for start := 0; start < len(outs); start += settleChunk {
+			part := outs[start:min(start+settleChunk, len(outs))]
 			if err := s.settle(ctx, tx, b, provider, holder, part, t); err != nil {
 				return err
 			}
@@ -98,6 +100,9 @@ func (s *Store) CompleteRecipients(ctx context.Context, b *model.BulkSend, provi
 		return nil
 	})
 }
+
+// settleChunk is how many outcomes one statement settles.
+const settleChunk = 500
 
 func (s *Store) settle(ctx context.Context, tx *sql.Tx, b *model.BulkSend, provider, holder string, outs []Outcome, t time.Time) error {
 	var sent, failed, retry []Outcome
@@ -172,7 +177,10 @@ func (s *Store) settleSent(ctx context.Context, tx *sql.Tx, b *model.BulkSend, p
 	u.Add(`UPDATE bulk_recipients SET status = `, u.Arg(model.RecipientSent), `, provider = `, u.Arg(provider),
 		`, updated_at = `, u.Arg(t), ` WHERE id IN (`, placeholderList(u, outcomeIDs(sent)), `) AND status = `,
 		u.Arg(model.RecipientSending), ` AND claimed_by = `, u.Arg(holder), ` RETURNING id`)
-	rows, err := tx.QueryContext(ctx, u.SQL(), u.Args()...)
+	// A full chunk's statements repeat their text: on SQLite they are
+	// compiled once.
+	full := len(sent) == settleChunk
+	rows, err := s.txQuery(ctx, tx, full, u.SQL(), u.Args()...)
 	if err != nil {
 		return fmt.Errorf("mark sent: %w", err)
 	}
@@ -210,7 +218,7 @@ func (s *Store) settleSent(ctx context.Context, tx *sql.Tx, b *model.BulkSend, p
 	if len(ids) == 0 {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, r.SQL(), r.Args()...); err != nil {
+	if err := s.txExec(ctx, tx, full && len(ids) == len(sent), r.SQL(), r.Args()...); err != nil {
 		return fmt.Errorf("bulk records: %w", err)
 	}
 	if len(b.TopicIDs) == 0 {

@@ -33,6 +33,7 @@ type Store struct {
 	w       *sql.DB
 	r       *sql.DB
 	pool    *pgxpool.Pool
+	stmts   stmtCache
 }
 
 // Open connects to the database named by dsn: "sqlite:PATH" (or a path
@@ -131,6 +132,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close releases every connection.
 func (s *Store) Close() error {
+	s.stmts.close()
 	err := s.w.Close()
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
