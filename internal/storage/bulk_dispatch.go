@@ -86,9 +86,7 @@ func (s *Store) CompleteRecipients(ctx context.Context, b *model.BulkSend, provi
 	if len(outs) == 0 {
 		return nil
 	}
-	if err := s.prepareWanted(ctx); err != nil {
-		return err
-	}
+	s.prepareWanted(ctx)
 	return s.InTx(ctx, func(tx *sql.Tx) error {
 		t := now()
 		for start := 0; start < len(outs); start += settleChunk {

@@ -47,8 +47,10 @@ func (s *Store) prepared(ctx context.Context, tx *sql.Tx, repeats bool, query st
 // prepareWanted prepares the repeating statements met since the last
 // call. It must run outside any transaction of the writer, and prepares
 // without holding the cache's lock: the writer's connection may be busy
-// with a transaction that reads the cache.
-func (s *Store) prepareWanted(ctx context.Context) error {
+// with a transaction that reads the cache. A statement that fails to
+// prepare is left to run unprepared: the work it serves (settling rows
+// a provider has taken) must not fail for it.
+func (s *Store) prepareWanted(ctx context.Context) {
 	c := &s.stmts
 	c.mu.Lock()
 	var queries []string
@@ -58,13 +60,12 @@ func (s *Store) prepareWanted(ctx context.Context) error {
 	c.mu.Unlock()
 	for _, query := range queries {
 		st, err := s.w.PrepareContext(ctx, query)
-		if err != nil {
-			return err
-		}
 		c.mu.Lock()
-		if _, ok := c.m[query]; ok || c.want == nil {
+		switch _, ok := c.m[query]; {
+		case err != nil: // runs unprepared; met again, it is tried again
+		case ok || c.want == nil:
 			st.Close() // prepared meanwhile by another caller, or closed
-		} else {
+		default:
 			if c.m == nil {
 				c.m = map[string]*sql.Stmt{}
 			}
@@ -73,7 +74,6 @@ func (s *Store) prepareWanted(ctx context.Context) error {
 		delete(c.want, query)
 		c.mu.Unlock()
 	}
-	return nil
 }
 
 // txExec runs query in tx, from a prepared statement when its text
