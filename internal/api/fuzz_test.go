@@ -158,7 +158,7 @@ var bulkSeeds = []string{
 
 // FuzzBulkSendBody posts arbitrary bodies to the bulk send and its
 // preview: never a 5xx; a 4xx (and any preview) leaves everything as it
-// was; a 201 stored exactly one send, with recipients and a queued start.
+// was; a 201 stored exactly one send, with recipients and its jobs.
 func FuzzBulkSendBody(f *testing.F) {
 	s := storetest.SQLite(f)
 	e := newEnv(f, s)
@@ -192,7 +192,8 @@ func FuzzBulkSendBody(f *testing.F) {
 		if after := counts(t, s); after != before {
 			t.Fatalf("preview %q changed data", body)
 		}
-		sends, jobs := table(t, `SELECT count(*) FROM bulk_sends`), table(t, `SELECT count(*) FROM river_job WHERE kind IN ('bulk_start', 'bulk_dispatch')`)
+		jobsOf := func(kind string) int { return table(t, `SELECT count(*) FROM river_job WHERE kind = '`+kind+`'`) }
+		sends, starts, dispatches := table(t, `SELECT count(*) FROM bulk_sends`), jobsOf("bulk_start"), jobsOf("bulk_dispatch")
 		r := e.do(t, "POST", "bulk-sends", body, tok)
 		switch {
 		case r.status >= 500 || r.status < 200:
@@ -203,11 +204,26 @@ func FuzzBulkSendBody(f *testing.F) {
 			}
 			return
 		}
-		id := r.id(t)
+		id, b := r.id(t), r.json(t)
 		if table(t, `SELECT count(*) FROM bulk_sends`) != sends+1 ||
-			table(t, `SELECT count(*) FROM bulk_recipients WHERE bulk_send_id = `+itoa(id)) == 0 ||
-			table(t, `SELECT count(*) FROM river_job WHERE kind IN ('bulk_start', 'bulk_dispatch')`) <= jobs {
-			t.Fatalf("%q: 201 but the send, its recipients or its jobs are missing: %s", body, r.body)
+			table(t, `SELECT count(*) FROM bulk_recipients WHERE bulk_send_id = `+itoa(id)) == 0 {
+			t.Fatalf("%q: 201 but the send or its recipients are missing: %s", body, r.body)
+		}
+		// A later send waits in one start job; a send due now has its
+		// dispatch slots, the same number for each of its channels.
+		newStarts, newDispatches := jobsOf("bulk_start")-starts, jobsOf("bulk_dispatch")-dispatches
+		channels, _ := b["channels"].([]any)
+		switch b["status"] {
+		case model.BulkScheduled:
+			if newStarts != 1 || newDispatches != 0 {
+				t.Fatalf("%q: a scheduled send queued %d start and %d dispatch jobs", body, newStarts, newDispatches)
+			}
+		case model.BulkRunning:
+			if newStarts != 0 || len(channels) == 0 || newDispatches == 0 || newDispatches%len(channels) != 0 {
+				t.Fatalf("%q: a send due now (%d channels) queued %d start and %d dispatch jobs", body, len(channels), newStarts, newDispatches)
+			}
+		default:
+			t.Fatalf("%q: created with status %v", body, b["status"])
 		}
 	})
 }

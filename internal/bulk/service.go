@@ -165,7 +165,7 @@ func (s *Service) Create(ctx context.Context, p permission.Policy, user *model.U
 		b.ScheduledAt = *in.ScheduledAt
 	} else {
 		// Due now: it is stored running and its dispatch queued at once.
-		b.Status, b.StartedAt = model.BulkRunning, &b.ScheduledAt
+		b.Status = model.BulkRunning
 	}
 	if err := s.store.CreateBulkSend(ctx, p, b, in.Recipients); err != nil {
 		return nil, err

@@ -143,9 +143,10 @@ func (s *Store) CreateBulkSend(ctx context.Context, p permission.Policy, b *mode
 	return s.InTx(ctx, func(tx *sql.Tx) error {
 		t := now()
 		b.CreatedAt, b.ScheduledAt = t, dbTime(b.ScheduledAt)
+		// A send stored running (due now) starts as it is stored.
 		var started sql.NullTime
-		if b.StartedAt != nil {
-			started = sql.NullTime{Time: dbTime(*b.StartedAt), Valid: true}
+		if b.Status == model.BulkRunning {
+			started = sql.NullTime{Time: t, Valid: true}
 			b.StartedAt = &started.Time
 		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO bulk_sends (user_id, title, summary, sms_text, email_subject, email_body,

@@ -79,19 +79,24 @@ func (s *Store) prepareWanted(ctx context.Context) {
 // txExec runs query in tx, from a prepared statement when its text
 // repeats (see stmtCache).
 func (s *Store) txExec(ctx context.Context, tx *sql.Tx, repeats bool, query string, args ...any) error {
-	var err error
 	if st := s.prepared(ctx, tx, repeats, query); st != nil {
-		_, err = st.ExecContext(ctx, args...)
-	} else {
-		_, err = tx.ExecContext(ctx, query, args...)
+		if _, err := st.ExecContext(ctx, args...); err == nil {
+			return nil
+		}
+		// Whatever failed (preparing it again on a new connection, say),
+		// the statement runs once more unprepared; SQLite has undone the
+		// failed one.
 	}
+	_, err := tx.ExecContext(ctx, query, args...)
 	return err
 }
 
 // txQuery is txExec for a statement that returns rows.
 func (s *Store) txQuery(ctx context.Context, tx *sql.Tx, repeats bool, query string, args ...any) (*sql.Rows, error) {
 	if st := s.prepared(ctx, tx, repeats, query); st != nil {
-		return st.QueryContext(ctx, args...)
+		if rows, err := st.QueryContext(ctx, args...); err == nil {
+			return rows, nil
+		}
 	}
 	return tx.QueryContext(ctx, query, args...)
 }
