@@ -18,7 +18,8 @@ const (
 	planListDesc = "Soonest due first; the done view most recently ended first. view picks a tab in the caller's " +
 		"time zone: today (open, due today), overdue (open, due before now), upcoming (open, due after today), " +
 		"done (done, closed or cancelled). due_from and due_to narrow any view. total counts every match, beyond " +
-		"limit. Visible: the caller's own plans, their team's when they manage it, all for admins."
+		"limit and cursor; next_cursor, passed as cursor with the same filters, asks for the following page. " +
+		"Visible: the caller's own plans, their team's when they manage it, all for admins."
 	planCloseDesc = "Ends an open plan without a contact; reason is required. A recurring plan's next occurrence is " +
 		"created and answered as next (null when the rule has ended or the plan does not recur). 409: the plan is " +
 		"not open. " + planWhoDesc
@@ -34,8 +35,9 @@ var planOperations = []operation{
 			{"status", "string", "open, done, cancelled or closed (within the view, if one is given)"},
 			{"due_from", "string", "due at or after this RFC 3339 time (encode + as %2B)"},
 			{"due_to", "string", "due before this RFC 3339 time"},
-			{"limit", "integer", "page size, 1–1000 (default 100)"}},
-		ok: 200, okSchema: "PlanList"},
+			{"limit", "integer", "page size, 1–1000 (default 100)"},
+			{"cursor", "string", "next_cursor of the previous page"}},
+		ok: 200, okSchema: "PlanPage"},
 	{method: "POST", path: "/plans", tag: "plans", summary: "Plan a contact with one customer, or one plan each for several",
 		desc: planCreateDesc, body: "PlanInput", ok: 201, okSchema: "PlanList", errs: []int{404}},
 	{method: "GET", path: "/plans/needing-reassignment", tag: "plans",
@@ -111,8 +113,11 @@ func planSchemas() obj {
 		"created_at":     dateTime(), "updated_at": dateTime(),
 	})
 	return obj{
-		"Plan":          planObj,
-		"PlanList":      listSchema("Plan"),
+		"Plan":     planObj,
+		"PlanList": listSchema("Plan"),
+		"PlanPage": object([]string{"items", "total", "next_cursor"}, obj{"items": arrayOf(ref("Plan")),
+			"total":       obj{"type": "integer", "description": "every plan that matches, on all pages"},
+			"next_cursor": obj{"type": "string", "nullable": true, "description": "pass as cursor for the next page; null on the last"}}),
 		"PlanInput":     create,
 		"PlanEditInput": input([]string{"title", "due_at"}, fields),
 		"PlanRescheduleInput": input([]string{"due_at"}, obj{"due_at": fields["due_at"],

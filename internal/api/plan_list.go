@@ -57,30 +57,52 @@ func (h *handler) planFilter(r *http.Request) (storage.PlanFilter, error) {
 	if f.Limit, err = queryInt(r, "limit", 100, 1, 1000); err != nil {
 		return f, err
 	}
+	if c := r.URL.Query().Get("cursor"); c != "" {
+		if f.After, err = storage.ParsePlanCursor(c); err != nil {
+			return f, newBadRequest("invalid_parameter", "cursor", "cursor must be a next_cursor of an earlier page")
+		}
+	}
 	return h.app.Plans.InView(f, view, identity(r).User.Timezone)
 }
 
-// listPlans lists the plans the caller may see (their own, their team's
-// when they manage it, all for admins), soonest due first (the done view:
-// most recently ended first), with the count of all that match.
+// planPage is one page of plans: total counts every match, next_cursor
+// asks for the following page (null on the last).
+type planPage struct {
+	Items      []planOut `json:"items"`
+	Total      int       `json:"total"`
+	NextCursor *string   `json:"next_cursor"`
+}
+
+// listPlans lists a page of the plans the caller may see (their own, their
+// team's when they manage it, all for admins), soonest due first (the done
+// view: most recently ended first), with the count of all that match.
 func (h *handler) listPlans(w http.ResponseWriter, r *http.Request) {
 	f, err := h.planFilter(r)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
+	// One more than the page tells whether another page follows.
+	page := f.Limit
+	f.Limit++
 	items, err := h.app.Plans.List(r.Context(), policy(r), f)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	out := list[planOut]{Items: plansOf(items, h.app.Plans.Now()), Total: len(items)}
-	if len(items) == f.Limit {
+	out := planPage{Total: len(items)}
+	if len(items) > page {
+		items = items[:page]
+		c := f.Next(items[page-1]).String()
+		out.NextCursor = &c
+	}
+	if out.NextCursor != nil || f.After != nil {
 		if out.Total, err = h.app.Plans.Count(r.Context(), policy(r), f); err != nil {
 			h.fail(w, r, err)
 			return
 		}
 	}
+	out.Items = plansOf(items, h.app.Plans.Now())
 	writeJSON(w, http.StatusOK, out)
 }
 

@@ -221,6 +221,15 @@ func TestPlanViews(t *testing.T) {
 		if got, total := w.listed(t, w.rp, "limit=2&status=open"+x); len(got) != 2 || total != 3 {
 			t.Errorf("limit 2: %v, total %d", got, total)
 		}
+		// next_cursor walks on to the last page, which has none.
+		all, _ := w.listed(t, w.rp, "status=open"+x)
+		first := w.e.do(t, "GET", "plans?limit=2&status=open"+x, nil, w.rp)
+		cursor, _ := first.json(t)["next_cursor"].(string)
+		last := w.e.do(t, "GET", "plans?limit=2&status=open&cursor="+url.QueryEscape(cursor)+x, nil, w.rp)
+		if paged := append(listedIDs(t, first), listedIDs(t, last)...); cursor == "" || last.status != 200 ||
+			!slices.Equal(paged, all) || last.json(t)["next_cursor"] != nil || last.json(t)["total"] != float64(3) {
+			t.Errorf("pages %v then %v (cursor %q), want %v", listedIDs(t, first), last.body, cursor, all)
+		}
 		// An overdue plan can still be edited, not moved into the past.
 		if r := w.e.do(t, "PATCH", "plans/"+itoa(early), `{"notes":"补充"}`, w.rp); r.status != 200 || r.json(t)["notes"] != "补充" {
 			t.Errorf("edit an overdue plan: %v", r)
@@ -230,7 +239,7 @@ func TestPlanViews(t *testing.T) {
 		}
 		for _, q := range []string{"view=soon", "status=lost", "view=today&status=done", "view=done&status=open", "mine=true&owner_id=1",
 			"due_from=yesterday", "due_from=" + url.QueryEscape(at(16, 0, 0)) + "&due_to=" + url.QueryEscape(at(15, 0, 0)), "limit=0",
-			"limit=1001", "owner_id=-1", "team_id=x"} {
+			"limit=1001", "owner_id=-1", "team_id=x", "cursor=not-a-cursor"} {
 			if r := w.e.do(t, "GET", "plans?"+q, nil, w.rp); r.status != 400 {
 				t.Errorf("GET plans?%s: %v", q, r)
 			}

@@ -133,21 +133,60 @@ type PlanFilter struct {
 	Ended      bool      // done, closed or cancelled
 	Recent     bool      // most recently ended first (the Done tab) instead of soonest due
 	Limit      int
+	After      *PlanCursor // the page after this position (Next of the last plan listed)
 }
 
-// ListPlans returns the plans the user may see, soonest due first.
+// PlanCursor is the keyset position of a plan in a list's order: its due
+// time (soonest due first) or the time it ended (most recent first), and
+// its id.
+type PlanCursor struct {
+	At time.Time
+	ID int64
+}
+
+// String encodes the cursor for a URL.
+func (c PlanCursor) String() string { return encodeKeyset(c.At, c.ID) }
+
+// ParsePlanCursor decodes a cursor made by String.
+func ParsePlanCursor(s string) (*PlanCursor, error) {
+	t, id, err := decodeKeyset(s)
+	if err != nil {
+		return nil, err
+	}
+	return &PlanCursor{At: t, ID: id}, nil
+}
+
+// Next is the position after pl in the filter's order: pass it as After
+// for the following page.
+func (f PlanFilter) Next(pl *model.Plan) *PlanCursor {
+	if !f.Recent {
+		return &PlanCursor{At: pl.DueAt, ID: pl.ID}
+	}
+	at := pl.UpdatedAt
+	if pl.CompletedAt != nil {
+		at = *pl.CompletedAt
+	}
+	return &PlanCursor{At: at, ID: pl.ID}
+}
+
+// ListPlans returns a page of the plans the user may see, soonest due
+// first (Recent: most recently ended first), after f.After if given.
 func (s *Store) ListPlans(ctx context.Context, p permission.Policy, f PlanFilter) ([]*model.Plan, error) {
-	if f.Limit <= 0 || f.Limit > 1000 {
+	if f.Limit <= 0 || f.Limit > 10000 {
 		f.Limit = 200
 	}
 	var q Query
 	q.Add(`SELECT `, planColumns, planFrom, ` WHERE `)
 	planWhere(&q, p, f)
+	key, dir, order := `pl.due_at`, ` > `, ``
 	if f.Recent {
-		q.Add(` ORDER BY COALESCE(pl.completed_at, pl.updated_at) DESC, pl.id DESC LIMIT `, q.Arg(f.Limit))
-	} else {
-		q.Add(` ORDER BY pl.due_at, pl.id LIMIT `, q.Arg(f.Limit))
+		key, dir, order = `COALESCE(pl.completed_at, pl.updated_at)`, ` < `, ` DESC`
 	}
+	if c := f.After; c != nil {
+		at := q.Arg(dbTime(c.At))
+		q.Add(` AND (`, key, dir, at, ` OR (`, key, ` = `, at, ` AND pl.id`, dir, q.Arg(c.ID), `))`)
+	}
+	q.Add(` ORDER BY `, key, order, `, pl.id`, order, ` LIMIT `, q.Arg(f.Limit))
 	return s.queryPlans(ctx, &q, "list plans")
 }
 

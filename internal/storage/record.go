@@ -91,22 +91,35 @@ type RecordCursor struct {
 }
 
 // String encodes the cursor for a URL.
-func (c RecordCursor) String() string {
-	return strconv.FormatInt(c.ContactedAt.UnixMicro(), 36) + "." + strconv.FormatInt(c.ID, 36)
-}
+func (c RecordCursor) String() string { return encodeKeyset(c.ContactedAt, c.ID) }
 
 // ParseRecordCursor decodes a cursor made by String.
 func ParseRecordCursor(s string) (*RecordCursor, error) {
+	t, id, err := decodeKeyset(s)
+	if err != nil {
+		return nil, err
+	}
+	return &RecordCursor{ContactedAt: t, ID: id}, nil
+}
+
+// encodeKeyset writes a keyset position (a time to the microsecond and an
+// id) as URL-safe text.
+func encodeKeyset(t time.Time, id int64) string {
+	return strconv.FormatInt(t.UnixMicro(), 36) + "." + strconv.FormatInt(id, 36)
+}
+
+// decodeKeyset reads a position written by encodeKeyset.
+func decodeKeyset(s string) (time.Time, int64, error) {
 	ts, id, ok := strings.Cut(s, ".")
 	if !ok {
-		return nil, model.NewFieldError("cursor", "invalid", "malformed cursor")
+		return time.Time{}, 0, model.NewFieldError("cursor", "invalid", "malformed cursor")
 	}
 	us, err1 := strconv.ParseInt(ts, 36, 64)
 	n, err2 := strconv.ParseInt(id, 36, 64)
 	if err1 != nil || err2 != nil || n <= 0 {
-		return nil, model.NewFieldError("cursor", "invalid", "malformed cursor")
+		return time.Time{}, 0, model.NewFieldError("cursor", "invalid", "malformed cursor")
 	}
-	return &RecordCursor{ContactedAt: time.UnixMicro(us).UTC(), ID: n}, nil
+	return time.UnixMicro(us).UTC(), n, nil
 }
 
 // RecordFilter narrows ListRecords. Zero fields do not filter.

@@ -88,6 +88,8 @@ type planListData struct {
 	Counts map[string]int
 	Plans  []*model.Plan
 	More   bool // the tab holds more than it lists
+	Paged  bool // a later page, not the first
+	Next   *storage.PlanCursor
 	Now    time.Time
 }
 
@@ -106,6 +108,11 @@ func (d planListData) ViewURL(team bool) string {
 		return "/plans?view=team&tab=" + d.Tab
 	}
 	return "/plans?tab=" + d.Tab
+}
+
+// NextURL is the link of the tab's next page.
+func (d planListData) NextURL() string {
+	return "/plans" + d.Scope.query("tab", d.Tab, "after", d.Next.String())
 }
 
 // CalendarURL is the month calendar in the current scope.
@@ -143,12 +150,19 @@ func (h *handler) planList(w http.ResponseWriter, r *http.Request) {
 	}
 	f := h.planTab(d.Scope.filter(), d.Tab, d.Loc)
 	f.Limit = plansPerTab + 1
+	// A page after the first starts after the cursor of the one before; a
+	// cursor that does not read shows the first page.
+	if after := q.Get("after"); after != "" {
+		f.After, _ = storage.ParsePlanCursor(after)
+		d.Paged = f.After != nil
+	}
 	if d.Plans, err = h.app.Plans.List(ctx, id.Policy, f); err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	if len(d.Plans) > plansPerTab {
 		d.Plans, d.More = d.Plans[:plansPerTab], true
+		d.Next = f.Next(d.Plans[plansPerTab-1])
 	}
 	if isHTMX(r) && r.Header.Get("HX-Target") == "plan-results" {
 		h.fragment(w, r, http.StatusOK, "plan_results", d)

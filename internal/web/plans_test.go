@@ -631,3 +631,48 @@ func TestHomePage(t *testing.T) {
 		}
 	})
 }
+
+// A tab with more plans than a page lists them a page at a time: the next
+// page starts after the last plan shown, and every plan shows once.
+func TestPlanListPages(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *storage.Store) {
+		e := newEnv(t, s)
+		e.riverTables()
+		due := time.Now().AddDate(0, 0, 3) // upcoming in any time zone; all due at once, so the id orders them
+		var plans []*model.Plan
+		for i := range 205 {
+			p := &model.Plan{OwnerID: e.agent1.ID, CustomerID: e.acme.ID, Title: fmt.Sprintf("计划%d", i), DueAt: due}
+			plans = append(plans, p)
+		}
+		must(t, e.store.CreatePlans(context.Background(), plans, nil))
+		agent := e.signedIn(t, e.agent1)
+		rows := regexp.MustCompile(`<tr id="plan-(\d+)"`)
+		seen := map[string]int{}
+		res := agent.get("/plans?tab=upcoming")
+		first := rows.FindAllStringSubmatch(res.body, -1)
+		next := regexp.MustCompile(`href="([^"]+)" rel="next" id="plans-next"`).FindStringSubmatch(res.body)
+		if res.status != http.StatusOK || len(first) != 200 || next == nil || strings.Contains(res.body, `id="plans-first"`) ||
+			!strings.Contains(res.body, `<span class="badge">205</span>`) {
+			t.Fatalf("first page: %d, %d rows, next %v\n%s", res.status, len(first), next, res.body)
+		}
+		res = agent.get(strings.ReplaceAll(next[1], "&amp;", "&"))
+		second := rows.FindAllStringSubmatch(res.body, -1)
+		if res.status != http.StatusOK || len(second) != 5 || strings.Contains(res.body, `id="plans-next"`) ||
+			!strings.Contains(res.body, `id="plans-first"`) {
+			t.Fatalf("second page: %d, %d rows\n%s", res.status, len(second), res.body)
+		}
+		for _, m := range append(first, second...) {
+			seen[m[1]]++
+		}
+		for _, p := range plans {
+			if n := seen[fmt.Sprint(p.ID)]; n != 1 {
+				t.Errorf("plan %d listed %d times", p.ID, n)
+			}
+		}
+		// A cursor that does not read shows the first page.
+		if res := agent.get("/plans?tab=upcoming&after=not-a-cursor"); res.status != http.StatusOK || len(rows.FindAllString(res.body, -1)) != 200 ||
+			strings.Contains(res.body, `id="plans-first"`) {
+			t.Errorf("an unreadable cursor: %d", res.status)
+		}
+	})
+}
