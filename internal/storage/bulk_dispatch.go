@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -11,11 +12,11 @@ import (
 
 // ClaimRecipients moves up to limit due pending recipients of one channel
 // of a bulk send to "sending", marked with holder, and returns them with
-// their merge data, earliest due first. Each claim counts as an attempt. On PostgreSQL
+// their merge data, in id order. Each claim counts as an attempt. On PostgreSQL
 // concurrent claimers skip each other's rows (FOR UPDATE SKIP LOCKED); on
 // SQLite the single writer serialises them.
 func (s *Store) ClaimRecipients(ctx context.Context, bulkID int64, channel string, limit int, holder string) ([]*model.BulkRecipient, error) {
-	var out []*model.BulkRecipient
+	var claimed int64
 	err := s.InTx(ctx, func(tx *sql.Tx) error {
 		t := now()
 		lock := ""
@@ -31,35 +32,66 @@ func (s *Store) ClaimRecipients(ctx context.Context, bulkID int64, channel strin
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil
-		}
-		rows, err := tx.QueryContext(ctx, `SELECT br.id, br.contact_id, br.customer_id, br.address, br.attempts,
-			COALESCE(ct.name, ''), COALESCE(ct.title, ''), COALESCE(ct.mobile, ''), COALESCE(ct.email, ''), COALESCE(c.name, ''),
-			COALESCE(c.code, '')
-			FROM bulk_recipients br LEFT JOIN contacts ct ON ct.id = br.contact_id LEFT JOIN customers c ON c.id = br.customer_id
-			WHERE br.bulk_send_id = $1 AND br.channel = $2 AND br.status = $3 AND br.claimed_by = $4 ORDER BY br.id`,
-			bulkID, channel, model.RecipientSending, holder)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			r := &model.BulkRecipient{BulkSendID: bulkID, Channel: channel, Status: model.RecipientSending}
-			var contact, customer sql.NullInt64
-			if err := rows.Scan(&r.ID, &contact, &customer, &r.Address, &r.Attempts, &r.ContactName, &r.ContactTitle,
-				&r.ContactMobile, &r.ContactEmail, &r.CustomerName, &r.CustomerCode); err != nil {
-				return err
-			}
-			r.ContactID, r.CustomerID = intPtr(contact), intPtr(customer)
-			out = append(out, r)
-		}
-		return rows.Err()
+		claimed, err = res.RowsAffected()
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: claim recipients: %w", err)
 	}
+	if claimed == 0 {
+		return nil, nil
+	}
+	// The claimed rows stay this holder's until it settles them: they are
+	// read with their merge data after the claim commits, through the read
+	// pool, so that on SQLite the one writer is not held for it. Once
+	// claimed they are read even if ctx ends (a stopping worker), and
+	// should the read fail they are handed back: rows no provider was
+	// given must not wait out a lease to fail as "outcome unknown".
+	rctx := context.WithoutCancel(ctx)
+	out, err := s.claimedRecipients(rctx, bulkID, channel, holder)
+	if err != nil {
+		if rerr := s.releaseClaim(rctx, bulkID, channel, holder); rerr != nil {
+			err = errors.Join(err, rerr)
+		}
+		return nil, fmt.Errorf("store: claimed recipients: %w", err)
+	}
 	return out, nil
+}
+
+// releaseClaim hands the rows holder claimed, and has not given any
+// provider, back to pending, taking back the attempt the claim counted.
+func (s *Store) releaseClaim(ctx context.Context, bulkID int64, channel, holder string) error {
+	_, err := s.w.ExecContext(ctx, `UPDATE bulk_recipients SET status = $1, claimed_by = '', attempts = attempts - 1
+		WHERE bulk_send_id = $2 AND channel = $3 AND status = $4 AND claimed_by = $5`,
+		model.RecipientPending, bulkID, channel, model.RecipientSending, holder)
+	return err
+}
+
+// claimedRecipients reads the rows holder has claimed, with the contact
+// and customer fields templates use, in id order.
+func (s *Store) claimedRecipients(ctx context.Context, bulkID int64, channel, holder string) ([]*model.BulkRecipient, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT br.id, br.contact_id, br.customer_id, br.address, br.attempts,
+		COALESCE(ct.name, ''), COALESCE(ct.title, ''), COALESCE(ct.mobile, ''), COALESCE(ct.email, ''), COALESCE(c.name, ''),
+		COALESCE(c.code, '')
+		FROM bulk_recipients br LEFT JOIN contacts ct ON ct.id = br.contact_id LEFT JOIN customers c ON c.id = br.customer_id
+		WHERE br.bulk_send_id = $1 AND br.channel = $2 AND br.status = $3 AND br.claimed_by = $4 ORDER BY br.id`,
+		bulkID, channel, model.RecipientSending, holder)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*model.BulkRecipient
+	for rows.Next() {
+		r := &model.BulkRecipient{BulkSendID: bulkID, Channel: channel, Status: model.RecipientSending}
+		var contact, customer sql.NullInt64
+		if err := rows.Scan(&r.ID, &contact, &customer, &r.Address, &r.Attempts, &r.ContactName, &r.ContactTitle,
+			&r.ContactMobile, &r.ContactEmail, &r.CustomerName, &r.CustomerCode); err != nil {
+			return nil, err
+		}
+		r.ContactID, r.CustomerID = intPtr(contact), intPtr(customer)
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
 
 // Outcome is what happened to one claimed recipient.
