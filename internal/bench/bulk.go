@@ -122,6 +122,7 @@ func runBulk(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	accept := time.Since(startAccept)
+	cpuAtAccept := sampleCPU()
 	fmt.Fprintf(stdout, "%s, %s: accepted %d recipients in %s\n", store.Dialect(), *kind, b.Counts.Total, accept.Round(time.Millisecond))
 	var done *model.BulkSend
 	select {
@@ -130,6 +131,7 @@ func runBulk(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return ctx.Err()
 	}
 	total := time.Since(startAccept)
+	cpu := cpuSince(cpuAtAccept, total-accept)
 	var records int
 	if err := store.ReadDB().QueryRowContext(ctx, `SELECT count(*) FROM contact_records WHERE bulk_send_id = $1`, b.ID).Scan(&records); err != nil {
 		return err
@@ -144,6 +146,7 @@ func runBulk(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fmt.Fprintf(stdout, "sent %d, failed %d, skipped %d, pending %d; records %d\n", c.Sent, c.Failed, c.Skipped, c.Pending, records)
 	fmt.Fprintf(stdout, "dispatch: %s from acceptance to the last record (%.0f messages/s)\n", dispatch.Round(time.Millisecond),
 		float64(c.Sent)/dispatch.Seconds())
+	fmt.Fprintf(stdout, "CPU during dispatch: %s\n", cpu)
 	fmt.Fprintf(stdout, "sink: %d distinct messages, %d duplicates, %d sent-but-missing\n", distinct, dups, missing)
 	fmt.Fprintf(stdout, "peak RSS: %s\n", peakRSS())
 	if dups > 0 || missing > 0 || c.Total != c.Sent+c.Failed+c.Skipped || records != c.Sent {
