@@ -18,10 +18,7 @@ import (
 func TestReleasedClaimIsPendingAgain(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
-		c := &model.Customer{Name: "恒信科技", Code: "HX"}
-		if err := s.CreateCustomer(ctx, c); err != nil {
-			t.Fatal(err)
-		}
+		c := newCustomer(t, s, "恒信科技", "HX")
 		for i := range 6 {
 			if err := s.CreateContact(ctx, &model.Contact{CustomerID: c.ID, Name: fmt.Sprintf("联系人%d", i),
 				Mobile: fmt.Sprintf("+86138%08d", i)}); err != nil {

@@ -22,10 +22,7 @@ import (
 func TestRecordKeywordMatchesEveryOccurrence(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
-		cust := &model.Customer{Name: "Acme", Code: "A"}
-		if err := s.CreateCustomer(ctx, cust); err != nil {
-			t.Fatal(err)
-		}
+		cust := newCustomer(t, s, "Acme", "A")
 		// A small alphabet, so short keywords recur; quote, backslash, LIKE
 		// metacharacters and letters FTS5 folds unlike Go (ς, µ) included.
 		alphabet := []rune("ab投诉退款Zq '\\%_回访Xςµ")
@@ -131,10 +128,7 @@ func TestRecordKeywordMatchesEveryOccurrence(t *testing.T) {
 func TestRecordKeywordPagesAcrossSparseMatches(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
-		cust := &model.Customer{Name: "Acme", Code: "A"}
-		if err := s.CreateCustomer(ctx, cust); err != nil {
-			t.Fatal(err)
-		}
+		cust := newCustomer(t, s, "Acme", "A")
 		base := time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC)
 		const n = 2000
 		var recs []*model.Record
