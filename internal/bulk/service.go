@@ -257,15 +257,9 @@ var uniqueArgs = &river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
 	rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled,
 }}
 
-// enqueueStart queues the start of a send at its time. A send that is due
-// already is queued without a time: River holds any job given one as
-// scheduled until its scheduler's next pass (seconds), even a past time.
+// enqueueStart queues the start of a send at its time.
 func (s *Service) enqueueStart(ctx context.Context, id int64, at time.Time) error {
-	opts := &river.InsertOpts{UniqueOpts: *uniqueArgs}
-	if at.After(s.now()) {
-		opts.ScheduledAt = at
-	}
-	_, err := s.queue.Insert(ctx, StartArgs{BulkSendID: id}, opts)
+	_, err := s.queue.Insert(ctx, StartArgs{BulkSendID: id}, &river.InsertOpts{ScheduledAt: at, UniqueOpts: *uniqueArgs})
 	return err
 }
 

@@ -23,7 +23,8 @@ import (
 	"touchbase/internal/storage"
 )
 
-// Queue inserts jobs and runs workers.
+// Queue inserts jobs and runs workers. A job given a time that has come
+// already is inserted workable at once.
 type Queue interface {
 	// Insert enqueues one job.
 	Insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
@@ -116,7 +117,20 @@ type client[TTx any] struct {
 }
 
 func (q *client[TTx]) InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) error {
-	return q.insertTx(ctx, tx, args, opts)
+	return q.insertTx(ctx, tx, args, dueNow(opts))
+}
+
+// dueNow drops a time that has come already from opts: River holds a job
+// given any time, even a past one, as scheduled until its scheduler's next
+// pass (seconds away), where a job without one is worked at once. opts is
+// copied, never changed.
+func dueNow(opts *river.InsertOpts) *river.InsertOpts {
+	if opts == nil || opts.ScheduledAt.IsZero() || opts.ScheduledAt.After(time.Now()) {
+		return opts
+	}
+	o := *opts
+	o.ScheduledAt = time.Time{}
+	return &o
 }
 
 func newClient[TTx any](driver riverdriver.Driver[TTx], o Options) (*client[TTx], error) {
@@ -150,11 +164,15 @@ func newClient[TTx any](driver riverdriver.Driver[TTx], o Options) (*client[TTx]
 }
 
 func (q *client[TTx]) Insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error) {
-	return q.c.Insert(ctx, args, opts)
+	return q.c.Insert(ctx, args, dueNow(opts))
 }
 
 func (q *client[TTx]) InsertMany(ctx context.Context, params []river.InsertManyParams) error {
-	_, err := q.c.InsertMany(ctx, params)
+	due := make([]river.InsertManyParams, len(params))
+	for i, p := range params {
+		due[i] = river.InsertManyParams{Args: p.Args, InsertOpts: dueNow(p.InsertOpts)}
+	}
+	_, err := q.c.InsertMany(ctx, due)
 	return err
 }
 

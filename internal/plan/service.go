@@ -255,17 +255,12 @@ func (s *Service) Next(ctx context.Context, pl *model.Plan) (*model.Plan, error)
 
 // ScheduleTx queues the plan's reminder, if it has one, in the
 // transaction tx that writes the plan: unique per plan, due time and
-// reminder time. A reminder whose time has come already is queued without
-// a time: River holds any job given one, even a past one, until its
-// scheduler's next pass.
+// reminder time.
 func (s *Service) ScheduleTx(ctx context.Context, tx *sql.Tx, pl *model.Plan) error {
 	at, ok := pl.RemindAt()
 	if !ok || s.queue == nil {
 		return nil
 	}
-	opts := &river.InsertOpts{Queue: ReminderQueue, UniqueOpts: river.UniqueOpts{ByArgs: true}}
-	if at.After(s.now()) {
-		opts.ScheduledAt = at
-	}
-	return s.queue.InsertTx(ctx, tx, RemindArgs{PlanID: pl.ID, Due: pl.DueAt.Unix(), At: at.Unix()}, opts)
+	return s.queue.InsertTx(ctx, tx, RemindArgs{PlanID: pl.ID, Due: pl.DueAt.Unix(), At: at.Unix()},
+		&river.InsertOpts{Queue: ReminderQueue, ScheduledAt: at, UniqueOpts: river.UniqueOpts{ByArgs: true}})
 }
