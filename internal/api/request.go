@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"touchbase/internal/model"
 )
 
 // decode reads the body as one JSON object into dst, a pointer to a body
@@ -196,7 +198,7 @@ func pathID(r *http.Request, name string) (int64, error) {
 // pathText returns a text path wildcard, rejecting invalid UTF-8 and NUL.
 func pathText(r *http.Request, name string) (string, error) {
 	s := r.PathValue(name)
-	if !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
+	if !model.IsText(s) {
 		return "", newBadRequest("invalid_parameter", name, name+" must be valid text")
 	}
 	return s, nil
@@ -245,7 +247,7 @@ func queryBool(r *http.Request, name string) (bool, error) {
 // UTF-8, NUL characters and values over 200 characters.
 func queryText(r *http.Request, name string) (string, error) {
 	s := strings.TrimSpace(r.URL.Query().Get(name))
-	if !utf8.ValidString(s) || strings.ContainsRune(s, 0) || utf8.RuneCountInString(s) > 200 {
+	if !model.IsText(s) || utf8.RuneCountInString(s) > 200 {
 		return "", newBadRequest("invalid_parameter", name, name+" must be valid text of at most 200 characters")
 	}
 	return s, nil

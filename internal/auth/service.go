@@ -6,7 +6,6 @@ import (
 	"errors"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"touchbase/internal/model"
 	"touchbase/internal/storage"
@@ -44,9 +43,7 @@ func (s *Service) Login(ctx context.Context, username, password, ip string) (*mo
 	// A name that is not valid text (a NUL, a broken byte) belongs to nobody
 	// — names are checked when users are made — and never reaches the
 	// database as it stands; its failure counts under the text it holds.
-	valid := utf8.ValidString(username) && !strings.ContainsRune(username, 0)
-	name := strings.ToValidUTF8(strings.ReplaceAll(username, "\x00", ""), "")
-	keys := []string{"user:" + strings.ToLower(name), "ip:" + ip}
+	keys := []string{"user:" + strings.ToLower(model.TextOnly(username)), "ip:" + ip}
 	for _, k := range keys {
 		until, err := s.store.LoginLockedUntil(ctx, k)
 		if err != nil {
@@ -58,7 +55,7 @@ func (s *Service) Login(ctx context.Context, username, password, ip string) (*mo
 	}
 	var u *model.User
 	err := model.ErrNotFound
-	if valid {
+	if model.IsText(username) {
 		u, err = s.store.UserByUsername(ctx, username)
 	}
 	ok := false

@@ -4,7 +4,6 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"touchbase/internal/contact"
 	"touchbase/internal/model"
@@ -47,7 +46,7 @@ func (c *checker) check(rec []string, line int) (*row, []RowError) {
 	l := c.layout
 	f := &rowFaults{rec: rec, l: l, line: line}
 	for col := range numColumns {
-		if v := l.cell(rec, col); !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+		if v := l.cell(rec, col); !model.IsText(v) {
 			f.add(col, "invalid_text", "not valid text (binary data or a wrong encoding)")
 		}
 	}

@@ -86,7 +86,7 @@ func (v *ValidationErrors) Text(field, s string, required bool, maxLen int) {
 	switch {
 	case required && strings.TrimSpace(s) == "":
 		v.Add(field, "required", field+" is required")
-	case !utf8.ValidString(s) || strings.ContainsRune(s, 0):
+	case !IsText(s):
 		v.Add(field, "invalid_text", field+" contains invalid characters")
 	case utf8.RuneCountInString(s) > maxLen:
 		v.Add(field, "too_long", field+" is too long")

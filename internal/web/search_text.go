@@ -1,6 +1,10 @@
 package web
 
-import "strings"
+import (
+	"strings"
+
+	"touchbase/internal/model"
+)
 
 // maxSearch is the longest search or filter text taken, as the boxes allow.
 const maxSearch = 200
@@ -9,7 +13,7 @@ const maxSearch = 200
 // most maxSearch characters: a NUL or an invalid byte (which no stored text
 // holds) is dropped, and a longer text typed past the box is cut.
 func searchText(q string) string {
-	q = strings.ToValidUTF8(strings.ReplaceAll(q, "\x00", ""), "")
+	q = model.TextOnly(q)
 	if rs := []rune(q); len(rs) > maxSearch {
 		q = string(rs[:maxSearch])
 	}
