@@ -45,15 +45,7 @@ func processTicks(stat string) (time.Duration, bool) {
 	if len(f) < 13 {
 		return 0, false
 	}
-	var sum int64
-	for _, s := range f[11:13] {
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			return 0, false
-		}
-		sum += n
-	}
-	return time.Duration(sum), true
+	return sumFields(f, 11, 12)
 }
 
 // busyTicks is the busy time of all CPUs in /proc/stat: user, nice,
@@ -64,8 +56,14 @@ func busyTicks(stat string) (time.Duration, bool) {
 	if len(f) < 9 || f[0] != "cpu" {
 		return 0, false
 	}
+	return sumFields(f, 1, 2, 3, 6, 7, 8)
+}
+
+// sumFields adds the integer fields of f at the indexes given (each
+// within f).
+func sumFields(f []string, at ...int) (time.Duration, bool) {
 	var sum int64
-	for _, i := range []int{1, 2, 3, 6, 7, 8} {
+	for _, i := range at {
 		n, err := strconv.ParseInt(f[i], 10, 64)
 		if err != nil {
 			return 0, false

@@ -87,9 +87,8 @@ type planListData struct {
 	Scope  planScope
 	Counts map[string]int
 	Plans  []*model.Plan
-	More   bool // the tab holds more than it lists
-	Paged  bool // a later page, not the first
-	Next   *storage.PlanCursor
+	Paged  bool                // a later page, not the first
+	Next   *storage.PlanCursor // where the next page starts; nil on the last
 	Now    time.Time
 }
 
@@ -161,7 +160,7 @@ func (h *handler) planList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(d.Plans) > plansPerTab {
-		d.Plans, d.More = d.Plans[:plansPerTab], true
+		d.Plans = d.Plans[:plansPerTab]
 		d.Next = f.Next(d.Plans[plansPerTab-1])
 	}
 	if isHTMX(r) && r.Header.Get("HX-Target") == "plan-results" {
