@@ -178,13 +178,12 @@ func (s *Store) ListPlans(ctx context.Context, p permission.Policy, f PlanFilter
 	var q Query
 	q.Add(`SELECT `, planColumns, planFrom, ` WHERE `)
 	planWhere(&q, p, f)
-	key, dir, order := `pl.due_at`, ` > `, ``
+	key, dir, order := `pl.due_at`, `>`, ``
 	if f.Recent {
-		key, dir, order = `COALESCE(pl.completed_at, pl.updated_at)`, ` < `, ` DESC`
+		key, dir, order = `COALESCE(pl.completed_at, pl.updated_at)`, `<`, ` DESC`
 	}
 	if c := f.After; c != nil {
-		at := q.Arg(dbTime(c.At))
-		q.Add(` AND (`, key, dir, at, ` OR (`, key, ` = `, at, ` AND pl.id`, dir, q.Arg(c.ID), `))`)
+		keyset(&q, s.dialect, key, `pl.id`, dir, c.At, c.ID)
 	}
 	q.Add(` ORDER BY `, key, order, `, pl.id`, order, ` LIMIT `, q.Arg(f.Limit))
 	return s.queryPlans(ctx, &q, "list plans")

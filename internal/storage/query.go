@@ -57,6 +57,20 @@ func now() time.Time { return dbTime(time.Now()) }
 
 func dbTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
+// keyset adds " AND (key, idCol) op (at, id)" to q, op being "<" or ">":
+// the rows past a keyset position. PostgreSQL gets a row-value comparison,
+// so an index on (key, id) starts right at the position and deep pages
+// cost what the first does; SQLite, which plans a bound row value as a
+// full scan, gets it spelt out.
+func keyset(q *Query, d Dialect, key, idCol, op string, at time.Time, id int64) {
+	if d == SQLite {
+		t := q.Arg(dbTime(at))
+		q.Add(` AND `, key, ` `, op, `= `, t, ` AND (`, key, ` `, op, ` `, t, ` OR `, idCol, ` `, op, ` `, q.Arg(id), `)`)
+		return
+	}
+	q.Add(` AND (`, key, `, `, idCol, `) `, op, ` (`, q.Arg(dbTime(at)), `, `, q.Arg(id), `)`)
+}
+
 // notFound maps sql.ErrNoRows to model.ErrNotFound.
 func notFound(err error) error {
 	if errors.Is(err, sql.ErrNoRows) {

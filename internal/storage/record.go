@@ -178,15 +178,7 @@ func (f RecordFilter) where(q *Query, p permission.Policy, dialect Dialect) {
 	}
 	f.whereKeyword(q, dialect)
 	if f.After != nil {
-		// A row-value comparison, so the (contacted_at, id) index starts
-		// right at the cursor: deep pages cost what the first does.
-		if dialect == SQLite {
-			// SQLite plans a bound row value as a full scan; spell it out.
-			t := q.Arg(dbTime(f.After.ContactedAt))
-			q.Add(` AND r.contacted_at <= `, t, ` AND (r.contacted_at < `, t, ` OR r.id < `, q.Arg(f.After.ID), `)`)
-		} else {
-			q.Add(` AND (r.contacted_at, r.id) < (`, q.Arg(dbTime(f.After.ContactedAt)), `, `, q.Arg(f.After.ID), `)`)
-		}
+		keyset(q, dialect, `r.contacted_at`, `r.id`, `<`, f.After.ContactedAt, f.After.ID)
 	}
 }
 

@@ -19,12 +19,7 @@ func (s *Store) ListRecordsNewer(ctx context.Context, p permission.Policy, f Rec
 	}
 	f.After = nil
 	out, err := s.recordPage(ctx, p, &f, pageSpec{asc: true, cond: func(q *Query) {
-		if s.dialect == SQLite { // see RecordFilter.where
-			t := q.Arg(dbTime(before.ContactedAt))
-			q.Add(` AND r.contacted_at >= `, t, ` AND (r.contacted_at > `, t, ` OR r.id > `, q.Arg(before.ID), `)`)
-		} else {
-			q.Add(` AND (r.contacted_at, r.id) > (`, q.Arg(dbTime(before.ContactedAt)), `, `, q.Arg(before.ID), `)`)
-		}
+		keyset(q, s.dialect, `r.contacted_at`, `r.id`, `>`, before.ContactedAt, before.ID)
 	}})
 	if err != nil {
 		return nil, false, fmt.Errorf("store: list newer records: %w", err)
