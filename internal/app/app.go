@@ -4,6 +4,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -20,6 +21,7 @@ import (
 	"touchbase/internal/contact"
 	"touchbase/internal/httpauth"
 	"touchbase/internal/jobs"
+	"touchbase/internal/model"
 	"touchbase/internal/notify"
 	"touchbase/internal/plan"
 	"touchbase/internal/record"
@@ -72,24 +74,31 @@ func New(cfg config.Options, log *slog.Logger, store *storage.Store) (*App, erro
 	bcfg.WorkBudget = min(bcfg.WorkBudget, cfg.StaleAfter/2)
 	a.Notify = notify.NewService(store, notify.NewBotClient(&http.Client{Timeout: 10 * time.Second}, false), box, log,
 		notify.Config{BaseURL: cfg.BaseURL})
-	a.Bulk = bulk.NewService(store, channels, bcfg, log, time.Now, a.Notify.BulkFinished)
+	a.Bulk = bulk.NewService(store, channels, bcfg, log, time.Now, func(ctx context.Context, b *model.BulkSend) {
+		a.Notify.BulkFinished(ctx, b)
+		if err := a.Records.IndexSoon(ctx); err != nil {
+			log.Warn("queue record indexing", "bulk_send", b.ID, "err", err)
+		}
+	})
 	a.Plans = plan.NewService(store, a.Notify, time.Now)
 	a.Plans.SetMailer(channels, cfg.BaseURL, log)
 	a.Records = record.NewService(store, channels, a.Plans, time.Now)
 	workers := river.NewWorkers()
 	sweep := a.Bulk.Register(workers)
+	index := a.Records.Register(workers)
 	a.Plans.Register(workers)
 	poll := time.Duration(0)
 	if store.Dialect() == storage.SQLite {
 		poll = 200 * time.Millisecond // no LISTEN/NOTIFY on SQLite
 	}
 	a.Queue, err = jobs.New(store, jobs.Options{Workers: workers, MaxWorkers: 8,
-		Queues: map[string]int{plan.ReminderQueue: plan.ReminderWorkers}, PeriodicJobs: []*river.PeriodicJob{sweep},
+		Queues: map[string]int{plan.ReminderQueue: plan.ReminderWorkers}, PeriodicJobs: []*river.PeriodicJob{sweep, index},
 		FetchPoll: poll, RescueAfter: cfg.StaleAfter, Log: log})
 	if err != nil {
 		return nil, err
 	}
 	a.Bulk.SetQueue(a.Queue)
 	a.Plans.SetQueue(a.Queue)
+	a.Records.SetQueue(a.Queue)
 	return a, nil
 }

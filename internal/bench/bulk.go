@@ -24,6 +24,7 @@ import (
 	"touchbase/internal/jobs"
 	"touchbase/internal/model"
 	"touchbase/internal/permission"
+	"touchbase/internal/record"
 	"touchbase/internal/storage"
 )
 
@@ -80,19 +81,30 @@ func runBulk(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	finished := make(chan *model.BulkSend, 1)
+	// The records' keyword indexer runs as in serve: every few seconds,
+	// giving way to the send, and once the send finishes.
+	recs := record.NewService(store, reg, nil, time.Now)
 	svc := bulk.NewService(store, reg, bulk.Config{ChunkSize: *chunk, Slots: *slots, WorkBudget: 20 * time.Second}, log, time.Now,
-		func(_ context.Context, b *model.BulkSend) { finished <- b })
+		func(ctx context.Context, b *model.BulkSend) {
+			if err := recs.IndexSoon(ctx); err != nil {
+				fmt.Fprintf(stdout, "queue record indexing: %v\n", err)
+			}
+			finished <- b
+		})
 	w := river.NewWorkers()
 	svc.Register(w)
+	index := recs.Register(w)
 	poll := time.Duration(0)
 	if store.Dialect() == storage.SQLite {
 		poll = 100 * time.Millisecond
 	}
-	q, err := jobs.New(store, jobs.Options{Workers: w, MaxWorkers: *workers, FetchPoll: poll, Log: log})
+	q, err := jobs.New(store, jobs.Options{Workers: w, MaxWorkers: *workers, FetchPoll: poll, Log: log,
+		PeriodicJobs: []*river.PeriodicJob{index}})
 	if err != nil {
 		return err
 	}
 	svc.SetQueue(q)
+	recs.SetQueue(q)
 	if err := q.Start(ctx); err != nil {
 		return err
 	}
@@ -132,6 +144,10 @@ func runBulk(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	total := time.Since(startAccept)
 	cpu := cpuSince(cpuAtAccept, total-accept)
+	indexed, err := waitIndexed(ctx, store)
+	if err != nil {
+		return err
+	}
 	var records int
 	if err := store.ReadDB().QueryRowContext(ctx, `SELECT count(*) FROM contact_records WHERE bulk_send_id = $1`, b.ID).Scan(&records); err != nil {
 		return err
@@ -147,6 +163,7 @@ func runBulk(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fmt.Fprintf(stdout, "dispatch: %s from acceptance to the last record (%.0f messages/s)\n", dispatch.Round(time.Millisecond),
 		float64(c.Sent)/dispatch.Seconds())
 	fmt.Fprintf(stdout, "CPU during dispatch: %s\n", cpu)
+	fmt.Fprintf(stdout, "keyword index: every record indexed %s after the last record\n", indexed.Round(time.Millisecond))
 	fmt.Fprintf(stdout, "sink: %d distinct messages, %d duplicates, %d sent-but-missing\n", distinct, dups, missing)
 	fmt.Fprintf(stdout, "peak RSS: %s\n", peakRSS())
 	if dups > 0 || missing > 0 || c.Total != c.Sent+c.Failed+c.Skipped || records != c.Sent {
@@ -254,4 +271,21 @@ func peakRSS() string {
 		}
 	}
 	return "unknown"
+}
+
+// waitIndexed waits until no record waits for the keyword index and
+// returns how long that took.
+func waitIndexed(ctx context.Context, store *storage.Store) (time.Duration, error) {
+	start := time.Now()
+	for {
+		n, err := store.QueuedRecords(ctx)
+		if err != nil || n == 0 {
+			return time.Since(start), err
+		}
+		select {
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"touchbase/internal/channel/registry"
+	"touchbase/internal/jobs"
 	"touchbase/internal/model"
 	"touchbase/internal/permission"
 	"touchbase/internal/plan"
@@ -18,6 +19,7 @@ type Service struct {
 	channels *registry.Registry
 	plans    *plan.Service
 	now      func() time.Time
+	queue    jobs.Queue // for IndexSoon; nil in tools that run no jobs
 }
 
 // NewService returns a Service; now is the clock (time.Now in production).

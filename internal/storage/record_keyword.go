@@ -18,7 +18,8 @@ import (
 // keyword is rare enough that reading the records newest first would go far:
 //
 //   - PostgreSQL indexes every record's character pairs (record_bigrams,
-//     migration 11, a GIN index over a tsvector). A keyword of two or more
+//     migration 11, a GIN index over a tsvector, kept in the record_search
+//     table since migration 12). A keyword of two or more
 //     characters is looked up by all its pairs, a one-character keyword by
 //     the pairs it begins (a prefix match). Counting a common pair's records
 //     in that index costs tens of milliseconds, so the page first reads the
@@ -33,6 +34,10 @@ import (
 //     FTS5 phrase; shorter ones look up the trigrams they begin through an
 //     fts5vocab table. Both stop counting at rareKeyword, cheaply, so the
 //     count decides.
+//
+// Records a bulk send writes are indexed after they are written (migration
+// 12): until the indexer reaches them they wait in record_search_queue, and
+// a search narrowed by the index reads every queued record too.
 //
 // Common keywords skip the index: the newest-first walk finds a page of them
 // at once, while the index would hand over every match to be sorted.
@@ -60,6 +65,10 @@ type keywordPlan struct {
 	mode  keywordMode
 	arg   string // the index query: a tsquery (PostgreSQL), an FTS5 phrase or the lower bound of a term range (SQLite)
 	short bool   // SQLite: a term-range lookup (keywords under three characters)
+	// edge, when set, bounds a PostgreSQL narrowing to a time window: records
+	// at or after it (at or before it when walking oldest first, asc).
+	edge time.Time
+	asc  bool
 }
 
 // probeRows is how many of the newest records a PostgreSQL probe reads for
@@ -139,8 +148,8 @@ func (s *Store) recordPage(ctx context.Context, p permission.Policy, f *RecordFi
 		// None among the newest: most likely a rare or absent keyword, whose
 		// records the index counts at once; a page of them is read whole.
 		var n int
-		err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM contact_records r WHERE record_bigrams(`+
-			recordText+`) @@ $1::tsquery LIMIT $2) x`, tsq, rareKeyword).Scan(&n)
+		err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM record_search s WHERE record_bigrams(s.body)
+			@@ $1::tsquery LIMIT $2) x`, tsq, rareKeyword).Scan(&n)
 		if err != nil {
 			return nil, err
 		}
@@ -172,22 +181,12 @@ func (s *Store) narrowInWindows(ctx context.Context, p permission.Policy, f Reco
 		window = span * factor
 	}
 	for tries := 0; tries < 3 && window <= maxWindow; tries++ {
-		edge := dbTime(newest.Add(-window))
+		inWindow := f
+		inWindow.keyword.edge, inWindow.keyword.asc = dbTime(newest.Add(-window)), spec.asc
 		if spec.asc {
-			edge = dbTime(oldest.Add(window))
+			inWindow.keyword.edge = dbTime(oldest.Add(window))
 		}
-		inWindow := spec
-		inWindow.cond = func(q *Query) {
-			if spec.cond != nil {
-				spec.cond(q)
-			}
-			if spec.asc {
-				q.Add(` AND r.contacted_at <= `, q.Arg(edge))
-			} else {
-				q.Add(` AND r.contacted_at >= `, q.Arg(edge))
-			}
-		}
-		out, err := s.selectRecords(ctx, p, f, inWindow)
+		out, err := s.selectRecords(ctx, p, inWindow, spec)
 		if err != nil || len(out) > f.Limit {
 			return out, err
 		}
@@ -310,14 +309,31 @@ func (f RecordFilter) whereKeyword(q *Query, dialect Dialect) {
 	}
 	q.Add(` AND `, recordText, ` LIKE `, q.Arg(likePattern(f.Query)), ` ESCAPE '\'`)
 	p := f.keyword
+	if p.mode != keywordNarrow {
+		return
+	}
+	// The records the index names, and every record still queued for it.
+	const queued = ` UNION ALL SELECT record_id FROM record_search_queue`
 	switch {
-	case p.mode != keywordNarrow:
 	case dialect == Postgres:
-		q.Add(` AND record_bigrams(`, recordText, `) @@ `, q.Arg(p.arg), `::tsquery`)
+		// An array the pair index fills once (an InitPlan), read by primary
+		// key: the planner cannot misjudge how many records it holds.
+		q.Add(` AND r.id = ANY(ARRAY(SELECT s.record_id FROM record_search s WHERE record_bigrams(s.body) @@ `,
+			q.Arg(p.arg), `::tsquery`)
+		if !p.edge.IsZero() {
+			edge := q.Arg(p.edge)
+			op := ` >= `
+			if p.asc {
+				op = ` <= `
+			}
+			q.Add(` AND s.contacted_at`, op, edge, queued, `)) AND r.contacted_at`, op, edge)
+			return
+		}
+		q.Add(queued, `))`)
 	case p.short:
 		q.Add(` AND r.id IN (SELECT doc FROM record_search_terms WHERE term >= `, q.Arg(p.arg), ` AND term < `,
-			q.Arg(termsAfter(p.arg)), `)`)
+			q.Arg(termsAfter(p.arg)), queued, `)`)
 	default:
-		q.Add(` AND r.id IN (SELECT rowid FROM record_search WHERE record_search MATCH `, q.Arg(p.arg), `)`)
+		q.Add(` AND r.id IN (SELECT rowid FROM record_search WHERE record_search MATCH `, q.Arg(p.arg), queued, `)`)
 	}
 }
