@@ -22,6 +22,9 @@ INSERT INTO record_search (record_id, contacted_at, body)
 CREATE INDEX record_search_bigram_idx ON record_search USING gin (record_bigrams(body));
 CREATE INDEX record_search_time_idx ON record_search (contacted_at);
 DROP INDEX contact_records_text_bigram_idx;
+-- As for the records (migration 11): parallel workers cost more to start
+-- than any search reads here.
+ALTER TABLE record_search SET (parallel_workers = 0);
 
 -- No foreign key: checking one would lock the record in the send's
 -- transaction. A queued id whose record was deleted is dropped by the
