@@ -145,6 +145,15 @@ func runCrash(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		time.Sleep(250 * time.Millisecond)
 	}
 	fmt.Fprintf(stdout, "done after %s\n", time.Since(start).Round(time.Millisecond))
+	// The last serve process indexes the send's records for keyword search
+	// (those queued before a kill included).
+	wctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	indexed, err := waitIndexed(wctx, store)
+	if err != nil {
+		return fmt.Errorf("keyword index: records still queued: %w", err)
+	}
+	fmt.Fprintf(stdout, "keyword index: every record indexed %s after that\n", indexed.Round(time.Millisecond))
 	return crashReport(ctx, store, final, sk, stdout)
 }
 

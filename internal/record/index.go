@@ -97,6 +97,17 @@ type indexWorker struct {
 	svc *Service
 }
 
+// Timeout leaves the budget room for its last batch.
+func (w *indexWorker) Timeout(*river.Job[IndexArgs]) time.Duration {
+	return indexBudget + 30*time.Second
+}
+
+// NextRetry retries soon: the work is idempotent, and while a failed job
+// waits, no other index job is queued (they are unique).
+func (w *indexWorker) NextRetry(*river.Job[IndexArgs]) time.Time {
+	return time.Now().Add(5 * time.Second)
+}
+
 func (w *indexWorker) Work(ctx context.Context, job *river.Job[IndexArgs]) error {
 	_, _, err := w.svc.IndexQueued(ctx, indexBudget)
 	// Records left over (the budget ran out, or sends under way) are taken
