@@ -316,20 +316,25 @@ func (f RecordFilter) whereKeyword(q *Query, dialect Dialect) {
 	const queued = ` UNION ALL SELECT record_id FROM record_search_queue`
 	switch {
 	case dialect == Postgres:
-		// An array the pair index fills once (an InitPlan), read by primary
-		// key: the planner cannot misjudge how many records it holds.
+		// The ids are gathered once into an array (an InitPlan) and the
+		// records read by primary key; joined to the search table instead,
+		// the planner misjudged how many there are and chose a nested loop
+		// over every customer (0.25-0.4 s for 1,000 matches).
 		q.Add(` AND r.id = ANY(ARRAY(SELECT s.record_id FROM record_search s WHERE record_bigrams(s.body) @@ `,
 			q.Arg(p.arg), `::tsquery`)
+		var window string // the time window, on both tables
 		if !p.edge.IsZero() {
-			edge := q.Arg(p.edge)
 			op := ` >= `
 			if p.asc {
 				op = ` <= `
 			}
-			q.Add(` AND s.contacted_at`, op, edge, queued, `)) AND r.contacted_at`, op, edge)
-			return
+			window = op + q.Arg(p.edge)
+			q.Add(` AND s.contacted_at`, window)
 		}
 		q.Add(queued, `))`)
+		if window != "" {
+			q.Add(` AND r.contacted_at`, window)
+		}
 	case p.short:
 		q.Add(` AND r.id IN (SELECT doc FROM record_search_terms WHERE term >= `, q.Arg(p.arg), ` AND term < `,
 			q.Arg(termsAfter(p.arg)), queued, `)`)
