@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -294,6 +295,32 @@ func TestBulkSendByFilter(t *testing.T) {
 		}
 		if accepted, twice, _ := w.hook.tally(); accepted != n-10 || twice {
 			t.Fatalf("the receiver accepted %d messages (twice: %v), want %d", accepted, twice, n-10)
+		}
+		// The send's records reach the keyword index once it is done, and
+		// a keyword search finds each of them once.
+		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+			queued, err := s.QueuedRecords(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if queued == 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%d records still wait for the keyword index", queued)
+			}
+		}
+		var found int
+		for path := "records?limit=500&q=" + url.QueryEscape("邀您参加"); path != ""; {
+			p := w.e.do(t, "GET", path, nil, w.adm).json(t)
+			found += len(p["items"].([]any))
+			path = ""
+			if next, ok := p["next_cursor"].(string); ok && next != "" {
+				path = "records?limit=500&q=" + url.QueryEscape("邀您参加") + "&cursor=" + next
+			}
+		}
+		if found != n-10 {
+			t.Fatalf("a keyword search finds %d of the send's %d records", found, n-10)
 		}
 
 		// Bulk contact records: the list, with its counts; the manager

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"touchbase/internal/model"
-	"touchbase/internal/permission"
 	"touchbase/internal/record"
 	"touchbase/internal/storage"
 	"touchbase/internal/storage/storetest"
@@ -19,23 +18,7 @@ func TestIndexingGivesWayToRunningSends(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
 		f := setup(t, s)
-		admin := permission.Policy{Admin: true}
-		b := &model.BulkSend{Title: "回馈", SMSText: "x", Selection: "{}", Status: model.BulkRunning, ScheduledAt: time.Now()}
-		if err := s.CreateBulkSend(ctx, admin, b, storage.RecipientSelection{HasMobile: true}); err != nil {
-			t.Fatal(err)
-		}
-		rows, err := s.ClaimRecipients(ctx, b.ID, "sms", 10, "h")
-		if err != nil || len(rows) == 0 {
-			t.Fatalf("claim: %v %d", err, len(rows))
-		}
-		outs := make([]storage.Outcome, len(rows))
-		for i, r := range rows {
-			outs[i] = storage.Outcome{Recipient: r, Sent: true, Content: "您好"}
-		}
-		// The send stays running: nothing finishes it here.
-		if err := s.CompleteRecipients(ctx, b, "outbox", "h", outs); err != nil {
-			t.Fatal(err)
-		}
+		b, sent := storetest.SentBulk(t, s, "回馈", func(*model.BulkRecipient) string { return "您好" })
 		queued := func() int {
 			t.Helper()
 			n, err := s.QueuedRecords(ctx)
@@ -45,8 +28,8 @@ func TestIndexingGivesWayToRunningSends(t *testing.T) {
 			return n
 		}
 		want := queued()
-		if want != len(rows) {
-			t.Fatalf("%d records queued, want %d", want, len(rows))
+		if want != sent {
+			t.Fatalf("%d records queued, want %d", want, sent)
 		}
 
 		// A send under way, records queued moments ago: nothing is indexed.

@@ -39,21 +39,10 @@ func TestQueuedRecordsAreFoundBeforeAndAfterIndexing(t *testing.T) {
 		if err := s.InsertRecords(ctx, manual); err != nil {
 			t.Fatal(err)
 		}
-		b := &model.BulkSend{Title: "年终回馈", SMSText: "x", Selection: "{}", Status: model.BulkRunning, ScheduledAt: time.Now()}
-		if err := s.CreateBulkSend(ctx, admin, b, storage.RecipientSelection{HasMobile: true}); err != nil {
-			t.Fatal(err)
-		}
-		rows, err := s.ClaimRecipients(ctx, b.ID, "sms", n, "h")
-		if err != nil || len(rows) != n {
-			t.Fatalf("claim: %v %d", err, len(rows))
-		}
-		outs := make([]storage.Outcome, n)
-		for i, r := range rows {
-			outs[i] = storage.Outcome{Recipient: r, Sent: true, ProviderID: fmt.Sprint("m", i),
-				Content: r.ContactName + "您好，退款已办结，回访请回复。"}
-		}
-		if err := s.CompleteRecipients(ctx, b, "outbox", "h", outs); err != nil {
-			t.Fatal(err)
+		if _, sent := storetest.SentBulk(t, s, "年终回馈", func(r *model.BulkRecipient) string {
+			return r.ContactName + "您好，退款已办结，回访请回复。"
+		}); sent != n {
+			t.Fatalf("%d records written, want %d", sent, n)
 		}
 
 		search := func(k string) []int64 {
@@ -117,23 +106,11 @@ func TestQueuedRecordsAreFoundBeforeAndAfterIndexing(t *testing.T) {
 func TestDeletedQueuedRecordLeavesNoTrace(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
-		admin := permission.Policy{Admin: true}
 		c := newCustomer(t, s, "临时客户", "TMP")
 		if err := s.CreateContact(ctx, &model.Contact{CustomerID: c.ID, Name: "甲", Mobile: "+8613800000001"}); err != nil {
 			t.Fatal(err)
 		}
-		b := &model.BulkSend{Title: "t", SMSText: "x", Selection: "{}", Status: model.BulkRunning, ScheduledAt: time.Now()}
-		if err := s.CreateBulkSend(ctx, admin, b, storage.RecipientSelection{HasMobile: true}); err != nil {
-			t.Fatal(err)
-		}
-		rows, err := s.ClaimRecipients(ctx, b.ID, "sms", 1, "h")
-		if err != nil || len(rows) != 1 {
-			t.Fatalf("claim: %v %d", err, len(rows))
-		}
-		if err := s.CompleteRecipients(ctx, b, "outbox", "h", []storage.Outcome{{Recipient: rows[0], Sent: true,
-			Content: "独一无二的内容"}}); err != nil {
-			t.Fatal(err)
-		}
+		storetest.SentBulk(t, s, "t", func(*model.BulkRecipient) string { return "独一无二的内容" })
 		if _, err := s.DB().ExecContext(ctx, `DELETE FROM customers WHERE id = $1`, c.ID); err != nil {
 			t.Fatal(err)
 		}
