@@ -69,7 +69,9 @@ func (s *Service) IndexSoon(ctx context.Context) error {
 
 // IndexQueued indexes queued records for up to budget, unless a bulk send
 // is under way and the oldest queued record has waited less than
-// indexDefer. It returns how many it indexed and whether records remain.
+// indexDefer. It returns how many records it took from the queue (a
+// record deleted meanwhile is taken but not indexed) and whether records
+// remain.
 func (s *Service) IndexQueued(ctx context.Context, budget time.Duration) (int, bool, error) {
 	sending, oldest, err := s.store.SearchBacklog(ctx)
 	if err != nil || oldest.IsZero() {
