@@ -20,14 +20,15 @@ func (s *Store) IndexQueuedRecords(ctx context.Context, n int) (int, error) {
 	var took int
 	var err error
 	if s.dialect == Postgres {
-		// The text is spelled as record_search_insert (migration 12) spells
-		// it. The records are read by primary key from an array: joined to
-		// the deleted rows, the planner hashed the whole records table.
+		// The text is recordText, as record_search_insert (migration 12)
+		// spells it. The records are read by primary key from an array:
+		// joined to the deleted rows, the planner hashed the whole records
+		// table.
 		err = s.w.QueryRowContext(ctx, `WITH q AS (
 				DELETE FROM record_search_queue WHERE record_id IN (SELECT record_id FROM record_search_queue
 					ORDER BY record_id LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING record_id),
 			ins AS (INSERT INTO record_search (record_id, contacted_at, body)
-				SELECT r.id, r.contacted_at, lower(r.title || ' ' || r.summary || ' ' || r.content)
+				SELECT r.id, r.contacted_at, `+recordText+`
 				FROM contact_records r WHERE r.id = ANY(ARRAY(SELECT record_id FROM q)) ON CONFLICT (record_id) DO NOTHING)
 			SELECT count(*) FROM q`, n).Scan(&took)
 	} else {
