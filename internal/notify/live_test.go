@@ -181,7 +181,11 @@ func TestSlowSubscriberAndContext(t *testing.T) {
 		}
 		fast, stopFast := svc.Subscribe(ctx, alice.ID)
 		defer stopFast()
-		for i := range 3 {
+		// The third event overflows the slow buffer of two. The fourth is
+		// read from the fast subscriber only after the third was handed to
+		// every subscriber, so reading the slow one below cannot make room
+		// for the third before it was refused.
+		for i := range 4 {
 			if _, err := svc.Notify(ctx, alice.ID, msg("n"+string(rune('0'+i)))); err != nil {
 				t.Fatal(err)
 			}
