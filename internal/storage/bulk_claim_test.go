@@ -59,3 +59,48 @@ func TestReleasedClaimIsPendingAgain(t *testing.T) {
 		}
 	})
 }
+
+// A claim hands back its rows in id order, each with the merge fields of
+// its own contact and customer, even across customers and when a customer
+// has no code.
+func TestClaimCarriesEachRecipientsMergeData(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		customers := []*model.Customer{newCustomer(t, s, "恒信科技", "HX"), newCustomer(t, s, "远航物流", "")}
+		want := map[string][2]string{} // mobile → contact name, customer name
+		for i := range 5 {
+			c := customers[i%2]
+			ct := &model.Contact{CustomerID: c.ID, Name: fmt.Sprintf("联系人%d", i), Title: fmt.Sprintf("职位%d", i),
+				Mobile: fmt.Sprintf("+86139%08d", i), Email: fmt.Sprintf("c%d@example.com", i)}
+			if err := s.CreateContact(ctx, ct); err != nil {
+				t.Fatal(err)
+			}
+			want[ct.Mobile] = [2]string{ct.Name, c.Name}
+		}
+		b := &model.BulkSend{Title: "t", SMSText: "您好", Selection: "{}", Status: model.BulkRunning, ScheduledAt: time.Now()}
+		if err := s.CreateBulkSend(ctx, permission.Policy{Admin: true}, b, storage.RecipientSelection{HasMobile: true}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.ClaimRecipients(ctx, b.ID, "sms", 10, "w")
+		if err != nil || len(got) != 5 {
+			t.Fatalf("claim: %v %d", err, len(got))
+		}
+		for i, r := range got {
+			if i > 0 && got[i-1].ID >= r.ID {
+				t.Fatalf("rows out of id order: %d before %d", got[i-1].ID, r.ID)
+			}
+			w, ok := want[r.Address]
+			if !ok || r.ContactMobile != r.Address || r.ContactName != w[0] || r.CustomerName != w[1] ||
+				r.ContactTitle != "职位"+r.ContactName[len("联系人"):] || r.ContactEmail == "" {
+				t.Fatalf("row %d: %+v, want %v", i, r, w)
+			}
+			wantCode := "HX"
+			if w[1] == "远航物流" {
+				wantCode = ""
+			}
+			if r.CustomerCode != wantCode || r.ContactID == nil || r.CustomerID == nil {
+				t.Fatalf("row %d: code %q ids %v %v", i, r.CustomerCode, r.ContactID, r.CustomerID)
+			}
+		}
+	})
+}

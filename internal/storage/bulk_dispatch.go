@@ -1,10 +1,12 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"touchbase/internal/model"
@@ -15,41 +17,58 @@ import (
 // their merge data, in id order. Each claim counts as an attempt. On PostgreSQL
 // concurrent claimers skip each other's rows (FOR UPDATE SKIP LOCKED); on
 // SQLite the single writer serialises them.
+//
+// Every statement names its rows by primary key, so its plan does not
+// depend on statistics of tables a send has just filled (nothing may have
+// analysed them yet).
 func (s *Store) ClaimRecipients(ctx context.Context, bulkID int64, channel string, limit int, holder string) ([]*model.BulkRecipient, error) {
-	var claimed int64
+	var out []*model.BulkRecipient
 	err := s.InTx(ctx, func(tx *sql.Tx) error {
 		t := now()
-		lock := ""
+		// The rows to claim are picked by the partial index of due rows
+		// (migration 10: the pending status is spelled out so both planners
+		// use it). On PostgreSQL the pick is an array computed once, with
+		// FOR UPDATE SKIP LOCKED: as an IN subquery the planner may
+		// hash-join it against a scan of every recipient row ever written.
+		pick := `SELECT id FROM bulk_recipients WHERE bulk_send_id = $4 AND channel = $5
+			AND status = '` + model.RecipientPending + `' AND next_attempt_at <= $3 ORDER BY next_attempt_at, id LIMIT $6`
+		where := `id IN (` + pick + `)`
 		if s.dialect == Postgres {
-			lock = " FOR UPDATE SKIP LOCKED"
+			where = `id = ANY(ARRAY(` + pick + ` FOR UPDATE SKIP LOCKED))`
 		}
-		// The pending status is spelled out so both planners pick the
-		// partial index of due rows (migration 10).
-		res, err := tx.ExecContext(ctx, `UPDATE bulk_recipients SET status = $1, claimed_by = $2, attempts = attempts + 1,
-			updated_at = $3 WHERE id IN (SELECT id FROM bulk_recipients WHERE bulk_send_id = $4 AND channel = $5
-			AND status = '`+model.RecipientPending+`' AND next_attempt_at <= $3 ORDER BY next_attempt_at, id LIMIT $6`+lock+`)`,
+		rows, err := tx.QueryContext(ctx, `UPDATE bulk_recipients SET status = $1, claimed_by = $2, attempts = attempts + 1,
+			updated_at = $3 WHERE `+where+` RETURNING id, contact_id, customer_id, address, attempts`,
 			model.RecipientSending, holder, t, bulkID, channel, limit)
 		if err != nil {
 			return err
 		}
-		claimed, err = res.RowsAffected()
-		return err
+		defer rows.Close()
+		for rows.Next() {
+			r := &model.BulkRecipient{BulkSendID: bulkID, Channel: channel, Status: model.RecipientSending}
+			var contact, customer sql.NullInt64
+			if err := rows.Scan(&r.ID, &contact, &customer, &r.Address, &r.Attempts); err != nil {
+				return err
+			}
+			r.ContactID, r.CustomerID = intPtr(contact), intPtr(customer)
+			out = append(out, r)
+		}
+		return rows.Err()
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: claim recipients: %w", err)
 	}
-	if claimed == 0 {
+	if len(out) == 0 {
 		return nil, nil
 	}
-	// The claimed rows stay this holder's until it settles them: they are
-	// read with their merge data after the claim commits, through the read
-	// pool, so that on SQLite the one writer is not held for it. Once
-	// claimed they are read even if ctx ends (a stopping worker), and
-	// should the read fail they are handed back: rows no provider was
-	// given must not wait out a lease to fail as "outcome unknown".
+	slices.SortFunc(out, func(a, b *model.BulkRecipient) int { return cmp.Compare(a.ID, b.ID) })
+	// The claimed rows stay this holder's until it settles them: their
+	// merge data is read after the claim commits, through the read pool,
+	// so that on SQLite the one writer is not held for it. Once claimed
+	// they are read even if ctx ends (a stopping worker), and should the
+	// read fail they are handed back: rows no provider was given must not
+	// wait out a lease to fail as "outcome unknown".
 	rctx := context.WithoutCancel(ctx)
-	out, err := s.claimedRecipients(rctx, bulkID, channel, holder)
-	if err != nil {
+	if err := s.mergeData(rctx, out); err != nil {
 		if rerr := s.releaseClaim(rctx, bulkID, channel, holder); rerr != nil {
 			err = errors.Join(err, rerr)
 		}
@@ -67,31 +86,80 @@ func (s *Store) releaseClaim(ctx context.Context, bulkID int64, channel, holder 
 	return err
 }
 
-// claimedRecipients reads the rows holder has claimed, with the contact
-// and customer fields templates use, in id order.
-func (s *Store) claimedRecipients(ctx context.Context, bulkID int64, channel, holder string) ([]*model.BulkRecipient, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT br.id, br.contact_id, br.customer_id, br.address, br.attempts,
-		COALESCE(ct.name, ''), COALESCE(ct.title, ''), COALESCE(ct.mobile, ''), COALESCE(ct.email, ''), COALESCE(c.name, ''),
-		COALESCE(c.code, '')
-		FROM bulk_recipients br LEFT JOIN contacts ct ON ct.id = br.contact_id LEFT JOIN customers c ON c.id = br.customer_id
-		WHERE br.bulk_send_id = $1 AND br.channel = $2 AND br.status = $3 AND br.claimed_by = $4 ORDER BY br.id`,
-		bulkID, channel, model.RecipientSending, holder)
+// mergeData fills in the contact and customer fields templates use, read
+// by primary key. A contact or customer deleted since leaves them empty.
+func (s *Store) mergeData(ctx context.Context, rs []*model.BulkRecipient) error {
+	var contactIDs, customerIDs []int64
+	for _, r := range rs {
+		if r.ContactID != nil {
+			contactIDs = append(contactIDs, *r.ContactID)
+		}
+		if r.CustomerID != nil {
+			customerIDs = append(customerIDs, *r.CustomerID)
+		}
+	}
+	type contact struct{ name, title, mobile, email string }
+	contacts := make(map[int64]contact, len(contactIDs))
+	err := s.eachByID(ctx, `SELECT id, name, title, mobile, email FROM contacts`, contactIDs, func(rows *sql.Rows) error {
+		var id int64
+		var c contact
+		if err := rows.Scan(&id, &c.name, &c.title, &c.mobile, &c.email); err != nil {
+			return err
+		}
+		contacts[id] = c
+		return nil
+	})
 	if err != nil {
-		return nil, err
+		return fmt.Errorf("contacts: %w", err)
+	}
+	type customer struct{ name, code string }
+	customers := make(map[int64]customer, len(customerIDs))
+	err = s.eachByID(ctx, `SELECT id, name, COALESCE(code, '') FROM customers`, customerIDs, func(rows *sql.Rows) error {
+		var id int64
+		var c customer
+		if err := rows.Scan(&id, &c.name, &c.code); err != nil {
+			return err
+		}
+		customers[id] = c
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("customers: %w", err)
+	}
+	for _, r := range rs {
+		if r.ContactID != nil {
+			c := contacts[*r.ContactID]
+			r.ContactName, r.ContactTitle, r.ContactMobile, r.ContactEmail = c.name, c.title, c.mobile, c.email
+		}
+		if r.CustomerID != nil {
+			c := customers[*r.CustomerID]
+			r.CustomerName, r.CustomerCode = c.name, c.code
+		}
+	}
+	return nil
+}
+
+// eachByID runs selectFrom (a SELECT … FROM table) for the rows whose id is
+// in ids, once per distinct id, calling scan for each row.
+func (s *Store) eachByID(ctx context.Context, selectFrom string, ids []int64, scan func(*sql.Rows) error) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	q := s.bulkQuery()
+	q.Add(selectFrom, ` WHERE id IN (`, placeholderList(q, ids), `)`)
+	rows, err := s.r.QueryContext(ctx, q.SQL(), q.Args()...)
+	if err != nil {
+		return err
 	}
 	defer rows.Close()
-	var out []*model.BulkRecipient
 	for rows.Next() {
-		r := &model.BulkRecipient{BulkSendID: bulkID, Channel: channel, Status: model.RecipientSending}
-		var contact, customer sql.NullInt64
-		if err := rows.Scan(&r.ID, &contact, &customer, &r.Address, &r.Attempts, &r.ContactName, &r.ContactTitle,
-			&r.ContactMobile, &r.ContactEmail, &r.CustomerName, &r.CustomerCode); err != nil {
-			return nil, err
+		if err := scan(rows); err != nil {
+			return err
 		}
-		r.ContactID, r.CustomerID = intPtr(contact), intPtr(customer)
-		out = append(out, r)
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
 // Outcome is what happened to one claimed recipient.
