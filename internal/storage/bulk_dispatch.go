@@ -148,7 +148,15 @@ func (s *Store) eachByID(ctx context.Context, selectFrom string, ids []int64, sc
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
 	q := s.bulkQuery()
-	q.Add(selectFrom, ` WHERE id IN (`, placeholderList(q, ids), `)`)
+	if s.dialect == Postgres {
+		// One array, through a sub-select: given a list of a thousand ids
+		// the planner may scan the whole table when its statistics are
+		// missing (nothing analyses a freshly imported table), 30 ms a
+		// chunk against 2 ms by primary key.
+		q.Add(selectFrom, ` WHERE id = ANY(ARRAY(SELECT unnest(`, q.Arg(ids), `::bigint[])))`)
+	} else {
+		q.Add(selectFrom, ` WHERE id IN (`, placeholderList(q, ids), `)`)
+	}
 	rows, err := s.r.QueryContext(ctx, q.SQL(), q.Args()...)
 	if err != nil {
 		return err

@@ -32,7 +32,11 @@ BEGIN
     IF cardinality(want) = 0 THEN
         RETURN;
     END IF;
-    EXECUTE format('SELECT count(*) FROM (SELECT 1 FROM %s p WHERE p.id = ANY($1) FOR KEY SHARE OF p) l', parent)
+    -- The ids go through a sub-select so that the planner, not knowing
+    -- how many there are, reads them by primary key even when the
+    -- parent's statistics are missing or stale (a sequential scan of a
+    -- freshly filled contacts table would cost more than the row checks).
+    EXECUTE format('SELECT count(*) FROM (SELECT 1 FROM %s p WHERE p.id = ANY(ARRAY(SELECT unnest($1))) FOR KEY SHARE OF p) l', parent)
         INTO locked USING want;
     IF locked < cardinality(want) THEN
         EXECUTE format('SELECT u FROM unnest($1) u WHERE NOT EXISTS (SELECT 1 FROM %s p WHERE p.id = u) LIMIT 1', parent)
