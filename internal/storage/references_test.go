@@ -29,11 +29,7 @@ func newRefFixture(t *testing.T, s *storage.Store, tag string) *refFixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &refFixture{customer: newCustomer(t, s, "引用客户"+tag, "REF"+tag)}
-	f.user = &model.User{Username: "ref" + tag, DisplayName: "Ref " + tag, Role: model.RoleAgent, Active: true,
-		Language: "zh", Timezone: "Asia/Shanghai"}
-	if err := s.CreateUser(ctx, f.user); err != nil {
-		t.Fatal(err)
-	}
+	f.user = newUser(t, s, "ref"+tag)
 	for i := range f.contacts {
 		f.contacts[i] = &model.Contact{CustomerID: f.customer.ID, Name: fmt.Sprintf("联系人%s%d", tag, i),
 			Mobile: fmt.Sprintf("+861370%s%06d", tag, i)}
