@@ -49,57 +49,37 @@ END
 $$;
 -- +goose StatementEnd
 
+-- check_refs_inserted, a statement trigger on INSERT, checks the columns
+-- its arguments name, each followed by the table it refers to.
 -- +goose StatementBegin
-CREATE FUNCTION bulk_recipients_insert_refs() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION check_refs_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    ids bigint[];
 BEGIN
-    PERFORM lock_referenced('bulk_recipients', 'bulk_send_id', 'bulk_sends', ARRAY(SELECT bulk_send_id FROM new_rows));
-    PERFORM lock_referenced('bulk_recipients', 'contact_id', 'contacts', ARRAY(SELECT contact_id FROM new_rows));
-    PERFORM lock_referenced('bulk_recipients', 'customer_id', 'customers', ARRAY(SELECT customer_id FROM new_rows));
+    FOR i IN 0 .. TG_NARGS / 2 - 1 LOOP
+        EXECUTE format('SELECT array_agg(%I) FROM new_rows', TG_ARGV[2 * i]) INTO ids;
+        PERFORM lock_referenced(TG_TABLE_NAME, TG_ARGV[2 * i], TG_ARGV[2 * i + 1]::regclass, ids);
+    END LOOP;
     RETURN NULL;
 END
 $$;
 -- +goose StatementEnd
 
+-- check_refs_updated, a row trigger on UPDATE, checks those of the same
+-- columns whose value the update changed.
 -- +goose StatementBegin
-CREATE FUNCTION bulk_recipients_update_refs() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION check_refs_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    new_row jsonb := to_jsonb(NEW);
+    old_row jsonb := to_jsonb(OLD);
+    col text;
 BEGIN
-    IF NEW.bulk_send_id IS DISTINCT FROM OLD.bulk_send_id THEN
-        PERFORM lock_referenced('bulk_recipients', 'bulk_send_id', 'bulk_sends', ARRAY[NEW.bulk_send_id]);
-    END IF;
-    IF NEW.contact_id IS DISTINCT FROM OLD.contact_id THEN
-        PERFORM lock_referenced('bulk_recipients', 'contact_id', 'contacts', ARRAY[NEW.contact_id]);
-    END IF;
-    IF NEW.customer_id IS DISTINCT FROM OLD.customer_id THEN
-        PERFORM lock_referenced('bulk_recipients', 'customer_id', 'customers', ARRAY[NEW.customer_id]);
-    END IF;
-    RETURN NULL;
-END
-$$;
--- +goose StatementEnd
-
--- +goose StatementBegin
-CREATE FUNCTION contact_records_insert_refs() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM lock_referenced('contact_records', 'contact_id', 'contacts', ARRAY(SELECT contact_id FROM new_rows));
-    PERFORM lock_referenced('contact_records', 'customer_id', 'customers', ARRAY(SELECT customer_id FROM new_rows));
-    PERFORM lock_referenced('contact_records', 'user_id', 'users', ARRAY(SELECT user_id FROM new_rows));
-    RETURN NULL;
-END
-$$;
--- +goose StatementEnd
-
--- +goose StatementBegin
-CREATE FUNCTION contact_records_update_refs() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF NEW.contact_id IS DISTINCT FROM OLD.contact_id THEN
-        PERFORM lock_referenced('contact_records', 'contact_id', 'contacts', ARRAY[NEW.contact_id]);
-    END IF;
-    IF NEW.customer_id IS DISTINCT FROM OLD.customer_id THEN
-        PERFORM lock_referenced('contact_records', 'customer_id', 'customers', ARRAY[NEW.customer_id]);
-    END IF;
-    IF NEW.user_id IS DISTINCT FROM OLD.user_id THEN
-        PERFORM lock_referenced('contact_records', 'user_id', 'users', ARRAY[NEW.user_id]);
-    END IF;
+    FOR i IN 0 .. TG_NARGS / 2 - 1 LOOP
+        col := TG_ARGV[2 * i];
+        IF new_row -> col IS DISTINCT FROM old_row -> col THEN
+            PERFORM lock_referenced(TG_TABLE_NAME, col, TG_ARGV[2 * i + 1]::regclass, ARRAY[(new_row ->> col)::bigint]);
+        END IF;
+    END LOOP;
     RETURN NULL;
 END
 $$;
@@ -158,17 +138,19 @@ ALTER TABLE contact_records DROP CONSTRAINT contact_records_contact_id_fkey,
     DROP CONSTRAINT contact_records_customer_id_fkey, DROP CONSTRAINT contact_records_user_id_fkey;
 
 CREATE TRIGGER bulk_recipients_insert_refs AFTER INSERT ON bulk_recipients
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION bulk_recipients_insert_refs();
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
+    EXECUTE FUNCTION check_refs_inserted('bulk_send_id', 'bulk_sends', 'contact_id', 'contacts', 'customer_id', 'customers');
 CREATE TRIGGER bulk_recipients_update_refs AFTER UPDATE OF bulk_send_id, contact_id, customer_id ON bulk_recipients
     FOR EACH ROW WHEN (NEW.bulk_send_id IS DISTINCT FROM OLD.bulk_send_id OR NEW.contact_id IS DISTINCT FROM OLD.contact_id
         OR NEW.customer_id IS DISTINCT FROM OLD.customer_id)
-    EXECUTE FUNCTION bulk_recipients_update_refs();
+    EXECUTE FUNCTION check_refs_updated('bulk_send_id', 'bulk_sends', 'contact_id', 'contacts', 'customer_id', 'customers');
 CREATE TRIGGER contact_records_insert_refs AFTER INSERT ON contact_records
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION contact_records_insert_refs();
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
+    EXECUTE FUNCTION check_refs_inserted('contact_id', 'contacts', 'customer_id', 'customers', 'user_id', 'users');
 CREATE TRIGGER contact_records_update_refs AFTER UPDATE OF contact_id, customer_id, user_id ON contact_records
     FOR EACH ROW WHEN (NEW.contact_id IS DISTINCT FROM OLD.contact_id OR NEW.customer_id IS DISTINCT FROM OLD.customer_id
         OR NEW.user_id IS DISTINCT FROM OLD.user_id)
-    EXECUTE FUNCTION contact_records_update_refs();
+    EXECUTE FUNCTION check_refs_updated('contact_id', 'contacts', 'customer_id', 'customers', 'user_id', 'users');
 
 CREATE TRIGGER contacts_deleted_refs AFTER DELETE ON contacts
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION contacts_deleted_refs();
@@ -212,8 +194,6 @@ DROP FUNCTION bulk_sends_deleted_refs();
 DROP FUNCTION users_deleted_refs();
 DROP FUNCTION customers_deleted_refs();
 DROP FUNCTION contacts_deleted_refs();
-DROP FUNCTION contact_records_update_refs();
-DROP FUNCTION contact_records_insert_refs();
-DROP FUNCTION bulk_recipients_update_refs();
-DROP FUNCTION bulk_recipients_insert_refs();
+DROP FUNCTION check_refs_updated();
+DROP FUNCTION check_refs_inserted();
 DROP FUNCTION lock_referenced(text, text, regclass, bigint[]);
