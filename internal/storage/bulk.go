@@ -469,6 +469,19 @@ func (s *Store) ListRecipients(ctx context.Context, bulkID int64, f RecipientFil
 	return out, rows.Err()
 }
 
+// idIn binds ids and returns a condition that col is one of them. On
+// PostgreSQL the ids go as one array through a sub-select: given a list of
+// a thousand ids the planner may scan the whole table when its statistics
+// are missing (nothing analyses a table a send or an import has just
+// filled), 30 ms a chunk against 2 ms by primary key. On SQLite it is an IN
+// list, whose text is the same for every list of the same length.
+func (s *Store) idIn(q *Query, col string, ids []int64) string {
+	if s.dialect == Postgres {
+		return col + ` = ANY(ARRAY(SELECT unnest(` + q.Arg(ids) + `::bigint[])))`
+	}
+	return col + ` IN (` + placeholderList(q, ids) + `)`
+}
+
 // placeholderList binds ids and returns "$a, $b, …".
 func placeholderList(q *Query, ids []int64) string {
 	ph := make([]string, len(ids))

@@ -148,15 +148,7 @@ func (s *Store) eachByID(ctx context.Context, selectFrom string, ids []int64, sc
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
 	q := s.bulkQuery()
-	if s.dialect == Postgres {
-		// One array, through a sub-select: given a list of a thousand ids
-		// the planner may scan the whole table when its statistics are
-		// missing (nothing analyses a freshly imported table), 30 ms a
-		// chunk against 2 ms by primary key.
-		q.Add(selectFrom, ` WHERE id = ANY(ARRAY(SELECT unnest(`, q.Arg(ids), `::bigint[])))`)
-	} else {
-		q.Add(selectFrom, ` WHERE id IN (`, placeholderList(q, ids), `)`)
-	}
+	q.Add(selectFrom, ` WHERE `, s.idIn(q, "id", ids))
 	rows, err := s.r.QueryContext(ctx, q.SQL(), q.Args()...)
 	if err != nil {
 		return err
@@ -255,7 +247,7 @@ func (s *Store) settle(ctx context.Context, tx *sql.Tx, b *model.BulkSend, provi
 		u := s.bulkQuery()
 		u.Add(`UPDATE bulk_recipients SET status = `, u.Arg(k.status), `, provider = `, u.Arg(provider), `, reason = `,
 			u.Arg(k.reason), `, detail = `, u.Arg(k.detail), `, next_attempt_at = `, u.Arg(k.at), `, updated_at = `, u.Arg(t),
-			` WHERE id IN (`, placeholderList(u, outcomeIDs(groups[k])), `) AND status = `, u.Arg(model.RecipientSending),
+			` WHERE `, s.idIn(u, "id", outcomeIDs(groups[k])), ` AND status = `, u.Arg(model.RecipientSending),
 			` AND claimed_by = `, u.Arg(holder))
 		if _, err := tx.ExecContext(ctx, u.SQL(), u.Args()...); err != nil {
 			return fmt.Errorf("mark %s: %w", k.status, err)
@@ -281,7 +273,7 @@ func outcomeIDs(outs []Outcome) []int64 {
 func (s *Store) settleSent(ctx context.Context, tx *sql.Tx, b *model.BulkSend, provider, holder string, sent []Outcome, t time.Time) error {
 	u := s.bulkQuery()
 	u.Add(`UPDATE bulk_recipients SET status = `, u.Arg(model.RecipientSent), `, provider = `, u.Arg(provider),
-		`, updated_at = `, u.Arg(t), ` WHERE id IN (`, placeholderList(u, outcomeIDs(sent)), `) AND status = `,
+		`, updated_at = `, u.Arg(t), ` WHERE `, s.idIn(u, "id", outcomeIDs(sent)), ` AND status = `,
 		u.Arg(model.RecipientSending), ` AND claimed_by = `, u.Arg(holder), ` RETURNING id`)
 	// A full chunk's statements repeat their text: on SQLite they are
 	// compiled once.
@@ -332,8 +324,7 @@ func (s *Store) settleSent(ctx context.Context, tx *sql.Tx, b *model.BulkSend, p
 	}
 	tq := s.bulkQuery()
 	tq.Add(`INSERT INTO record_topics (record_id, topic_id) SELECT cr.id, bt.topic_id FROM contact_records cr
-		JOIN bulk_send_topics bt ON bt.bulk_send_id = cr.bulk_send_id WHERE cr.bulk_recipient_id IN (`,
-		placeholderList(tq, ids), `)`)
+		JOIN bulk_send_topics bt ON bt.bulk_send_id = cr.bulk_send_id WHERE `, s.idIn(tq, "cr.bulk_recipient_id", ids))
 	if _, err := tx.ExecContext(ctx, tq.SQL(), tq.Args()...); err != nil {
 		return fmt.Errorf("bulk record topics: %w", err)
 	}
