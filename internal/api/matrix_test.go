@@ -538,8 +538,8 @@ func (w *mworld) bulkSend(t *testing.T, f fixture, done bool) *model.BulkSend {
 	}
 	if done {
 		at := time.Now().UTC()
-		if _, err := s.DB().ExecContext(ctx, `UPDATE bulk_recipients SET status = $1, reason = $2, detail = 'refused', attempts = 1
-			WHERE bulk_send_id = $3`, model.RecipientFailed, "invalid_mobile", b.ID); err != nil {
+		if _, err := s.DB().ExecContext(ctx, `UPDATE bulk_recipients SET status = $1, settled = TRUE, reason = $2, detail = 'refused',
+			attempts = 1 WHERE bulk_send_id = $3`, model.RecipientFailed, "invalid_mobile", b.ID); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.DB().ExecContext(ctx, `UPDATE bulk_sends SET status = $1, started_at = $2, finished_at = $2 WHERE id = $3`,

@@ -166,9 +166,9 @@ func (s *Store) CreateBulkSend(ctx context.Context, p permission.Policy, b *mode
 		}
 		for _, ch := range b.Channels() {
 			var q Query
-			q.Add(`INSERT INTO bulk_recipients (bulk_send_id, contact_id, customer_id, channel, address, status, reason,
+			q.Add(`INSERT INTO bulk_recipients (bulk_send_id, contact_id, customer_id, channel, address, status, settled, reason,
 				next_attempt_at, updated_at) SELECT `, q.Arg(b.ID), `, contact_id, customer_id, `, q.Arg(ch), `, address,
-				CASE WHEN reason = '' THEN '`, model.RecipientPending, `' ELSE '`, model.RecipientSkipped, `' END, reason, `,
+				CASE WHEN reason = '' THEN '`, model.RecipientPending, `' ELSE '`, model.RecipientSkipped, `' END, reason <> '', reason, `,
 				q.Arg(t), `, `, q.Arg(t), ` FROM (`)
 			sel.candidates(&q, p, ch)
 			q.Add(`) s`)
@@ -354,8 +354,8 @@ func (s *Store) StartBulkSend(ctx context.Context, id int64) (bool, error) {
 // one caller announces the end).
 func (s *Store) FinishBulkSendIfDone(ctx context.Context, id int64) (bool, error) {
 	res, err := s.w.ExecContext(ctx, `UPDATE bulk_sends SET status = $1, finished_at = $2 WHERE id = $3 AND status = $4
-		AND NOT EXISTS (SELECT 1 FROM bulk_recipients WHERE bulk_send_id = $3 AND status IN ($5, $6))`,
-		model.BulkDone, now(), id, model.BulkRunning, model.RecipientPending, model.RecipientSending)
+		AND NOT EXISTS (SELECT 1 FROM bulk_recipients WHERE bulk_send_id = $3 AND NOT settled)`,
+		model.BulkDone, now(), id, model.BulkRunning)
 	if err != nil {
 		return false, fmt.Errorf("store: finish bulk send: %w", err)
 	}
@@ -379,8 +379,8 @@ func (s *Store) CancelBulkSend(ctx context.Context, id int64) (bool, error) {
 			return nil
 		}
 		ok = true
-		_, err = tx.ExecContext(ctx, `UPDATE bulk_recipients SET status = $1, reason = $2, updated_at = $3
-			WHERE bulk_send_id = $4 AND status = $5`, model.RecipientSkipped, model.SkipCancelled, t, id, model.RecipientPending)
+		_, err = tx.ExecContext(ctx, `UPDATE bulk_recipients SET status = $1, settled = TRUE, reason = $2, updated_at = $3
+			WHERE bulk_send_id = $4 AND NOT settled AND status = $5`, model.RecipientSkipped, model.SkipCancelled, t, id, model.RecipientPending)
 		return err
 	})
 	if err != nil {
@@ -396,8 +396,8 @@ func (s *Store) RetryFailedRecipients(ctx context.Context, id int64) (int64, err
 	var n int64
 	err := s.InTx(ctx, func(tx *sql.Tx) error {
 		t := now()
-		res, err := tx.ExecContext(ctx, `UPDATE bulk_recipients SET status = $1, reason = '', detail = '', next_attempt_at = $2,
-			updated_at = $2 WHERE bulk_send_id = $3 AND status = $4`, model.RecipientPending, t, id, model.RecipientFailed)
+		res, err := tx.ExecContext(ctx, `UPDATE bulk_recipients SET status = $1, settled = FALSE, reason = '', detail = '',
+			next_attempt_at = $2, updated_at = $2 WHERE bulk_send_id = $3 AND status = $4`, model.RecipientPending, t, id, model.RecipientFailed)
 		if err != nil {
 			return err
 		}

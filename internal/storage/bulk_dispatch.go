@@ -25,13 +25,16 @@ func (s *Store) ClaimRecipients(ctx context.Context, bulkID int64, channel strin
 	var out []*model.BulkRecipient
 	err := s.InTx(ctx, func(tx *sql.Tx) error {
 		t := now()
-		// The rows to claim are picked by the partial index of due rows
-		// (migration 10: the pending status is spelled out so both planners
-		// use it). On PostgreSQL the pick is an array computed once, with
-		// FOR UPDATE SKIP LOCKED: as an IN subquery the planner may
-		// hash-join it against a scan of every recipient row ever written.
+		// The rows to claim are picked by the partial index of unsettled
+		// rows (migration 14: "NOT settled" is spelled out so both
+		// planners use it); rows being sent are in it too, and skipped.
+		// The claim changes only columns no index holds, so PostgreSQL
+		// updates each row in place. On PostgreSQL the pick is an array
+		// computed once, with FOR UPDATE SKIP LOCKED: as an IN subquery
+		// the planner may hash-join it against a scan of every recipient
+		// row ever written.
 		pick := `SELECT id FROM bulk_recipients WHERE bulk_send_id = $4 AND channel = $5
-			AND status = '` + model.RecipientPending + `' AND next_attempt_at <= $3 ORDER BY next_attempt_at, id LIMIT $6`
+			AND NOT settled AND status = '` + model.RecipientPending + `' AND next_attempt_at <= $3 ORDER BY next_attempt_at, id LIMIT $6`
 		where := `id IN (` + pick + `)`
 		if s.dialect == Postgres {
 			where = `id = ANY(ARRAY(` + pick + ` FOR UPDATE SKIP LOCKED))`
@@ -81,7 +84,7 @@ func (s *Store) ClaimRecipients(ctx context.Context, bulkID int64, channel strin
 // provider, back to pending, taking back the attempt the claim counted.
 func (s *Store) releaseClaim(ctx context.Context, bulkID int64, channel, holder string) error {
 	_, err := s.w.ExecContext(ctx, `UPDATE bulk_recipients SET status = $1, claimed_by = '', attempts = attempts - 1
-		WHERE bulk_send_id = $2 AND channel = $3 AND status = $4 AND claimed_by = $5`,
+		WHERE bulk_send_id = $2 AND channel = $3 AND NOT settled AND status = $4 AND claimed_by = $5`,
 		model.RecipientPending, bulkID, channel, model.RecipientSending, holder)
 	return err
 }
@@ -245,7 +248,7 @@ func (s *Store) settle(ctx context.Context, tx *sql.Tx, b *model.BulkSend, provi
 	}
 	for _, k := range order {
 		u := s.bulkQuery()
-		u.Add(`UPDATE bulk_recipients SET status = `, u.Arg(k.status), `, provider = `, u.Arg(provider), `, reason = `,
+		u.Add(`UPDATE bulk_recipients SET status = `, u.Arg(k.status), `, settled = `, sqlBool(k.status != model.RecipientPending), `, provider = `, u.Arg(provider), `, reason = `,
 			u.Arg(k.reason), `, detail = `, u.Arg(k.detail), `, next_attempt_at = `, u.Arg(k.at), `, updated_at = `, u.Arg(t),
 			` WHERE `, s.idIn(u, "id", outcomeIDs(groups[k])), ` AND status = `, u.Arg(model.RecipientSending),
 			` AND claimed_by = `, u.Arg(holder))
@@ -272,7 +275,7 @@ func outcomeIDs(outs []Outcome) []int64 {
 // mislead the planner and cost several times more.
 func (s *Store) settleSent(ctx context.Context, tx *sql.Tx, b *model.BulkSend, provider, holder string, sent []Outcome, t time.Time) error {
 	u := s.bulkQuery()
-	u.Add(`UPDATE bulk_recipients SET status = `, u.Arg(model.RecipientSent), `, provider = `, u.Arg(provider),
+	u.Add(`UPDATE bulk_recipients SET status = `, u.Arg(model.RecipientSent), `, settled = TRUE, provider = `, u.Arg(provider),
 		`, updated_at = `, u.Arg(t), ` WHERE `, s.idIn(u, "id", outcomeIDs(sent)), ` AND status = `,
 		u.Arg(model.RecipientSending), ` AND claimed_by = `, u.Arg(holder), ` RETURNING id`)
 	// A full chunk's statements repeat their text: on SQLite they are
@@ -335,8 +338,9 @@ func (s *Store) ResolveStaleSending(ctx context.Context, bulkID int64, channel s
 	if resend {
 		status, reason, detail = model.RecipientPending, "", ""
 	}
-	res, err := s.w.ExecContext(ctx, `UPDATE bulk_recipients SET status = $1, reason = $2, detail = $3, next_attempt_at = $4,
-		updated_at = $4 WHERE bulk_send_id = $5 AND channel = $6 AND status = $7 AND updated_at < $8`,
+	res, err := s.w.ExecContext(ctx, `UPDATE bulk_recipients SET status = $1, settled = `+sqlBool(!resend)+`, reason = $2,
+		detail = $3, next_attempt_at = $4, updated_at = $4 WHERE bulk_send_id = $5 AND channel = $6 AND NOT settled
+		AND status = $7 AND updated_at < $8`,
 		status, reason, detail, t, bulkID, channel, model.RecipientSending, t.Add(-lease))
 	if err != nil {
 		return 0, fmt.Errorf("store: resolve stale: %w", err)
@@ -349,7 +353,7 @@ func (s *Store) ResolveStaleSending(ctx context.Context, bulkID int64, channel s
 func (s *Store) NextRecipientAttempt(ctx context.Context, bulkID int64, channel string) (time.Time, bool, error) {
 	var at sql.NullTime
 	err := s.r.QueryRowContext(ctx, `SELECT min(next_attempt_at) FROM bulk_recipients WHERE bulk_send_id = $1 AND channel = $2
-		AND status = '`+model.RecipientPending+`'`, bulkID, channel).Scan(&at)
+		AND NOT settled AND status = '`+model.RecipientPending+`'`, bulkID, channel).Scan(&at)
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("store: next attempt: %w", err)
 	}
@@ -432,4 +436,12 @@ func (s *Store) bulkRecordsInsert(b *model.BulkSend, provider string, outs []Out
 			", ", q.Arg(o.ProviderID), ", ", q.Arg(b.ID), ", ", q.Arg(rc.ID), ", ", q.Arg(t), ", ", q.Arg(t), ")")
 	}
 	return q.SQL(), q.Args()
+}
+
+// sqlBool spells b as a literal both dialects read.
+func sqlBool(b bool) string {
+	if b {
+		return "TRUE"
+	}
+	return "FALSE"
 }
