@@ -434,7 +434,7 @@ func (s *Store) ListRecipients(ctx context.Context, bulkID int64, f RecipientFil
 	q.Add(`SELECT br.id, br.bulk_send_id, br.contact_id, COALESCE(ct.name, ''), br.customer_id, COALESCE(c.name, ''), br.channel,
 		br.address, br.status, br.reason, br.detail, br.attempts, br.provider, COALESCE(r.provider_message_id, ''), r.id, br.updated_at
 		FROM bulk_recipients br LEFT JOIN contacts ct ON ct.id = br.contact_id LEFT JOIN customers c ON c.id = br.customer_id
-		LEFT JOIN contact_records r ON r.bulk_recipient_id = br.id
+		LEFT JOIN contact_records r ON r.bulk_send_id = br.bulk_send_id AND r.bulk_recipient_id = br.id
 		WHERE br.bulk_send_id = `, q.Arg(bulkID))
 	if f.Status != "" {
 		if f.Status == model.RecipientPending {

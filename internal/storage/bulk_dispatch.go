@@ -317,7 +317,8 @@ func (s *Store) settleSent(ctx context.Context, tx *sql.Tx, b *model.BulkSend, p
 	}
 	tq := s.bulkQuery()
 	tq.Add(`INSERT INTO record_topics (record_id, topic_id) SELECT cr.id, bt.topic_id FROM contact_records cr
-		JOIN bulk_send_topics bt ON bt.bulk_send_id = cr.bulk_send_id WHERE `, s.idIn(tq, "cr.bulk_recipient_id", ids))
+		JOIN bulk_send_topics bt ON bt.bulk_send_id = cr.bulk_send_id WHERE cr.bulk_send_id = `, tq.Arg(b.ID), ` AND `,
+		s.idIn(tq, "cr.bulk_recipient_id", ids))
 	if _, err := tx.ExecContext(ctx, tq.SQL(), tq.Args()...); err != nil {
 		return fmt.Errorf("bulk record topics: %w", err)
 	}
