@@ -50,7 +50,7 @@ func holder() string {
 
 // dispatch works one channel of a bulk send for up to the work budget.
 func (s *Service) dispatch(ctx context.Context, a DispatchArgs) error {
-	b, err := s.store.BulkSendByID(ctx, admin, a.BulkSendID)
+	b, err := s.store.BulkSendToWork(ctx, a.BulkSendID)
 	if err != nil {
 		if errors.Is(err, model.ErrNotFound) {
 			return nil

@@ -64,7 +64,7 @@ func (w *startWorker) Work(ctx context.Context, job *river.Job[StartArgs]) error
 	if _, err := s.store.StartBulkSend(ctx, job.Args.BulkSendID); err != nil {
 		return err
 	}
-	b, err := s.store.BulkSendByID(ctx, admin, job.Args.BulkSendID)
+	b, err := s.store.BulkSendToWork(ctx, job.Args.BulkSendID)
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func (w *sweepWorker) Work(ctx context.Context, job *river.Job[SweepArgs]) error
 		return err
 	}
 	for _, id := range ids {
-		b, err := s.store.BulkSendByID(ctx, admin, id)
+		b, err := s.store.BulkSendToWork(ctx, id)
 		if err != nil {
 			return err
 		}

@@ -246,6 +246,17 @@ func scanBulk(row interface{ Scan(...any) error }) (*model.BulkSend, error) {
 // BulkSendByID returns a bulk send the policy lets the user see, with its
 // counts and topics. Pass an admin policy for workers.
 func (s *Store) BulkSendByID(ctx context.Context, p permission.Policy, id int64) (*model.BulkSend, error) {
+	return s.bulkSend(ctx, p, id, true)
+}
+
+// BulkSendToWork returns a bulk send with its topics but without its
+// counts, which cost a read of every recipient row: what the workers that
+// start and dispatch it need.
+func (s *Store) BulkSendToWork(ctx context.Context, id int64) (*model.BulkSend, error) {
+	return s.bulkSend(ctx, permission.Policy{Admin: true}, id, false)
+}
+
+func (s *Store) bulkSend(ctx context.Context, p permission.Policy, id int64, withCounts bool) (*model.BulkSend, error) {
 	var q Query
 	q.Add(`SELECT `, bulkColumns, ` FROM bulk_sends b LEFT JOIN users u ON u.id = b.user_id WHERE b.id = `, q.Arg(id),
 		` AND `, p.BulkSendSQL("b", q.Arg))
@@ -253,11 +264,13 @@ func (s *Store) BulkSendByID(ctx context.Context, p permission.Policy, id int64)
 	if err != nil {
 		return nil, notFound(err)
 	}
-	counts, err := bulkCounts(ctx, s.r, []int64{id})
-	if err != nil {
-		return nil, err
+	if withCounts {
+		counts, err := bulkCounts(ctx, s.r, []int64{id})
+		if err != nil {
+			return nil, err
+		}
+		b.Counts = counts[id]
 	}
-	b.Counts = counts[id]
 	rows, err := s.r.QueryContext(ctx, `SELECT topic_id FROM bulk_send_topics WHERE bulk_send_id = $1 ORDER BY topic_id`, id)
 	if err != nil {
 		return nil, err
