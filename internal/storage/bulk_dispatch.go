@@ -332,6 +332,10 @@ func (s *Store) settleSent(ctx context.Context, tx *sql.Tx, b *model.BulkSend, p
 // are sent again under the same ref; otherwise they are never re-sent
 // blindly: they fail with reason outcome_unknown for the operator to
 // decide. It returns how many rows it settled.
+//
+// A claim takes only rows due by its time and stamps them with it, so a
+// stale row was also due before the lease began: the statement reads the
+// unsettled rows due by then, not every unsettled row of the send.
 func (s *Store) ResolveStaleSending(ctx context.Context, bulkID int64, channel string, lease time.Duration, resend bool) (int64, error) {
 	t := now()
 	status, reason, detail := model.RecipientFailed, model.FailOutcomeUnknown,
@@ -341,7 +345,7 @@ func (s *Store) ResolveStaleSending(ctx context.Context, bulkID int64, channel s
 	}
 	res, err := s.w.ExecContext(ctx, `UPDATE bulk_recipients SET status = $1, settled = `+sqlBool(!resend)+`, reason = $2,
 		detail = $3, next_attempt_at = $4, updated_at = $4 WHERE bulk_send_id = $5 AND channel = $6 AND NOT settled
-		AND status = $7 AND updated_at < $8`,
+		AND next_attempt_at < $8 AND status = $7 AND updated_at < $8`,
 		status, reason, detail, t, bulkID, channel, model.RecipientSending, t.Add(-lease))
 	if err != nil {
 		return 0, fmt.Errorf("store: resolve stale: %w", err)
