@@ -244,7 +244,7 @@ func scanBulk(row interface{ Scan(...any) error }) (*model.BulkSend, error) {
 }
 
 // BulkSendByID returns a bulk send the policy lets the user see, with its
-// counts and topics. Pass an admin policy for workers.
+// counts and topics. Workers that need no counts use BulkSendToWork.
 func (s *Store) BulkSendByID(ctx context.Context, p permission.Policy, id int64) (*model.BulkSend, error) {
 	return s.bulkSend(ctx, p, id, true)
 }

@@ -26,10 +26,10 @@ func (s *Store) ClaimRecipients(ctx context.Context, bulkID int64, channel strin
 	err := s.InTx(ctx, func(tx *sql.Tx) error {
 		t := now()
 		// The rows to claim are picked by the partial index of unsettled
-		// rows (migration 14: "NOT settled" is spelled out so both
-		// planners use it); rows being sent are in it too, and skipped.
-		// The claim changes only columns no index holds, so PostgreSQL
-		// updates each row in place. On PostgreSQL the pick is an array
+		// rows (migration recipient_settled: "NOT settled" is spelled out
+		// so both planners use it); rows being sent are in it too, and
+		// skipped. The claim changes only columns no index holds, so
+		// PostgreSQL updates each row in place. On PostgreSQL the pick is an array
 		// computed once, with FOR UPDATE SKIP LOCKED: as an IN subquery
 		// the planner may hash-join it against a scan of every recipient
 		// row ever written.
@@ -184,7 +184,7 @@ type Outcome struct {
 // "sent"; failures become "failed", or "pending" again when retried. Only
 // rows still held by holder in state "sending" change, so a row settled
 // elsewhere (cancel, recovery) is never settled twice. b is the send as
-// BulkSendByID returns it: its records get its topics.
+// BulkSendToWork returns it: its records get its topics.
 func (s *Store) CompleteRecipients(ctx context.Context, b *model.BulkSend, provider, holder string, outs []Outcome) error {
 	if len(outs) == 0 {
 		return nil

@@ -9,6 +9,8 @@
 -- (a heap-only tuple: no index entry at all), in the room fillfactor
 -- leaves on each page. The settle changes "settled" and writes its index
 -- entries as before. The CHECK keeps "settled" and the status in step.
+-- Fillfactor applies to pages written from now on, which is where the
+-- rows of every send accepted from now on go.
 ALTER TABLE bulk_recipients ADD COLUMN settled BOOLEAN NOT NULL DEFAULT FALSE;
 UPDATE bulk_recipients SET settled = TRUE WHERE status IN ('sent', 'failed', 'skipped');
 ALTER TABLE bulk_recipients ADD CONSTRAINT bulk_recipients_settled_check

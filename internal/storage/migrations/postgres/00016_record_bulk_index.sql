@@ -5,11 +5,11 @@
 -- unique: a recipient belongs to one send, so this still allows one
 -- record per recipient reached. Every record a send writes updates one
 -- index fewer.
-CREATE UNIQUE INDEX contact_records_bulk_recipient_key ON contact_records (bulk_send_id, bulk_recipient_id);
+CREATE UNIQUE INDEX contact_records_bulk_send_recipient_idx ON contact_records (bulk_send_id, bulk_recipient_id);
 DROP INDEX contact_records_bulk_recipient_idx;
 DROP INDEX contact_records_bulk_idx;
 
 -- +goose Down
 CREATE INDEX contact_records_bulk_idx ON contact_records (bulk_send_id) WHERE bulk_send_id IS NOT NULL;
 CREATE UNIQUE INDEX contact_records_bulk_recipient_idx ON contact_records (bulk_recipient_id);
-DROP INDEX contact_records_bulk_recipient_key;
+DROP INDEX contact_records_bulk_send_recipient_idx;
