@@ -29,10 +29,10 @@ func (s *Store) ClaimRecipients(ctx context.Context, bulkID int64, channel strin
 		// rows (migration recipient_settled: "NOT settled" is spelled out
 		// so both planners use it); rows being sent are in it too, and
 		// skipped. The claim changes only columns no index holds, so
-		// PostgreSQL updates each row in place. On PostgreSQL the pick is an array
-		// computed once, with FOR UPDATE SKIP LOCKED: as an IN subquery
-		// the planner may hash-join it against a scan of every recipient
-		// row ever written.
+		// PostgreSQL updates each row in place. On PostgreSQL the pick is
+		// an array computed once, with FOR UPDATE SKIP LOCKED: as an IN
+		// subquery the planner may hash-join it against a scan of every
+		// recipient row ever written.
 		pick := `SELECT id FROM bulk_recipients WHERE bulk_send_id = $4 AND channel = $5
 			AND NOT settled AND status = '` + model.RecipientPending + `' AND next_attempt_at <= $3 ORDER BY next_attempt_at, id LIMIT $6`
 		where := `id IN (` + pick + `)`
@@ -248,7 +248,7 @@ func (s *Store) settle(ctx context.Context, tx *sql.Tx, b *model.BulkSend, provi
 	}
 	for _, k := range order {
 		u := s.bulkQuery()
-		u.Add(`UPDATE bulk_recipients SET status = `, u.Arg(k.status), `, settled = `, sqlBool(k.status != model.RecipientPending), `, provider = `, u.Arg(provider), `, reason = `,
+		u.Add(`UPDATE bulk_recipients SET status = `, u.Arg(k.status), `, settled = `, settledFor(k.status), `, provider = `, u.Arg(provider), `, reason = `,
 			u.Arg(k.reason), `, detail = `, u.Arg(k.detail), `, next_attempt_at = `, u.Arg(k.at), `, updated_at = `, u.Arg(t),
 			` WHERE `, s.idIn(u, "id", outcomeIDs(groups[k])), ` AND status = `, u.Arg(model.RecipientSending),
 			` AND claimed_by = `, u.Arg(holder))
@@ -275,7 +275,7 @@ func outcomeIDs(outs []Outcome) []int64 {
 // mislead the planner and cost several times more.
 func (s *Store) settleSent(ctx context.Context, tx *sql.Tx, b *model.BulkSend, provider, holder string, sent []Outcome, t time.Time) error {
 	u := s.bulkQuery()
-	u.Add(`UPDATE bulk_recipients SET status = `, u.Arg(model.RecipientSent), `, settled = TRUE, provider = `, u.Arg(provider),
+	u.Add(`UPDATE bulk_recipients SET status = `, u.Arg(model.RecipientSent), `, settled = `, settledFor(model.RecipientSent), `, provider = `, u.Arg(provider),
 		`, updated_at = `, u.Arg(t), ` WHERE `, s.idIn(u, "id", outcomeIDs(sent)), ` AND status = `,
 		u.Arg(model.RecipientSending), ` AND claimed_by = `, u.Arg(holder), ` RETURNING id`)
 	// A full chunk's statements repeat their text: on SQLite they are
@@ -311,10 +311,10 @@ func (s *Store) settleSent(ctx context.Context, tx *sql.Tx, b *model.BulkSend, p
 	if err := s.txExec(ctx, tx, full && len(recs) == len(sent), query, args...); err != nil {
 		return fmt.Errorf("bulk records: %w", err)
 	}
-	ids := outcomeIDs(recs)
 	if len(b.TopicIDs) == 0 {
 		return nil
 	}
+	ids := outcomeIDs(recs)
 	tq := s.bulkQuery()
 	tq.Add(`INSERT INTO record_topics (record_id, topic_id) SELECT cr.id, bt.topic_id FROM contact_records cr
 		JOIN bulk_send_topics bt ON bt.bulk_send_id = cr.bulk_send_id WHERE cr.bulk_send_id = `, tq.Arg(b.ID), ` AND `,
@@ -343,7 +343,7 @@ func (s *Store) ResolveStaleSending(ctx context.Context, bulkID int64, channel s
 	if resend {
 		status, reason, detail = model.RecipientPending, "", ""
 	}
-	res, err := s.w.ExecContext(ctx, `UPDATE bulk_recipients SET status = $1, settled = `+sqlBool(!resend)+`, reason = $2,
+	res, err := s.w.ExecContext(ctx, `UPDATE bulk_recipients SET status = $1, settled = `+settledFor(status)+`, reason = $2,
 		detail = $3, next_attempt_at = $4, updated_at = $4 WHERE bulk_send_id = $5 AND channel = $6 AND NOT settled
 		AND next_attempt_at < $8 AND status = $7 AND updated_at < $8`,
 		status, reason, detail, t, bulkID, channel, model.RecipientSending, t.Add(-lease))
@@ -443,9 +443,13 @@ func (s *Store) bulkRecordsInsert(b *model.BulkSend, provider string, outs []Out
 	return q.SQL(), q.Args()
 }
 
-// sqlBool spells b as a literal both dialects read.
-func sqlBool(b bool) string {
-	if b {
+// settledFor is the value of bulk_recipients.settled for a row with
+// status, as a literal both dialects read: true once the row is sent,
+// failed or skipped (the CHECK of migration recipient_settled on
+// PostgreSQL states the same rule).
+func settledFor(status string) string {
+	switch status {
+	case model.RecipientSent, model.RecipientFailed, model.RecipientSkipped:
 		return "TRUE"
 	}
 	return "FALSE"
