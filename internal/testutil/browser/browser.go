@@ -105,6 +105,23 @@ func findExec(env string, lookPath func(string) (string, error)) (string, error)
 	return "", nil
 }
 
+// Require returns the browser executable, skips t with a one-line reason
+// when no browser is installed, and fails t when TOUCHBASE_CHROMIUM names
+// something that is not an executable. A test that runs the browser in
+// subtests calls it first, so that it skips rather than checks the outcome
+// of a subtest that never ran.
+func Require(t testing.TB) string {
+	t.Helper()
+	path, err := ExecPath()
+	if err != nil {
+		t.Fatalf("browser: %v", err)
+	}
+	if path == "" {
+		t.Skipf("browser: no Chromium found (set %s, or install chromium); skipping browser test", EnvVar)
+	}
+	return path
+}
+
 // Option changes how New sets up the browser.
 type Option func(*config)
 
@@ -154,13 +171,7 @@ func New(t testing.TB, opts ...Option) *Browser {
 		o(&cfg)
 	}
 
-	path, err := ExecPath()
-	if err != nil {
-		t.Fatalf("browser: %v", err)
-	}
-	if path == "" {
-		t.Skipf("browser: no Chromium found (set %s, or install chromium); skipping browser test", EnvVar)
-	}
+	path := Require(t)
 
 	// Registered first so it is removed last, after the failure report
 	// wrote screenshots into it.
@@ -169,6 +180,7 @@ func New(t testing.TB, opts ...Option) *Browser {
 		if err := os.MkdirAll(keep, 0o755); err != nil {
 			t.Fatalf("browser: %s: %v", ArtifactsEnvVar, err)
 		}
+		var err error
 		if dir, err = os.MkdirTemp(keep, fileName(t.Name())+"-"); err != nil {
 			t.Fatalf("browser: %s: %v", ArtifactsEnvVar, err)
 		}
@@ -200,6 +212,7 @@ func New(t testing.TB, opts ...Option) *Browser {
 	// is bounded by the select instead.
 	started := make(chan error, 1)
 	go func() { started <- chromedp.Do(tab) }()
+	var err error
 	select {
 	case err = <-started:
 	case <-time.After(startTimeout):

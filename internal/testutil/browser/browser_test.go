@@ -271,6 +271,7 @@ func TestHelperFailureReports(t *testing.T) {
 // TestFailedTestReports checks that a test failing by its own assertion
 // gets the report when it ends.
 func TestFailedTestReports(t *testing.T) {
+	Require(t)
 	rec := &recorder{}
 	t.Run("inner", func(t *testing.T) {
 		rec.TB = t
@@ -288,6 +289,7 @@ func TestFailedTestReports(t *testing.T) {
 // TestArtifactsDir checks that screenshots outlive the test when
 // TOUCHBASE_BROWSER_ARTIFACTS names a directory.
 func TestArtifactsDir(t *testing.T) {
+	Require(t)
 	dir := t.TempDir()
 	t.Setenv(ArtifactsEnvVar, dir)
 	var path string
