@@ -75,11 +75,12 @@ func (s *Service) dispatch(ctx context.Context, a DispatchArgs) error {
 	}
 	me := holder()
 	deadline := s.now().Add(s.cfg.WorkBudget)
+	throttled := 0 // chunks in a row the provider asked us to slow down
 	for s.now().Before(deadline) {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		n, err := s.dispatchChunk(ctx, b, ch, rate, r, me)
+		n, err := s.dispatchChunk(ctx, b, ch, rate, r, me, &throttled)
 		if err != nil {
 			return err
 		}
@@ -116,12 +117,25 @@ func (s *Service) finishIfDone(ctx context.Context, id int64) error {
 }
 
 // dispatchChunk claims, sends and settles one chunk; it returns how many
-// rows it claimed.
-func (s *Service) dispatchChunk(ctx context.Context, b *model.BulkSend, ch channel.Channel, rate int, r *renderer, me string) (int, error) {
-	if err := s.channels.Throttle(ctx, ch.Kind(), s.cfg.ChunkSize, rate); err != nil {
+// rows it claimed. It takes from the channel's rate limit only what it may
+// send now (the priority lane keeps its place) and gives back what it did
+// not claim. throttled counts the chunks in a row the provider throttled:
+// each one holds the channel for a longer pause.
+func (s *Service) dispatchChunk(ctx context.Context, b *model.BulkSend, ch channel.Channel, rate int, r *renderer, me string, throttled *int) (int, error) {
+	// Once taken from the limit or claimed, what is unused is given back
+	// and a chunk is sent and settled even if the job is being stopped:
+	// its rows must not be left in "sending".
+	sctx := context.WithoutCancel(ctx)
+	took, err := s.channels.TakeBulk(ctx, ch.Kind(), s.cfg.ChunkSize, rate)
+	if err != nil {
 		return 0, err
 	}
-	rows, err := s.store.ClaimRecipients(ctx, b.ID, string(ch.Kind()), s.cfg.ChunkSize, me)
+	rows, err := s.store.ClaimRecipients(ctx, b.ID, string(ch.Kind()), took, me)
+	if len(rows) < took {
+		if gerr := s.channels.GiveBack(sctx, ch.Kind(), took-len(rows), rate); gerr != nil {
+			err = errors.Join(err, gerr)
+		}
+	}
 	if err != nil || len(rows) == 0 {
 		return 0, err
 	}
@@ -129,10 +143,9 @@ func (s *Service) dispatchChunk(ctx context.Context, b *model.BulkSend, ch chann
 	for i, row := range rows {
 		msgs[i] = r.message(row)
 	}
-	// Once claimed, a chunk is sent and settled even if the job is being
-	// stopped: its rows must not be left in "sending".
-	sctx := context.WithoutCancel(ctx)
 	results := ch.SendBatch(sctx, msgs)
+	pause := throttlePause(*throttled)
+	wasThrottled := false
 	outs := make([]storage.Outcome, len(rows))
 	for i, row := range rows {
 		o := storage.Outcome{Recipient: row, Content: msgs[i].Text, Subject: msgs[i].Subject}
@@ -140,6 +153,10 @@ func (s *Service) dispatchChunk(ctx context.Context, b *model.BulkSend, ch chann
 		switch {
 		case res.Err == nil:
 			o.Sent, o.ProviderID = true, res.ProviderID
+		case channel.Reason(res.Err) == channel.ReasonThrottled && row.Attempts < s.cfg.MaxThrottledAttempts:
+			wasThrottled = true
+			o.Retry, o.Reason, o.Detail = true, channel.ReasonThrottled, errDetail(res.Err)
+			o.RetryAt = s.now().Add(pause)
 		case retryable(res.Err) && row.Attempts < s.cfg.MaxAttempts:
 			o.Retry, o.Reason, o.Detail = true, channel.Reason(res.Err), errDetail(res.Err)
 			o.RetryAt = s.now().Add(s.cfg.RetryBase << min(row.Attempts-1, 10))
@@ -151,10 +168,24 @@ func (s *Service) dispatchChunk(ctx context.Context, b *model.BulkSend, ch chann
 		}
 		outs[i] = o
 	}
+	if wasThrottled {
+		*throttled++
+		if err := s.channels.Hold(sctx, ch.Kind(), pause); err != nil {
+			s.log.Warn("bulk: hold throttled channel", "channel", ch.Kind(), "err", err)
+		}
+	} else {
+		*throttled = 0
+	}
 	if err := s.store.CompleteRecipients(sctx, b, ch.Name(), me, outs); err != nil {
 		return 0, err
 	}
 	return len(rows), nil
+}
+
+// throttlePause is how long a channel is held when its provider throttles
+// a chunk, after n throttled chunks in a row: 1 s, doubling up to 30 s.
+func throttlePause(n int) time.Duration {
+	return min(time.Second<<min(n, 5), 30*time.Second)
 }
 
 // retryable reports whether a failed send may be sent again without risk

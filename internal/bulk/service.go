@@ -27,6 +27,10 @@ type Config struct {
 	Slots int
 	// MaxAttempts bounds provider calls per recipient for transient errors.
 	MaxAttempts int
+	// MaxThrottledAttempts bounds them when the provider keeps asking us
+	// to slow down: those retries wait out a growing pause of the whole
+	// channel instead of failing the recipient.
+	MaxThrottledAttempts int
 	// RetryBase is the first retry delay; each further one doubles.
 	RetryBase time.Duration
 	// Lease is how long a claimed row may stay "sending" before it is
@@ -39,7 +43,7 @@ type Config struct {
 
 // DefaultConfig is the production tuning.
 func DefaultConfig() Config {
-	return Config{ChunkSize: 500, Slots: 4, MaxAttempts: 5, RetryBase: 15 * time.Second, Lease: 2 * time.Minute,
+	return Config{ChunkSize: 500, Slots: 4, MaxAttempts: 5, MaxThrottledAttempts: 20, RetryBase: 15 * time.Second, Lease: 2 * time.Minute,
 		WorkBudget: 10 * time.Second}
 }
 
@@ -54,6 +58,10 @@ func (c Config) withDefaults() Config {
 	if c.MaxAttempts <= 0 {
 		c.MaxAttempts = d.MaxAttempts
 	}
+	if c.MaxThrottledAttempts <= 0 {
+		c.MaxThrottledAttempts = d.MaxThrottledAttempts
+	}
+	c.MaxThrottledAttempts = max(c.MaxThrottledAttempts, c.MaxAttempts)
 	if c.RetryBase <= 0 {
 		c.RetryBase = d.RetryBase
 	}

@@ -365,43 +365,6 @@ func (s *Store) NextRecipientAttempt(ctx context.Context, bulkID int64, channel 
 	return at.Time, at.Valid, nil
 }
 
-// ReserveRate takes n messages from the rate limit key allows at perSecond
-// and returns how long to wait before sending them. The limit is kept in
-// the database (a theoretical-arrival-time cell, updated atomically), so it
-// holds across every worker of every process.
-func (s *Store) ReserveRate(ctx context.Context, key string, n, perSecond int) (time.Duration, error) {
-	if perSecond <= 0 {
-		return 0, nil
-	}
-	cost := time.Duration(float64(n) / float64(perSecond) * float64(time.Second))
-	var wait time.Duration
-	err := s.InTx(ctx, func(tx *sql.Tx) error {
-		t := now()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO rate_limits (key, tat) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`, key, t); err != nil {
-			return err
-		}
-		lock := ""
-		if s.dialect == Postgres {
-			lock = " FOR UPDATE"
-		}
-		var tat time.Time
-		if err := tx.QueryRowContext(ctx, `SELECT tat FROM rate_limits WHERE key = $1`+lock, key).Scan(&tat); err != nil {
-			return err
-		}
-		start := tat
-		if start.Before(t) {
-			start = t
-		}
-		wait = start.Sub(t)
-		_, err := tx.ExecContext(ctx, `UPDATE rate_limits SET tat = $1 WHERE key = $2`, dbTime(start.Add(cost)), key)
-		return err
-	})
-	if err != nil {
-		return 0, fmt.Errorf("store: reserve rate: %w", err)
-	}
-	return wait, nil
-}
-
 // bulkRecordsInsert writes the INSERT of the contact records of sent
 // outcomes. What every record of the send shares is bound once; on
 // PostgreSQL what differs goes as one array per column (unnest), so a
