@@ -27,8 +27,10 @@ type AliyunConfig struct {
 	AccessKeySecret string `json:"access_key_secret" secret:"true"`
 	// SignName is the approved SMS signature (短信签名).
 	SignName string `json:"sign_name"`
-	// TemplateCode is the default approved template, e.g. SMS_123456789.
-	TemplateCode string `json:"template_code"`
+	// TemplateCode is the approved template of messages that name none
+	// (the test send, free-text callers), e.g. SMS_123456789. Contacts
+	// pick theirs among the synced templates.
+	TemplateCode string `json:"template_code,omitempty"`
 	// TextParam, when set, names the template variable that receives the
 	// message's Text (for a template such as "${content}").
 	TextParam string `json:"text_param,omitempty"`
@@ -49,7 +51,7 @@ type Aliyun struct {
 func NewAliyun(cfg AliyunConfig, env Env) (*Aliyun, error) {
 	for _, f := range [][2]string{
 		{"access_key_id", cfg.AccessKeyID}, {"access_key_secret", cfg.AccessKeySecret},
-		{"sign_name", cfg.SignName}, {"template_code", cfg.TemplateCode},
+		{"sign_name", cfg.SignName},
 	} {
 		if err := required(ProviderAliyun, f[0], f[1]); err != nil {
 			return nil, err
@@ -82,7 +84,10 @@ func (a *Aliyun) Send(ctx context.Context, msg Message) (string, error) {
 	if err := aliyunCheckNumber(msg.To); err != nil {
 		return "", err
 	}
-	q := sendSmsQuery([]string{aliyunNumber(msg.To)}, a.cfg.SignName, a.template(msg), a.params(msg))
+	if err := checkTemplate(ProviderAliyun, a.template(msg)); err != nil {
+		return "", err
+	}
+	q := sendSmsQuery([]string{aliyunNumber(msg.To)}, a.sign(msg), a.template(msg), a.params(msg))
 	if msg.Ref != "" {
 		q.Set("OutId", msg.Ref)
 	}
@@ -98,7 +103,7 @@ func (a *Aliyun) Send(ctx context.Context, msg Message) (string, error) {
 func (a *Aliyun) SendBatch(ctx context.Context, msgs []Message) []Result {
 	results := make([]Result, len(msgs))
 	params := make([]string, len(msgs))
-	type groupKey struct{ template, params string }
+	type groupKey struct{ sign, template, params string }
 	groups := map[groupKey][]int{}
 	var order []groupKey
 	for i, m := range msgs {
@@ -107,9 +112,13 @@ func (a *Aliyun) SendBatch(ctx context.Context, msgs []Message) []Result {
 			results[i].Err = err
 			continue
 		}
+		if err := checkTemplate(ProviderAliyun, a.template(m)); err != nil {
+			results[i].Err = err
+			continue
+		}
 		p := a.params(m)
 		params[i] = p
-		k := groupKey{a.template(m), p}
+		k := groupKey{a.sign(m), a.template(m), p}
 		if _, ok := groups[k]; !ok {
 			order = append(order, k)
 		}
@@ -131,7 +140,7 @@ func (a *Aliyun) SendBatch(ctx context.Context, msgs []Message) []Result {
 			for j, i := range chunk {
 				numbers[j] = aliyunNumber(msgs[i].To)
 			}
-			q := sendSmsQuery(numbers, a.cfg.SignName, k.template, k.params)
+			q := sendSmsQuery(numbers, k.sign, k.template, k.params)
 			id, err := a.call(ctx, "SendSms", q)
 			a.settle(ctx, msgs, results, chunk, id, err)
 		}
@@ -148,7 +157,7 @@ func (a *Aliyun) SendBatch(ctx context.Context, msgs []Message) []Result {
 			paramObjs := make([]json.RawMessage, len(chunk))
 			for j, i := range chunk {
 				numbers[j] = aliyunNumber(msgs[i].To)
-				signs[j] = a.cfg.SignName
+				signs[j] = a.sign(msgs[i])
 				paramObjs[j] = json.RawMessage(params[i])
 			}
 			q := url.Values{
@@ -175,6 +184,13 @@ func (a *Aliyun) settle(ctx context.Context, msgs []Message, results []Result, c
 	for _, i := range chunk {
 		results[i].ProviderID, results[i].Err = id, err
 	}
+}
+
+func (a *Aliyun) sign(msg Message) string {
+	if msg.Sign != "" {
+		return msg.Sign
+	}
+	return a.cfg.SignName
 }
 
 func (a *Aliyun) template(msg Message) string {
@@ -206,10 +222,12 @@ func aliyunCheckNumber(to string) error {
 }
 
 // params returns the TemplateParam JSON object of msg, with the keys in a
-// stable order so equal parameter sets compare equal.
+// stable order so equal parameter sets compare equal. TextParam fills the
+// channel's default template only: a message naming its template carries
+// every variable itself.
 func (a *Aliyun) params(msg Message) string {
 	p := msg.TemplateParams
-	if a.cfg.TextParam != "" && msg.Text != "" {
+	if a.cfg.TextParam != "" && msg.Text != "" && msg.Template == "" {
 		if _, ok := p[a.cfg.TextParam]; !ok {
 			p = make(map[string]string, len(msg.TemplateParams)+1)
 			for k, v := range msg.TemplateParams {
@@ -241,9 +259,24 @@ type aliyunResponse struct {
 
 // call performs one signed RPC call and returns the BizId.
 func (a *Aliyun) call(ctx context.Context, action string, params url.Values) (string, error) {
+	var body aliyunResponse
+	if err := a.rpc(ctx, action, params, &body); err != nil {
+		return "", err
+	}
+	return body.BizID, nil
+}
+
+// aliyunAnswer is what every dysmsapi answer carries.
+type aliyunAnswer interface{ status() (code, message string) }
+
+func (r *aliyunResponse) status() (string, string) { return r.Code, r.Message }
+
+// rpc performs one signed RPC call and decodes its answer into out; an
+// answer whose Code is not OK is returned as an *Error.
+func (a *Aliyun) rpc(ctx context.Context, action string, params url.Values, out aliyunAnswer) error {
 	nonce := make([]byte, 16)
 	if _, err := io.ReadFull(a.env.Random, nonce); err != nil {
-		return "", &Error{Provider: ProviderAliyun, Reason: ReasonProviderError, Transient: true, Detail: "nonce: " + err.Error(), Err: err}
+		return &Error{Provider: ProviderAliyun, Reason: ReasonProviderError, Transient: true, Detail: "nonce: " + err.Error(), Err: err}
 	}
 	query := acs3Query(params)
 	u := *a.endpoint
@@ -262,7 +295,7 @@ func (a *Aliyun) call(ctx context.Context, action string, params url.Values) (st
 	}
 	req, err := http.NewRequest(http.MethodPost, u.String(), nil)
 	if err != nil {
-		return "", &Error{Provider: ProviderAliyun, Reason: ReasonInvalidRequest, Detail: err.Error(), Err: err}
+		return &Error{Provider: ProviderAliyun, Reason: ReasonInvalidRequest, Detail: err.Error(), Err: err}
 	}
 	for k, v := range headers {
 		if k != "host" {
@@ -274,23 +307,24 @@ func (a *Aliyun) call(ctx context.Context, action string, params url.Values) (st
 		http.MethodPost, u.EscapedPath(), query, headers, nil))
 	resp, err := doHTTP(ctx, ProviderAliyun, a.env.HTTPClient, req)
 	if err != nil {
-		return "", err
+		return err
 	}
-	var body aliyunResponse
-	if jerr := json.Unmarshal(resp.Body, &body); jerr != nil || body.Code == "" {
+	jerr := json.Unmarshal(resp.Body, out)
+	code, message := out.status()
+	if jerr != nil || code == "" {
 		if resp.Status/100 != 2 {
-			return "", httpStatusError(ProviderAliyun, resp.Status, snippet(resp.Body))
+			return httpStatusError(ProviderAliyun, resp.Status, snippet(resp.Body))
 		}
-		return "", &Error{Provider: ProviderAliyun, Reason: ReasonProviderError, Detail: "unreadable answer: " + snippet(resp.Body)}
+		return &Error{Provider: ProviderAliyun, Reason: ReasonProviderError, Detail: "unreadable answer: " + snippet(resp.Body)}
 	}
-	if body.Code != "OK" {
-		e := aliyunError(body.Code, body.Message)
+	if code != "OK" {
+		e := aliyunError(code, message)
 		if resp.Status >= 500 {
 			e.Transient = true
 		}
-		return "", e
+		return e
 	}
-	return body.BizID, nil
+	return nil
 }
 
 // chunkInts splits s into consecutive pieces of at most n elements.

@@ -367,7 +367,7 @@ func TestAliyunEmptyNumber(t *testing.T) {
 }
 
 func TestAliyunConfig(t *testing.T) {
-	base := map[string]any{"access_key_id": "id", "access_key_secret": "s", "sign_name": "n", "template_code": "SMS_1"}
+	base := map[string]any{"access_key_id": "id", "access_key_secret": "s", "sign_name": "n"}
 	for field := range base {
 		cfg := map[string]any{}
 		for k, v := range base {

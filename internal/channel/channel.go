@@ -31,6 +31,9 @@ type Message struct {
 	Template string
 	// TemplateParams are the values of the provider template's variables.
 	TemplateParams map[string]string
+	// Sign is the approved signature (短信签名) the template goes out
+	// under; empty uses the channel's.
+	Sign string
 	// Ref is our own delivery ID. Providers that carry a client reference
 	// (Aliyun OutId, Tencent SessionContext, webhook "ref", email
 	// Message-ID) send it, so callbacks and receipts can be matched.

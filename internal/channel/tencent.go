@@ -29,8 +29,10 @@ type TencentConfig struct {
 	SmsSdkAppID string `json:"sms_sdk_app_id"`
 	// SignName is the approved signature; required for mainland numbers.
 	SignName string `json:"sign_name,omitempty"`
-	// TemplateID is the default approved template ID.
-	TemplateID string `json:"template_id"`
+	// TemplateID is the approved template of messages that name none (the
+	// test send, free-text callers). Contacts pick theirs among the synced
+	// templates.
+	TemplateID string `json:"template_id,omitempty"`
 	// Region is the API region, ap-guangzhou by default.
 	Region string `json:"region,omitempty"`
 	// ParamOrder lists the names of Message.TemplateParams in the order of
@@ -40,6 +42,10 @@ type TencentConfig struct {
 	// TextParam, when set, names the template parameter that receives the
 	// message's Text.
 	TextParam string `json:"text_param,omitempty"`
+	// SignIDs are the ids of the account's signatures, which Tencent lists
+	// by id only (DescribeSmsSignList); without them signatures are
+	// entered by hand.
+	SignIDs []int64 `json:"sign_ids,omitempty"`
 	// SenderID is the international Sender ID, if any.
 	SenderID string `json:"sender_id,omitempty"`
 	// Endpoint overrides https://sms.tencentcloudapi.com (tests).
@@ -59,7 +65,7 @@ type Tencent struct {
 func NewTencent(cfg TencentConfig, env Env) (*Tencent, error) {
 	for _, f := range [][2]string{
 		{"secret_id", cfg.SecretID}, {"secret_key", cfg.SecretKey},
-		{"sms_sdk_app_id", cfg.SmsSdkAppID}, {"template_id", cfg.TemplateID},
+		{"sms_sdk_app_id", cfg.SmsSdkAppID},
 	} {
 		if err := required(ProviderTencent, f[0], f[1]); err != nil {
 			return nil, err
@@ -100,7 +106,7 @@ func (t *Tencent) Send(ctx context.Context, msg Message) (string, error) {
 // calls of up to 200 numbers; each number's SendStatus becomes its Result.
 func (t *Tencent) SendBatch(ctx context.Context, msgs []Message) []Result {
 	results := make([]Result, len(msgs))
-	type groupKey struct{ template, params string }
+	type groupKey struct{ sign, template, params string }
 	groups := map[groupKey][]int{}
 	paramSets := map[groupKey][]string{}
 	var order []groupKey
@@ -110,12 +116,20 @@ func (t *Tencent) SendBatch(ctx context.Context, msgs []Message) []Result {
 			results[i].Err = &Error{Provider: ProviderTencent, Reason: ReasonInvalidMobile, Detail: "empty mobile number"}
 			continue
 		}
+		if err := checkTemplate(ProviderTencent, t.template(m)); err != nil {
+			results[i].Err = err
+			continue
+		}
 		set, err := t.params(m)
 		if err != nil {
 			results[i].Err = err
 			continue
 		}
-		k := groupKey{t.template(m), mustJSON(set)}
+		sign := t.cfg.SignName
+		if m.Sign != "" {
+			sign = m.Sign
+		}
+		k := groupKey{sign, t.template(m), mustJSON(set)}
 		if _, ok := groups[k]; !ok {
 			order = append(order, k)
 			paramSets[k] = set
@@ -128,7 +142,7 @@ func (t *Tencent) SendBatch(ctx context.Context, msgs []Message) []Result {
 				PhoneNumberSet:   make([]string, len(chunk)),
 				SmsSdkAppID:      t.cfg.SmsSdkAppID,
 				TemplateID:       k.template,
-				SignName:         t.cfg.SignName,
+				SignName:         k.sign,
 				TemplateParamSet: paramSets[k],
 				SenderID:         t.cfg.SenderID,
 			}
@@ -195,9 +209,11 @@ func (t *Tencent) template(msg Message) string {
 }
 
 // params returns the TemplateParamSet of msg, in template order.
+// TextParam and ParamOrder describe the channel's default template only:
+// a message naming its template has its parameters by position.
 func (t *Tencent) params(msg Message) ([]string, error) {
 	p := msg.TemplateParams
-	if t.cfg.TextParam != "" && msg.Text != "" {
+	if t.cfg.TextParam != "" && msg.Text != "" && msg.Template == "" {
 		if _, ok := p[t.cfg.TextParam]; !ok {
 			p = make(map[string]string, len(msg.TemplateParams)+1)
 			for k, v := range msg.TemplateParams {
@@ -207,7 +223,7 @@ func (t *Tencent) params(msg Message) ([]string, error) {
 		}
 	}
 	set := []string{}
-	if len(t.cfg.ParamOrder) > 0 {
+	if len(t.cfg.ParamOrder) > 0 && msg.Template == "" {
 		for _, name := range t.cfg.ParamOrder {
 			v, ok := p[name]
 			if !ok {
@@ -262,20 +278,40 @@ type tencentSendStatus struct {
 // request failed.
 type tencentSendResponse struct {
 	Response struct {
+		tencentStatus
 		SendStatusSet []tencentSendStatus `json:"SendStatusSet"`
-		RequestID     string              `json:"RequestId"`
-		Error         *struct {
-			Code    string `json:"Code"`
-			Message string `json:"Message"`
-		} `json:"Error"`
 	} `json:"Response"`
 }
 
+func (r *tencentSendResponse) status() *tencentStatus { return &r.Response.tencentStatus }
+
+// tencentStatus is what every API 3.0 answer carries in its Response.
+type tencentStatus struct {
+	RequestID string `json:"RequestId"`
+	Error     *struct {
+		Code    string `json:"Code"`
+		Message string `json:"Message"`
+	} `json:"Error"`
+}
+
+// tencentAnswer is an API 3.0 answer.
+type tencentAnswer interface{ status() *tencentStatus }
+
 // call performs one signed SendSms call.
 func (t *Tencent) call(ctx context.Context, payload tencentSendRequest) ([]tencentSendStatus, error) {
+	var out tencentSendResponse
+	if err := t.api(ctx, "SendSms", payload, &out); err != nil {
+		return nil, err
+	}
+	return out.Response.SendStatusSet, nil
+}
+
+// api performs one signed API 3.0 call of action and decodes its answer
+// into out; an answer carrying an Error is returned as an *Error.
+func (t *Tencent) api(ctx context.Context, action string, payload any, out tencentAnswer) error {
 	body, err := json.Marshal(payload)
 	if err != nil {
-		return nil, &Error{Provider: ProviderTencent, Reason: ReasonInvalidRequest, Detail: err.Error(), Err: err}
+		return &Error{Provider: ProviderTencent, Reason: ReasonInvalidRequest, Detail: err.Error(), Err: err}
 	}
 	u := *t.endpoint
 	if u.Path == "" {
@@ -283,35 +319,34 @@ func (t *Tencent) call(ctx context.Context, payload tencentSendRequest) ([]tence
 	}
 	req, err := http.NewRequest(http.MethodPost, u.String(), bytes.NewReader(body))
 	if err != nil {
-		return nil, &Error{Provider: ProviderTencent, Reason: ReasonInvalidRequest, Detail: err.Error(), Err: err}
+		return &Error{Provider: ProviderTencent, Reason: ReasonInvalidRequest, Detail: err.Error(), Err: err}
 	}
 	now := t.env.Now()
 	req.Header.Set("Content-Type", tc3ContentType)
-	req.Header.Set("X-TC-Action", "SendSms")
+	req.Header.Set("X-TC-Action", action)
 	req.Header.Set("X-TC-Version", tencentAPIVersion)
 	req.Header.Set("X-TC-Timestamp", strconv.FormatInt(now.Unix(), 10))
 	req.Header.Set("X-TC-Region", t.cfg.Region)
 	req.Header.Set("Authorization", tc3Authorization(t.cfg.SecretID, t.cfg.SecretKey, tencentService, u.Host, now, body))
 	resp, err := doHTTP(ctx, ProviderTencent, t.env.HTTPClient, req)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var out tencentSendResponse
-	if jerr := json.Unmarshal(resp.Body, &out); jerr != nil {
+	if jerr := json.Unmarshal(resp.Body, out); jerr != nil {
 		if resp.Status/100 != 2 {
-			return nil, httpStatusError(ProviderTencent, resp.Status, snippet(resp.Body))
+			return httpStatusError(ProviderTencent, resp.Status, snippet(resp.Body))
 		}
-		return nil, &Error{Provider: ProviderTencent, Reason: ReasonProviderError, Detail: "unreadable answer: " + snippet(resp.Body)}
+		return &Error{Provider: ProviderTencent, Reason: ReasonProviderError, Detail: "unreadable answer: " + snippet(resp.Body)}
 	}
-	if e := out.Response.Error; e != nil {
+	if e := out.status().Error; e != nil {
 		ce := tencentError(e.Code, e.Message)
 		if resp.Status >= 500 {
 			ce.Transient = true
 		}
-		return nil, ce
+		return ce
 	}
 	if resp.Status/100 != 2 {
-		return nil, httpStatusError(ProviderTencent, resp.Status, snippet(resp.Body))
+		return httpStatusError(ProviderTencent, resp.Status, snippet(resp.Body))
 	}
-	return out.Response.SendStatusSet, nil
+	return nil
 }

@@ -286,7 +286,6 @@ func TestTencentConfig(t *testing.T) {
 		"secret_id":      `{"secret_key":"k","sms_sdk_app_id":"1","template_id":"2"}`,
 		"secret_key":     `{"secret_id":"i","sms_sdk_app_id":"1","template_id":"2"}`,
 		"sms_sdk_app_id": `{"secret_id":"i","secret_key":"k","template_id":"2"}`,
-		"template_id":    `{"secret_id":"i","secret_key":"k","sms_sdk_app_id":"1"}`,
 		"endpoint":       `{"secret_id":"i","secret_key":"k","sms_sdk_app_id":"1","template_id":"2","endpoint":"::"}`,
 		"param_order":    `{"secret_id":"i","secret_key":"k","sms_sdk_app_id":"1","template_id":"2","param_order":"x"}`,
 	} {
