@@ -229,6 +229,10 @@ func ref(name string) obj { return obj{"$ref": "#/components/schemas/" + name} }
 
 func typ(t string) obj { return obj{"type": t} }
 
+// smsParams documents the values a rep fills in an SMS template.
+var smsParams = obj{"type": "object", "maxProperties": 20, "additionalProperties": obj{"type": "string", "maxLength": 100},
+	"description": "the values of the template's variables the rep fills, by variable name (Aliyun ${name}) or position (Tencent {1})"}
+
 func id64() obj { return obj{"type": "integer", "format": "int64"} }
 
 func dateTime() obj { return obj{"type": "string", "format": "date-time"} }

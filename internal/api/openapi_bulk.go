@@ -143,10 +143,14 @@ func bulkSchemas() obj {
 		"exclude_ids": ids("contacts to leave out of a filtered selection"),
 	})
 	content1 := obj{
-		"title":         obj{"type": "string", "maxLength": 200},
-		"topic_ids":     obj{"type": "array", "items": id64(), "maxItems": maxTopics, "description": "active topics (勾选内容)"},
-		"summary":       obj{"type": "string", "maxLength": 5000, "description": "内容概要"},
-		"sms_text":      content(1000),
+		"title":     obj{"type": "string", "maxLength": 200},
+		"topic_ids": obj{"type": "array", "items": id64(), "maxItems": maxTopics, "description": "active topics (勾选内容)"},
+		"summary":   obj{"type": "string", "maxLength": 5000, "description": "内容概要"},
+		"sms_text":  content(1000),
+		"sms_template_id": obj{"type": "integer", "format": "int64", "nullable": true,
+			"description": "on an SMS channel that sends approved templates only (Aliyun, Tencent Cloud): the template (GET /sms-templates); sms_text is then ignored"},
+		"sms_params":    smsParams,
+		"marketing":     obj{"type": "boolean", "description": "a promotional send: only it may use a marketing template"},
 		"email_subject": content(300),
 		"email_body":    obj{"type": "string", "maxLength": 100000, "description": "plain text (an HTML part is derived); " + mergeFields},
 		"scheduled_at":  obj{"type": "string", "format": "date-time", "nullable": true, "description": "RFC 3339; null or absent: now"},
@@ -162,7 +166,11 @@ func bulkSchemas() obj {
 		"email_body", "selection", "channels", "status", "scheduled_at", "started_at", "finished_at", "created_at", "counts"}, obj{
 		"id": id64(), "user_id": obj{"type": "integer", "format": "int64", "nullable": true, "description": "the operator"},
 		"user_name": typ("string"), "title": typ("string"), "summary": typ("string"), "topic_ids": arrayOf(id64()),
-		"sms_text": typ("string"), "email_subject": typ("string"), "email_body": typ("string"),
+		"sms_text":        obj{"type": "string", "description": "the text, or for a template the signature and the template's content"},
+		"sms_template_id": obj{"type": "integer", "format": "int64", "description": "the SMS template, when the send has one"},
+		"sms_params":      obj{"type": "object", "additionalProperties": typ("string"), "description": "the values the operator filled"},
+		"marketing":       typ("boolean"),
+		"email_subject":   typ("string"), "email_body": typ("string"),
 		"selection":    ref("BulkSelection"),
 		"channels":     arrayOf(enum(model.ChannelSMS, model.ChannelEmail)),
 		"status":       statuses,
@@ -170,7 +178,7 @@ func bulkSchemas() obj {
 		"created_at": dateTime(), "counts": ref("BulkCounts"),
 	})
 	reasons := append([]string{model.SkipDoNotContact, model.SkipOptedOut, model.SkipNoAddress, model.SkipDuplicate,
-		model.SkipCancelled, model.FailOutcomeUnknown}, channel.Reasons()...)
+		model.SkipCancelled, model.SkipTemplateUnavailable, model.FailOutcomeUnknown}, channel.Reasons()...)
 	recipient := object([]string{"id", "bulk_send_id", "contact_id", "contact_name", "customer_id", "customer_name", "channel",
 		"address", "status", "reason", "reason_text", "detail", "attempts", "provider", "provider_message_id", "record_id",
 		"updated_at"}, obj{

@@ -25,24 +25,26 @@ import (
 	"touchbase/internal/notify"
 	"touchbase/internal/plan"
 	"touchbase/internal/record"
+	"touchbase/internal/smstemplate"
 	"touchbase/internal/storage"
 )
 
 // App is the set of services of one process.
 type App struct {
-	Config   config.Options
-	Log      *slog.Logger
-	Store    *storage.Store
-	Auth     *auth.Service
-	Contacts *contact.Service
-	Admin    *admin.Service
-	Channels *registry.Registry
-	Records  *record.Service
-	Bulk     *bulk.Service
-	Notify   *notify.Service
-	Plans    *plan.Service
-	Queue    jobs.Queue
-	Resolver *httpauth.Resolver
+	Config       config.Options
+	Log          *slog.Logger
+	Store        *storage.Store
+	Auth         *auth.Service
+	Contacts     *contact.Service
+	Admin        *admin.Service
+	Channels     *registry.Registry
+	Records      *record.Service
+	Bulk         *bulk.Service
+	Notify       *notify.Service
+	Plans        *plan.Service
+	SMSTemplates *smstemplate.Service
+	Queue        jobs.Queue
+	Resolver     *httpauth.Resolver
 }
 
 // New builds the services on store. Provider secrets are sealed with the
@@ -59,13 +61,14 @@ func New(cfg config.Options, log *slog.Logger, store *storage.Store) (*App, erro
 	}
 	channels := registry.New(store, box, channel.Env{HTTPClient: &http.Client{Timeout: 30 * time.Second}})
 	a := &App{
-		Config:   cfg,
-		Log:      log,
-		Store:    store,
-		Auth:     auth.NewService(store),
-		Contacts: contact.NewService(store),
-		Admin:    admin.NewService(store),
-		Channels: channels,
+		Config:       cfg,
+		Log:          log,
+		Store:        store,
+		Auth:         auth.NewService(store),
+		Contacts:     contact.NewService(store),
+		Admin:        admin.NewService(store),
+		Channels:     channels,
+		SMSTemplates: smstemplate.NewService(store, channels, time.Now),
 	}
 	a.Resolver = &httpauth.Resolver{Auth: a.Auth, Store: store, Log: log, Secure: cfg.CookieSecure}
 
@@ -74,7 +77,7 @@ func New(cfg config.Options, log *slog.Logger, store *storage.Store) (*App, erro
 	bcfg.WorkBudget = min(bcfg.WorkBudget, cfg.StaleAfter/2)
 	a.Notify = notify.NewService(store, notify.NewBotClient(&http.Client{Timeout: 10 * time.Second}, false), box, log,
 		notify.Config{BaseURL: cfg.BaseURL})
-	a.Bulk = bulk.NewService(store, channels, bcfg, log, time.Now, func(ctx context.Context, b *model.BulkSend) {
+	a.Bulk = bulk.NewService(store, channels, a.SMSTemplates, bcfg, log, time.Now, func(ctx context.Context, b *model.BulkSend) {
 		a.Notify.BulkFinished(ctx, b)
 		if err := a.Records.IndexSoon(ctx); err != nil {
 			log.Warn("queue record indexing", "bulk_send", b.ID, "err", err)
@@ -82,17 +85,18 @@ func New(cfg config.Options, log *slog.Logger, store *storage.Store) (*App, erro
 	})
 	a.Plans = plan.NewService(store, a.Notify, time.Now)
 	a.Plans.SetMailer(channels, cfg.BaseURL, log)
-	a.Records = record.NewService(store, channels, a.Plans, time.Now)
+	a.Records = record.NewService(store, channels, a.SMSTemplates, a.Plans, time.Now)
 	workers := river.NewWorkers()
 	sweep := a.Bulk.Register(workers)
 	index := a.Records.Register(workers)
 	a.Plans.Register(workers)
+	templateSync := a.SMSTemplates.Register(workers, log)
 	poll := time.Duration(0)
 	if store.Dialect() == storage.SQLite {
 		poll = 200 * time.Millisecond // no LISTEN/NOTIFY on SQLite
 	}
 	a.Queue, err = jobs.New(store, jobs.Options{Workers: workers, MaxWorkers: 8,
-		Queues: map[string]int{plan.ReminderQueue: plan.ReminderWorkers}, PeriodicJobs: []*river.PeriodicJob{sweep, index},
+		Queues: map[string]int{plan.ReminderQueue: plan.ReminderWorkers}, PeriodicJobs: []*river.PeriodicJob{sweep, index, templateSync},
 		FetchPoll: poll, RescueAfter: cfg.StaleAfter, Log: log})
 	if err != nil {
 		return nil, err

@@ -83,8 +83,8 @@ func runBulk(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	finished := make(chan *model.BulkSend, 1)
 	// The records' keyword indexer runs as in serve: every few seconds,
 	// giving way to the send, and once the send finishes.
-	recs := record.NewService(store, reg, nil, time.Now)
-	svc := bulk.NewService(store, reg, bulk.Config{ChunkSize: *chunk, Slots: *slots, WorkBudget: 20 * time.Second}, log, time.Now,
+	recs := record.NewService(store, reg, nil, nil, time.Now)
+	svc := bulk.NewService(store, reg, nil, bulk.Config{ChunkSize: *chunk, Slots: *slots, WorkBudget: 20 * time.Second}, log, time.Now,
 		func(ctx context.Context, b *model.BulkSend) {
 			if err := recs.IndexSoon(ctx); err != nil {
 				fmt.Fprintf(stdout, "queue record indexing: %v\n", err)

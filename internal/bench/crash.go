@@ -79,7 +79,7 @@ func runCrash(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := bulk.NewService(store, reg, bulk.Config{}, log, time.Now, nil)
+	svc := bulk.NewService(store, reg, nil, bulk.Config{}, log, time.Now, nil)
 	q, err := jobs.New(store, jobs.Options{Log: log}) // insert only: the serve processes work
 	if err != nil {
 		return err

@@ -57,7 +57,7 @@ func runRecords(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *export != "" {
 		var out countingWriter
 		start := time.Now()
-		svc := record.NewService(store, nil, nil, time.Now)
+		svc := record.NewService(store, nil, nil, nil, time.Now)
 		if err := svc.Export(ctx, permission.Policy{Admin: true}, storage.RecordFilter{}, *export, "zh-CN", time.UTC, &out); err != nil {
 			return err
 		}

@@ -46,7 +46,7 @@ func newEnv(t *testing.T, s *storage.Store, cfg bulk.Config) *env {
 	e := &env{store: s, finished: make(chan *model.BulkSend, 10)}
 	e.reg = registry.New(s, box, channel.Env{HTTPClient: &http.Client{Timeout: 2 * time.Second}})
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	e.svc = bulk.NewService(s, e.reg, cfg, log, time.Now, func(_ context.Context, b *model.BulkSend) { e.finished <- b })
+	e.svc = bulk.NewService(s, e.reg, nil, cfg, log, time.Now, func(_ context.Context, b *model.BulkSend) { e.finished <- b })
 	workers := river.NewWorkers()
 	sweep := e.svc.Register(workers)
 	q, err := jobs.New(s, jobs.Options{Workers: workers, MaxWorkers: 4, PeriodicJobs: []*river.PeriodicJob{sweep},

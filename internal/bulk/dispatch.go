@@ -6,13 +6,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/riverqueue/river"
 
 	"touchbase/internal/channel"
-	"touchbase/internal/message"
 	"touchbase/internal/model"
 	"touchbase/internal/storage"
 )
@@ -69,7 +67,17 @@ func (s *Service) dispatch(ctx context.Context, a DispatchArgs) error {
 	if _, err := s.store.ResolveStaleSending(ctx, b.ID, a.Channel, s.cfg.Lease, channel.IsIdempotent(ch)); err != nil {
 		return err
 	}
-	r, err := newRenderer(b, kind)
+	r, err := s.newRenderer(ctx, b, kind, ch.Name())
+	if errors.Is(err, errTemplateUnavailable) {
+		// No provider call could succeed: every waiting recipient is
+		// skipped with that reason at once, not failed one by one.
+		n, err := s.store.SkipPendingRecipients(ctx, b.ID, a.Channel, model.SkipTemplateUnavailable)
+		if err != nil {
+			return err
+		}
+		s.log.Warn("bulk send's SMS template is no longer usable", "bulk_send", b.ID, "skipped", n)
+		return s.finishIfDone(ctx, b.ID)
+	}
 	if err != nil {
 		return err
 	}
@@ -202,43 +210,4 @@ func errDetail(err error) string {
 		return ce.Detail
 	}
 	return err.Error()
-}
-
-// renderer fills one bulk send's templates for each recipient.
-type renderer struct {
-	kind             channel.Kind
-	text, subj, body *message.Template
-	userName         string
-	userEmail        string
-}
-
-func newRenderer(b *model.BulkSend, kind channel.Kind) (*renderer, error) {
-	r := &renderer{kind: kind, userName: b.UserName, userEmail: b.UserEmail}
-	var err error
-	if kind == channel.KindSMS {
-		r.text, err = message.Parse(b.SMSText)
-		return r, err
-	}
-	if r.subj, err = message.Parse(b.EmailSubject); err != nil {
-		return nil, err
-	}
-	r.body, err = message.Parse(b.EmailBody)
-	return r, err
-}
-
-func (r *renderer) message(row *model.BulkRecipient) channel.Message {
-	d := message.Data{
-		ContactName: row.ContactName, ContactTitle: row.ContactTitle, ContactMobile: row.ContactMobile,
-		ContactEmail: row.ContactEmail, CustomerName: row.CustomerName, CustomerCode: row.CustomerCode,
-		UserName: r.userName, UserEmail: r.userEmail,
-	}
-	m := channel.Message{To: row.Address, Ref: "b" + strconv.FormatInt(row.ID, 10)}
-	if r.kind == channel.KindSMS {
-		m.Text = r.text.Execute(d)
-		return m
-	}
-	m.Subject = r.subj.Execute(d)
-	m.Text = r.body.Execute(d)
-	m.HTML = message.TextToHTML(m.Text)
-	return m
 }

@@ -74,7 +74,7 @@ func TestTwoProcessesShareOneSend(t *testing.T) {
 			t.Fatal(err)
 		}
 		reg := registry.New(s, box, channel.Env{HTTPClient: &http.Client{Transport: tagged{name}, Timeout: 5 * time.Second}})
-		svc := bulk.NewService(s, reg, bulk.Config{ChunkSize: 50, Slots: 6, WorkBudget: 300 * time.Millisecond}, log, time.Now,
+		svc := bulk.NewService(s, reg, nil, bulk.Config{ChunkSize: 50, Slots: 6, WorkBudget: 300 * time.Millisecond}, log, time.Now,
 			func(_ context.Context, b *model.BulkSend) { finished <- b.ID })
 		w := river.NewWorkers()
 		svc.Register(w)

@@ -46,7 +46,15 @@ func (s *Service) PreviewSample(ctx context.Context, p permission.Policy, user *
 			out.Errors.Add(field, "invalid_template", err.Error())
 		}
 	}
-	check("sms_text", in.SMSText)
+	filler, _, err := s.smsTemplate(ctx, in, true)
+	if ve, ok := model.AsValidation(err); ok {
+		out.Errors = append(out.Errors, ve...)
+	} else if err != nil {
+		return nil, err
+	}
+	if filler == nil {
+		check("sms_text", in.SMSText)
+	}
 	check("email_subject", in.EmailSubject)
 	check("email_body", in.EmailBody)
 	render := func(src string, d message.Data) string {
@@ -69,11 +77,16 @@ func (s *Service) PreviewSample(ctx context.Context, p permission.Policy, user *
 		}
 		return r, d, nil
 	}
-	if in.SMSText != "" {
+	if in.SMSText != "" || filler != nil {
 		r, d, err := sample(model.ChannelSMS)
 		switch {
 		case err == nil:
-			m := &SampleMessage{Recipient: r, Text: render(in.SMSText, d)}
+			m := &SampleMessage{Recipient: r}
+			if filler != nil {
+				_, m.Text = filler.Fill(d)
+			} else {
+				m.Text = render(in.SMSText, d)
+			}
 			m.Encoding, m.Chars, m.Segments = message.Segments(m.Text)
 			out.SMS = m
 		case !errors.Is(err, model.ErrNotFound):

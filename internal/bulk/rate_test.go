@@ -84,7 +84,7 @@ func TestSingleContactDoesNotWaitBehindBulk(t *testing.T) {
 		if err := s.CreateContact(ctx, contact); err != nil {
 			t.Fatal(err)
 		}
-		singles := record.NewService(s, e.reg, plan.NewService(s, nil, time.Now), time.Now)
+		singles := record.NewService(s, e.reg, nil, plan.NewService(s, nil, time.Now), time.Now)
 		start := time.Now()
 		res, err := singles.Send(ctx, e.pol, e.operator, record.SingleInput{
 			Common: record.Common{ContactID: contact.ID, Title: "回访"}, SMS: &record.SMSContent{Text: "您好"}})

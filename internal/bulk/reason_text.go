@@ -14,6 +14,8 @@ var skipTexts = map[string][2]string{
 	model.SkipNoAddress:    {"No mobile number or e-mail address for this channel", "该渠道无手机号或邮箱地址"},
 	model.SkipDuplicate:    {"Same address as another recipient of this send", "与本次其他收件人地址重复"},
 	model.SkipCancelled:    {"The bulk send was cancelled", "批量联系已取消"},
+	model.SkipTemplateUnavailable: {"The SMS template is no longer approved on the SMS channel; nothing was sent",
+		"短信模板已失效（未通过审核或已撤回），未发送"},
 	model.FailOutcomeUnknown: {"Interrupted while sending; whether it arrived is unknown (retry to send again)",
 		"发送中断，是否送达未知（可重试发送）"},
 }

@@ -15,6 +15,7 @@ import (
 	"touchbase/internal/message"
 	"touchbase/internal/model"
 	"touchbase/internal/permission"
+	"touchbase/internal/smstemplate"
 	"touchbase/internal/storage"
 )
 
@@ -79,19 +80,22 @@ type FinishFunc func(ctx context.Context, b *model.BulkSend)
 
 // Service accepts and manages bulk sends.
 type Service struct {
-	store    *storage.Store
-	channels *registry.Registry
-	queue    jobs.Queue
-	cfg      Config
-	log      *slog.Logger
-	now      func() time.Time
-	onFinish FinishFunc
+	store     *storage.Store
+	channels  *registry.Registry
+	templates *smstemplate.Service // nil: every SMS is free text
+	queue     jobs.Queue
+	cfg       Config
+	log       *slog.Logger
+	now       func() time.Time
+	onFinish  FinishFunc
 }
 
-// NewService returns a Service. queue may be set later with SetQueue (the
-// queue's workers need the service first).
-func NewService(store *storage.Store, channels *registry.Registry, cfg Config, log *slog.Logger, now func() time.Time, onFinish FinishFunc) *Service {
-	return &Service{store: store, channels: channels, cfg: cfg.withDefaults(), log: log, now: now, onFinish: onFinish}
+// NewService returns a Service; SMS on a template channel go through
+// templates. queue may be set later with SetQueue (the queue's workers need
+// the service first).
+func NewService(store *storage.Store, channels *registry.Registry, templates *smstemplate.Service, cfg Config, log *slog.Logger,
+	now func() time.Time, onFinish FinishFunc) *Service {
+	return &Service{store: store, channels: channels, templates: templates, cfg: cfg.withDefaults(), log: log, now: now, onFinish: onFinish}
 }
 
 // SetQueue sets the job queue jobs are inserted into.
@@ -99,10 +103,17 @@ func (s *Service) SetQueue(q jobs.Queue) { s.queue = q }
 
 // Input is a bulk send as the operator writes it.
 type Input struct {
-	Title        string                     `json:"title"`
-	TopicIDs     []int64                    `json:"topic_ids"`
-	Summary      string                     `json:"summary"`
-	SMSText      string                     `json:"sms_text"`
+	Title    string  `json:"title"`
+	TopicIDs []int64 `json:"topic_ids"`
+	Summary  string  `json:"summary"`
+	SMSText  string  `json:"sms_text"`
+	// On a channel that sends approved templates only: the template and
+	// the values of the variables the operator fills.
+	SMSTemplateID *int64            `json:"sms_template_id,omitempty"`
+	SMSParams     map[string]string `json:"sms_params,omitempty"`
+	// Marketing marks a promotional send: only it may use a marketing
+	// template.
+	Marketing    bool                       `json:"marketing"`
 	EmailSubject string                     `json:"email_subject"`
 	EmailBody    string                     `json:"email_body"`
 	ScheduledAt  *time.Time                 `json:"scheduled_at"` // nil: send now
@@ -119,6 +130,17 @@ func (s *Service) validate(ctx context.Context, in *Input) error {
 	in.Title = strings.TrimSpace(in.Title)
 	errs.Text("title", in.Title, true, 200)
 	errs.Text("summary", in.Summary, false, 5000)
+	filler, tpl, err := s.smsTemplate(ctx, *in, false)
+	if ve, ok := model.AsValidation(err); ok {
+		errs = append(errs, ve...)
+	} else if err != nil {
+		return err
+	}
+	if filler != nil {
+		// The send keeps the template's text for its lists; each message
+		// is filled from the template when it goes out.
+		in.SMSText = smstemplate.Signed(filler.Sign(), tpl.Content)
+	}
 	if in.SMSText == "" && in.EmailSubject == "" && in.EmailBody == "" {
 		errs.Add("channels", "required", "write an SMS text, an e-mail or both")
 	}
@@ -131,7 +153,7 @@ func (s *Service) validate(ctx context.Context, in *Input) error {
 			errs.Add(field, "invalid_template", err.Error())
 		}
 	}
-	if in.SMSText != "" {
+	if in.SMSText != "" && tpl == nil {
 		check("sms_text", in.SMSText, 1000, true)
 	}
 	if in.EmailSubject != "" || in.EmailBody != "" {
@@ -166,6 +188,7 @@ func (s *Service) Create(ctx context.Context, p permission.Policy, user *model.U
 	uid := user.ID
 	b := &model.BulkSend{
 		UserID: &uid, Title: in.Title, Summary: strings.TrimSpace(in.Summary), TopicIDs: in.TopicIDs, SMSText: in.SMSText,
+		SMSTemplateID: in.SMSTemplateID, SMSParams: in.SMSParams, Marketing: in.Marketing,
 		EmailSubject: in.EmailSubject, EmailBody: in.EmailBody, Selection: string(sel), Status: model.BulkScheduled,
 		ScheduledAt: s.now(),
 	}

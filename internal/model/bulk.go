@@ -21,24 +21,34 @@ const (
 
 // Reasons a recipient is skipped or failed besides a provider's own.
 const (
-	SkipDoNotContact   = "do_not_contact"
-	SkipOptedOut       = "opted_out"
-	SkipNoAddress      = "no_address"
-	SkipDuplicate      = "duplicate"
-	SkipCancelled      = "cancelled"
-	FailOutcomeUnknown = "outcome_unknown"
+	SkipDoNotContact = "do_not_contact"
+	SkipOptedOut     = "opted_out"
+	SkipNoAddress    = "no_address"
+	SkipDuplicate    = "duplicate"
+	SkipCancelled    = "cancelled"
+	// SkipTemplateUnavailable: the send's SMS template was no longer
+	// approved when its turn came.
+	SkipTemplateUnavailable = "template_unavailable"
+	FailOutcomeUnknown      = "outcome_unknown"
 )
 
 // BulkSend is one bulk contact (批量联系): content sent to many contacts.
 type BulkSend struct {
-	ID           int64      `json:"id"`
-	UserID       *int64     `json:"user_id"`
-	UserName     string     `json:"user_name"`
-	UserEmail    string     `json:"-"` // for {{user.email}}
-	Title        string     `json:"title"`
-	Summary      string     `json:"summary"`
-	TopicIDs     []int64    `json:"topic_ids"`
-	SMSText      string     `json:"sms_text"`
+	ID        int64   `json:"id"`
+	UserID    *int64  `json:"user_id"`
+	UserName  string  `json:"user_name"`
+	UserEmail string  `json:"-"` // for {{user.email}}
+	Title     string  `json:"title"`
+	Summary   string  `json:"summary"`
+	TopicIDs  []int64 `json:"topic_ids"`
+	SMSText   string  `json:"sms_text"`
+	// SMSTemplateID names the approved template of a send on a template
+	// channel; SMSText then holds its content, for the lists, and
+	// SMSParams the values the rep filled.
+	SMSTemplateID *int64            `json:"sms_template_id,omitempty"`
+	SMSParams     map[string]string `json:"sms_params,omitempty"`
+	// Marketing marks a promotional send.
+	Marketing    bool       `json:"marketing"`
 	EmailSubject string     `json:"email_subject"`
 	EmailBody    string     `json:"email_body"`
 	Selection    string     `json:"selection"` // JSON of the recipient selection, for the record

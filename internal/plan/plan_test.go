@@ -47,7 +47,7 @@ func setup(t *testing.T, s *storage.Store) *world {
 	w.notes = notify.NewService(s, notify.NewBotClient(http.DefaultClient, false), box, log, notify.Config{})
 	w.plans = plan.NewService(s, w.notes, time.Now)
 	reg := registry.New(s, box, channel.Env{})
-	w.records = record.NewService(s, reg, w.plans, time.Now)
+	w.records = record.NewService(s, reg, nil, w.plans, time.Now)
 	w.plans.SetMailer(reg, "https://crm.example.com/", log)
 	workers := river.NewWorkers()
 	w.plans.Register(workers)

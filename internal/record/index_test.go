@@ -38,7 +38,7 @@ func TestIndexingGivesWayToRunningSends(t *testing.T) {
 			t.Fatalf("while the send runs: indexed %d, more %v, err %v, %d queued", n, more, err, queued())
 		}
 		// The same a minute and more later: the queue has waited long enough.
-		later := record.NewService(s, f.reg, nil, func() time.Time { return time.Now().Add(61 * time.Second) })
+		later := record.NewService(s, f.reg, nil, nil, func() time.Time { return time.Now().Add(61 * time.Second) })
 		n, more, err = later.IndexQueued(ctx, time.Minute)
 		if err != nil || n != want || more || queued() != 0 {
 			t.Fatalf("a minute later: indexed %d of %d, more %v, err %v, %d queued", n, want, more, err, queued())

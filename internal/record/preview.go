@@ -43,7 +43,15 @@ func (s *Service) Preview(ctx context.Context, p permission.Policy, user *model.
 		return r
 	}
 	if in.SMS != nil {
-		out.SMSText = render("sms.text", in.SMS.Text)
+		f, err := s.smsFiller(ctx, in.SMS, true, &out.Errors)
+		if err != nil {
+			return nil, err
+		}
+		if f != nil {
+			_, out.SMSText = f.Fill(data)
+		} else {
+			out.SMSText = render("sms.text", in.SMS.Text)
+		}
 		out.SMSEncoding, out.SMSChars, out.SMSSegments = message.Segments(out.SMSText)
 	}
 	if in.Email != nil {

@@ -10,22 +10,25 @@ import (
 	"touchbase/internal/model"
 	"touchbase/internal/permission"
 	"touchbase/internal/plan"
+	"touchbase/internal/smstemplate"
 	"touchbase/internal/storage"
 )
 
 // Service manages contact records and single contacts.
 type Service struct {
-	store    *storage.Store
-	channels *registry.Registry
-	plans    *plan.Service
-	now      func() time.Time
-	queue    jobs.Queue // for IndexSoon; nil in tools that run no jobs
+	store     *storage.Store
+	channels  *registry.Registry
+	templates *smstemplate.Service // nil: every SMS is free text
+	plans     *plan.Service
+	now       func() time.Time
+	queue     jobs.Queue // for IndexSoon; nil in tools that run no jobs
 }
 
 // NewService returns a Service; now is the clock (time.Now in production).
-// Records made for a contact plan complete it through plans.
-func NewService(store *storage.Store, channels *registry.Registry, plans *plan.Service, now func() time.Time) *Service {
-	return &Service{store: store, channels: channels, plans: plans, now: now}
+// SMS on a template channel go through templates; records made for a
+// contact plan complete it through plans.
+func NewService(store *storage.Store, channels *registry.Registry, templates *smstemplate.Service, plans *plan.Service, now func() time.Time) *Service {
+	return &Service{store: store, channels: channels, templates: templates, plans: plans, now: now}
 }
 
 // List returns a page of the records the user may see.

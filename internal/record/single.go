@@ -8,6 +8,7 @@ import (
 	"touchbase/internal/message"
 	"touchbase/internal/model"
 	"touchbase/internal/permission"
+	"touchbase/internal/smstemplate"
 )
 
 // SingleInput is one single contact (单个联系): a record's common fields and
@@ -18,9 +19,16 @@ type SingleInput struct {
 	Email *EmailContent `json:"email,omitempty"`
 }
 
-// SMSContent is the text of an SMS, with merge fields.
+// SMSContent is an SMS: free text with merge fields, or on a channel
+// that sends approved templates only (Aliyun, Tencent Cloud) a template
+// and the values of the variables the rep fills.
 type SMSContent struct {
-	Text string `json:"text"`
+	Text       string            `json:"text"`
+	TemplateID *int64            `json:"template_id,omitempty"`
+	Params     map[string]string `json:"params,omitempty"`
+	// Marketing marks a promotional message: only such a send may use a
+	// marketing template.
+	Marketing bool `json:"marketing,omitempty"`
 }
 
 // EmailContent is an e-mail's subject and plain-text body, with merge fields.
@@ -48,11 +56,14 @@ const sendTimeout = 30 * time.Second
 
 // outgoing is one rendered message ready to send.
 type outgoing struct {
-	kind    channel.Kind
-	address string
-	subject string
-	text    string
-	html    string
+	kind     channel.Kind
+	address  string
+	subject  string
+	text     string // for a template: what the phone shows
+	html     string
+	template string
+	params   map[string]string
+	sign     string
 }
 
 // Send performs a single contact: it checks everything first (permission,
@@ -71,7 +82,11 @@ func (s *Service) Send(ctx context.Context, p permission.Policy, user *model.Use
 		return nil, err
 	}
 	next := s.planFor(ctx, p, &in.Common, t, &errs)
-	outs := s.prepare(t, user, in, &errs)
+	filler, err := s.smsFiller(ctx, in.SMS, false, &errs)
+	if err != nil {
+		return nil, err
+	}
+	outs := s.prepare(t, user, in, filler, &errs)
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
@@ -88,7 +103,7 @@ func (s *Service) Send(ctx context.Context, p permission.Policy, user *model.Use
 
 // prepare checks the recipient can be reached on each chosen channel and
 // renders the merge fields.
-func (s *Service) prepare(t *target, user *model.User, in SingleInput, errs *model.ValidationErrors) []outgoing {
+func (s *Service) prepare(t *target, user *model.User, in SingleInput, filler *smstemplate.Filler, errs *model.ValidationErrors) []outgoing {
 	if in.SMS == nil && in.Email == nil {
 		errs.Add("channels", "required", "choose SMS, e-mail or both")
 	}
@@ -104,6 +119,10 @@ func (s *Service) prepare(t *target, user *model.User, in SingleInput, errs *mod
 			errs.Add("sms", "opted_out", "this contact has opted out of SMS")
 		case t.contact.Mobile == "":
 			errs.Add("sms", "no_address", "this contact has no mobile number")
+		case filler != nil:
+			params, text := filler.Fill(data)
+			outs = append(outs, outgoing{kind: channel.KindSMS, address: t.contact.Mobile, text: text,
+				template: filler.Code(), params: params, sign: filler.Sign()})
 		default:
 			if text, ok := render(errs, "sms.text", in.SMS.Text, data, 1000); ok {
 				outs = append(outs, outgoing{kind: channel.KindSMS, address: t.contact.Mobile, text: text})
@@ -126,6 +145,23 @@ func (s *Service) prepare(t *target, user *model.User, in SingleInput, errs *mod
 		}
 	}
 	return outs
+}
+
+// smsFiller checks the template an SMS names against the SMS channel: nil
+// when the channel sends free text (or no SMS is sent). Problems with the
+// choice are added to errs; for a preview, empty rep values show as their
+// labels.
+func (s *Service) smsFiller(ctx context.Context, sms *SMSContent, preview bool, errs *model.ValidationErrors) (*smstemplate.Filler, error) {
+	if sms == nil || s.templates == nil {
+		return nil, nil
+	}
+	f, _, err := s.templates.Prepare(ctx, smstemplate.Choice{TemplateID: sms.TemplateID, Params: sms.Params,
+		Marketing: sms.Marketing, Preview: preview}, smstemplate.Fields{Template: "sms.template_id", Params: "sms.params"})
+	if ve, ok := model.AsValidation(err); ok {
+		*errs = append(*errs, ve...)
+		return nil, nil
+	}
+	return f, err
 }
 
 // render checks a content field and fills its merge fields.

@@ -36,6 +36,7 @@ func (s *Service) sendOne(ctx context.Context, p permission.Policy, t *target, c
 	defer cancel()
 	providerID, sendErr := ch.Send(sctx, channel.Message{
 		To: o.address, Subject: o.subject, Text: o.text, HTML: o.html, Ref: "d" + strconv.FormatInt(d.ID, 10),
+		Template: o.template, TemplateParams: o.params, Sign: o.sign,
 	})
 	wctx := context.WithoutCancel(ctx)
 	if sendErr != nil {

@@ -40,7 +40,7 @@ func setup(t *testing.T, s *storage.Store) *fixture {
 		t.Fatal(err)
 	}
 	f.reg = registry.New(s, box, channel.Env{HTTPClient: &http.Client{Timeout: 5 * time.Second}})
-	f.svc = record.NewService(s, f.reg, plan.NewService(s, nil, time.Now), time.Now)
+	f.svc = record.NewService(s, f.reg, nil, plan.NewService(s, nil, time.Now), time.Now)
 	f.rep = &model.User{Username: "rep", DisplayName: "王芳", Role: model.RoleAgent, Active: true}
 	f.stranger = &model.User{Username: "stranger", Role: model.RoleAgent, Active: true}
 	for _, u := range []*model.User{f.rep, f.stranger} {

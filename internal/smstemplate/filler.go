@@ -1,15 +1,23 @@
 package smstemplate
 
 import (
+	"cmp"
 	"strings"
 
 	"touchbase/internal/message"
 	"touchbase/internal/model"
 )
 
+// Limits of the values a rep fills: how many, and how long each.
+const (
+	MaxParams = 20
+	MaxParam  = 100
+)
+
 // Filler fills one template for many recipients: per variable its merge
 // field, constant or the rep's value.
 type Filler struct {
+	code     string
 	provider string
 	content  string
 	sign     string
@@ -23,10 +31,20 @@ type Filler struct {
 // variable left empty, or an unknown variable given, is an error naming
 // field + "." + the variable.
 func NewFiller(t *model.SMSTemplate, sign string, rep map[string]string, field string) (*Filler, error) {
+	return newFiller(t, sign, rep, field, false)
+}
+
+// NewPreviewFiller is NewFiller for a preview of a form still being
+// filled: a rep variable left empty shows as its label in brackets.
+func NewPreviewFiller(t *model.SMSTemplate, sign string, rep map[string]string, field string) (*Filler, error) {
+	return newFiller(t, sign, rep, field, true)
+}
+
+func newFiller(t *model.SMSTemplate, sign string, rep map[string]string, field string, preview bool) (*Filler, error) {
 	if t.SignName != "" {
 		sign = t.SignName
 	}
-	f := &Filler{provider: t.Provider, content: t.Content, sign: sign, vars: Variables(t.Provider, t.Content),
+	f := &Filler{code: t.Code, provider: t.Provider, content: t.Content, sign: sign, vars: Variables(t.Provider, t.Content),
 		fixed: map[string]string{}, merged: map[string]*message.Template{}}
 	var errs model.ValidationErrors
 	known := map[string]bool{}
@@ -45,12 +63,17 @@ func NewFiller(t *model.SMSTemplate, sign string, rep map[string]string, field s
 			f.fixed[v] = src.Value
 		default: // filled by the rep
 			val := strings.TrimSpace(rep[v])
-			if val == "" {
-				errs.Add(field+"."+v, "required", "fill in "+v)
+			if val == "" && preview {
+				val = "［" + cmp.Or(src.Label, v) + "］"
+			}
+			if errs.Text(field+"."+v, val, true, MaxParam); errs.For(field+"."+v) != nil {
 				continue
 			}
 			f.fixed[v] = val
 		}
+	}
+	if len(rep) > MaxParams {
+		errs.Add(field, "too_many", "at most 20 values")
 	}
 	for v := range rep {
 		if !known[v] {
@@ -62,6 +85,9 @@ func NewFiller(t *model.SMSTemplate, sign string, rep map[string]string, field s
 	}
 	return f, nil
 }
+
+// Code is the provider's code of the template.
+func (f *Filler) Code() string { return f.code }
 
 // Sign is the signature the messages go out under.
 func (f *Filler) Sign() string { return f.sign }

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"encoding/json"
 	"database/sql"
 	"fmt"
 	"strings"
@@ -149,10 +150,11 @@ func (s *Store) CreateBulkSend(ctx context.Context, p permission.Policy, b *mode
 			started = sql.NullTime{Time: t, Valid: true}
 			b.StartedAt = &started.Time
 		}
-		err := tx.QueryRowContext(ctx, `INSERT INTO bulk_sends (user_id, title, summary, sms_text, email_subject, email_body,
-			selection, status, scheduled_at, started_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-			RETURNING id`, nullInt(b.UserID), b.Title, b.Summary, b.SMSText, b.EmailSubject, b.EmailBody, b.Selection, b.Status,
-			b.ScheduledAt, started, t).Scan(&b.ID)
+		err := tx.QueryRowContext(ctx, `INSERT INTO bulk_sends (user_id, title, summary, sms_text, sms_template_id, sms_params,
+			marketing, email_subject, email_body, selection, status, scheduled_at, started_at, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+			RETURNING id`, nullInt(b.UserID), b.Title, b.Summary, b.SMSText, nullInt(b.SMSTemplateID), paramsJSON(b.SMSParams),
+			b.Marketing, b.EmailSubject, b.EmailBody, b.Selection, b.Status, b.ScheduledAt, started, t).Scan(&b.ID)
 		if err != nil {
 			return fmt.Errorf("store: create bulk send: %w", err)
 		}
@@ -222,16 +224,24 @@ func bulkCounts(ctx context.Context, db querier, ids []int64) (map[int64]model.C
 }
 
 const bulkColumns = `b.id, b.user_id, COALESCE(NULLIF(u.display_name, ''), u.username, ''), COALESCE(u.email, ''), b.title, b.summary, b.sms_text,
-	b.email_subject, b.email_body, b.selection, b.status, b.scheduled_at, b.started_at, b.finished_at, b.created_at`
+	b.sms_template_id, b.sms_params, b.marketing, b.email_subject, b.email_body, b.selection, b.status, b.scheduled_at, b.started_at, b.finished_at, b.created_at`
 
 func scanBulk(row interface{ Scan(...any) error }) (*model.BulkSend, error) {
 	var b model.BulkSend
 	var user sql.NullInt64
 	var started, finished sql.NullTime
-	err := row.Scan(&b.ID, &user, &b.UserName, &b.UserEmail, &b.Title, &b.Summary, &b.SMSText, &b.EmailSubject, &b.EmailBody, &b.Selection,
-		&b.Status, &b.ScheduledAt, &started, &finished, &b.CreatedAt)
+	var tpl sql.NullInt64
+	var params string
+	err := row.Scan(&b.ID, &user, &b.UserName, &b.UserEmail, &b.Title, &b.Summary, &b.SMSText, &tpl, &params, &b.Marketing,
+		&b.EmailSubject, &b.EmailBody, &b.Selection, &b.Status, &b.ScheduledAt, &started, &finished, &b.CreatedAt)
 	if err != nil {
 		return nil, err
+	}
+	b.SMSTemplateID = intPtr(tpl)
+	if params != "{}" && params != "" {
+		if err := json.Unmarshal([]byte(params), &b.SMSParams); err != nil {
+			return nil, fmt.Errorf("bulk send %d sms params: %w", b.ID, err)
+		}
 	}
 	b.UserID = intPtr(user)
 	if started.Valid {
@@ -241,6 +251,15 @@ func scanBulk(row interface{ Scan(...any) error }) (*model.BulkSend, error) {
 		b.FinishedAt = &finished.Time
 	}
 	return &b, nil
+}
+
+// paramsJSON encodes a send's SMS template parameters.
+func paramsJSON(p map[string]string) string {
+	if len(p) == 0 {
+		return "{}"
+	}
+	b, _ := json.Marshal(p) // strings always encode
+	return string(b)
 }
 
 // BulkSendByID returns a bulk send the policy lets the user see, with its
@@ -400,6 +419,20 @@ func (s *Store) CancelBulkSend(ctx context.Context, id int64) (bool, error) {
 		return false, fmt.Errorf("store: cancel bulk send: %w", err)
 	}
 	return ok, nil
+}
+
+// SkipPendingRecipients skips every pending recipient of one channel of a
+// send, with reason, in one statement (the send's template was withdrawn:
+// no provider call could succeed). It returns how many it skipped.
+func (s *Store) SkipPendingRecipients(ctx context.Context, id int64, channel, reason string) (int64, error) {
+	res, err := s.w.ExecContext(ctx, `UPDATE bulk_recipients SET status = $1, settled = TRUE, reason = $2, updated_at = $3
+		WHERE bulk_send_id = $4 AND channel = $5 AND NOT settled AND status = $6`,
+		model.RecipientSkipped, reason, now(), id, channel, model.RecipientPending)
+	if err != nil {
+		return 0, fmt.Errorf("store: skip pending recipients: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n, nil
 }
 
 // RetryFailedRecipients re-queues the failed recipients of a finished or
