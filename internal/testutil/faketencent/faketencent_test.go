@@ -217,7 +217,9 @@ func TestRequestChecks(t *testing.T) {
 		{"no region", "SendSms", valid, func(h http.Header, _ *string, _ *time.Time) { h.Del("X-TC-Region") }, "MissingParameter", ""},
 		{"unknown region", "SendSms", valid, func(h http.Header, _ *string, _ *time.Time) { h.Set("X-TC-Region", "ap-tokyo") }, "UnsupportedRegion", ""},
 		{"unknown action", "SendSmsX", valid, nil, "InvalidAction", ""},
-		{"form content type", "SendSms", valid, func(h http.Header, _ *string, _ *time.Time) { h.Set("Content-Type", "application/x-www-form-urlencoded") }, "InvalidParameter", ""},
+		{"form content type", "SendSms", valid, func(h http.Header, _ *string, _ *time.Time) {
+			h.Set("Content-Type", "application/x-www-form-urlencoded")
+		}, "InvalidParameter", ""},
 		{"not JSON", "SendSms", "PhoneNumberSet=1", nil, "FailedOperation.FailResolvePacket", ""},
 		{"unknown field", "SendSms", `{"PhoneNumberSet":["+8613800138000"],"SmsSdkAppId":"1400006666","TemplateId":"1110","Sign":"x"}`, nil, "UnknownParameter", ""},
 		{"missing numbers", "SendSms", `{"SmsSdkAppId":"1400006666","TemplateId":"1110","SignName":"腾讯云"}`, nil, "MissingParameter", ""},
