@@ -148,7 +148,7 @@ func (s *Server) sendSms(c *call) {
 			if s.omit[e] {
 				continue
 			}
-			if !isProviderSide(code) {
+			if r, injected := s.rejects[e]; !(injected && r.code == code) && !isProviderSide(code) {
 				refusals = append(refusals, Refusal{Action: c.action, Number: n, Code: code, Reason: msg})
 			}
 			statuses = append(statuses, st)
@@ -176,8 +176,8 @@ func (s *Server) sendSms(c *call) {
 }
 
 // isProviderSide reports whether a per-number code is the provider's
-// doing (a cap, a blacklist, an injected failure) rather than an invalid
-// request.
+// doing (a cap, a blacklist, an internal failure) rather than an invalid
+// request. Failures set with RejectNumber are never refusals.
 func isProviderSide(code string) bool {
 	return strings.HasPrefix(code, "LimitExceeded.") || code == "FailedOperation.PhoneNumberInBlacklist" || strings.HasPrefix(code, "InternalError")
 }
