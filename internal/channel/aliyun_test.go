@@ -2,101 +2,17 @@ package channel
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
-	"sort"
 	"strings"
 	"testing"
 	"time"
-)
 
-const (
-	testAliyunKeyID  = "LTAI5tTestKeyId"
-	testAliyunSecret = "testAliyunSecret+/="
+	"touchbase/internal/testutil/fakealiyun"
 )
-
-// aliyunDocSign recomputes the V3 signature of a received request, step
-// by step as "V3版本请求体&签名机制" describes, independently of the
-// production signer. It returns "" when the request is correctly signed.
-func aliyunDocSign(secret string, r *http.Request, body []byte) string {
-	auth := r.Header.Get("Authorization")
-	m := regexp.MustCompile(`^ACS3-HMAC-SHA256 Credential=([^,]+),SignedHeaders=([^,]+),Signature=([0-9a-f]{64})$`).FindStringSubmatch(auth)
-	if m == nil {
-		return "malformed Authorization: " + auth
-	}
-	if m[1] != testAliyunKeyID {
-		return "wrong Credential " + m[1]
-	}
-	signed := strings.Split(m[2], ";")
-	for _, h := range []string{"host", "x-acs-action", "x-acs-content-sha256", "x-acs-date", "x-acs-signature-nonce", "x-acs-version"} {
-		found := false
-		for _, s := range signed {
-			found = found || s == h
-		}
-		if !found {
-			return "header " + h + " not signed"
-		}
-	}
-	// Step 1: canonical request.
-	// CanonicalQueryString: parameters sorted by name, names and values
-	// URL-encoded, then "+" -> "%20", "*" -> "%2A", "%7E" -> "~".
-	enc := func(s string) string {
-		s = url.QueryEscape(s)
-		s = strings.ReplaceAll(s, "+", "%20")
-		s = strings.ReplaceAll(s, "*", "%2A")
-		return strings.ReplaceAll(s, "%7E", "~")
-	}
-	q := r.URL.Query()
-	keys := make([]string, 0, len(q))
-	for k := range q {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var pairs []string
-	for _, k := range keys {
-		pairs = append(pairs, enc(k)+"="+enc(q.Get(k)))
-	}
-	canonicalQuery := strings.Join(pairs, "&")
-	// CanonicalHeaders: lower-case name ":" trimmed value "\n", in
-	// SignedHeaders order (which must already be sorted).
-	if !sort.StringsAreSorted(signed) {
-		return "SignedHeaders not sorted"
-	}
-	var headers string
-	for _, h := range signed {
-		v := r.Header.Get(h)
-		if h == "host" {
-			v = r.Host
-		}
-		headers += h + ":" + strings.TrimSpace(v) + "\n"
-	}
-	sum := sha256.Sum256(body)
-	payloadHash := hex.EncodeToString(sum[:])
-	if r.Header.Get("x-acs-content-sha256") != payloadHash {
-		return "x-acs-content-sha256 does not match the body"
-	}
-	path := r.URL.EscapedPath()
-	if path == "" {
-		path = "/"
-	}
-	canonicalRequest := r.Method + "\n" + path + "\n" + canonicalQuery + "\n" + headers + "\n" + m[2] + "\n" + payloadHash
-	// Step 2: string to sign.
-	crHash := sha256.Sum256([]byte(canonicalRequest))
-	stringToSign := "ACS3-HMAC-SHA256\n" + hex.EncodeToString(crHash[:])
-	// Step 3: signature.
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write([]byte(stringToSign))
-	if want := hex.EncodeToString(mac.Sum(nil)); want != m[3] {
-		return "signature mismatch: want " + want + ", got " + m[3]
-	}
-	return ""
-}
 
 // TestACS3DocExamples checks the production signer against the two worked
 // examples of Alibaba Cloud's V3 signature documentation (an ECS
@@ -147,62 +63,65 @@ func TestACS3PercentEncoding(t *testing.T) {
 	}
 }
 
-type aliyunFake struct {
-	*fakeProvider
-}
+const aliyunSign = "阿里云短信测试"
 
-func newAliyunFake(t *testing.T, respond func(w http.ResponseWriter, rec recorded)) (*aliyunFake, *Aliyun) {
+// newAliyunFake starts a fake dysmsapi with the test signature and the
+// given templates, and a provider pointing at it (default template
+// SMS_154950909, text_param "content").
+func newAliyunFake(t *testing.T, templates ...fakealiyun.Template) (*fakealiyun.Server, *Aliyun) {
 	t.Helper()
-	f := newFakeProvider(t, func(r *http.Request, body []byte) string {
-		if r.Method != http.MethodPost || r.URL.Path != "/" {
-			return "want POST /, got " + r.Method + " " + r.URL.Path
-		}
-		if v := r.Header.Get("x-acs-version"); v != "2017-05-25" {
-			return "x-acs-version " + v
-		}
-		if v := r.Header.Get("x-acs-date"); v != "2024-03-05T06:07:08Z" {
-			return "x-acs-date " + v
-		}
-		if v := r.Header.Get("x-acs-signature-nonce"); !regexp.MustCompile(`^[0-9a-f]{32}$`).MatchString(v) {
-			return "x-acs-signature-nonce " + v
-		}
-		if len(body) != 0 {
-			return "unexpected body"
-		}
-		return aliyunDocSign(testAliyunSecret, r, body)
-	}, respond)
-	cfg := AliyunConfig{AccessKeyID: testAliyunKeyID, AccessKeySecret: testAliyunSecret,
-		SignName: "阿里云短信测试", TemplateCode: "SMS_154950909", TextParam: "content", Endpoint: f.srv.URL}
+	f := fakealiyun.New(t)
+	f.SetClock(func() time.Time { return fixedNow })
+	f.AllowNonceReuse() // testEnv's random source gives every call the same nonce
+	f.AddSign(fakealiyun.Sign{Name: aliyunSign})
+	for _, tpl := range templates {
+		f.AddTemplate(tpl)
+	}
+	cfg := AliyunConfig{AccessKeyID: fakealiyun.AccessKeyID, AccessKeySecret: fakealiyun.AccessKeySecret,
+		SignName: aliyunSign, TemplateCode: "SMS_154950909", TextParam: "content", Endpoint: f.URL()}
 	a, err := NewAliyun(cfg, testEnv(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &aliyunFake{f}, a
+	return f, a
 }
 
-func aliyunOK(bizID string) func(http.ResponseWriter, recorded) {
-	return func(w http.ResponseWriter, rec recorded) {
-		fmt.Fprintf(w, `{"Code":"OK","Message":"OK","BizId":%q,"RequestId":"F655A8D5-B967-440B-8683-DAD6FF8DE990"}`, bizID)
-	}
+// aliyunNotice is a notice template with the given content.
+func aliyunNotice(code, content string) fakealiyun.Template {
+	return fakealiyun.Template{Code: code, Name: code, Content: content, Kind: fakealiyun.Notice}
 }
 
-func query(t *testing.T, rec recorded) url.Values {
+// aliyunRequests returns the requests the fake received, failing the test
+// on any it refused and on any not dated by the test clock, without a
+// fresh-looking nonce or with a body.
+func aliyunRequests(t *testing.T, f *fakealiyun.Server) []fakealiyun.Request {
 	t.Helper()
-	q, err := url.ParseQuery(rec.Query)
-	if err != nil {
-		t.Fatal(err)
+	for _, r := range f.Refused() {
+		t.Errorf("request refused by the fake provider: %+v", r)
 	}
-	return q
+	reqs := f.Requests()
+	for i, r := range reqs {
+		if v := r.Header.Get("x-acs-date"); v != "2024-03-05T06:07:08Z" {
+			t.Errorf("request %d: x-acs-date %s", i, v)
+		}
+		if v := r.Header.Get("x-acs-signature-nonce"); !regexp.MustCompile(`^[0-9a-f]{32}$`).MatchString(v) {
+			t.Errorf("request %d: x-acs-signature-nonce %s", i, v)
+		}
+		if len(r.Body) != 0 {
+			t.Errorf("request %d: unexpected body", i)
+		}
+	}
+	return reqs
 }
 
 func TestAliyunSend(t *testing.T) {
-	f, a := newAliyunFake(t, aliyunOK("9006197469364984400"))
+	f, a := newAliyunFake(t, aliyunNotice("SMS_154950909", "${name}您好：${content}"))
 	id, err := a.Send(context.Background(), Message{To: "+8613800138000", Text: "您好 *~", Ref: "d-42",
 		TemplateParams: map[string]string{"name": "张三"}})
-	if err != nil || id != "9006197469364984400" {
+	if err != nil || id == "" || id != f.Sent()[0].BizID {
 		t.Fatalf("Send = %q, %v", id, err)
 	}
-	reqs := f.requests()
+	reqs := aliyunRequests(t, f)
 	if len(reqs) != 1 {
 		t.Fatalf("%d requests", len(reqs))
 	}
@@ -216,13 +135,16 @@ func TestAliyunSend(t *testing.T) {
 		"TemplateParam": {`{"content":"您好 *~","name":"张三"}`},
 		"OutId":         {"d-42"},
 	}
-	if got := query(t, reqs[0]); fmt.Sprint(got) != fmt.Sprint(want) {
+	if got := reqs[0].Params; fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("query = %v\nwant %v", got, want)
+	}
+	if text := f.Sent()[0].Text; text != "【阿里云短信测试】张三您好：您好 *~" {
+		t.Errorf("text = %s", text)
 	}
 }
 
 func TestAliyunBatchSharedParams(t *testing.T) {
-	f, a := newAliyunFake(t, aliyunOK("biz-1"))
+	f, a := newAliyunFake(t, aliyunNotice("SMS_154950909", "${content}"))
 	msgs := make([]Message, 1001)
 	for i := range msgs {
 		msgs[i] = Message{To: fmt.Sprintf("+86138%08d", i), Text: "会议通知", Ref: fmt.Sprint(i)}
@@ -231,16 +153,20 @@ func TestAliyunBatchSharedParams(t *testing.T) {
 	if len(res) != len(msgs) {
 		t.Fatalf("%d results", len(res))
 	}
+	sent := f.Sent()
 	for i, r := range res {
-		if r.Err != nil || r.ProviderID != "biz-1" || r.Ref != fmt.Sprint(i) || r.To != msgs[i].To {
+		if r.Err != nil || r.ProviderID == "" || r.ProviderID != sent[i].BizID || r.Ref != fmt.Sprint(i) || r.To != msgs[i].To {
 			t.Fatalf("result %d = %+v", i, r)
 		}
 	}
-	reqs := f.requests()
+	if res[0].ProviderID != res[999].ProviderID || res[999].ProviderID == res[1000].ProviderID {
+		t.Errorf("want one BizId per call: %s %s %s", res[0].ProviderID, res[999].ProviderID, res[1000].ProviderID)
+	}
+	reqs := aliyunRequests(t, f)
 	if len(reqs) != 2 {
 		t.Fatalf("%d requests, want 2 (1000 + 1)", len(reqs))
 	}
-	q0, q1 := query(t, reqs[0]), query(t, reqs[1])
+	q0, q1 := reqs[0].Params, reqs[1].Params
 	numbers := strings.Split(q0.Get("PhoneNumbers"), ",")
 	if len(numbers) != 1000 || numbers[0] != "8613800000000" || numbers[999] != "8613800000999" {
 		t.Errorf("first call numbers: %d, %s … %s", len(numbers), numbers[0], numbers[len(numbers)-1])
@@ -254,7 +180,7 @@ func TestAliyunBatchSharedParams(t *testing.T) {
 }
 
 func TestAliyunBatchPerRecipientParams(t *testing.T) {
-	f, a := newAliyunFake(t, aliyunOK("biz-2"))
+	f, a := newAliyunFake(t, aliyunNotice("SMS_154950909", "${name}，您的快递已到。"))
 	msgs := []Message{
 		{To: "+8613800000001", TemplateParams: map[string]string{"name": "张三"}, Ref: "a"},
 		{To: "+8613800000002", TemplateParams: map[string]string{"name": "李四"}, Ref: "b"},
@@ -262,15 +188,15 @@ func TestAliyunBatchPerRecipientParams(t *testing.T) {
 	}
 	res := a.SendBatch(context.Background(), msgs)
 	for i, r := range res {
-		if r.Err != nil || r.ProviderID != "biz-2" {
+		if r.Err != nil || r.ProviderID == "" || r.ProviderID != res[0].ProviderID {
 			t.Fatalf("result %d = %+v", i, r)
 		}
 	}
-	reqs := f.requests()
+	reqs := aliyunRequests(t, f)
 	if len(reqs) != 1 || reqs[0].Header.Get("x-acs-action") != "SendBatchSms" {
 		t.Fatalf("want one SendBatchSms call, got %d", len(reqs))
 	}
-	q := query(t, reqs[0])
+	q := reqs[0].Params
 	checks := map[string]string{
 		"PhoneNumberJson":   `["8613800000001","8613800000002","8613800000003"]`,
 		"SignNameJson":      `["阿里云短信测试","阿里云短信测试","阿里云短信测试"]`,
@@ -285,69 +211,72 @@ func TestAliyunBatchPerRecipientParams(t *testing.T) {
 	if len(q) != len(checks) {
 		t.Errorf("unexpected parameters: %v", q)
 	}
+	if texts := []string{f.Sent()[0].Text, f.Sent()[2].Text}; texts[0] != "【阿里云短信测试】张三，您的快递已到。" || texts[1] != "【阿里云短信测试】王五，您的快递已到。" {
+		t.Errorf("texts %v", texts)
+	}
 }
 
 // TestAliyunBatchInvalidNumber: a multi-number SendSms refused for an
 // invalid number is retried number by number, so only that one fails.
 func TestAliyunBatchInvalidNumber(t *testing.T) {
-	f, a := newAliyunFake(t, func(w http.ResponseWriter, rec recorded) {
-		q, _ := url.ParseQuery(rec.Query)
-		if strings.Contains(q.Get("PhoneNumbers"), "123") {
-			fmt.Fprint(w, `{"Code":"isv.MOBILE_NUMBER_ILLEGAL","Message":"非法手机号","RequestId":"x"}`)
-			return
-		}
-		fmt.Fprintf(w, `{"Code":"OK","Message":"OK","BizId":"biz-%s","RequestId":"x"}`, q.Get("PhoneNumbers"))
-	})
+	f, a := newAliyunFake(t, aliyunNotice("SMS_154950909", "${content}"))
 	msgs := []Message{{To: "+8613800000001", Text: "hi"}, {To: "123", Text: "hi"}, {To: "+8613800000003", Text: "hi"}}
 	res := a.SendBatch(context.Background(), msgs)
-	if res[0].Err != nil || res[0].ProviderID != "biz-8613800000001" || res[2].Err != nil || res[2].ProviderID != "biz-8613800000003" {
+	bizOf := map[string]string{}
+	for _, m := range f.Sent() {
+		bizOf[m.PhoneNumber] = m.BizID
+	}
+	if res[0].Err != nil || res[0].ProviderID != bizOf["8613800000001"] || res[2].Err != nil || res[2].ProviderID != bizOf["8613800000003"] ||
+		res[0].ProviderID == "" || res[0].ProviderID == res[2].ProviderID {
 		t.Errorf("valid numbers: %+v / %+v", res[0], res[2])
 	}
 	ce := wantChannelError(t, res[1].Err, ReasonInvalidMobile, false)
 	if ce.Code != "isv.MOBILE_NUMBER_ILLEGAL" || ce.Detail != "非法手机号" {
 		t.Errorf("error = %+v", ce)
 	}
-	if n := len(f.requests()); n != 4 {
+	if n := f.Calls(""); n != 4 {
 		t.Errorf("%d requests, want 1 batch + 3 single", n)
+	}
+	refused := f.Refused()
+	if len(refused) != 2 || refused[0].Code != "isv.MOBILE_NUMBER_ILLEGAL" || refused[1].Code != "isv.MOBILE_NUMBER_ILLEGAL" {
+		t.Errorf("refused: %+v (only the batch and the single call with 123)", refused)
 	}
 }
 
 func TestAliyunErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
-		status    int
-		body      string
+		fault     fakealiyun.Fault
 		reason    string
 		transient bool
 		code      string
 	}{
-		{"throttled", 200, `{"Code":"isv.BUSINESS_LIMIT_CONTROL","Message":"触发分钟级流控Permits:1"}`, ReasonThrottled, true, "isv.BUSINESS_LIMIT_CONTROL"},
-		{"template", 200, `{"Code":"isv.SMS_TEMPLATE_ILLEGAL","Message":"模板不合法"}`, ReasonTemplateRejected, false, "isv.SMS_TEMPLATE_ILLEGAL"},
-		{"balance", 200, `{"Code":"isv.AMOUNT_NOT_ENOUGH","Message":"账户余额不足"}`, ReasonQuotaExceeded, false, "isv.AMOUNT_NOT_ENOUGH"},
-		{"bad key", 404, `{"RequestId":"x","HostId":"dysmsapi.aliyuncs.com","Code":"InvalidAccessKeyId.NotFound","Message":"Specified access key is not found."}`, ReasonAuthFailed, false, "InvalidAccessKeyId.NotFound"},
-		{"gateway throttling", 400, `{"Code":"Throttling.User","Message":"Request was denied due to user flow control."}`, ReasonThrottled, true, "Throttling.User"},
-		{"server error with code", 500, `{"Code":"InternalError","Message":"oops"}`, ReasonProviderError, true, "InternalError"},
-		{"503 html", 503, `<html>Service Unavailable</html>`, ReasonProviderError, true, "HTTP 503"},
-		{"unknown isv", 200, `{"Code":"isv.SOMETHING_NEW","Message":"?"}`, ReasonProviderError, false, "isv.SOMETHING_NEW"},
+		{"throttled", fakealiyun.BusinessLimit, ReasonThrottled, true, "isv.BUSINESS_LIMIT_CONTROL"},
+		{"template", fakealiyun.Fault{Code: "isv.SMS_TEMPLATE_ILLEGAL", Message: "模板不合法"}, ReasonTemplateRejected, false, "isv.SMS_TEMPLATE_ILLEGAL"},
+		{"balance", fakealiyun.Fault{Code: "isv.AMOUNT_NOT_ENOUGH", Message: "账户余额不足"}, ReasonQuotaExceeded, false, "isv.AMOUNT_NOT_ENOUGH"},
+		{"bad key", fakealiyun.Fault{Status: 404, Code: "InvalidAccessKeyId.NotFound", Message: "Specified access key is not found."}, ReasonAuthFailed, false, "InvalidAccessKeyId.NotFound"},
+		{"gateway throttling", fakealiyun.ThrottlingUser, ReasonThrottled, true, "Throttling.User"},
+		{"server error with code", fakealiyun.Fault{Status: 500, Code: "InternalError", Message: "oops"}, ReasonProviderError, true, "InternalError"},
+		{"503 html", fakealiyun.Fault{Status: 503, Body: `<html>Service Unavailable</html>`}, ReasonProviderError, true, "HTTP 503"},
+		{"unknown isv", fakealiyun.Fault{Code: "isv.SOMETHING_NEW", Message: "?"}, ReasonProviderError, false, "isv.SOMETHING_NEW"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, a := newAliyunFake(t, func(w http.ResponseWriter, _ recorded) {
-				w.WriteHeader(tc.status)
-				fmt.Fprint(w, tc.body)
-			})
+			f, a := newAliyunFake(t, aliyunNotice("SMS_154950909", "${content}"))
+			f.Fail("SendSms", 1, tc.fault)
 			_, err := a.Send(context.Background(), Message{To: "+8613800138000", Text: "x"})
 			if ce := wantChannelError(t, err, tc.reason, tc.transient); ce.Code != tc.code || ce.Provider != "aliyun" {
 				t.Errorf("error = %+v", ce)
 			}
+			aliyunRequests(t, f)
 		})
 	}
 }
 
 func TestAliyunTimeout(t *testing.T) {
-	f := newFakeProvider(t, nil, func(w http.ResponseWriter, rec recorded) {})
-	f.stall()
-	a, err := NewAliyun(AliyunConfig{AccessKeyID: "k", AccessKeySecret: "s", SignName: "s", TemplateCode: "t", Endpoint: f.srv.URL},
-		testEnv(&http.Client{Timeout: 50 * time.Millisecond}))
+	f := fakealiyun.New(t)
+	f.Stall("", 10)
+	a, err := NewAliyun(AliyunConfig{AccessKeyID: fakealiyun.AccessKeyID, AccessKeySecret: fakealiyun.AccessKeySecret,
+		SignName: "s", TemplateCode: "t", Endpoint: f.URL()}, Env{HTTPClient: &http.Client{Timeout: 50 * time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -358,10 +287,10 @@ func TestAliyunTimeout(t *testing.T) {
 }
 
 func TestAliyunEmptyNumber(t *testing.T) {
-	f, a := newAliyunFake(t, aliyunOK("x"))
+	f, a := newAliyunFake(t, aliyunNotice("SMS_154950909", "${content}"))
 	_, err := a.Send(context.Background(), Message{To: " ", Text: "x"})
 	wantChannelError(t, err, ReasonInvalidMobile, false)
-	if len(f.requests()) != 0 {
+	if f.Calls("") != 0 {
 		t.Error("an empty number must not reach the provider")
 	}
 }
@@ -405,11 +334,11 @@ func TestAliyunConfig(t *testing.T) {
 }
 
 func TestAliyunNoTemplateParams(t *testing.T) {
-	f, a := newAliyunFake(t, aliyunOK("biz"))
+	f, a := newAliyunFake(t, aliyunNotice("SMS_999", "系统维护通知。"))
 	if _, err := a.Send(context.Background(), Message{To: "13800138000", Template: "SMS_999"}); err != nil {
 		t.Fatal(err)
 	}
-	q := query(t, f.requests()[0])
+	q := aliyunRequests(t, f)[0].Params
 	if q.Has("TemplateParam") || q.Get("TemplateCode") != "SMS_999" || q.Get("PhoneNumbers") != "13800138000" {
 		t.Errorf("query = %v", q)
 	}

@@ -2,77 +2,16 @@ package channel
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"reflect"
-	"regexp"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
-)
 
-const (
-	testTencentID  = "AKIDtestSecretId"
-	testTencentKey = "testTencentSecretKey"
+	"touchbase/internal/testutil/faketencent"
 )
-
-// tencentDocSign checks the TC3-HMAC-SHA256 signature of a received
-// request by following "签名方法 v3" step by step, independently of the
-// production signer. It returns "" when the signature is right.
-func tencentDocSign(secretID, secretKey string, r *http.Request, body []byte) string {
-	auth := r.Header.Get("Authorization")
-	m := regexp.MustCompile(`^TC3-HMAC-SHA256 Credential=([^/]+)/(\d{4}-\d{2}-\d{2})/([a-z]+)/tc3_request, SignedHeaders=([a-z;-]+), Signature=([0-9a-f]{64})$`).FindStringSubmatch(auth)
-	if m == nil {
-		return "malformed Authorization: " + auth
-	}
-	id, date, service, signedHeaders, signature := m[1], m[2], m[3], m[4], m[5]
-	if id != secretID {
-		return "wrong SecretId " + id
-	}
-	ts, err := strconv.ParseInt(r.Header.Get("X-TC-Timestamp"), 10, 64)
-	if err != nil {
-		return "bad X-TC-Timestamp"
-	}
-	// Date must be the UTC date of X-TC-Timestamp.
-	if want := time.Unix(ts, 0).UTC().Format("2006-01-02"); date != want {
-		return "credential date " + date + ", want " + want
-	}
-	if service != "sms" {
-		return "service " + service
-	}
-	// 1. CanonicalRequest.
-	var canonicalHeaders string
-	for _, h := range strings.Split(signedHeaders, ";") {
-		v := r.Header.Get(h)
-		if h == "host" {
-			v = r.Host
-		}
-		canonicalHeaders += strings.ToLower(h) + ":" + strings.ToLower(strings.TrimSpace(v)) + "\n"
-	}
-	payload := sha256.Sum256(body)
-	canonicalRequest := strings.Join([]string{
-		r.Method, "/", "", canonicalHeaders, signedHeaders, hex.EncodeToString(payload[:]),
-	}, "\n")
-	// 2. StringToSign.
-	crHash := sha256.Sum256([]byte(canonicalRequest))
-	stringToSign := "TC3-HMAC-SHA256\n" + strconv.FormatInt(ts, 10) + "\n" + date + "/" + service + "/tc3_request\n" + hex.EncodeToString(crHash[:])
-	// 3. Signature.
-	h := func(key []byte, msg string) []byte {
-		mac := hmac.New(sha256.New, key)
-		mac.Write([]byte(msg))
-		return mac.Sum(nil)
-	}
-	secretSigning := h(h(h([]byte("TC3"+secretKey), date), service), "tc3_request")
-	if want := hex.EncodeToString(h(secretSigning, stringToSign)); want != signature {
-		return "signature mismatch: want " + want
-	}
-	return ""
-}
 
 // TestTC3DocExample checks the production signer against the worked
 // example of Tencent Cloud's "Signature v3" page (CVM DescribeInstances,
@@ -88,28 +27,20 @@ func TestTC3DocExample(t *testing.T) {
 	}
 }
 
-func newTencentFake(t *testing.T, cfg TencentConfig, client *http.Client, respond func(http.ResponseWriter, recorded)) (*fakeProvider, *Tencent) {
+// newTencentFake starts a fake SMS API with the signature 腾讯云 and the
+// given templates, and a provider pointing at it (default template 1110,
+// app 1400006666 unless cfg says otherwise).
+func newTencentFake(t *testing.T, cfg TencentConfig, client *http.Client, templates ...faketencent.Template) (*faketencent.Server, *Tencent) {
 	t.Helper()
-	f := newFakeProvider(t, func(r *http.Request, body []byte) string {
-		switch {
-		case r.Method != http.MethodPost || r.URL.Path != "/":
-			return "want POST /"
-		case r.Header.Get("Content-Type") != "application/json; charset=utf-8":
-			return "Content-Type " + r.Header.Get("Content-Type")
-		case r.Header.Get("X-TC-Action") != "SendSms":
-			return "X-TC-Action " + r.Header.Get("X-TC-Action")
-		case r.Header.Get("X-TC-Version") != "2021-01-11":
-			return "X-TC-Version " + r.Header.Get("X-TC-Version")
-		case r.Header.Get("X-TC-Timestamp") != strconv.FormatInt(fixedNow.Unix(), 10):
-			return "X-TC-Timestamp " + r.Header.Get("X-TC-Timestamp")
-		case r.Header.Get("X-TC-Region") != "ap-guangzhou":
-			return "X-TC-Region " + r.Header.Get("X-TC-Region")
-		}
-		return tencentDocSign(testTencentID, testTencentKey, r, body)
-	}, respond)
-	cfg.SecretID, cfg.SecretKey, cfg.Endpoint = testTencentID, testTencentKey, f.srv.URL
+	f := faketencent.New(t)
+	f.SetClock(func() time.Time { return fixedNow })
+	f.AddSign(faketencent.Sign{Name: "腾讯云"})
+	for _, tpl := range templates {
+		f.AddTemplate(tpl)
+	}
+	cfg.SecretID, cfg.SecretKey, cfg.Endpoint = faketencent.SecretID, faketencent.SecretKey, f.URL()
 	if cfg.SmsSdkAppID == "" {
-		cfg.SmsSdkAppID = "1400006666"
+		cfg.SmsSdkAppID = faketencent.SmsSdkAppID
 	}
 	if cfg.TemplateID == "" {
 		cfg.TemplateID = "1110"
@@ -121,44 +52,44 @@ func newTencentFake(t *testing.T, cfg TencentConfig, client *http.Client, respon
 	return f, tc
 }
 
-// tencentEcho answers each number with a status; 18500000001 fails with
-// IncorrectPhoneNumber, 18599900001 with a blacklist hit, and
-// statuses come back in reverse order (the API does not promise order).
-func tencentEcho(w http.ResponseWriter, rec recorded) {
-	var req struct {
-		PhoneNumberSet []string
-		SessionContext string
+// tencentNotice is a notice template.
+func tencentNotice(id, content string) faketencent.Template {
+	return faketencent.Template{ID: id, Name: id, Content: content, Kind: faketencent.Notice}
+}
+
+// tencentRequests returns the requests the fake received, failing the
+// test on any it refused and on headers other than the test clock's
+// timestamp and the default region.
+func tencentRequests(t *testing.T, f *faketencent.Server) []faketencent.Request {
+	t.Helper()
+	for _, r := range f.Refused() {
+		t.Errorf("refused by the fake provider: %+v", r)
 	}
-	_ = json.Unmarshal(rec.Body, &req)
-	var set []map[string]any
-	for i := len(req.PhoneNumberSet) - 1; i >= 0; i-- {
-		n := req.PhoneNumberSet[i]
-		e164 := n
-		if !strings.HasPrefix(n, "+") {
-			e164 = "+86" + n
-		}
-		st := map[string]any{"SerialNo": "2028:" + strings.TrimPrefix(e164, "+"), "PhoneNumber": e164, "Fee": 1,
-			"SessionContext": req.SessionContext, "Code": "Ok", "Message": "send success", "IsoCode": "CN"}
+	reqs := f.Requests()
+	for i, r := range reqs {
 		switch {
-		case strings.HasSuffix(n, "18500000001"):
-			st["SerialNo"], st["Fee"], st["Code"], st["Message"] = "", 0, "InvalidParameterValue.IncorrectPhoneNumber", "incorrect phone number"
-		case strings.HasSuffix(n, "18599900001"):
-			st["SerialNo"], st["Fee"], st["Code"], st["Message"] = "", 0, "FailedOperation.PhoneNumberInBlacklist", "phone number in blacklist"
+		case r.Header.Get("Content-Type") != "application/json; charset=utf-8":
+			t.Errorf("request %d: Content-Type %s", i, r.Header.Get("Content-Type"))
+		case r.Header.Get("X-TC-Action") != "SendSms":
+			t.Errorf("request %d: X-TC-Action %s", i, r.Header.Get("X-TC-Action"))
+		case r.Header.Get("X-TC-Timestamp") != strconv.FormatInt(fixedNow.Unix(), 10):
+			t.Errorf("request %d: X-TC-Timestamp %s", i, r.Header.Get("X-TC-Timestamp"))
+		case r.Header.Get("X-TC-Region") != "ap-guangzhou":
+			t.Errorf("request %d: X-TC-Region %s", i, r.Header.Get("X-TC-Region"))
 		}
-		set = append(set, st)
 	}
-	b, _ := json.Marshal(map[string]any{"Response": map[string]any{"SendStatusSet": set, "RequestId": "a0aabda6-cf91-4f3e-a81f-9198114a2279"}})
-	_, _ = w.Write(b)
+	return reqs
 }
 
 func TestTencentSend(t *testing.T) {
-	f, tc := newTencentFake(t, TencentConfig{SignName: "腾讯云", ParamOrder: []string{"name", "code"}}, nil, tencentEcho)
+	f, tc := newTencentFake(t, TencentConfig{SignName: "腾讯云", ParamOrder: []string{"name", "code"}}, nil,
+		tencentNotice("1110", "{1}您好，您的取件码为{2}。"))
 	id, err := tc.Send(context.Background(), Message{To: "+8618501234444", Ref: "d-7",
 		TemplateParams: map[string]string{"code": "4370", "name": "张三"}})
-	if err != nil || id != "2028:8618501234444" {
+	if err != nil || id == "" || id != f.Sent()[0].SerialNo {
 		t.Fatalf("Send = %q, %v", id, err)
 	}
-	reqs := f.requests()
+	reqs := tencentRequests(t, f)
 	if len(reqs) != 1 {
 		t.Fatalf("%d requests", len(reqs))
 	}
@@ -177,10 +108,19 @@ func TestTencentSend(t *testing.T) {
 	if !reflect.DeepEqual(body, want) {
 		t.Errorf("body = %v\nwant %v", body, want)
 	}
+	if text := f.Sent()[0].Text; text != "【腾讯云】张三您好，您的取件码为4370。" {
+		t.Errorf("text = %s", text)
+	}
 }
 
+// TestTencentBatchPerNumberStatus: 18500000001 fails with
+// IncorrectPhoneNumber, 18599900001 with a blacklist hit, and statuses
+// come back in reverse order (the API does not promise order).
 func TestTencentBatchPerNumberStatus(t *testing.T) {
-	f, tc := newTencentFake(t, TencentConfig{SignName: "腾讯云", TextParam: "1"}, nil, tencentEcho)
+	f, tc := newTencentFake(t, TencentConfig{SignName: "腾讯云", TextParam: "1"}, nil, tencentNotice("1110", "{1}"))
+	f.ReverseStatuses(true)
+	f.RejectNumber("18500000001", "InvalidParameterValue.IncorrectPhoneNumber", "incorrect phone number")
+	f.RejectNumber("18599900001", "FailedOperation.PhoneNumberInBlacklist", "phone number in blacklist")
 	msgs := make([]Message, 401)
 	for i := range msgs {
 		msgs[i] = Message{To: fmt.Sprintf("185%08d", 10000000+i), Text: "您的订单已发货", Ref: fmt.Sprint(i)}
@@ -188,6 +128,10 @@ func TestTencentBatchPerNumberStatus(t *testing.T) {
 	msgs[5].To = "18500000001"   // invalid
 	msgs[300].To = "18599900001" // blacklisted
 	res := tc.SendBatch(context.Background(), msgs)
+	serial := map[string]string{}
+	for _, m := range f.Sent() {
+		serial[m.PhoneNumber] = m.SerialNo
+	}
 	for i, r := range res {
 		switch i {
 		case 5:
@@ -195,12 +139,12 @@ func TestTencentBatchPerNumberStatus(t *testing.T) {
 		case 300:
 			wantChannelError(t, r.Err, ReasonBlocked, false)
 		default:
-			if r.Err != nil || r.ProviderID != "2028:86"+msgs[i].To || r.Ref != fmt.Sprint(i) {
+			if r.Err != nil || r.ProviderID == "" || r.ProviderID != serial["+86"+msgs[i].To] || r.Ref != fmt.Sprint(i) {
 				t.Fatalf("result %d = %+v", i, r)
 			}
 		}
 	}
-	reqs := f.requests()
+	reqs := tencentRequests(t, f)
 	if len(reqs) != 3 {
 		t.Fatalf("%d requests, want 200 + 200 + 1", len(reqs))
 	}
@@ -223,7 +167,7 @@ func TestTencentBatchPerNumberStatus(t *testing.T) {
 }
 
 func TestTencentParamsByPosition(t *testing.T) {
-	_, tc := newTencentFake(t, TencentConfig{}, nil, tencentEcho)
+	_, tc := newTencentFake(t, TencentConfig{}, nil)
 	set, err := tc.params(Message{TemplateParams: map[string]string{"2": "b", "1": "a", "3": "c"}})
 	if err != nil || !reflect.DeepEqual(set, []string{"a", "b", "c"}) {
 		t.Errorf("params = %v, %v", set, err)
@@ -237,45 +181,42 @@ func TestTencentParamsByPosition(t *testing.T) {
 func TestTencentErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
-		status    int
-		body      string
+		fault     faketencent.Fault
 		reason    string
 		transient bool
 	}{
-		{"signature", 200, `{"Response":{"Error":{"Code":"AuthFailure.SignatureFailure","Message":"The provided credentials could not be validated."},"RequestId":"x"}}`, ReasonAuthFailed, false},
-		{"frequency", 200, `{"Response":{"Error":{"Code":"LimitExceeded.DeliveryFrequencyLimit","Message":"频率限制"},"RequestId":"x"}}`, ReasonThrottled, true},
-		{"template", 200, `{"Response":{"Error":{"Code":"FailedOperation.TemplateIncorrectOrUnapproved","Message":"模板未审批"},"RequestId":"x"}}`, ReasonTemplateRejected, false},
-		{"sign", 200, `{"Response":{"Error":{"Code":"FailedOperation.SignatureIncorrectOrUnapproved","Message":"签名未审批"},"RequestId":"x"}}`, ReasonSignRejected, false},
-		{"balance", 200, `{"Response":{"Error":{"Code":"FailedOperation.InsufficientBalanceInSmsPackage","Message":"套餐包余量不足"},"RequestId":"x"}}`, ReasonQuotaExceeded, false},
-		{"internal", 200, `{"Response":{"Error":{"Code":"InternalError.OtherError","Message":"其他错误"},"RequestId":"x"}}`, ReasonProviderError, true},
-		{"502", 502, `bad gateway`, ReasonProviderError, true},
+		{"signature", faketencent.Fault{Code: "AuthFailure.SignatureFailure", Message: "The provided credentials could not be validated."}, ReasonAuthFailed, false},
+		{"frequency", faketencent.DeliveryFrequencyLimit, ReasonThrottled, true},
+		{"template", faketencent.Fault{Code: "FailedOperation.TemplateIncorrectOrUnapproved", Message: "模板未审批"}, ReasonTemplateRejected, false},
+		{"sign", faketencent.Fault{Code: "FailedOperation.SignatureIncorrectOrUnapproved", Message: "签名未审批"}, ReasonSignRejected, false},
+		{"balance", faketencent.Fault{Code: "FailedOperation.InsufficientBalanceInSmsPackage", Message: "套餐包余量不足"}, ReasonQuotaExceeded, false},
+		{"internal", faketencent.InternalError, ReasonProviderError, true},
+		{"502", faketencent.Fault{Status: 502, Body: "bad gateway"}, ReasonProviderError, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, p := newTencentFake(t, TencentConfig{}, nil, func(w http.ResponseWriter, _ recorded) {
-				w.WriteHeader(tc.status)
-				fmt.Fprint(w, tc.body)
-			})
+			f, p := newTencentFake(t, TencentConfig{SignName: "腾讯云"}, nil, tencentNotice("1110", "系统维护通知"))
+			f.Fail("SendSms", 1, tc.fault)
 			res := p.SendBatch(context.Background(), []Message{{To: "+8618501234444"}, {To: "+8618501234445"}})
 			for _, r := range res {
 				wantChannelError(t, r.Err, tc.reason, tc.transient)
 			}
+			tencentRequests(t, f)
 		})
 	}
 }
 
 func TestTencentTimeout(t *testing.T) {
-	f, tc := newTencentFake(t, TencentConfig{}, &http.Client{Timeout: 50 * time.Millisecond}, nil)
-	f.stall()
+	f, tc := newTencentFake(t, TencentConfig{SignName: "腾讯云"}, &http.Client{Timeout: 50 * time.Millisecond}, tencentNotice("1110", "x"))
+	f.Stall("", 1)
 	_, err := tc.Send(context.Background(), Message{To: "+8618501234444"})
 	wantChannelError(t, err, ReasonTimeout, true)
 }
 
 func TestTencentMissingStatus(t *testing.T) {
-	_, tc := newTencentFake(t, TencentConfig{}, nil, func(w http.ResponseWriter, _ recorded) {
-		fmt.Fprint(w, `{"Response":{"SendStatusSet":[{"SerialNo":"s1","PhoneNumber":"+8618501234444","Code":"Ok"}],"RequestId":"x"}}`)
-	})
+	f, tc := newTencentFake(t, TencentConfig{SignName: "腾讯云"}, nil, tencentNotice("1110", "x"))
+	f.OmitStatus("+8618501234445")
 	res := tc.SendBatch(context.Background(), []Message{{To: "+8618501234444"}, {To: "+8618501234445"}})
-	if res[0].Err != nil || res[0].ProviderID != "s1" {
+	if res[0].Err != nil || res[0].ProviderID == "" || res[0].ProviderID != f.Sent()[0].SerialNo {
 		t.Errorf("first = %+v", res[0])
 	}
 	wantChannelError(t, res[1].Err, ReasonProviderError, false)
