@@ -200,17 +200,23 @@ func (h *handler) testChannel(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, testResult{Provider: p.Provider, ProviderMessageID: p.ProviderMessageID})
 		return
 	}
-	reason := channel.Reason(p.Err)
-	detail := p.Err.Error()
+	h.providerFailed(w, r, p.Err, p.Provider)
+}
+
+// providerFailed answers 502 with a provider's refusal: its reason, in
+// the caller's language, and its own words.
+func (h *handler) providerFailed(w http.ResponseWriter, r *http.Request, err error, provider string) {
+	reason := channel.Reason(err)
+	detail := err.Error()
 	var ce *channel.Error
-	if errors.As(p.Err, &ce) && ce.Detail != "" {
+	if errors.As(err, &ce) && ce.Detail != "" {
 		detail = ce.Detail
 	}
 	text := channel.ReasonText(reason, language(r))
 	writeJSON(w, http.StatusBadGateway, struct {
 		Error providerError `json:"error"`
-	}{providerError{Code: "provider_failed", Message: text, Provider: p.Provider, Reason: reason, ReasonText: text,
-		Detail: detail, Transient: channel.IsTransient(p.Err)}})
+	}{providerError{Code: "provider_failed", Message: text, Provider: provider, Reason: reason, ReasonText: text,
+		Detail: detail, Transient: channel.IsTransient(err)}})
 }
 
 // testAddress checks and normalizes the recipient of a test message.

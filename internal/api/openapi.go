@@ -388,6 +388,7 @@ func schemas() obj {
 	maps.Copy(out, recordSchemas())
 	maps.Copy(out, bulkSchemas())
 	maps.Copy(out, planSchemas())
+	maps.Copy(out, smsSchemas())
 	return out
 }
 
@@ -395,7 +396,7 @@ func schemas() obj {
 func document() obj {
 	sch := schemas()
 	paths := obj{}
-	for _, op := range slices.Concat(operations, bulkOperations, planOperations) {
+	for _, op := range slices.Concat(operations, bulkOperations, planOperations, smsOperations) {
 		item, _ := paths[op.path].(obj)
 		if item == nil {
 			item = obj{}

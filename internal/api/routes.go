@@ -74,6 +74,13 @@ var routes = []route{
 	{"PUT", "/topics/{id}", authed, (*handler).replaceTopic},
 	{"PATCH", "/topics/{id}", authed, (*handler).patchTopic},
 
+	{"GET", "/sms-templates", authed, (*handler).listSMSTemplates},
+	{"POST", "/sms-templates", authed, (*handler).createSMSTemplate},
+	{"POST", "/sms-templates/sync", authed, (*handler).syncSMSTemplates},
+	{"GET", "/sms-templates/{id}", authed, (*handler).getSMSTemplate},
+	{"PUT", "/sms-templates/{id}", authed, (*handler).updateSMSTemplate},
+	{"DELETE", "/sms-templates/{id}", authed, (*handler).deleteSMSTemplate},
+
 	{"GET", "/settings", authed, (*handler).getSettings},
 	{"PUT", "/settings", authed, (*handler).replaceSettings},
 	{"PATCH", "/settings", authed, (*handler).patchSettings},
