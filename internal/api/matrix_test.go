@@ -69,7 +69,8 @@ type wants struct {
 // {SCOPE} the visibility scope in force, {R} a record of X, {RQ} a
 // keyword only its title holds, {B} {BD} bulk sends of rep, {NT} a
 // notification of rep ({B1}, {NT1}: the id after them, to page to them),
-// {BOT} the group-bot receiver, {PL} {PLO} plans on X, {PART} a user.
+// {BOT} the group-bot receiver, {PL} {PLO} plans on X, {PART} a user,
+// {ST} an SMS template entered by hand.
 type mrow struct {
 	method, path, body string
 	find               string // for in/out: "X", "CX" or "R"
@@ -174,6 +175,20 @@ var matrix = []mrow{
 		wants{same(200), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
 	{"PATCH", "/topics/{TP}", `{"name_en":"Fixed"}`, "",
 		wants{same(200), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
+
+	// SMS templates: every user reads them (reps pick one when sending);
+	// only admins change them. The SMS channel is the outbox, so a sync
+	// has nothing to list (400, provider).
+	{"GET", "/sms-templates", "", "", wants{same(200), same(200), same(200), same(200), same(200), same(200), same(200), same(401)}},
+	{"GET", "/sms-templates/{ST}", "", "", wants{same(200), same(200), same(200), same(200), same(200), same(200), same(200), same(401)}},
+	{"POST", "/sms-templates", `{"provider":"aliyun","code":"SMS_{N}","content":"${name}您好","variables":{"name":{"source":"merge","field":"contact.name"}}}`, "",
+		wants{same(201), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
+	{"POST", "/sms-templates/sync", "", "",
+		wants{same(400), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
+	{"PUT", "/sms-templates/{ST}", `{"code":"SMS_R{N}","content":"${name}，您好","name":"Renamed {N}","kind":"notice","sign_name":"恒信"}`, "",
+		wants{same(200), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
+	{"DELETE", "/sms-templates/{ST}", "", "",
+		wants{same(204), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
 
 	// Settings.
 	{"GET", "/settings", "", "", wants{same(200), same(200), same(200), same(200), same(200), same(200), same(200), same(401)}},
@@ -368,6 +383,7 @@ type fixture struct {
 	b, done *model.BulkSend
 	note    *model.Notification
 	pl, plo *model.Plan
+	tpl     *model.SMSTemplate
 }
 
 func newMWorld(t *testing.T, s *storage.Store) *mworld {
@@ -464,6 +480,11 @@ func (w *mworld) buildFor(t *testing.T, actor, in string) fixture {
 		}
 	}
 	f.cx = w.e.contact(t, &model.Contact{CustomerID: f.x.ID, Name: fmt.Sprintf("Contact%d", w.n), Mobile: "+8613800000000"})
+	f.tpl = &model.SMSTemplate{Provider: "aliyun", Code: fmt.Sprintf("SMS_M%d", w.n), Kind: model.TemplateNotice,
+		Content: "${name}您好", State: model.ReviewApproved}
+	if err := s.CreateSMSTemplate(ctx, f.tpl); err != nil {
+		t.Fatal(err)
+	}
 	f.rec = &model.Record{CustomerID: f.x.ID, ContactID: &f.cx.ID, UserID: &rep, Channel: model.ChannelPhone,
 		Source: model.SourceManual, Title: fmt.Sprintf("Call rq%dq", w.n), TopicIDs: []int64{w.topic.ID}}
 	if err := s.CreateRecord(ctx, f.rec); err != nil {
@@ -560,7 +581,7 @@ func (w *mworld) expand(s string, f fixture, scope string, open bool) string {
 		"{OPEN}", strconv.FormatBool(open), "{R}", itoa(f.rec.ID), "{RQ}", strings.TrimPrefix(f.rec.Title, "Call "),
 		"{BD}", itoa(f.done.ID), "{B1}", itoa(f.b.ID+1), "{B}", itoa(f.b.ID), "{NT1}", itoa(f.note.ID+1),
 		"{NT}", itoa(f.note.ID), "{BOT}", w.bot, "{PLO}", itoa(f.plo.ID), "{PL}", itoa(f.pl.ID),
-		"{PART}", itoa(w.users["part"].ID),
+		"{PART}", itoa(w.users["part"].ID), "{ST}", itoa(f.tpl.ID),
 	).Replace(s)
 }
 

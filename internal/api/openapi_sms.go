@@ -22,7 +22,7 @@ var smsOperations = []operation{
 	{method: "POST", path: "/sms-templates/sync", tag: "sms templates",
 		summary: "Sync templates and signatures from the provider now (admins)",
 		desc:    "400 (field provider): the SMS channel sends free text. 502: the provider refused, with its reason.",
-		ok:      200, okSchema: "SMSTemplateSync", errs: []int{502}, errSchema: map[int]string{502: "ProviderError"}},
+		ok:      200, okSchema: "SMSTemplateSync", errs: []int{400, 502}, errSchema: map[int]string{502: "ProviderError"}},
 	{method: "GET", path: "/sms-templates/{id}", tag: "sms templates", summary: "One template", ok: 200, okSchema: "SMSTemplate"},
 	{method: "PUT", path: "/sms-templates/{id}", tag: "sms templates",
 		summary: "Set a template's name, kind, signature and variable mapping; code, content and state too for one entered by hand (admins)",
@@ -74,6 +74,8 @@ func smsSchemas() obj {
 		"SMSTemplateSync": object([]string{"provider", "templates", "signatures"}, obj{
 			"provider": typ("string"), "templates": counts, "signatures": counts}),
 		"SMSTemplateInput": input(nil, obj{
+			"provider": obj{"type": "string", "enum": []string{"aliyun", "tencent"},
+				"description": "for a template entered by hand: its provider; default the SMS channel's"},
 			"code":      obj{"type": "string", "maxLength": 64, "description": "required for a template entered by hand"},
 			"name":      obj{"type": "string", "maxLength": 100},
 			"kind":      obj{"type": "string", "enum": model.TemplateKinds, "default": model.TemplateNotice},

@@ -150,7 +150,7 @@ func TestOpenAPIResponses(t *testing.T) {
 				"/contacts/{id}": "{CX}", "/users/{id}": "{U}", "/teams/{id}": "{T}", "/topics/{id}": "{TP}",
 				"/records/{id}": "{R}", "/customers/{id}/records": "{X}",
 				"/bulk-sends/{id}": "{B}", "/bulk-sends/{id}/recipients": "{BD}", "/bulk-sends/{id}/recipients/export": "{BD}",
-				"/bulk-sends/{id}/events": "{BD}", "/plans/{id}": "{PL}",
+				"/bulk-sends/{id}/events": "{BD}", "/plans/{id}": "{PL}", "/sms-templates/{id}": "{ST}",
 			}[rt.Path]).Replace(rt.Path), f, "team", false)
 			if rt.Path == "/records/export" {
 				path += "?format=xlsx"

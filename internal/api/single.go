@@ -24,9 +24,13 @@ type singleBody struct {
 	Email    *emailBody `json:"email"`
 }
 
-// smsBody is the text of an SMS, with merge fields.
+// smsBody is an SMS: its text with merge fields, or on a template
+// channel the template and the values the rep fills.
 type smsBody struct {
-	Text string `json:"text"`
+	Text       string            `json:"text"`
+	TemplateID *int64            `json:"template_id"`
+	Params     map[string]string `json:"params"`
+	Marketing  bool              `json:"marketing"`
 }
 
 // emailBody is an e-mail's subject and plain-text body, with merge fields.
@@ -44,7 +48,7 @@ func (b singleBody) input(contactID int64) (record.SingleInput, error) {
 		return in, err
 	}
 	if b.SMS != nil {
-		in.SMS = &record.SMSContent{Text: b.SMS.Text}
+		in.SMS = &record.SMSContent{Text: b.SMS.Text, TemplateID: b.SMS.TemplateID, Params: b.SMS.Params, Marketing: b.SMS.Marketing}
 	}
 	if b.Email != nil {
 		in.Email = &record.EmailContent{Subject: b.Email.Subject, Body: b.Email.Body}

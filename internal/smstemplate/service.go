@@ -114,6 +114,10 @@ func (s *Service) Sync(ctx context.Context) (*SyncResult, error) {
 // Edit is what an admin sets on a template. Code, Content and State are
 // taken only for a template entered by hand.
 type Edit struct {
+	// Provider is, for a template entered by hand, the provider it belongs
+	// to (aliyun or tencent); empty: the SMS channel's. Templates can so be
+	// entered before the channel is switched to their provider.
+	Provider  string                     `json:"provider"`
 	Code      string                     `json:"code"`
 	Name      string                     `json:"name"`
 	Kind      string                     `json:"kind"`
@@ -123,14 +127,21 @@ type Edit struct {
 	Variables map[string]model.VarSource `json:"variables"`
 }
 
-// Create stores a template entered by hand for the SMS channel's provider.
+// Create stores a template entered by hand, for in.Provider or else the
+// SMS channel's provider.
 func (s *Service) Create(ctx context.Context, in Edit) (*model.SMSTemplate, error) {
-	p, templated, err := s.Provider(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if !templated {
-		return nil, ErrNotTemplated
+	p := in.Provider
+	if p == "" {
+		var templated bool
+		var err error
+		if p, templated, err = s.Provider(ctx); err != nil {
+			return nil, err
+		}
+		if !templated {
+			return nil, model.NewFieldError("provider", "not_templated", "the SMS channel sends free text: name the provider the template belongs to (aliyun or tencent)")
+		}
+	} else if !Templated(p) {
+		return nil, model.NewFieldError("provider", "invalid", "provider must be aliyun or tencent")
 	}
 	t := &model.SMSTemplate{Provider: p, Origin: model.OriginManual}
 	if err := apply(t, in); err != nil {
