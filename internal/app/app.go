@@ -26,6 +26,7 @@ import (
 	"touchbase/internal/plan"
 	"touchbase/internal/record"
 	"touchbase/internal/storage"
+	"touchbase/internal/unsubscribe"
 )
 
 // App is the set of services of one process.
@@ -41,8 +42,11 @@ type App struct {
 	Bulk     *bulk.Service
 	Notify   *notify.Service
 	Plans    *plan.Service
-	Queue    jobs.Queue
-	Resolver *httpauth.Resolver
+	// Unsubscribe makes the one-click unsubscribe links of bulk e-mails
+	// and honours them.
+	Unsubscribe *unsubscribe.Service
+	Queue       jobs.Queue
+	Resolver    *httpauth.Resolver
 }
 
 // New builds the services on store. Provider secrets are sealed with the
@@ -80,6 +84,8 @@ func New(cfg config.Options, log *slog.Logger, store *storage.Store) (*App, erro
 			log.Warn("queue record indexing", "bulk_send", b.ID, "err", err)
 		}
 	})
+	a.Unsubscribe = unsubscribe.NewService(store, unsubscribe.NewSigner(key), cfg.BaseURL, time.Now)
+	a.Bulk.SetUnsubscribe(a.Unsubscribe.URL)
 	a.Plans = plan.NewService(store, a.Notify, time.Now)
 	a.Plans.SetMailer(channels, cfg.BaseURL, log)
 	a.Records = record.NewService(store, channels, a.Plans, time.Now)

@@ -69,7 +69,7 @@ func (s *Service) dispatch(ctx context.Context, a DispatchArgs) error {
 	if _, err := s.store.ResolveStaleSending(ctx, b.ID, a.Channel, s.cfg.Lease, channel.IsIdempotent(ch)); err != nil {
 		return err
 	}
-	r, err := newRenderer(b, kind)
+	r, err := newRenderer(b, kind, s.unsubscribe)
 	if err != nil {
 		return err
 	}
@@ -210,10 +210,11 @@ type renderer struct {
 	text, subj, body *message.Template
 	userName         string
 	userEmail        string
+	unsubscribe      UnsubscribeFunc // nil: no unsubscribe links
 }
 
-func newRenderer(b *model.BulkSend, kind channel.Kind) (*renderer, error) {
-	r := &renderer{kind: kind, userName: b.UserName, userEmail: b.UserEmail}
+func newRenderer(b *model.BulkSend, kind channel.Kind, unsubscribe UnsubscribeFunc) (*renderer, error) {
+	r := &renderer{kind: kind, userName: b.UserName, userEmail: b.UserEmail, unsubscribe: unsubscribe}
 	var err error
 	if kind == channel.KindSMS {
 		r.text, err = message.Parse(b.SMSText)
@@ -240,5 +241,8 @@ func (r *renderer) message(row *model.BulkRecipient) channel.Message {
 	m.Subject = r.subj.Execute(d)
 	m.Text = r.body.Execute(d)
 	m.HTML = message.TextToHTML(m.Text)
+	if r.unsubscribe != nil && row.ContactID != nil {
+		m.Unsubscribe = r.unsubscribe(*row.ContactID, row.Address)
+	}
 	return m
 }
