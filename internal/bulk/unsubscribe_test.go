@@ -174,4 +174,3 @@ func TestBulkEmailCarriesOneClickUnsubscribe(t *testing.T) {
 		}
 	})
 }
-
