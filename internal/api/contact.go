@@ -32,6 +32,7 @@ func (b contactBody) apply(c *model.Contact) {
 	c.Name, c.Title, c.Mobile, c.Email, c.WeComID = b.Name, b.Title, b.Mobile, b.Email, b.WeComID
 	c.OptOutSMS, c.OptOutEmail, c.OptOutWeCom, c.OptOutCall = b.OptOutSMS, b.OptOutEmail, b.OptOutWeCom, b.OptOutCall
 	c.Primary = b.Primary
+	c.OptOutBy = model.OptOutByAPI
 }
 
 // contactPage is the answer of a contact search: one page, and whether

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"touchbase/internal/model"
 )
 
 // operation describes one endpoint in the OpenAPI document. It is written
@@ -41,7 +43,9 @@ var (
 	recordFilters = []param{{"customer_id", "integer", "of this customer"}, {"contact_id", "integer", "with this contact"},
 		{"user_id", "integer", "by this rep"}, {"team_id", "integer", "by a rep of this team"},
 		{"channel", "string", "sms, email, phone, visit, wechat, wecom or other"},
-		{"source", "string", "manual, single, bulk or plan"}, {"status", "string", "done, sent or delivered"},
+		{"source", "string", "manual, single, bulk, plan or inbound (the customer's own message: an unsubscribe, a reply)"},
+		{"status", "string", "done, sent or delivered"},
+		{"direction", "string", "outbound (we contacted the customer) or inbound (the customer contacted us)"},
 		{"topic_id", "integer", "ticked this topic"},
 		{"from", "string", "contacted at or after this RFC 3339 time (encode + as %2B; a space is read as +)"},
 		{"to", "string", "contacted before this RFC 3339 time"},
@@ -344,11 +348,21 @@ func schemas() obj {
 			"do_not_contact": typ("boolean")}),
 
 		"Contact": object([]string{"id", "customer_id", "name", "title", "mobile", "email", "wecom_id", "opt_out_sms",
-			"opt_out_email", "opt_out_wecom", "opt_out_call", "primary", "created_at", "updated_at"},
+			"opt_out_email", "opt_out_wecom", "opt_out_call", "opt_out_sms_at", "opt_out_sms_source", "opt_out_email_at",
+			"opt_out_email_source", "primary", "created_at", "updated_at"},
 			obj{"id": id64(), "customer_id": id64(), "customer_name": typ("string"), "name": typ("string"), "title": typ("string"),
 				"mobile": obj{"type": "string", "description": "E.164"}, "email": typ("string"), "wecom_id": typ("string"),
 				"opt_out_sms": typ("boolean"), "opt_out_email": typ("boolean"), "opt_out_wecom": typ("boolean"),
-				"opt_out_call": typ("boolean"), "primary": typ("boolean"), "created_at": dateTime(), "updated_at": dateTime()}),
+				"opt_out_call": typ("boolean"),
+				"opt_out_sms_at": obj{"type": "string", "format": "date-time", "nullable": true,
+					"description": "when the SMS opt-out was set; null while it is off or when it was set before times were kept"},
+				"opt_out_sms_source": obj{"type": "string", "enum": append([]string{""}, model.OptOutSources...),
+					"description": "what set the SMS opt-out: manual (a user), reply (an SMS reply such as 退订), unsubscribe (an e-mail's unsubscribe link), import or api; empty while it is off"},
+				"opt_out_email_at": obj{"type": "string", "format": "date-time", "nullable": true,
+					"description": "when the e-mail opt-out was set; null while it is off or when it was set before times were kept"},
+				"opt_out_email_source": obj{"type": "string", "enum": append([]string{""}, model.OptOutSources...),
+					"description": "what set the e-mail opt-out (as opt_out_sms_source); unsubscribe for the one-click link of a bulk e-mail"},
+				"primary": typ("boolean"), "created_at": dateTime(), "updated_at": dateTime()}),
 		"ContactList": listSchema("Contact"),
 		"ContactPage": object([]string{"items", "has_more"}, obj{"items": arrayOf(ref("Contact")), "has_more": typ("boolean")}),
 		"ContactInput": input([]string{"name"}, obj{"name": obj{"type": "string", "maxLength": 100},

@@ -42,12 +42,15 @@ func recordSchemas() obj {
 		"transient":   obj{"type": "boolean", "description": "trying again later may succeed"},
 	})
 	record := object([]string{"id", "customer_id", "customer_name", "contact_id", "contact_name", "user_id", "user_name",
-		"channel", "source", "status", "title", "summary", "subject", "content", "address", "provider", "provider_message_id",
+		"channel", "source", "direction", "status", "title", "summary", "subject", "content", "address", "provider", "provider_message_id",
 		"bulk_send_id", "plan_id", "topic_ids", "contacted_at", "created_at"}, obj{
 		"id": id64(), "customer_id": id64(), "customer_name": typ("string"), "contact_id": nullable(id64()),
 		"contact_name": typ("string"), "user_id": nullable(id64()), "user_name": typ("string"),
-		"channel": enum(recordChannels...), "source": enum(model.Sources...), "status": enum(recordStatuses...),
-		"title": typ("string"), "summary": typ("string"), "subject": typ("string"), "content": typ("string"),
+		"channel": enum(recordChannels...), "source": enum(model.Sources...),
+		"direction": obj{"type": "string", "enum": model.Directions,
+			"description": "outbound: we contacted the customer; inbound: the customer contacted us (source inbound: an unsubscribe, a reply)"},
+		"status": enum(recordStatuses...),
+		"title":  typ("string"), "summary": typ("string"), "subject": typ("string"), "content": typ("string"),
 		"address": typ("string"), "provider": typ("string"), "provider_message_id": typ("string"),
 		"bulk_send_id": nullable(id64()), "plan_id": nullable(id64()), "topic_ids": arrayOf(id64()),
 		"contacted_at": dateTime(), "created_at": dateTime(),

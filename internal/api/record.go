@@ -83,6 +83,9 @@ func recordFilter(r *http.Request) (storage.RecordFilter, error) {
 	if f.Status, err = queryEnum(r, "status", recordStatuses); err != nil {
 		return f, err
 	}
+	if f.Direction, err = queryEnum(r, "direction", model.Directions); err != nil {
+		return f, err
+	}
 	if f.From, err = queryTime(r, "from"); err != nil {
 		return f, err
 	}

@@ -27,6 +27,7 @@ import (
 	"touchbase/internal/record"
 	"touchbase/internal/smstemplate"
 	"touchbase/internal/storage"
+	"touchbase/internal/unsubscribe"
 )
 
 // App is the set of services of one process.
@@ -43,8 +44,11 @@ type App struct {
 	Notify       *notify.Service
 	Plans        *plan.Service
 	SMSTemplates *smstemplate.Service
-	Queue        jobs.Queue
-	Resolver     *httpauth.Resolver
+	// Unsubscribe makes the one-click unsubscribe links of bulk e-mails
+	// and honours them.
+	Unsubscribe *unsubscribe.Service
+	Queue       jobs.Queue
+	Resolver    *httpauth.Resolver
 }
 
 // New builds the services on store. Provider secrets are sealed with the
@@ -83,6 +87,8 @@ func New(cfg config.Options, log *slog.Logger, store *storage.Store) (*App, erro
 			log.Warn("queue record indexing", "bulk_send", b.ID, "err", err)
 		}
 	})
+	a.Unsubscribe = unsubscribe.NewService(store, unsubscribe.NewSigner(key), cfg.BaseURL, time.Now)
+	a.Bulk.SetUnsubscribe(a.Unsubscribe.URL)
 	a.Plans = plan.NewService(store, a.Notify, time.Now)
 	a.Plans.SetMailer(channels, cfg.BaseURL, log)
 	a.Records = record.NewService(store, channels, a.SMSTemplates, a.Plans, time.Now)

@@ -23,13 +23,14 @@ type renderer struct {
 	filler           *smstemplate.Filler
 	userName         string
 	userEmail        string
+	unsubscribe      UnsubscribeFunc // nil: no unsubscribe links
 }
 
 // newRenderer prepares b's content on kind, sent by provider. An SMS
 // template is read anew each time: one withdrawn since the send was
 // accepted gives errTemplateUnavailable.
 func (s *Service) newRenderer(ctx context.Context, b *model.BulkSend, kind channel.Kind, provider string) (*renderer, error) {
-	r := &renderer{kind: kind, userName: b.UserName, userEmail: b.UserEmail}
+	r := &renderer{kind: kind, userName: b.UserName, userEmail: b.UserEmail, unsubscribe: s.unsubscribe}
 	var err error
 	if kind == channel.KindSMS && b.SMSTemplateID != nil {
 		t, err := s.store.SMSTemplate(ctx, *b.SMSTemplateID)
@@ -79,6 +80,9 @@ func (r *renderer) message(row *model.BulkRecipient) channel.Message {
 		m.Subject = r.subj.Execute(d)
 		m.Text = r.body.Execute(d)
 		m.HTML = message.TextToHTML(m.Text)
+		if r.unsubscribe != nil && row.ContactID != nil {
+			m.Unsubscribe = r.unsubscribe(*row.ContactID, row.Address)
+		}
 	}
 	return m
 }

@@ -88,7 +88,13 @@ type Service struct {
 	log       *slog.Logger
 	now       func() time.Time
 	onFinish  FinishFunc
+	// unsubscribe makes each e-mail recipient's one-click unsubscribe link.
+	unsubscribe UnsubscribeFunc
 }
+
+// UnsubscribeFunc returns the unsubscribe link of a message to address for
+// a contact.
+type UnsubscribeFunc func(contactID int64, address string) string
 
 // NewService returns a Service; SMS on a template channel go through
 // templates. queue may be set later with SetQueue (the queue's workers need
@@ -100,6 +106,10 @@ func NewService(store *storage.Store, channels *registry.Registry, templates *sm
 
 // SetQueue sets the job queue jobs are inserted into.
 func (s *Service) SetQueue(q jobs.Queue) { s.queue = q }
+
+// SetUnsubscribe makes every bulk e-mail carry the link fn returns for its
+// recipient (List-Unsubscribe, RFC 8058). Call it before sends start.
+func (s *Service) SetUnsubscribe(fn UnsubscribeFunc) { s.unsubscribe = fn }
 
 // Input is a bulk send as the operator writes it.
 type Input struct {

@@ -34,6 +34,11 @@ type Message struct {
 	// Sign is the approved signature (短信签名) the template goes out
 	// under; empty uses the channel's.
 	Sign string
+	// Unsubscribe is the recipient's one-click unsubscribe link (RFC 8058)
+	// for email: SMTP writes it as List-Unsubscribe and, when it is https,
+	// adds List-Unsubscribe-Post: List-Unsubscribe=One-Click. Empty for
+	// none; SMS channels ignore it.
+	Unsubscribe string
 	// Ref is our own delivery ID. Providers that carry a client reference
 	// (Aliyun OutId, Tencent SessionContext, webhook "ref", email
 	// Message-ID) send it, so callbacks and receipts can be matched.

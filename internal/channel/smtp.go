@@ -255,6 +255,13 @@ func (s *SMTP) build(msg Message) (*gomail.Msg, string, error) {
 		return nil, "", err
 	}
 	m.SetMessageIDWithValue(id)
+	if msg.Unsubscribe != "" {
+		if err := m.SetListUnsubscribeOneClick(msg.Unsubscribe); err != nil {
+			// Not https (a development base URL): the link without the
+			// one-click promise, which RFC 8058 keeps for https.
+			m.SetListUnsubscribe(msg.Unsubscribe)
+		}
+	}
 	switch {
 	case msg.Text != "" && msg.HTML != "":
 		m.SetBodyString(gomail.TypeTextPlain, msg.Text)

@@ -564,3 +564,36 @@ func BenchmarkSMTPBatch(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*len(msgs))/b.Elapsed().Seconds(), "msgs/s")
 }
+
+func TestSMTPListUnsubscribeHeaders(t *testing.T) {
+	s, pool := startSink(t, SMTPSecurityNone, "", "")
+	c := newTestSMTP(t, s, pool, SMTPConfig{Security: SMTPSecurityNone})
+	msgs := []Message{
+		{To: "a@example.com", Subject: "s", Text: "hi", Ref: "b1", Unsubscribe: "https://crm.example.com/u/TOKEN-a"},
+		{To: "b@example.com", Subject: "s", Text: "hi", Ref: "b2", Unsubscribe: "http://127.0.0.1:8080/u/TOKEN-b"},
+		{To: "c@example.com", Subject: "s", Text: "hi", Ref: "b3"},
+	}
+	for _, r := range c.SendBatch(context.Background(), msgs) {
+		if r.Err != nil {
+			t.Fatal(r.Err)
+		}
+	}
+	got, _ := s.snapshot()
+	if len(got) != 3 {
+		t.Fatalf("%d messages", len(got))
+	}
+	want := map[string][2]string{
+		"a@example.com": {"<https://crm.example.com/u/TOKEN-a>", "List-Unsubscribe=One-Click"},
+		// RFC 8058 one-click is for https links only.
+		"b@example.com": {"<http://127.0.0.1:8080/u/TOKEN-b>", ""},
+		"c@example.com": {"", ""},
+	}
+	for _, m := range got {
+		h := parseMail(t, m.Data).Header
+		w := want[m.To[0]]
+		if h.Get("List-Unsubscribe") != w[0] || h.Get("List-Unsubscribe-Post") != w[1] {
+			t.Errorf("%s: List-Unsubscribe %q, -Post %q; want %q, %q", m.To[0], h.Get("List-Unsubscribe"),
+				h.Get("List-Unsubscribe-Post"), w[0], w[1])
+		}
+	}
+}

@@ -43,21 +43,32 @@ type Relation struct {
 
 // Contact is a person at a customer.
 type Contact struct {
-	ID           int64     `json:"id"`
-	CustomerID   int64     `json:"customer_id"`
-	CustomerName string    `json:"customer_name,omitempty"`
-	Name         string    `json:"name"`
-	Title        string    `json:"title"`
-	Mobile       string    `json:"mobile"` // E.164
-	Email        string    `json:"email"`
-	WeComID      string    `json:"wecom_id"`
-	OptOutSMS    bool      `json:"opt_out_sms"`
-	OptOutEmail  bool      `json:"opt_out_email"`
-	OptOutWeCom  bool      `json:"opt_out_wecom"`
-	OptOutCall   bool      `json:"opt_out_call"`
-	Primary      bool      `json:"primary"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	ID           int64  `json:"id"`
+	CustomerID   int64  `json:"customer_id"`
+	CustomerName string `json:"customer_name,omitempty"`
+	Name         string `json:"name"`
+	Title        string `json:"title"`
+	Mobile       string `json:"mobile"` // E.164
+	Email        string `json:"email"`
+	WeComID      string `json:"wecom_id"`
+	OptOutSMS    bool   `json:"opt_out_sms"`
+	OptOutEmail  bool   `json:"opt_out_email"`
+	OptOutWeCom  bool   `json:"opt_out_wecom"`
+	OptOutCall   bool   `json:"opt_out_call"`
+	// When the SMS and e-mail opt-outs were set and by what (OptOutBy…);
+	// nil and "" while the flag is off, or for flags set before either
+	// was kept.
+	OptOutSMSAt       *time.Time `json:"opt_out_sms_at"`
+	OptOutSMSSource   string     `json:"opt_out_sms_source"`
+	OptOutEmailAt     *time.Time `json:"opt_out_email_at"`
+	OptOutEmailSource string     `json:"opt_out_email_source"`
+	// OptOutBy is what sets an opt-out flag that a save turns on (the
+	// source kept with it); empty means OptOutByManual. Flags already on
+	// keep their time and source.
+	OptOutBy  string    `json:"-"`
+	Primary   bool      `json:"primary"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // Topic is one of the admin-managed content topics (勾选内容).

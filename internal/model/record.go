@@ -22,10 +22,22 @@ const (
 	SourceSingle = "single"
 	SourceBulk   = "bulk"
 	SourcePlan   = "plan"
+	// SourceInbound is a message the customer sent us: an unsubscribe,
+	// an SMS reply.
+	SourceInbound = "inbound"
 )
 
 // Sources lists every record source.
-var Sources = []string{SourceManual, SourceSingle, SourceBulk, SourcePlan}
+var Sources = []string{SourceManual, SourceSingle, SourceBulk, SourcePlan, SourceInbound}
+
+// Record directions: who the contact came from.
+const (
+	DirectionOutbound = "outbound" // we contacted the customer
+	DirectionInbound  = "inbound"  // the customer contacted us
+)
+
+// Directions lists every record direction.
+var Directions = []string{DirectionOutbound, DirectionInbound}
 
 // Record statuses.
 const (
@@ -45,6 +57,7 @@ type Record struct {
 	UserName          string    `json:"user_name"`
 	Channel           string    `json:"channel"`
 	Source            string    `json:"source"`
+	Direction         string    `json:"direction"` // DirectionOutbound when empty on create
 	Status            string    `json:"status"`
 	Title             string    `json:"title"`
 	Summary           string    `json:"summary"`

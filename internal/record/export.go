@@ -25,9 +25,9 @@ const (
 
 var exportHeader = map[string][]string{
 	"en": {"ID", "Contacted at", "Customer", "Contact", "Rep", "Channel", "Source", "Status", "Title", "Topics",
-		"Summary", "Subject", "Content", "Address", "Provider", "Provider message ID"},
+		"Summary", "Subject", "Content", "Address", "Provider", "Provider message ID", "Direction"},
 	"zh-CN": {"编号", "联系时间", "客户", "联系人", "客服", "渠道", "来源", "状态", "标题", "勾选内容",
-		"内容概要", "邮件主题", "内容", "地址", "服务商", "服务商消息编号"},
+		"内容概要", "邮件主题", "内容", "地址", "服务商", "服务商消息编号", "方向"},
 }
 
 // exportRow turns a record into the cells of one export row.
@@ -41,7 +41,7 @@ func exportRow(r *model.Record, topics map[int64]*model.Topic, lang string, loc 
 	return []string{
 		strconv.FormatInt(r.ID, 10), r.ContactedAt.In(loc).Format("2006-01-02 15:04:05"), r.CustomerName, r.ContactName,
 		r.UserName, r.Channel, r.Source, r.Status, r.Title, strings.Join(names, "、"), r.Summary, r.Subject, r.Content,
-		r.Address, r.Provider, r.ProviderMessageID,
+		r.Address, r.Provider, r.ProviderMessageID, r.Direction,
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"touchbase/internal/model"
 )
 
 // ImportCustomer is a customer written by an import. A nil field keeps the
@@ -148,17 +150,32 @@ func updateCustomersSQL(d Dialect, n int) string {
 
 func insertContactsSQL(d Dialect, n int) string {
 	return `INSERT INTO contacts (customer_id, name, title, mobile, email, wecom_id, opt_out_sms, opt_out_email,
-		is_primary, created_at, updated_at) VALUES ` + placeholders(d, 1, 11, n, nil) +
+		is_primary, created_at, updated_at, opt_out_sms_at, opt_out_sms_source, opt_out_email_at, opt_out_email_source)
+		VALUES ` + placeholders(d, 1, 15, n, nil) +
 		` RETURNING id, customer_id, name, title, mobile, email, wecom_id, opt_out_sms, opt_out_email, is_primary`
 }
 
 func updateContactsSQL(d Dialect, n int) string {
+	// The stamps of opt-outs turned on take the time of the first
+	// placeholder again: after "updated_at = ?" on SQLite, "?1" names it
+	// and the VALUES placeholders still count on from 2.
+	at := "$1"
+	if d == SQLite {
+		at = "?1"
+	}
+	stamp := func(flag, column string) string {
+		turnedOff := `NOT COALESCE(v.` + column + `, contacts.` + flag + `)`
+		return flag + `_at = CASE WHEN ` + turnedOff + ` THEN NULL WHEN contacts.` + flag + ` THEN contacts.` + flag + `_at ELSE ` + at + ` END, ` +
+			flag + `_source = CASE WHEN ` + turnedOff + ` THEN '' WHEN contacts.` + flag + ` THEN contacts.` + flag + `_source ELSE '` +
+			model.OptOutByImport + `' END`
+	}
 	return `UPDATE contacts SET name = COALESCE(v.column3, contacts.name),
 		title = COALESCE(v.column4, contacts.title), mobile = COALESCE(v.column5, contacts.mobile),
 		email = COALESCE(v.column6, contacts.email), wecom_id = COALESCE(v.column7, contacts.wecom_id),
 		opt_out_sms = COALESCE(v.column8, contacts.opt_out_sms),
 		opt_out_email = COALESCE(v.column9, contacts.opt_out_email),
-		is_primary = COALESCE(v.column10, contacts.is_primary), updated_at = ` + placeholder(d, 1) + `
+		is_primary = COALESCE(v.column10, contacts.is_primary), updated_at = ` + placeholder(d, 1) + `,
+		` + stamp("opt_out_sms", "column8") + `, ` + stamp("opt_out_email", "column9") + `
 		FROM (VALUES ` + placeholders(d, 2, 10, n, []string{"BIGINT", "BIGINT", "TEXT", "TEXT", "TEXT", "TEXT",
 		"TEXT", "BOOLEAN", "BOOLEAN", "BOOLEAN"}) +
 		`) AS v WHERE contacts.id = v.column1 AND contacts.customer_id = v.column2`
@@ -366,7 +383,7 @@ func (ct *ImportContact) row() contactRow {
 // KeepPrimary).
 func (t *ImportTx) CreateContacts(ctx context.Context, cts []*ImportContact) error {
 	for part := range chunks(cts, importChunk) {
-		args := make([]any, 0, 11*len(part))
+		args := make([]any, 0, 15*len(part))
 		byRow := make(map[contactRow][]*ImportContact, len(part))
 		for _, ct := range part {
 			if ct.Name == nil {
@@ -374,8 +391,10 @@ func (t *ImportTx) CreateContacts(ctx context.Context, cts []*ImportContact) err
 			}
 			r := ct.row()
 			byRow[r] = append(byRow[r], ct)
+			smsAt, smsBy := optOutStamp(r.optOutSMS, t.now, model.OptOutByImport)
+			emailAt, emailBy := optOutStamp(r.optOutEmail, t.now, model.OptOutByImport)
 			args = append(args, r.customerID, r.name, r.title, r.mobile, r.email, r.wecomID, r.optOutSMS,
-				r.optOutEmail, r.primary, t.now, t.now)
+				r.optOutEmail, r.primary, t.now, t.now, smsAt, smsBy, emailAt, emailBy)
 		}
 		err := t.query(ctx, insertContactsSQL(t.w.s.dialect, len(part)), args, func(rows *sql.Rows) error {
 			var id int64

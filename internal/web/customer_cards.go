@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"touchbase/internal/contact"
 	"touchbase/internal/httpauth"
@@ -16,6 +17,7 @@ type contactsCard struct {
 	Customer *contact.CustomerView
 	Contacts []*model.Contact
 	CSRF     string
+	Loc      *time.Location // the user's time zone, for opt-out times
 }
 
 // HasWeCom reports whether any contact has a WeCom ID, so the column shows
@@ -52,7 +54,11 @@ func (h *handler) customerByPath(r *http.Request) (*contact.CustomerView, error)
 
 func (h *handler) contactsCard(ctx context.Context, id *httpauth.Identity, cv *contact.CustomerView) (contactsCard, error) {
 	cts, err := h.app.Contacts.Contacts(ctx, id.Policy, cv.ID)
-	return contactsCard{Customer: cv, Contacts: cts, CSRF: csrfOf(id)}, err
+	loc, lerr := time.LoadLocation(id.User.Timezone)
+	if lerr != nil {
+		loc = time.UTC
+	}
+	return contactsCard{Customer: cv, Contacts: cts, CSRF: csrfOf(id), Loc: loc}, err
 }
 
 func (h *handler) peopleCard(ctx context.Context, id *httpauth.Identity, cv *contact.CustomerView) (peopleCard, error) {

@@ -62,6 +62,7 @@ func parseRecordFilter(in url.Values, loc *time.Location) recordFilter {
 	s.Channel = oneOf("channel", recordChannels)
 	s.Source = oneOf("source", model.Sources)
 	s.Status = oneOf("status", recordStatuses)
+	s.Direction = oneOf("direction", model.Directions)
 	var to time.Time
 	f.From, s.From = day("from")
 	if f.To, to = day("to"); !to.IsZero() {

@@ -15,20 +15,21 @@ const recordsPerPage = 50
 // results fragment.
 type recordListData struct {
 	base
-	Filter    recordFilter
-	Records   []*model.Record
-	Topics    topicIndex
-	Newer     string // link to the newer page, "" on the first
-	Older     string // link to the older page, "" on the last
-	Customer  *model.Customer
-	Contacts  []*model.Contact // of the chosen customer, for the contact filter
-	TopicList []*model.Topic
-	Reps      []*model.User
-	Teams     []*model.Team
-	Channels  []string
-	Sources   []string
-	Statuses  []string
-	OOB       bool // the results also update the export links (htmx)
+	Filter     recordFilter
+	Records    []*model.Record
+	Topics     topicIndex
+	Newer      string // link to the newer page, "" on the first
+	Older      string // link to the older page, "" on the last
+	Customer   *model.Customer
+	Contacts   []*model.Contact // of the chosen customer, for the contact filter
+	TopicList  []*model.Topic
+	Reps       []*model.User
+	Teams      []*model.Team
+	Channels   []string
+	Sources    []string
+	Statuses   []string
+	Directions []string
+	OOB        bool // the results also update the export links (htmx)
 }
 
 // recordList shows every contact record the user may see, newest first,
@@ -38,7 +39,7 @@ type recordListData struct {
 func (h *handler) recordList(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	d := recordListData{base: h.base(w, r, "records", "records.title"), Channels: recordChannels,
-		Sources: model.Sources, Statuses: recordStatuses}
+		Sources: model.Sources, Statuses: recordStatuses, Directions: model.Directions}
 	d.Filter = parseRecordFilter(r.URL.Query(), d.Loc)
 	if err := h.recordCustomer(r, &d); err != nil {
 		h.fail(w, r, err)

@@ -19,6 +19,11 @@ func (h *handler) routes() http.Handler {
 	pub("POST /language", h.setLanguage)
 	user("GET /{$}", h.home)
 
+	// One-click unsubscribe links of e-mails (RFC 8058): no session, no
+	// CSRF token, the signed token is the credential.
+	mux.Handle("GET /u/{token}", h.oneClick(h.unsubscribePage))
+	mux.Handle("POST /u/{token}", h.oneClick(h.unsubscribePost))
+
 	// Customers and their contacts
 	user("GET /customers", h.customerList)
 	user("GET /customers/new", h.customerNew)

@@ -67,10 +67,13 @@ func funcs(lang string, as *assets) template.FuncMap {
 			return formField{Name: name, Label: label, Value: value, Required: required, Type: typ, Hint: hint,
 				Error: i18n.FieldError(lang, errs.For(name))}
 		},
-		"rowError":  func(e importer.RowError) string { return rowErrorText(lang, e) },
-		"column":    func(field string) string { return columnLabel(lang, field) },
-		"topic":     func(t *model.Topic) string { return t.Label(lang) },
-		"datetime":  formatTime,
+		"rowError": func(e importer.RowError) string { return rowErrorText(lang, e) },
+		"column":   func(field string) string { return columnLabel(lang, field) },
+		"topic":    func(t *model.Topic) string { return t.Label(lang) },
+		"datetime": formatTime,
+		"optOut": func(at *time.Time, source string, loc *time.Location) string {
+			return optOutNote(lang, at, source, loc)
+		},
 		"timezones": timezoneChoices,
 		"phone":     formatPhone,
 		"isID":      func(p *int64, id int64) bool { return p != nil && *p == id },

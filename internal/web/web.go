@@ -9,6 +9,7 @@ import (
 	"embed"
 	"io/fs"
 	"net/http"
+	"time"
 
 	"touchbase/internal/app"
 )
@@ -21,6 +22,8 @@ type handler struct {
 	app    *app.App
 	assets *assets
 	tmpl   *templates
+	// unsubLimit rate-limits the unsubscribe links per client address.
+	unsubLimit *clientLimit
 }
 
 // New parses the templates, fingerprints the assets and returns the
@@ -39,6 +42,6 @@ func New(a *app.App) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &handler{app: a, assets: as, tmpl: tmpl}
+	h := &handler{app: a, assets: as, tmpl: tmpl, unsubLimit: newClientLimit(unsubscribePerMinute, time.Minute)}
 	return h.routes(), nil
 }
