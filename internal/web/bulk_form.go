@@ -48,7 +48,8 @@ type bulkForm struct {
 	SMSText      string
 	EmailSubject string
 	EmailBody    string
-	When         string // "now" or "later"
+	SMSChoice    smsChoice // on a template SMS channel
+	When         string    // "now" or "later"
 	ScheduledAt  string // datetime-local in the user's time zone
 	// Recipients
 	Filter bulkFilter
@@ -76,7 +77,7 @@ func readBulkForm(r *http.Request) bulkForm {
 	r.ParseForm() //nolint:errcheck // a malformed body reads as empty
 	f := bulkForm{Step: r.FormValue("step"), Title: r.FormValue("title"), Summary: r.FormValue("summary"),
 		TopicIDs: formIDs(r, "topic_ids"), Channels: formValues(r, "channels"), SMSText: r.FormValue("sms_text"),
-		EmailSubject: r.FormValue("email_subject"), EmailBody: r.FormValue("email_body"), When: r.FormValue("when"),
+		EmailSubject: r.FormValue("email_subject"), EmailBody: r.FormValue("email_body"), SMSChoice: readSMSChoice(r), When: r.FormValue("when"),
 		ScheduledAt: strings.TrimSpace(r.FormValue("scheduled_at")), Mode: r.FormValue("mode"), Page: formInt(r, "page", 1)}
 	if !slices.Contains(bulkSteps, f.Step) {
 		f.Step = stepContent
@@ -163,7 +164,7 @@ func (f bulkForm) Checked(kind string) bool { return slices.Contains(f.Channels,
 // channels lists the ticked channels that have content.
 func (f bulkForm) channels() []string {
 	var out []string
-	if f.Checked(model.ChannelSMS) && f.SMSText != "" {
+	if f.Checked(model.ChannelSMS) && (f.SMSText != "" || f.SMSChoice.TemplateID != 0) {
 		out = append(out, model.ChannelSMS)
 	}
 	if f.Checked(model.ChannelEmail) && (f.EmailSubject != "" || f.EmailBody != "") {
@@ -173,16 +174,24 @@ func (f bulkForm) channels() []string {
 }
 
 // content turns the content step into a bulk send (without recipients):
-// the text of ticked channels only, the schedule read in loc. The errors
+// the text (on a template SMS channel, the template) of ticked channels
+// only, the schedule read in loc. The errors
 // are those the bulk service cannot see: a ticked channel left empty, a
 // schedule that is not a time.
-func (f bulkForm) content(loc *time.Location) (bulk.Input, model.ValidationErrors) {
+func (f bulkForm) content(loc *time.Location, templated bool) (bulk.Input, model.ValidationErrors) {
 	var errs model.ValidationErrors
 	in := bulk.Input{Title: f.Title, TopicIDs: f.TopicIDs, Summary: f.Summary}
 	if f.Checked(model.ChannelSMS) {
-		in.SMSText = f.SMSText
-		if strings.TrimSpace(f.SMSText) == "" {
+		c := f.SMSChoice
+		in.SMSTemplateID, in.SMSParams, in.Marketing = c.templateID(), c.Params, c.Marketing
+		switch {
+		case in.SMSTemplateID != nil:
+		case templated:
+			errs.Add("sms_template_id", "template_required", "choose an approved template")
+		case strings.TrimSpace(f.SMSText) == "":
 			errs.Add("sms_text", "required", "write the SMS")
+		default:
+			in.SMSText = f.SMSText
 		}
 	}
 	if f.Checked(model.ChannelEmail) {
@@ -214,7 +223,11 @@ func (f bulkForm) content(loc *time.Location) (bulk.Input, model.ValidationError
 // recipients, and every field error; chosen is false when no contact is
 // selected at all.
 func (h *handler) checkBulk(r *http.Request, f bulkForm, loc *time.Location) (in bulk.Input, errs model.ValidationErrors, chosen bool, err error) {
-	in, errs = f.content(loc)
+	_, templated, err := h.app.SMSTemplates.Provider(r.Context())
+	if err != nil {
+		return in, nil, false, err
+	}
+	in, errs = f.content(loc, templated)
 	in.Recipients, chosen = f.selection()
 	if err := h.app.Bulk.Check(r.Context(), in); err != nil {
 		ve, ok := model.AsValidation(err)

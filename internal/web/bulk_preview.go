@@ -8,6 +8,7 @@ import (
 
 	"touchbase/internal/message"
 	"touchbase/internal/model"
+	"touchbase/internal/smstemplate"
 	"touchbase/internal/storage"
 )
 
@@ -71,11 +72,25 @@ func (h *handler) bulkPreview(r *http.Request, d *bulkWizardData) error {
 		if sample != nil {
 			sms.ContactMobile = sample.Mobile
 		}
-		pv.SMSText = render("sms_text", d.Form.SMSText, sms)
-		pv.SMSEncoding, pv.SMSChars, pv.SMSSegments = message.Segments(pv.SMSText)
-		if t, err := message.Parse(d.Form.SMSText); err == nil {
-			pv.Varies = len(t.Fields()) > 0
+		if c := d.Form.SMSChoice; c.TemplateID != 0 {
+			f, _, err := h.app.SMSTemplates.Prepare(r.Context(), smstemplate.Choice{TemplateID: c.templateID(), Params: c.Params,
+				Marketing: c.Marketing, Preview: true}, smstemplate.Fields{Template: "sms_template_id", Params: "sms_params"})
+			if ve, ok := model.AsValidation(err); ok {
+				pv.Errors = append(pv.Errors, ve...)
+			} else if err != nil {
+				return err
+			}
+			if f != nil {
+				_, pv.SMSText = f.Fill(sms)
+				pv.Varies = true
+			}
+		} else {
+			pv.SMSText = render("sms_text", d.Form.SMSText, sms)
+			if t, err := message.Parse(d.Form.SMSText); err == nil {
+				pv.Varies = len(t.Fields()) > 0
+			}
 		}
+		pv.SMSEncoding, pv.SMSChars, pv.SMSSegments = message.Segments(pv.SMSText)
 	}
 	if d.Form.Checked(model.ChannelEmail) {
 		email := data

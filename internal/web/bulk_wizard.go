@@ -31,6 +31,7 @@ type bulkWizardData struct {
 	Reps       []*model.User
 	Preview    *bulkPreview
 	Review     *bulkReview
+	SMS        *smsPick // the templates of a template SMS channel; nil: free text
 }
 
 // bulkPick is one page of the recipient picker.
@@ -116,6 +117,9 @@ func (h *handler) newBulkWizard(w http.ResponseWriter, r *http.Request, f bulkFo
 	d.Outbox = map[string]bool{}
 	for _, s := range settings {
 		d.Outbox[string(s.Kind)] = s.IsOutbox
+	}
+	if d.SMS, err = h.smsPick(ctx, f.SMSChoice); err != nil {
+		return d, err
 	}
 	if d.Levels, err = h.app.Contacts.CustomerLevels(ctx); err != nil {
 		return d, err

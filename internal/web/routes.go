@@ -125,6 +125,12 @@ func (h *handler) routes() http.Handler {
 	admin("GET /admin/channels", h.channelSettings)
 	admin("POST /admin/channels/{kind}", h.channelSave)
 	admin("POST /admin/channels/{kind}/test", h.channelTestSend)
+	admin("GET /admin/sms-templates", h.smsTemplateList)
+	admin("POST /admin/sms-templates/sync", h.smsTemplateSync)
+	admin("GET /admin/sms-templates/new", h.smsTemplateNew)
+	admin("POST /admin/sms-templates", h.smsTemplateSave)
+	admin("GET /admin/sms-templates/{id}/edit", h.smsTemplateEdit)
+	admin("POST /admin/sms-templates/{id}", h.smsTemplateSave)
 	admin("GET /admin/import", h.importPage)
 	mux.Handle("POST /admin/import", h.guard(adminOnly, uploadLimit, h.importRun))
 	return mux

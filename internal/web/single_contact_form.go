@@ -29,6 +29,7 @@ type singleContactData struct {
 	Recent   []*model.Delivery
 	Fields   []string    // merge fields offered as chips
 	Plan     *model.Plan // the contact plan this contact completes
+	SMS      *smsPick    // the templates of a template SMS channel; nil: free text
 }
 
 // singleContactForm is what the rep typed.
@@ -42,6 +43,7 @@ type singleContactForm struct {
 	EmailSubject string
 	EmailBody    string
 	PlanID       int64 // the contact plan the send completes
+	SMSChoice    smsChoice
 }
 
 // readSingleContact reads the dialog's fields from the form (or, when the
@@ -49,7 +51,7 @@ type singleContactForm struct {
 func readSingleContact(r *http.Request) singleContactForm {
 	f := singleContactForm{Title: r.FormValue("title"), Summary: r.FormValue("summary"),
 		TopicIDs: formIDs(r, "topic_ids"), Channels: formValues(r, "channels"), SMSText: r.FormValue("sms_text"),
-		EmailSubject: r.FormValue("email_subject"), EmailBody: r.FormValue("email_body")}
+		EmailSubject: r.FormValue("email_subject"), EmailBody: r.FormValue("email_body"), SMSChoice: readSMSChoice(r)}
 	if id := formID(r, "contact_id"); id != nil {
 		f.ContactID = *id
 	}
@@ -68,8 +70,9 @@ func (f singleContactForm) input(preview bool) record.SingleInput {
 		id := f.PlanID
 		in.PlanID = &id
 	}
-	if slices.Contains(f.Channels, string(channel.KindSMS)) || preview && f.SMSText != "" {
-		in.SMS = &record.SMSContent{Text: f.SMSText}
+	if slices.Contains(f.Channels, string(channel.KindSMS)) || preview && (f.SMSText != "" || f.SMSChoice.TemplateID != 0) {
+		c := f.SMSChoice
+		in.SMS = &record.SMSContent{Text: f.SMSText, TemplateID: c.templateID(), Params: c.Params, Marketing: c.Marketing}
 	}
 	if slices.Contains(f.Channels, string(channel.KindEmail)) || preview && (f.EmailSubject != "" || f.EmailBody != "") {
 		in.Email = &record.EmailContent{Subject: f.EmailSubject, Body: f.EmailBody}
@@ -157,6 +160,9 @@ func (h *handler) singleContact(w http.ResponseWriter, r *http.Request, contactI
 	}
 	settings, err := h.app.Channels.Settings(ctx)
 	if err != nil {
+		return d, err
+	}
+	if d.SMS, err = h.smsPick(ctx, readSMSChoice(r)); err != nil {
 		return d, err
 	}
 	d.Outbox = map[string]bool{}

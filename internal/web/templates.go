@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/http"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -89,9 +90,14 @@ func funcs(lang string, as *assets) template.FuncMap {
 			}
 			return l
 		},
+		"smsPickArgs": func(p *smsPick, errs model.ValidationErrors, method, action, target, tplField, paramsField string) smsPickView {
+			return smsPickView{Pick: p, Errors: errs, Post: method == http.MethodPost, Action: action, Target: target,
+				TemplateField: tplField, ParamsField: paramsField}
+		},
 		"reason":     func(code string) string { return channel.ReasonText(code, lang) },
 		"mergeToken": func(field string) string { return "{{" + field + "}}" },
 		"hasID":      slices.Contains[[]int64],
+		"list":       func(s ...string) []string { return s },
 		"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"excerpt":    excerpt,
 		"num":        formatInt,
