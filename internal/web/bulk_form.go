@@ -50,7 +50,7 @@ type bulkForm struct {
 	EmailBody    string
 	SMSChoice    smsChoice // on a template SMS channel
 	When         string    // "now" or "later"
-	ScheduledAt  string // datetime-local in the user's time zone
+	ScheduledAt  string    // datetime-local in the user's time zone
 	// Recipients
 	Filter bulkFilter
 	Mode   string // pickTicked or pickAll

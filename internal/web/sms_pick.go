@@ -101,4 +101,3 @@ type smsPickView struct {
 
 // ParamError names the error field of variable v.
 func (v smsPickView) ParamError(name string) string { return v.ParamsField + "." + name }
-

@@ -1,10 +1,10 @@
 package web
 
 import (
-	"net/http"
 	"fmt"
 	"html/template"
 	"io/fs"
+	"net/http"
 	"path"
 	"slices"
 	"strings"
