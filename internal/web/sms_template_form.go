@@ -176,5 +176,16 @@ func (h *handler) smsTemplateSave(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.saved(w, r, "flash.sms_template_saved", "/admin/sms-templates")
+	if !isHTMX(r) {
+		h.saved(w, r, "flash.sms_template_saved", "/admin/sms-templates")
+		return
+	}
+	// htmx gets the refreshed templates card and closes the dialog.
+	d, err := h.smsTemplateData(w, r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	trigger(w, map[string]any{"closeDialog": true, "toast": toast{Message: h.t(r, "flash.sms_template_saved")}})
+	h.fragment(w, r, http.StatusOK, "sms_templates_card", d)
 }
