@@ -147,15 +147,31 @@ func (s *Service) dispatchChunk(ctx context.Context, b *model.BulkSend, ch chann
 	if err != nil || len(rows) == 0 {
 		return 0, err
 	}
-	msgs := make([]channel.Message, len(rows))
-	for i, row := range rows {
-		msgs[i] = r.message(row)
+	// A contact who opted out, or a customer marked do-not-contact, since
+	// the send was accepted is skipped now, not sent.
+	outs := make([]storage.Outcome, 0, len(rows))
+	var msgs []channel.Message
+	var sendable []*model.BulkRecipient
+	for _, row := range rows {
+		if row.Barred != "" {
+			outs = append(outs, storage.Outcome{Recipient: row, Skip: true, Reason: row.Barred})
+			continue
+		}
+		msgs = append(msgs, r.message(row))
+		sendable = append(sendable, row)
 	}
-	results := ch.SendBatch(sctx, msgs)
+	if len(outs) > 0 {
+		if gerr := s.channels.GiveBack(sctx, ch.Kind(), len(outs), rate); gerr != nil {
+			s.log.Warn("bulk: give back rate of skipped recipients", "err", gerr)
+		}
+	}
+	var results []channel.Result
+	if len(msgs) > 0 {
+		results = ch.SendBatch(sctx, msgs)
+	}
 	pause := throttlePause(*throttled)
 	wasThrottled := false
-	outs := make([]storage.Outcome, len(rows))
-	for i, row := range rows {
+	for i, row := range sendable {
 		o := storage.Outcome{Recipient: row, Content: msgs[i].Text, Subject: msgs[i].Subject}
 		res := results[i]
 		switch {
@@ -174,7 +190,7 @@ func (s *Service) dispatchChunk(ctx context.Context, b *model.BulkSend, ch chann
 				o.Detail = fmt.Sprintf("gave up after %d attempts: %s", row.Attempts, o.Detail)
 			}
 		}
-		outs[i] = o
+		outs = append(outs, o)
 	}
 	if wasThrottled {
 		*throttled++

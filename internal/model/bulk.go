@@ -118,4 +118,8 @@ type BulkRecipient struct {
 	ProviderMessageID string    `json:"provider_message_id"`
 	RecordID          *int64    `json:"record_id"`
 	UpdatedAt         time.Time `json:"updated_at"`
+	// Barred is, for a claimed row, why it may no longer be sent
+	// (SkipOptedOut, SkipDoNotContact): the contact opted out, or the
+	// customer was marked do-not-contact, after the send was accepted.
+	Barred string `json:"-"`
 }

@@ -101,12 +101,15 @@ func (s *Store) mergeData(ctx context.Context, rs []*model.BulkRecipient) error 
 			customerIDs = append(customerIDs, *r.CustomerID)
 		}
 	}
-	type contact struct{ name, title, mobile, email string }
+	type contact struct {
+		name, title, mobile, email string
+		noSMS, noEmail             bool
+	}
 	contacts := make(map[int64]contact, len(contactIDs))
-	err := s.eachByID(ctx, `SELECT id, name, title, mobile, email FROM contacts`, contactIDs, func(rows *sql.Rows) error {
+	err := s.eachByID(ctx, `SELECT id, name, title, mobile, email, opt_out_sms, opt_out_email FROM contacts`, contactIDs, func(rows *sql.Rows) error {
 		var id int64
 		var c contact
-		if err := rows.Scan(&id, &c.name, &c.title, &c.mobile, &c.email); err != nil {
+		if err := rows.Scan(&id, &c.name, &c.title, &c.mobile, &c.email, &c.noSMS, &c.noEmail); err != nil {
 			return err
 		}
 		contacts[id] = c
@@ -115,12 +118,15 @@ func (s *Store) mergeData(ctx context.Context, rs []*model.BulkRecipient) error 
 	if err != nil {
 		return fmt.Errorf("contacts: %w", err)
 	}
-	type customer struct{ name, code string }
+	type customer struct {
+		name, code string
+		dnc        bool
+	}
 	customers := make(map[int64]customer, len(customerIDs))
-	err = s.eachByID(ctx, `SELECT id, name, COALESCE(code, '') FROM customers`, customerIDs, func(rows *sql.Rows) error {
+	err = s.eachByID(ctx, `SELECT id, name, COALESCE(code, ''), do_not_contact FROM customers`, customerIDs, func(rows *sql.Rows) error {
 		var id int64
 		var c customer
-		if err := rows.Scan(&id, &c.name, &c.code); err != nil {
+		if err := rows.Scan(&id, &c.name, &c.code, &c.dnc); err != nil {
 			return err
 		}
 		customers[id] = c
@@ -133,10 +139,16 @@ func (s *Store) mergeData(ctx context.Context, rs []*model.BulkRecipient) error 
 		if r.ContactID != nil {
 			c := contacts[*r.ContactID]
 			r.ContactName, r.ContactTitle, r.ContactMobile, r.ContactEmail = c.name, c.title, c.mobile, c.email
+			if r.Channel == model.ChannelSMS && c.noSMS || r.Channel == model.ChannelEmail && c.noEmail {
+				r.Barred = model.SkipOptedOut
+			}
 		}
 		if r.CustomerID != nil {
 			c := customers[*r.CustomerID]
 			r.CustomerName, r.CustomerCode = c.name, c.code
+			if c.dnc {
+				r.Barred = model.SkipDoNotContact
+			}
 		}
 	}
 	return nil
@@ -176,6 +188,8 @@ type Outcome struct {
 	Reason, Detail string
 	Retry          bool
 	RetryAt        time.Time
+	// Skip settles a row given to no provider as skipped, with Reason.
+	Skip bool
 }
 
 // CompleteRecipients settles claimed recipients in one transaction: sent
@@ -206,13 +220,15 @@ func (s *Store) CompleteRecipients(ctx context.Context, b *model.BulkSend, provi
 const settleChunk = 500
 
 func (s *Store) settle(ctx context.Context, tx *sql.Tx, b *model.BulkSend, provider, holder string, outs []Outcome, t time.Time) error {
-	var sent, failed, retry []Outcome
+	var sent, failed, retry, skipped []Outcome
 	for _, o := range outs {
 		switch {
 		case o.Sent:
 			sent = append(sent, o)
 		case o.Retry:
 			retry = append(retry, o)
+		case o.Skip:
+			skipped = append(skipped, o)
 		default:
 			failed = append(failed, o)
 		}
@@ -233,7 +249,7 @@ func (s *Store) settle(ctx context.Context, tx *sql.Tx, b *model.BulkSend, provi
 	for _, group := range []struct {
 		outs   []Outcome
 		status string
-	}{{failed, model.RecipientFailed}, {retry, model.RecipientPending}} {
+	}{{failed, model.RecipientFailed}, {retry, model.RecipientPending}, {skipped, model.RecipientSkipped}} {
 		for _, o := range group.outs {
 			at := o.RetryAt
 			if at.IsZero() {
