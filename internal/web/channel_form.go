@@ -20,7 +20,7 @@ type fieldSpec struct {
 	Name     string
 	Label    string // catalog key
 	Hint     string // catalog key, optional
-	Type     string // text, password (a secret), number, url, email, select, checkbox, list
+	Type     string // text, password (a secret), number, url, email, select, checkbox, list, numbers (a list of whole numbers)
 	Required bool
 	Options  []string // select
 	Holder   string   // placeholder: the default
@@ -38,7 +38,7 @@ var providerFields = map[string][]fieldSpec{
 		{Name: "access_key_id", Label: "chfield.access_key_id", Type: "text", Required: true},
 		{Name: "access_key_secret", Label: "chfield.access_key_secret", Type: "password", Required: true},
 		{Name: "sign_name", Label: "chfield.sign_name", Type: "text", Required: true},
-		{Name: "template_code", Label: "chfield.template_code", Hint: "chfield.template_code_hint", Type: "text", Required: true, Holder: "SMS_123456789"},
+		{Name: "template_code", Label: "chfield.template_code", Hint: "chfield.template_code_hint", Type: "text", Holder: "SMS_123456789"},
 		{Name: "text_param", Label: "chfield.text_param", Hint: "chfield.text_param_hint", Type: "text", Holder: "content"},
 		{Name: "endpoint", Label: "chfield.endpoint", Hint: "chfield.endpoint_hint", Type: "url", Holder: "https://dysmsapi.aliyuncs.com"},
 	},
@@ -47,7 +47,8 @@ var providerFields = map[string][]fieldSpec{
 		{Name: "secret_key", Label: "chfield.secret_key", Type: "password", Required: true},
 		{Name: "sms_sdk_app_id", Label: "chfield.sms_sdk_app_id", Type: "text", Required: true, Holder: "1400006666"},
 		{Name: "sign_name", Label: "chfield.sign_name", Hint: "chfield.sign_name_hint", Type: "text"},
-		{Name: "template_id", Label: "chfield.template_id", Type: "text", Required: true},
+		{Name: "template_id", Label: "chfield.template_id", Hint: "chfield.template_code_hint", Type: "text"},
+		{Name: "sign_ids", Label: "chfield.sign_ids", Hint: "chfield.sign_ids_hint", Type: "numbers"},
 		{Name: "text_param", Label: "chfield.text_param", Hint: "chfield.text_param_hint", Type: "text"},
 		{Name: "param_order", Label: "chfield.param_order", Hint: "chfield.param_order_hint", Type: "list"},
 		{Name: "region", Label: "chfield.region", Type: "text", Holder: "ap-guangzhou"},
@@ -233,6 +234,20 @@ func readChannelForm(r *http.Request, c *channelCard) (cfg []byte, rate int, err
 					}
 				}
 				out[f.Name] = items
+			case f.Type == "numbers":
+				nums := []int64{}
+				for _, s := range strings.Split(strings.ReplaceAll(f.Value, "，", ","), ",") {
+					if s = strings.TrimSpace(s); s == "" {
+						continue
+					}
+					n, err := strconv.ParseInt(s, 10, 64)
+					if err != nil || n <= 0 {
+						errs.Add("config."+f.Name, "invalid", "whole numbers separated by commas")
+						break
+					}
+					nums = append(nums, n)
+				}
+				out[f.Name] = nums
 			default:
 				out[f.Name] = f.Value
 			}
