@@ -25,6 +25,7 @@ import (
 	"touchbase/internal/notify"
 	"touchbase/internal/plan"
 	"touchbase/internal/record"
+	"touchbase/internal/reply"
 	"touchbase/internal/smstemplate"
 	"touchbase/internal/storage"
 	"touchbase/internal/unsubscribe"
@@ -43,6 +44,7 @@ type App struct {
 	Bulk         *bulk.Service
 	Notify       *notify.Service
 	Plans        *plan.Service
+	Replies      *reply.Service
 	SMSTemplates *smstemplate.Service
 	// Unsubscribe makes the one-click unsubscribe links of bulk e-mails
 	// and honours them.
@@ -90,6 +92,7 @@ func New(cfg config.Options, log *slog.Logger, store *storage.Store) (*App, erro
 	a.Unsubscribe = unsubscribe.NewService(store, unsubscribe.NewSigner(key), cfg.BaseURL, time.Now)
 	a.Bulk.SetUnsubscribe(a.Unsubscribe.URL)
 	a.Plans = plan.NewService(store, a.Notify, time.Now)
+	a.Replies = reply.NewService(store, a.Notify, log, time.Now)
 	a.Plans.SetMailer(channels, cfg.BaseURL, log)
 	a.Records = record.NewService(store, channels, a.SMSTemplates, a.Plans, time.Now)
 	workers := river.NewWorkers()

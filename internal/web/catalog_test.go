@@ -15,7 +15,8 @@ import (
 var dynamicPrefixes = []string{"import.col.", "error.", "errorpage.", "role.", "relation.", "language.", "visibility.", "login.",
 	"medium.", "source.", "recstatus.", "provider.", "mergefield.", "bulk.step_", "bulkstatus.", "rcpt.", "bulkreason.",
 	"bot.provider.", "direction.", "optout.source.", "smstpl.kind.", "smstpl.state.",
-	"unsubscribe.record_"} // the unsubscribe service writes the record of an unsubscribe
+	"unsubscribe.record_", // the unsubscribe service writes the record of an unsubscribe
+	"reply."} // the reply service writes the records and notifications of SMS replies
 
 var (
 	templateKey = regexp.MustCompile(`\bt "([^"]+)"`)
