@@ -16,7 +16,7 @@ var dynamicPrefixes = []string{"import.col.", "error.", "errorpage.", "role.", "
 	"medium.", "source.", "recstatus.", "provider.", "mergefield.", "bulk.step_", "bulkstatus.", "rcpt.", "bulkreason.",
 	"bot.provider.", "direction.", "optout.source.", "smstpl.kind.", "smstpl.state.",
 	"unsubscribe.record_", // the unsubscribe service writes the record of an unsubscribe
-	"reply."} // the reply service writes the records and notifications of SMS replies
+	"reply."}              // the reply service writes the records and notifications of SMS replies
 
 var (
 	templateKey = regexp.MustCompile(`\bt "([^"]+)"`)
