@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,6 +31,10 @@ type Options struct {
 	// job "running", before they are taken for abandoned by a process
 	// that died (then settled as outcome unknown, and re-run).
 	StaleAfter time.Duration
+
+	// envErrs are the environment variables Register could not read;
+	// Finish reports them.
+	envErrs []error
 }
 
 // Defaults returns the options used when nothing is set.
@@ -48,7 +53,7 @@ func Defaults() Options {
 // defaults, writing into o.
 func (o *Options) Register(fs *flag.FlagSet, getenv func(string) string) {
 	str := func(p *string, name, env, usage string) {
-		if v := envOrFile(getenv, env); v != "" {
+		if v := o.envOrFile(getenv, env); v != "" {
 			*p = v
 		}
 		fs.StringVar(p, name, *p, usage+" (env "+env+")")
@@ -59,30 +64,75 @@ func (o *Options) Register(fs *flag.FlagSet, getenv func(string) string) {
 	str(&o.LogLevel, "log-level", "TOUCHBASE_LOG_LEVEL", "debug, info, warn or error")
 	str(&o.LogFormat, "log-format", "TOUCHBASE_LOG_FORMAT", "text or json")
 	str(&o.BaseURL, "base-url", "TOUCHBASE_BASE_URL", "public URL of the UI, for links in messages")
-	o.AdminPassword = envOrFile(getenv, "TOUCHBASE_ADMIN_PASSWORD")
-	o.SecretKey = envOrFile(getenv, "TOUCHBASE_SECRET_KEY")
-	if v := getenv("TOUCHBASE_COOKIE_SECURE"); v == "1" || strings.EqualFold(v, "true") {
-		o.CookieSecure = true
+	o.AdminPassword = o.envOrFile(getenv, "TOUCHBASE_ADMIN_PASSWORD")
+	o.SecretKey = o.envOrFile(getenv, "TOUCHBASE_SECRET_KEY")
+	if v := getenv("TOUCHBASE_COOKIE_SECURE"); v != "" {
+		b, err := parseBool(v)
+		if err != nil {
+			o.envErrs = append(o.envErrs, fmt.Errorf("TOUCHBASE_COOKIE_SECURE: %w", err))
+		}
+		o.CookieSecure = b
 	}
-	fs.BoolVar(&o.CookieSecure, "cookie-secure", o.CookieSecure, "mark cookies Secure (behind HTTPS) (env TOUCHBASE_COOKIE_SECURE)")
+	fs.Var(boolValue{&o.CookieSecure}, "cookie-secure", "mark cookies Secure (behind HTTPS) (env TOUCHBASE_COOKIE_SECURE)")
 	fs.DurationVar(&o.ShutdownTimeout, "shutdown-timeout", o.ShutdownTimeout, "grace period for in-flight requests")
-	if d, err := time.ParseDuration(getenv("TOUCHBASE_STALE_AFTER")); err == nil {
+	if v := getenv("TOUCHBASE_STALE_AFTER"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			o.envErrs = append(o.envErrs, fmt.Errorf("TOUCHBASE_STALE_AFTER: want a duration such as 2m or 90s, got %q", v))
+		}
 		o.StaleAfter = d
 	}
 	fs.DurationVar(&o.StaleAfter, "stale-after", o.StaleAfter,
 		"how long work of a dead process stays claimed before recovery (env TOUCHBASE_STALE_AFTER)")
 }
 
-// envOrFile reads NAME, or the contents of the file named by NAME_FILE.
-func envOrFile(getenv func(string) string, name string) string {
+// parseBool reads a boolean setting: true, false, 1, 0, yes, no, on, off
+// (any case).
+func parseBool(v string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "1", "t", "true", "yes", "y", "on":
+		return true, nil
+	case "0", "f", "false", "no", "n", "off":
+		return false, nil
+	}
+	return false, fmt.Errorf("want true or false (also 1/0, yes/no, on/off), got %q", v)
+}
+
+// boolValue is a boolean flag read by parseBool.
+type boolValue struct{ p *bool }
+
+func (b boolValue) String() string {
+	if b.p == nil {
+		return "false"
+	}
+	return fmt.Sprint(*b.p)
+}
+
+func (b boolValue) Set(v string) error {
+	x, err := parseBool(v)
+	if err != nil {
+		return err
+	}
+	*b.p = x
+	return nil
+}
+
+// IsBoolFlag lets --cookie-secure stand alone for true.
+func (b boolValue) IsBoolFlag() bool { return true }
+
+// envOrFile reads NAME, or the contents of the file named by NAME_FILE; a
+// file that cannot be read is an error Finish reports.
+func (o *Options) envOrFile(getenv func(string) string, name string) string {
 	if v := getenv(name); v != "" {
 		return v
 	}
 	if p := getenv(name + "_FILE"); p != "" {
 		b, err := os.ReadFile(p)
-		if err == nil {
-			return strings.TrimSpace(string(b))
+		if err != nil {
+			o.envErrs = append(o.envErrs, fmt.Errorf("%s_FILE: %w", name, err))
+			return ""
 		}
+		return strings.TrimSpace(string(b))
 	}
 	return ""
 }
@@ -92,7 +142,7 @@ func (o *Options) Finish() error {
 	if o.DB == "" {
 		o.DB = "sqlite:" + filepath.Join(o.DataDir, "touchbase.db")
 	}
-	var errs []error
+	errs := append([]error(nil), o.envErrs...)
 	if !strings.HasPrefix(o.DB, "sqlite:") && !strings.HasPrefix(o.DB, "postgres://") && !strings.HasPrefix(o.DB, "postgresql://") {
 		errs = append(errs, fmt.Errorf("db: want sqlite:PATH or postgres://…, got %q", o.DB))
 	}
@@ -112,6 +162,9 @@ func (o *Options) Finish() error {
 	}
 	if o.BaseURL == "" {
 		o.BaseURL = "http://" + o.Addr
+	} else if u, err := url.Parse(o.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+		u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		errs = append(errs, fmt.Errorf("base-url: want an http or https URL such as https://crm.example.com, got %q", o.BaseURL))
 	}
 	o.BaseURL = strings.TrimRight(o.BaseURL, "/")
 	return errors.Join(errs...)

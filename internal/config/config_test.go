@@ -54,3 +54,36 @@ func TestFileVariantAndValidation(t *testing.T) {
 		t.Fatalf("want errors naming db and log-level, got %v", err)
 	}
 }
+
+// TestBadValuesNameTheSetting: every value that cannot be read stops the
+// start with the variable or flag named and the accepted forms, instead of
+// being ignored.
+func TestBadValuesNameTheSetting(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "none")
+	for _, tc := range []struct {
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{map[string]string{"TOUCHBASE_COOKIE_SECURE": "sometimes"}, nil, "TOUCHBASE_COOKIE_SECURE: want true or false"},
+		{map[string]string{"TOUCHBASE_STALE_AFTER": "bogus"}, nil, "TOUCHBASE_STALE_AFTER: want a duration"},
+		{map[string]string{"TOUCHBASE_SECRET_KEY_FILE": missing}, nil, "TOUCHBASE_SECRET_KEY_FILE:"},
+		{map[string]string{"TOUCHBASE_BASE_URL": "crm.example.com"}, nil, "base-url: want an http or https URL"},
+		{nil, []string{"--base-url", "ftp://crm.example.com"}, "base-url:"},
+		{nil, []string{"--cookie-secure=maybe"}, "maybe"},
+	} {
+		_, err := parse(t, tc.env, tc.args...)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v %v: error %v, want one containing %q", tc.env, tc.args, err, tc.want)
+		}
+	}
+	for v, want := range map[string]bool{"yes": true, "ON": true, "1": true, "true": true, "no": false, "off": false, "0": false} {
+		o, err := parse(t, map[string]string{"TOUCHBASE_COOKIE_SECURE": v})
+		if err != nil || o.CookieSecure != want {
+			t.Errorf("TOUCHBASE_COOKIE_SECURE=%s: %v, %v", v, o.CookieSecure, err)
+		}
+	}
+	if o, err := parse(t, nil, "--cookie-secure"); err != nil || !o.CookieSecure {
+		t.Errorf("--cookie-secure alone: %v, %v", o.CookieSecure, err)
+	}
+}
