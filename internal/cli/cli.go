@@ -1,5 +1,5 @@
-// Package cli holds the touchbase subcommands: serve, migrate, user, token
-// and import. Each parses its own flags into config.Options and builds what
+// Package cli holds the touchbase subcommands: serve, migrate, user, token,
+// import and version. Each parses its own flags into config.Options and builds what
 // it needs; nothing is global.
 package cli
 
@@ -39,6 +39,7 @@ var commands = map[string]command{
 	"user":    {"manage users: add, set-password, list", runUser},
 	"token":   {"create an API token for a user", runToken},
 	"import":  {"import data: import customers FILE.csv", runImport},
+	"version": {"print the version, commit and Go version", runVersion},
 }
 
 // errUsage marks an error already explained to the user with usage text.

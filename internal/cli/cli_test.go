@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -160,5 +161,15 @@ func TestImportCommand(t *testing.T) {
 	}
 	if code, _, _ := runCmd(t, dir, "", "import", "customers", dir+"/missing.csv"); code != 1 {
 		t.Fatalf("missing file exited %d", code)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	var out, errOut strings.Builder
+	if code := Run(context.Background(), []string{"version"}, strings.NewReader(""), &out, &errOut, func(string) string { return "" }); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	if got := out.String(); !strings.HasPrefix(got, "touchbase ") || !strings.Contains(got, runtime.Version()) {
+		t.Fatalf("version printed %q", got)
 	}
 }
