@@ -88,7 +88,15 @@ type Service struct {
 	log       *slog.Logger
 	now       func() time.Time
 	onFinish  FinishFunc
+	onSettled SettledFunc
 }
+
+// SettledFunc hears, after a chunk's transaction, which provider message
+// ids and refs the chunk sent (early receipts for them can now match).
+type SettledFunc func(ctx context.Context, provider string, messageIDs, refs []string)
+
+// OnSettled sets the function told of every settled chunk.
+func (s *Service) OnSettled(f SettledFunc) { s.onSettled = f }
 
 // NewService returns a Service; SMS on a template channel go through
 // templates. queue may be set later with SetQueue (the queue's workers need
