@@ -41,7 +41,7 @@ var (
 	recordFilters = []param{{"customer_id", "integer", "of this customer"}, {"contact_id", "integer", "with this contact"},
 		{"user_id", "integer", "by this rep"}, {"team_id", "integer", "by a rep of this team"},
 		{"channel", "string", "sms, email, phone, visit, wechat, wecom or other"},
-		{"source", "string", "manual, single, bulk or plan"}, {"status", "string", "done, sent or delivered"},
+		{"source", "string", "manual, single, bulk or plan"}, {"status", "string", "done, sent, delivered, undelivered or no_receipt"},
 		{"topic_id", "integer", "ticked this topic"},
 		{"from", "string", "contacted at or after this RFC 3339 time (encode + as %2B; a space is read as +)"},
 		{"to", "string", "contacted before this RFC 3339 time"},
