@@ -14,7 +14,7 @@ import (
 // pages, roles…), which the scan below cannot see used.
 var dynamicPrefixes = []string{"import.col.", "error.", "errorpage.", "role.", "relation.", "language.", "visibility.", "login.",
 	"medium.", "source.", "recstatus.", "provider.", "mergefield.", "bulk.step_", "bulkstatus.", "rcpt.", "bulkreason.",
-	"bot.provider."}
+	"bot.provider.", "delivery_reason."}
 
 var (
 	templateKey = regexp.MustCompile(`\bt "([^"]+)"`)
