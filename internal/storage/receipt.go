@@ -186,7 +186,8 @@ func NumberKey(n string) string {
 func (s *Store) resolveReceipts(ctx context.Context, db querier, list []model.Receipt) ([]receiptTarget, error) {
 	targets := make([]receiptTarget, len(list))
 	var recipientIDs, deliveryIDs []int64
-	byPMID := map[string][]string{} // provider → message ids
+	byPMID := map[string][]string{}    // provider → message ids of receipts without a number
+	byPair := map[string][][2]string{} // provider → (message id, address as records store it)
 	for i, r := range list {
 		targets[i] = receiptTarget{provider: r.Provider, status: r.Status, code: r.Code}
 		if kind, id, ok := parseRef(r.Ref); ok {
@@ -197,7 +198,12 @@ func (s *Store) resolveReceipts(ctx context.Context, db querier, list []model.Re
 			}
 			continue
 		}
-		if r.ProviderMessageID != "" {
+		switch {
+		case r.ProviderMessageID != "" && r.Address != "":
+			for _, a := range addressForms(r.Address) {
+				byPair[r.Provider] = append(byPair[r.Provider], [2]string{r.ProviderMessageID, a})
+			}
+		case r.ProviderMessageID != "":
 			byPMID[r.Provider] = append(byPMID[r.Provider], r.ProviderMessageID)
 		}
 	}
@@ -230,14 +236,22 @@ func (s *Store) resolveReceipts(ctx context.Context, db querier, list []model.Re
 	if err != nil {
 		return nil, fmt.Errorf("match deliveries: %w", err)
 	}
-	// Records by provider message id, then number.
+	// Records by provider message id and number (a BizId alone names a
+	// thousand); a receipt without a number matches by id alone.
 	type pmKey struct{ provider, pmid, number string }
 	records := map[pmKey]hit{}
-	single := map[pmKey]hit{} // by message id alone, when one record has it
+	single := map[pmKey]hit{}
 	counts := map[pmKey]int{}
-	for provider, ids := range byPMID {
-		err := s.recordsByMessageID(ctx, db, provider, ids, func(id int64, pmid, address string, recipient *int64) {
+	for provider, pairs := range byPair {
+		err := s.recordsByMessage(ctx, db, provider, pairs, func(id int64, pmid, address string, recipient *int64) {
 			records[pmKey{provider, pmid, NumberKey(address)}] = hit{record: &id, recipient: recipient}
+		})
+		if err != nil {
+			return nil, fmt.Errorf("match records: %w", err)
+		}
+	}
+	for provider, ids := range byPMID {
+		err := s.recordsByMessageID(ctx, db, provider, ids, func(id int64, pmid, _ string, recipient *int64) {
 			k := pmKey{provider, pmid, ""}
 			counts[k]++
 			single[k] = hit{record: &id, recipient: recipient}
@@ -320,6 +334,68 @@ func (s *Store) eachIn(ctx context.Context, db querier, prefix, col string, ids 
 				rows.Close()
 				return err
 			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addressForms are the ways a record may hold the number a receipt
+// names: as written, in E.164, and for a mainland number without its
+// country code, with +86.
+func addressForms(a string) []string {
+	forms := []string{a}
+	k := NumberKey(a)
+	if len(k) == 11 && k[0] == '1' {
+		forms = append(forms, "+86"+k)
+	}
+	if d := "+" + strings.TrimLeft(a, "+"); d != a {
+		forms = append(forms, d)
+	}
+	return uniqueStrings(forms)
+}
+
+// recordsByMessage calls fn for each record of provider whose (provider
+// message id, address) is one of pairs, found through the index on both.
+func (s *Store) recordsByMessage(ctx context.Context, db querier, provider string, pairs [][2]string, fn func(id int64, pmid, address string, recipient *int64)) error {
+	for start := 0; start < len(pairs); start += receiptChunk {
+		part := pairs[start:min(start+receiptChunk, len(pairs))]
+		q := s.bulkQuery()
+		if s.dialect == Postgres {
+			pmids, addrs := make([]string, len(part)), make([]string, len(part))
+			for i, p := range part {
+				pmids[i], addrs[i] = p[0], p[1]
+			}
+			q.Add(`SELECT r.id, r.provider_message_id, r.address, r.bulk_recipient_id FROM contact_records r JOIN unnest(`,
+				q.Arg(pmids), `::text[], `, q.Arg(addrs), `::text[]) AS k(pmid, addr) ON r.provider_message_id = k.pmid
+				AND r.address = k.addr WHERE r.provider_message_id <> '' AND r.provider = `, q.Arg(provider))
+		} else {
+			q.Add(`SELECT id, provider_message_id, address, bulk_recipient_id FROM contact_records WHERE provider_message_id <> ''
+				AND provider = `, q.Arg(provider), ` AND (provider_message_id, address) IN (VALUES `)
+			for i, p := range part {
+				if i > 0 {
+					q.Add(", ")
+				}
+				q.Add("(", q.Arg(p[0]), ", ", q.Arg(p[1]), ")")
+			}
+			q.Add(`)`)
+		}
+		rows, err := db.QueryContext(ctx, q.SQL(), q.Args()...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			var pmid, address string
+			var recipient sql.NullInt64
+			if err := rows.Scan(&id, &pmid, &address, &recipient); err != nil {
+				rows.Close()
+				return err
+			}
+			fn(id, pmid, address, intPtr(recipient))
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {

@@ -34,7 +34,7 @@ ALTER TABLE bulk_recipients ADD COLUMN delivery_code TEXT NOT NULL DEFAULT '';
 -- provider's message id.
 ALTER TABLE contact_records ADD COLUMN delivery_code TEXT NOT NULL DEFAULT '';
 ALTER TABLE contact_records ADD COLUMN receipt_at TIMESTAMP;
-CREATE INDEX contact_records_provider_message_idx ON contact_records (provider_message_id) WHERE provider_message_id <> '';
+CREATE INDEX contact_records_provider_message_idx ON contact_records (provider_message_id, address) WHERE provider_message_id <> '';
 
 -- +goose Down
 DROP INDEX contact_records_provider_message_idx;
