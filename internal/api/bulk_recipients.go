@@ -16,6 +16,11 @@ import (
 var recipientStatuses = []string{model.RecipientPending, model.RecipientSending, model.RecipientSent,
 	model.RecipientFailed, model.RecipientSkipped}
 
+// recipientFilters are what the drill-down's status accepts: a status, or
+// a delivery state of the sent recipients.
+var recipientFilters = append(append([]string(nil), recipientStatuses...), model.DeliveryDelivered,
+	model.DeliveryUndelivered, model.DeliveryNoReceipt, model.DeliveryAwaiting)
+
 // bulkRecipient is one recipient with its reason in the caller's language.
 type bulkRecipient struct {
 	*model.BulkRecipient
@@ -33,7 +38,7 @@ type recipientPage struct {
 func recipientFilter(r *http.Request) (storage.RecipientFilter, error) {
 	var f storage.RecipientFilter
 	var err error
-	if f.Status, err = queryEnum(r, "status", recipientStatuses); err != nil {
+	if f.Status, err = queryEnum(r, "status", recipientFilters); err != nil {
 		return f, err
 	}
 	f.Channel, err = queryEnum(r, "channel", []string{model.ChannelSMS, model.ChannelEmail})

@@ -44,7 +44,7 @@ var (
 		{"user_id", "integer", "by this rep"}, {"team_id", "integer", "by a rep of this team"},
 		{"channel", "string", "sms, email, phone, visit, wechat, wecom or other"},
 		{"source", "string", "manual, single, bulk, plan or inbound (the customer's own message: an unsubscribe, a reply)"},
-		{"status", "string", "done, sent or delivered"},
+		{"status", "string", "done, sent, delivered, undelivered or no_receipt"},
 		{"direction", "string", "outbound (we contacted the customer) or inbound (the customer contacted us)"},
 		{"topic_id", "integer", "ticked this topic"},
 		{"from", "string", "contacted at or after this RFC 3339 time (encode + as %2B; a space is read as +)"},

@@ -13,7 +13,8 @@ var (
 	pBeforeID = param{"before_id", "integer", "older than this one (next_before_id of the previous page)"}
 	// recipientQuery narrows the drill-down and its export.
 	recipientQuery = []param{
-		{"status", "string", "pending (includes sending), sending, sent, failed or skipped"},
+		{"status", "string", "pending (includes sending), sending, sent, failed or skipped; or, of the sent, delivered, " +
+			"undelivered, no_receipt (none came within the provider's retention) or awaiting_receipt"},
 		{"channel", "string", "sms or email"}}
 )
 
@@ -158,9 +159,14 @@ func bulkSchemas() obj {
 	}
 	previewIn := withOptional(input([]string{"recipients"}, content1), obj{"channels": obj{"type": "array",
 		"items": enum(model.ChannelSMS, model.ChannelEmail), "description": "default: the channels with content, else both"}})
-	counts := object([]string{"total", "pending", "sent", "failed", "skipped"}, obj{"total": typ("integer"),
+	counts := object([]string{"total", "pending", "sent", "failed", "skipped", "delivered", "undelivered", "no_receipt",
+		"awaiting_receipt"}, obj{"total": typ("integer"),
 		"pending": obj{"type": "integer", "description": "includes those being sent"}, "sent": typ("integer"),
-		"failed": typ("integer"), "skipped": typ("integer")})
+		"failed": typ("integer"), "skipped": typ("integer"),
+		"delivered":        obj{"type": "integer", "description": "of the sent: the provider's receipt reported delivery"},
+		"undelivered":      obj{"type": "integer", "description": "of the sent: the receipt reported the message not delivered"},
+		"no_receipt":       obj{"type": "integer", "description": "of the sent: no receipt came within the provider's retention"},
+		"awaiting_receipt": obj{"type": "integer", "description": "of the sent through a provider with receipts: none yet"}})
 	statuses := enum(model.BulkScheduled, model.BulkRunning, model.BulkDone, model.BulkCancelled)
 	send := object([]string{"id", "user_id", "user_name", "title", "summary", "topic_ids", "sms_text", "email_subject",
 		"email_body", "selection", "channels", "status", "scheduled_at", "started_at", "finished_at", "created_at", "counts"}, obj{
@@ -180,8 +186,8 @@ func bulkSchemas() obj {
 	reasons := append([]string{model.SkipDoNotContact, model.SkipOptedOut, model.SkipNoAddress, model.SkipDuplicate,
 		model.SkipCancelled, model.SkipTemplateUnavailable, model.FailOutcomeUnknown}, channel.Reasons()...)
 	recipient := object([]string{"id", "bulk_send_id", "contact_id", "contact_name", "customer_id", "customer_name", "channel",
-		"address", "status", "reason", "reason_text", "detail", "attempts", "provider", "provider_message_id", "record_id",
-		"updated_at"}, obj{
+		"address", "status", "reason", "reason_text", "detail", "attempts", "provider", "provider_message_id", "delivery",
+		"delivery_code", "delivery_reason", "record_id", "updated_at"}, obj{
 		"id": id64(), "bulk_send_id": id64(), "contact_id": nullable(id64()), "contact_name": typ("string"),
 		"customer_id": nullable(id64()), "customer_name": typ("string"), "channel": enum(model.ChannelSMS, model.ChannelEmail),
 		"address": typ("string"), "status": enum(recipientStatuses...),
@@ -189,8 +195,12 @@ func bulkSchemas() obj {
 		"reason_text": obj{"type": "string", "description": "the reason in the caller's language"},
 		"detail":      obj{"type": "string", "description": "the provider's own message"},
 		"attempts":    typ("integer"), "provider": typ("string"), "provider_message_id": typ("string"),
-		"record_id":  obj{"type": "integer", "format": "int64", "nullable": true, "description": "the contact record written when sent"},
-		"updated_at": dateTime(),
+		"delivery": obj{"type": "string", "enum": []string{"", model.DeliveryDelivered, model.DeliveryUndelivered, model.DeliveryNoReceipt},
+			"description": "a sent recipient's delivery state from its receipt; empty: none yet, or none expected"},
+		"delivery_code":   obj{"type": "string", "description": "the provider's code of an undelivered message (MK:0001…)"},
+		"delivery_reason": obj{"type": "string", "description": "what delivery_code means: " + strings.Join(model.DeliveryReasons, ", ")},
+		"record_id":       obj{"type": "integer", "format": "int64", "nullable": true, "description": "the contact record written when sent"},
+		"updated_at":      dateTime(),
 	})
 	sampleRecipient := object([]string{"contact_id", "contact_name", "customer_id", "customer_name", "address"}, obj{
 		"contact_id": nullable(id64()), "contact_name": typ("string"), "customer_id": nullable(id64()),

@@ -43,7 +43,7 @@ func recordSchemas() obj {
 	})
 	record := object([]string{"id", "customer_id", "customer_name", "contact_id", "contact_name", "user_id", "user_name",
 		"channel", "source", "direction", "status", "title", "summary", "subject", "content", "address", "provider", "provider_message_id",
-		"bulk_send_id", "plan_id", "topic_ids", "contacted_at", "created_at"}, obj{
+		"delivery_code", "delivery_reason", "receipt_at", "bulk_send_id", "plan_id", "topic_ids", "contacted_at", "created_at"}, obj{
 		"id": id64(), "customer_id": id64(), "customer_name": typ("string"), "contact_id": nullable(id64()),
 		"contact_name": typ("string"), "user_id": nullable(id64()), "user_name": typ("string"),
 		"channel": enum(recordChannels...), "source": enum(model.Sources...),
@@ -52,7 +52,10 @@ func recordSchemas() obj {
 		"status": enum(recordStatuses...),
 		"title":  typ("string"), "summary": typ("string"), "subject": typ("string"), "content": typ("string"),
 		"address": typ("string"), "provider": typ("string"), "provider_message_id": typ("string"),
-		"bulk_send_id": nullable(id64()), "plan_id": nullable(id64()), "topic_ids": arrayOf(id64()),
+		"delivery_code":   obj{"type": "string", "description": "the provider's code of an undelivered message (MK:0001…)"},
+		"delivery_reason": obj{"type": "string", "description": "what delivery_code means, for status undelivered: " + strings.Join(model.DeliveryReasons, ", ")},
+		"receipt_at":      obj{"type": "string", "format": "date-time", "nullable": true, "description": "when the delivery receipt was applied"},
+		"bulk_send_id":    nullable(id64()), "plan_id": nullable(id64()), "topic_ids": arrayOf(id64()),
 		"contacted_at": dateTime(), "created_at": dateTime(),
 	})
 	setting := object([]string{"kind", "provider", "config", "rate_limit", "is_outbox"}, obj{

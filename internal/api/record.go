@@ -16,7 +16,7 @@ import (
 var (
 	recordChannels = []string{model.ChannelSMS, model.ChannelEmail, model.ChannelPhone, model.ChannelVisit,
 		model.ChannelWeChat, model.ChannelWeCom, model.ChannelOther}
-	recordStatuses = []string{model.RecordDone, model.RecordSent, model.RecordDelivered}
+	recordStatuses = []string{model.RecordDone, model.RecordSent, model.RecordDelivered, model.RecordUndelivered, model.RecordNoReceipt}
 )
 
 // recordPage is one page of records, newest first, and the cursor of the

@@ -24,6 +24,7 @@ import (
 	"touchbase/internal/model"
 	"touchbase/internal/notify"
 	"touchbase/internal/plan"
+	"touchbase/internal/receipt"
 	"touchbase/internal/record"
 	"touchbase/internal/reply"
 	"touchbase/internal/smstemplate"
@@ -49,6 +50,7 @@ type App struct {
 	// Unsubscribe makes the one-click unsubscribe links of bulk e-mails
 	// and honours them.
 	Unsubscribe *unsubscribe.Service
+	Receipts    *receipt.Service
 	Queue       jobs.Queue
 	Resolver    *httpauth.Resolver
 }
@@ -91,6 +93,8 @@ func New(cfg config.Options, log *slog.Logger, store *storage.Store) (*App, erro
 	})
 	a.Unsubscribe = unsubscribe.NewService(store, unsubscribe.NewSigner(key), cfg.BaseURL, time.Now)
 	a.Bulk.SetUnsubscribe(a.Unsubscribe.URL)
+	a.Receipts = receipt.NewService(store, channels, key, receipt.DefaultConfig(), log, time.Now)
+	a.Bulk.OnSettled(a.Receipts.Settled)
 	a.Plans = plan.NewService(store, a.Notify, time.Now)
 	a.Replies = reply.NewService(store, a.Notify, log, time.Now)
 	a.Plans.SetMailer(channels, cfg.BaseURL, log)
@@ -100,12 +104,13 @@ func New(cfg config.Options, log *slog.Logger, store *storage.Store) (*App, erro
 	index := a.Records.Register(workers)
 	a.Plans.Register(workers)
 	templateSync := a.SMSTemplates.Register(workers, log)
+	receiptPoll := a.Receipts.Register(workers)
 	poll := time.Duration(0)
 	if store.Dialect() == storage.SQLite {
 		poll = 200 * time.Millisecond // no LISTEN/NOTIFY on SQLite
 	}
 	a.Queue, err = jobs.New(store, jobs.Options{Workers: workers, MaxWorkers: 8,
-		Queues: map[string]int{plan.ReminderQueue: plan.ReminderWorkers}, PeriodicJobs: []*river.PeriodicJob{sweep, index, templateSync},
+		Queues: map[string]int{plan.ReminderQueue: plan.ReminderWorkers}, PeriodicJobs: []*river.PeriodicJob{sweep, index, templateSync, receiptPoll},
 		FetchPoll: poll, RescueAfter: cfg.StaleAfter, Log: log})
 	if err != nil {
 		return nil, err

@@ -203,6 +203,17 @@ func (s *Service) dispatchChunk(ctx context.Context, b *model.BulkSend, ch chann
 	if err := s.store.CompleteRecipients(sctx, b, ch.Name(), me, outs); err != nil {
 		return 0, err
 	}
+	if s.onSettled != nil {
+		var ids, refs []string
+		for i, o := range outs {
+			if o.Sent {
+				ids, refs = append(ids, o.ProviderID), append(refs, msgs[i].Ref)
+			}
+		}
+		if len(ids) > 0 {
+			s.onSettled(sctx, ch.Name(), ids, refs)
+		}
+	}
 	return len(rows), nil
 }
 

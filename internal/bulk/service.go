@@ -90,11 +90,19 @@ type Service struct {
 	onFinish  FinishFunc
 	// unsubscribe makes each e-mail recipient's one-click unsubscribe link.
 	unsubscribe UnsubscribeFunc
+	onSettled   SettledFunc
 }
 
 // UnsubscribeFunc returns the unsubscribe link of a message to address for
 // a contact.
 type UnsubscribeFunc func(contactID int64, address string) string
+
+// SettledFunc hears, after a chunk's transaction, which provider message
+// ids and refs the chunk sent (early receipts for them can now match).
+type SettledFunc func(ctx context.Context, provider string, messageIDs, refs []string)
+
+// OnSettled sets the function told of every settled chunk.
+func (s *Service) OnSettled(f SettledFunc) { s.onSettled = f }
 
 // NewService returns a Service; SMS on a template channel go through
 // templates. queue may be set later with SetQueue (the queue's workers need

@@ -79,6 +79,32 @@ type Counts struct {
 	Sent    int `json:"sent"`
 	Failed  int `json:"failed"`
 	Skipped int `json:"skipped"`
+	// Of the sent: reported delivered, reported undelivered, no receipt
+	// within the provider's retention, and still awaiting a receipt (sent
+	// through a provider that sends receipts).
+	Delivered       int `json:"delivered"`
+	Undelivered     int `json:"undelivered"`
+	NoReceipt       int `json:"no_receipt"`
+	AwaitingReceipt int `json:"awaiting_receipt"`
+}
+
+// AddDelivery counts n sent recipients by their delivery state; provider
+// tells whether an empty state awaits a receipt.
+func (c *Counts) AddDelivery(delivery, provider string, n int) {
+	switch delivery {
+	case DeliveryDelivered:
+		c.Delivered += n
+	case DeliveryUndelivered:
+		c.Undelivered += n
+	case DeliveryNoReceipt:
+		c.NoReceipt += n
+	case "":
+		for _, p := range ReceiptProviders {
+			if p == provider {
+				c.AwaitingReceipt += n
+			}
+		}
+	}
 }
 
 // Add counts n recipients of status.
@@ -98,26 +124,32 @@ func (c *Counts) Add(status string, n int) {
 
 // BulkRecipient is one contact on one channel of a bulk send.
 type BulkRecipient struct {
-	ID                int64     `json:"id"`
-	BulkSendID        int64     `json:"bulk_send_id"`
-	ContactID         *int64    `json:"contact_id"`
-	ContactName       string    `json:"contact_name"`
-	ContactTitle      string    `json:"-"`
-	ContactMobile     string    `json:"-"`
-	ContactEmail      string    `json:"-"`
-	CustomerID        *int64    `json:"customer_id"`
-	CustomerName      string    `json:"customer_name"`
-	CustomerCode      string    `json:"-"`
-	Channel           string    `json:"channel"`
-	Address           string    `json:"address"`
-	Status            string    `json:"status"`
-	Reason            string    `json:"reason"`
-	Detail            string    `json:"detail"`
-	Attempts          int       `json:"attempts"`
-	Provider          string    `json:"provider"`
-	ProviderMessageID string    `json:"provider_message_id"`
-	RecordID          *int64    `json:"record_id"`
-	UpdatedAt         time.Time `json:"updated_at"`
+	ID                int64  `json:"id"`
+	BulkSendID        int64  `json:"bulk_send_id"`
+	ContactID         *int64 `json:"contact_id"`
+	ContactName       string `json:"contact_name"`
+	ContactTitle      string `json:"-"`
+	ContactMobile     string `json:"-"`
+	ContactEmail      string `json:"-"`
+	CustomerID        *int64 `json:"customer_id"`
+	CustomerName      string `json:"customer_name"`
+	CustomerCode      string `json:"-"`
+	Channel           string `json:"channel"`
+	Address           string `json:"address"`
+	Status            string `json:"status"`
+	Reason            string `json:"reason"`
+	Detail            string `json:"detail"`
+	Attempts          int    `json:"attempts"`
+	Provider          string `json:"provider"`
+	ProviderMessageID string `json:"provider_message_id"`
+	// Delivery is a sent recipient's delivery state (empty: awaiting a
+	// receipt, or none expected); DeliveryCode the provider's code of an
+	// undelivered one and DeliveryReason what it means.
+	Delivery       string    `json:"delivery"`
+	DeliveryCode   string    `json:"delivery_code"`
+	DeliveryReason string    `json:"delivery_reason"`
+	RecordID       *int64    `json:"record_id"`
+	UpdatedAt      time.Time `json:"updated_at"`
 	// Barred is, for a claimed row, why it may no longer be sent
 	// (SkipOptedOut, SkipDoNotContact): the contact opted out, or the
 	// customer was marked do-not-contact, after the send was accepted.

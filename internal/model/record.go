@@ -48,29 +48,35 @@ const (
 
 // Record is one contact with a customer's contact (联系记录).
 type Record struct {
-	ID                int64     `json:"id"`
-	CustomerID        int64     `json:"customer_id"`
-	CustomerName      string    `json:"customer_name"`
-	ContactID         *int64    `json:"contact_id"`
-	ContactName       string    `json:"contact_name"`
-	UserID            *int64    `json:"user_id"`
-	UserName          string    `json:"user_name"`
-	Channel           string    `json:"channel"`
-	Source            string    `json:"source"`
-	Direction         string    `json:"direction"` // DirectionOutbound when empty on create
-	Status            string    `json:"status"`
-	Title             string    `json:"title"`
-	Summary           string    `json:"summary"`
-	Subject           string    `json:"subject"`
-	Content           string    `json:"content"`
-	Address           string    `json:"address"`
-	Provider          string    `json:"provider"`
-	ProviderMessageID string    `json:"provider_message_id"`
-	BulkSendID        *int64    `json:"bulk_send_id"`
-	PlanID            *int64    `json:"plan_id"`
-	TopicIDs          []int64   `json:"topic_ids"`
-	ContactedAt       time.Time `json:"contacted_at"`
-	CreatedAt         time.Time `json:"created_at"`
+	ID                int64  `json:"id"`
+	CustomerID        int64  `json:"customer_id"`
+	CustomerName      string `json:"customer_name"`
+	ContactID         *int64 `json:"contact_id"`
+	ContactName       string `json:"contact_name"`
+	UserID            *int64 `json:"user_id"`
+	UserName          string `json:"user_name"`
+	Channel           string `json:"channel"`
+	Source            string `json:"source"`
+	Direction         string `json:"direction"` // DirectionOutbound when empty on create
+	Status            string `json:"status"`
+	Title             string `json:"title"`
+	Summary           string `json:"summary"`
+	Subject           string `json:"subject"`
+	Content           string `json:"content"`
+	Address           string `json:"address"`
+	Provider          string `json:"provider"`
+	ProviderMessageID string `json:"provider_message_id"`
+	// DeliveryCode is the provider's code of an undelivered message and
+	// DeliveryReason what it means (a reason key); ReceiptAt is when its
+	// receipt was applied.
+	DeliveryCode   string     `json:"delivery_code"`
+	DeliveryReason string     `json:"delivery_reason"`
+	ReceiptAt      *time.Time `json:"receipt_at"`
+	BulkSendID     *int64     `json:"bulk_send_id"`
+	PlanID         *int64     `json:"plan_id"`
+	TopicIDs       []int64    `json:"topic_ids"`
+	ContactedAt    time.Time  `json:"contacted_at"`
+	CreatedAt      time.Time  `json:"created_at"`
 }
 
 // Plan statuses.

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"touchbase/internal/app"
+	"touchbase/internal/callback"
 )
 
 // Server is the HTTP front of one process.
@@ -41,6 +42,8 @@ func New(a *app.App, api, web http.Handler) *Server {
 	})
 	mux.HandleFunc("GET /readyz", s.handleReady)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	// Provider callbacks carry their own credentials: no session.
+	mux.Handle("/callbacks/", callback.New(a.Receipts, callback.Options{BaseURL: a.Config.BaseURL, Log: a.Log}))
 	mux.Handle("/api/v1/", a.Resolver.Middleware(api))
 	mux.Handle("/", a.Resolver.Middleware(web))
 	s.handler = s.recoverer(s.logRequests(securityHeaders(mux)))

@@ -196,14 +196,14 @@ func bulkCounts(ctx context.Context, db querier, ids []int64) (map[int64]model.C
 		return out, nil
 	}
 	var q Query
-	q.Add(`SELECT bulk_send_id, status, count(*) FROM bulk_recipients WHERE bulk_send_id IN (`)
+	q.Add(`SELECT bulk_send_id, status, delivery, provider, count(*) FROM bulk_recipients WHERE bulk_send_id IN (`)
 	for i, id := range ids {
 		if i > 0 {
 			q.Add(", ")
 		}
 		q.Add(q.Arg(id))
 	}
-	q.Add(`) GROUP BY bulk_send_id, status`)
+	q.Add(`) GROUP BY bulk_send_id, status, delivery, provider`)
 	rows, err := db.QueryContext(ctx, q.SQL(), q.Args()...)
 	if err != nil {
 		return nil, fmt.Errorf("store: bulk counts: %w", err)
@@ -211,13 +211,16 @@ func bulkCounts(ctx context.Context, db querier, ids []int64) (map[int64]model.C
 	defer rows.Close()
 	for rows.Next() {
 		var id int64
-		var status string
+		var status, delivery, provider string
 		var n int
-		if err := rows.Scan(&id, &status, &n); err != nil {
+		if err := rows.Scan(&id, &status, &delivery, &provider, &n); err != nil {
 			return nil, err
 		}
 		c := out[id]
 		c.Add(status, n)
+		if status == model.RecipientSent {
+			c.AddDelivery(delivery, provider, n)
+		}
 		out[id] = c
 	}
 	return out, rows.Err()
@@ -478,14 +481,26 @@ func (s *Store) ListRecipients(ctx context.Context, bulkID int64, f RecipientFil
 	}
 	var q Query
 	q.Add(`SELECT br.id, br.bulk_send_id, br.contact_id, COALESCE(ct.name, ''), br.customer_id, COALESCE(c.name, ''), br.channel,
-		br.address, br.status, br.reason, br.detail, br.attempts, br.provider, COALESCE(r.provider_message_id, ''), r.id, br.updated_at
+		br.address, br.status, br.reason, br.detail, br.attempts, br.provider, COALESCE(r.provider_message_id, ''), br.delivery, br.delivery_code, r.id, br.updated_at
 		FROM bulk_recipients br LEFT JOIN contacts ct ON ct.id = br.contact_id LEFT JOIN customers c ON c.id = br.customer_id
 		LEFT JOIN contact_records r ON r.bulk_send_id = br.bulk_send_id AND r.bulk_recipient_id = br.id
 		WHERE br.bulk_send_id = `, q.Arg(bulkID))
 	if f.Status != "" {
-		if f.Status == model.RecipientPending {
+		switch f.Status {
+		case model.RecipientPending:
 			q.Add(` AND br.status IN (`, q.Arg(model.RecipientPending), `, `, q.Arg(model.RecipientSending), `)`)
-		} else {
+		case model.DeliveryDelivered, model.DeliveryUndelivered, model.DeliveryNoReceipt:
+			q.Add(` AND br.status = `, q.Arg(model.RecipientSent), ` AND br.delivery = `, q.Arg(f.Status))
+		case model.DeliveryAwaiting:
+			q.Add(` AND br.status = `, q.Arg(model.RecipientSent), ` AND br.delivery = '' AND br.provider IN (`)
+			for i, p := range model.ReceiptProviders {
+				if i > 0 {
+					q.Add(", ")
+				}
+				q.Add(q.Arg(p))
+			}
+			q.Add(`)`)
+		default:
 			q.Add(` AND br.status = `, q.Arg(f.Status))
 		}
 	}
@@ -506,8 +521,12 @@ func (s *Store) ListRecipients(ctx context.Context, bulkID int64, f RecipientFil
 		var r model.BulkRecipient
 		var contact, customer, rec sql.NullInt64
 		if err := rows.Scan(&r.ID, &r.BulkSendID, &contact, &r.ContactName, &customer, &r.CustomerName, &r.Channel, &r.Address,
-			&r.Status, &r.Reason, &r.Detail, &r.Attempts, &r.Provider, &r.ProviderMessageID, &rec, &r.UpdatedAt); err != nil {
+			&r.Status, &r.Reason, &r.Detail, &r.Attempts, &r.Provider, &r.ProviderMessageID, &r.Delivery, &r.DeliveryCode,
+			&rec, &r.UpdatedAt); err != nil {
 			return nil, err
+		}
+		if r.Delivery == model.DeliveryUndelivered {
+			r.DeliveryReason = model.DeliveryReason(r.Provider, r.DeliveryCode)
 		}
 		r.ContactID, r.CustomerID, r.RecordID = intPtr(contact), intPtr(customer), intPtr(rec)
 		out = append(out, &r)

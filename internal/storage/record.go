@@ -14,7 +14,7 @@ import (
 
 const recordColumns = `r.id, r.customer_id, c.name, r.contact_id, COALESCE(ct.name, ''), r.user_id,
 	COALESCE(NULLIF(u.display_name, ''), u.username, ''), r.channel, r.source, r.direction, r.status, r.title, r.summary, r.subject,
-	r.content, r.address, r.provider, r.provider_message_id, r.bulk_send_id, r.plan_id, r.contacted_at, r.created_at`
+	r.content, r.address, r.provider, r.provider_message_id, r.delivery_code, r.receipt_at, r.bulk_send_id, r.plan_id, r.contacted_at, r.created_at`
 
 const recordFrom = ` FROM contact_records r JOIN customers c ON c.id = r.customer_id
 	LEFT JOIN contacts ct ON ct.id = r.contact_id LEFT JOIN users u ON u.id = r.user_id`
@@ -22,11 +22,18 @@ const recordFrom = ` FROM contact_records r JOIN customers c ON c.id = r.custome
 func scanRecord(row interface{ Scan(...any) error }) (*model.Record, error) {
 	var r model.Record
 	var contact, user, bulk, plan sql.NullInt64
+	var receiptAt sql.NullTime
 	err := row.Scan(&r.ID, &r.CustomerID, &r.CustomerName, &contact, &r.ContactName, &user, &r.UserName, &r.Channel,
 		&r.Source, &r.Direction, &r.Status, &r.Title, &r.Summary, &r.Subject, &r.Content, &r.Address, &r.Provider, &r.ProviderMessageID,
-		&bulk, &plan, &r.ContactedAt, &r.CreatedAt)
+		&r.DeliveryCode, &receiptAt, &bulk, &plan, &r.ContactedAt, &r.CreatedAt)
 	if err != nil {
 		return nil, err
+	}
+	if receiptAt.Valid {
+		r.ReceiptAt = &receiptAt.Time
+	}
+	if r.Status == model.RecordUndelivered {
+		r.DeliveryReason = model.DeliveryReason(r.Provider, r.DeliveryCode)
 	}
 	r.ContactID, r.UserID, r.BulkSendID, r.PlanID = intPtr(contact), intPtr(user), intPtr(bulk), intPtr(plan)
 	return &r, nil

@@ -16,7 +16,7 @@ var recordChannels = []string{model.ChannelPhone, model.ChannelVisit, model.Chan
 	model.ChannelEmail, model.ChannelWeCom, model.ChannelOther}
 
 // recordStatuses are the statuses a record may have, for the filter.
-var recordStatuses = []string{model.RecordDone, model.RecordSent, model.RecordDelivered}
+var recordStatuses = []string{model.RecordDone, model.RecordSent, model.RecordDelivered, model.RecordUndelivered, model.RecordNoReceipt}
 
 // recordFilter is the records list's filter as asked for in the query
 // string: the raw values for the form and the storage filter they make.
