@@ -1,6 +1,6 @@
 // Package callback is the HTTP front of the providers' callbacks: SMS
-// delivery receipts pushed by Aliyun, Tencent Cloud, Twilio and the
-// webhook receiver. Its routes are public (no session, no CSRF token):
+// delivery receipts and replies (上行) pushed by Aliyun, Tencent Cloud,
+// Twilio and the webhook receiver. Its routes are public (no session, no CSRF token):
 // each checks the provider's own credential — a per-install token in the
 // URL, Twilio's signature, the webhook secret's HMAC — and answers
 // exactly what the provider expects. Bodies are limited, sources rate
@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"touchbase/internal/receipt"
+	"touchbase/internal/reply"
 )
 
 // MaxBody is the largest callback body read (a full Aliyun push of 1,000
@@ -42,12 +43,14 @@ type Options struct {
 
 type handler struct {
 	svc     *receipt.Service
+	replies *reply.Service
 	opts    Options
 	limiter *limiter
 }
 
-// New returns the handler of every callback route.
-func New(svc *receipt.Service, o Options) http.Handler {
+// New returns the handler of every callback route: receipts go to svc,
+// replies (上行) to replies; both are authenticated by svc.
+func New(svc *receipt.Service, replies *reply.Service, o Options) http.Handler {
 	if o.PerSecond <= 0 {
 		o.PerSecond = 20
 	}
@@ -57,12 +60,16 @@ func New(svc *receipt.Service, o Options) http.Handler {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	h := &handler{svc: svc, opts: o, limiter: newLimiter(o.PerSecond, o.Burst, time.Now)}
+	h := &handler{svc: svc, replies: replies, opts: o, limiter: newLimiter(o.PerSecond, o.Burst, time.Now)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+AliyunPath+"{token}", h.aliyun)
 	mux.HandleFunc("POST "+TencentPath+"{token}", h.tencent)
 	mux.HandleFunc("POST "+TwilioPath, h.twilio)
 	mux.HandleFunc("POST "+WebhookPath, h.webhook)
+	mux.HandleFunc("POST "+AliyunPath+"{token}"+AliyunUpPath, h.aliyunUp)
+	mux.HandleFunc("POST "+TencentPath+"{token}"+TencentReplyPath, h.tencentReply)
+	mux.HandleFunc("POST "+TwilioInboundPath, h.twilioInbound)
+	mux.HandleFunc("POST "+WebhookInboundPath, h.webhookInbound)
 	return h.limit(mux)
 }
 

@@ -21,6 +21,7 @@ import (
 	"touchbase/internal/model"
 	"touchbase/internal/permission"
 	"touchbase/internal/receipt"
+	"touchbase/internal/reply"
 	"touchbase/internal/smstemplate"
 	"touchbase/internal/storage"
 )
@@ -32,6 +33,7 @@ type env struct {
 	reg      *registry.Registry
 	bulk     *bulk.Service
 	receipts *receipt.Service
+	replies  *reply.Service
 	srv      *httptest.Server
 	operator *model.User
 	customer *model.Customer
@@ -71,7 +73,8 @@ func newEnv(t *testing.T, s *storage.Store, transport http.RoundTripper, opts ca
 		defer cancel()
 		q.Stop(sctx)
 	})
-	e.srv = httptest.NewServer(callback.New(e.receipts, opts))
+	e.replies = reply.NewService(s, nil, log, now)
+	e.srv = httptest.NewServer(callback.New(e.receipts, e.replies, opts))
 	t.Cleanup(e.srv.Close)
 	e.operator = &model.User{Username: "op", DisplayName: "王芳", Role: model.RoleAdmin, Active: true}
 	if err := s.CreateUser(ctx, e.operator); err != nil {

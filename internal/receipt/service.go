@@ -129,17 +129,8 @@ func (s *Service) push(ctx context.Context, token string, body []byte, parse fun
 // Twilio applies a StatusCallback posted to fullURL with form, signed
 // with signature (X-Twilio-Signature) under the Twilio channel's token.
 func (s *Service) Twilio(ctx context.Context, fullURL string, form url.Values, signature string) (Result, error) {
-	ch, err := s.smsChannel(ctx)
-	if err != nil {
+	if err := s.VerifyTwilio(ctx, fullURL, form, signature); err != nil {
 		return Result{}, err
-	}
-	defer ch.Close()
-	tw, ok := ch.(*channel.Twilio)
-	if !ok {
-		return Result{}, ErrNotConfigured
-	}
-	if !tw.VerifySignature(fullURL, form, signature) {
-		return Result{}, ErrUnauthorized
 	}
 	r, err := ParseTwilio(form)
 	if err != nil || r == nil {
@@ -152,17 +143,8 @@ func (s *Service) Twilio(ctx context.Context, fullURL string, form url.Values, s
 // Webhook applies receipts the webhook receiver posted, signed with the
 // webhook channel's secret.
 func (s *Service) Webhook(ctx context.Context, body []byte, signature, timestamp string) (Result, error) {
-	ch, err := s.smsChannel(ctx)
-	if err != nil {
+	if err := s.VerifyWebhook(ctx, body, signature, timestamp); err != nil {
 		return Result{}, err
-	}
-	defer ch.Close()
-	wh, ok := ch.(*channel.Webhook)
-	if !ok {
-		return Result{}, ErrNotConfigured
-	}
-	if err := wh.VerifyReceipts(body, signature, timestamp, s.now()); err != nil {
-		return Result{}, ErrUnauthorized
 	}
 	rs, skipped, err := ParseWebhook(body)
 	if err != nil {
@@ -170,6 +152,44 @@ func (s *Service) Webhook(ctx context.Context, body []byte, signature, timestamp
 	}
 	res, err := s.store.ApplyReceipts(ctx, rs)
 	return Result{ReceiptResult: res, Skipped: skipped}, err
+}
+
+// VerifyTwilio checks that a request posted to fullURL with form was
+// signed by Twilio with the SMS channel's auth token: ErrNotConfigured when
+// the SMS channel is not Twilio, ErrUnauthorized when the signature is
+// wrong. Replies use it too.
+func (s *Service) VerifyTwilio(ctx context.Context, fullURL string, form url.Values, signature string) error {
+	ch, err := s.smsChannel(ctx)
+	if err != nil {
+		return err
+	}
+	defer ch.Close()
+	tw, ok := ch.(*channel.Twilio)
+	if !ok {
+		return ErrNotConfigured
+	}
+	if !tw.VerifySignature(fullURL, form, signature) {
+		return ErrUnauthorized
+	}
+	return nil
+}
+
+// VerifyWebhook checks that body was signed with the webhook channel's
+// secret, at a time near now. Replies use it too.
+func (s *Service) VerifyWebhook(ctx context.Context, body []byte, signature, timestamp string) error {
+	ch, err := s.smsChannel(ctx)
+	if err != nil {
+		return err
+	}
+	defer ch.Close()
+	wh, ok := ch.(*channel.Webhook)
+	if !ok {
+		return ErrNotConfigured
+	}
+	if err := wh.VerifyReceipts(body, signature, timestamp, s.now()); err != nil {
+		return ErrUnauthorized
+	}
+	return nil
 }
 
 func (s *Service) smsChannel(ctx context.Context) (channel.Channel, error) {

@@ -43,7 +43,7 @@ func New(a *app.App, api, web http.Handler) *Server {
 	mux.HandleFunc("GET /readyz", s.handleReady)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	// Provider callbacks carry their own credentials: no session.
-	mux.Handle("/callbacks/", callback.New(a.Receipts, callback.Options{BaseURL: a.Config.BaseURL, Log: a.Log}))
+	mux.Handle("/callbacks/", callback.New(a.Receipts, a.Replies, callback.Options{BaseURL: a.Config.BaseURL, Log: a.Log}))
 	mux.Handle("/api/v1/", a.Resolver.Middleware(api))
 	mux.Handle("/", a.Resolver.Middleware(web))
 	s.handler = s.recoverer(s.logRequests(securityHeaders(mux)))
