@@ -105,7 +105,9 @@ func TestBrowserSMSTemplates(t *testing.T) {
 		t.Fatalf("provider got %+v", sent)
 	}
 
-	// A bulk send with the marketing template, marked marketing.
+	// A bulk send with the marketing template, marked marketing; the
+	// carrier will report the number empty (空号).
+	fake.SetOutcome(wang.Mobile, "MK:0001")
 	rep.Visit(e.srv.URL+"/bulk/new", "#bulk-wizard #f-title")
 	rep.Settled()
 	rep.Fill("#f-title", "新品上市")
@@ -135,6 +137,28 @@ func TestBrowserSMSTemplates(t *testing.T) {
 	if refused := fake.Refused(); len(refused) != 0 {
 		t.Fatalf("the provider refused: %+v", refused)
 	}
+
+	// Aliyun pushes the receipts (as its SmsReport callback does); the
+	// send's page shows the undelivered recipient, with the reason.
+	var last []fakealiyun.Report
+	for _, rp := range fake.Reports() {
+		if rp.BizID == sent[1].BizID {
+			last = append(last, rp)
+		}
+	}
+	body, _ := json.Marshal(last)
+	if _, err := e.app.Receipts.Aliyun(ctx, e.app.Receipts.Token(), body); err != nil {
+		t.Fatal(err)
+	}
+	rep.Visit(rep.URL(), "#bulk-progress")
+	rep.WaitText("#count-undelivered", "1")
+	rep.Click("#count-undelivered")
+	rep.WaitVisible("#drill-table")
+	rep.Settled()
+	if got := rep.Text("#drill-table"); !strings.Contains(got, "未送达") || !strings.Contains(got, "空号") || !strings.Contains(got, "MK:0001") {
+		t.Errorf("undelivered drill-down: %q", got)
+	}
+	rep.Shot("bulk-undelivered")
 }
 
 // templateID is the id of the synced template with code.

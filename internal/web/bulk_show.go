@@ -16,7 +16,11 @@ import (
 const recipientsShown = 50
 
 // drillStatuses are the drill-down's tabs ("" is every recipient).
-var drillStatuses = []string{"", model.RecipientPending, model.RecipientSent, model.RecipientFailed, model.RecipientSkipped}
+var drillStatuses = []string{"", model.RecipientPending, model.RecipientSent, model.RecipientFailed, model.RecipientSkipped,
+	model.DeliveryDelivered, model.DeliveryUndelivered, model.DeliveryAwaiting, model.DeliveryNoReceipt}
+
+// deliveryStatuses are the tabs of what receipts said of sent recipients.
+var deliveryStatuses = []string{model.DeliveryDelivered, model.DeliveryUndelivered, model.DeliveryAwaiting, model.DeliveryNoReceipt}
 
 // bulkShowData is the data of a bulk send's page.
 type bulkShowData struct {
@@ -72,8 +76,18 @@ func (d bulkShowData) Export() string {
 	return withQuery("/bulk/"+strconv.FormatInt(d.Send.ID, 10)+"/recipients.csv", d.query(d.Status, d.Channel, 0))
 }
 
-// Statuses are the drill-down's tabs.
-func (d bulkShowData) Statuses() []string { return drillStatuses }
+// Statuses are the drill-down's tabs of sending.
+func (d bulkShowData) Statuses() []string { return drillStatuses[:5] }
+
+// DeliveryStatuses are the tabs of delivery, shown once receipts are
+// expected (a provider with receipts took part of the send).
+func (d bulkShowData) DeliveryStatuses() []string {
+	c := d.Send.Counts
+	if c.Delivered+c.Undelivered+c.AwaitingReceipt+c.NoReceipt == 0 {
+		return nil
+	}
+	return deliveryStatuses
+}
 
 // Count is the number of recipients of a drill-down tab.
 func (d bulkShowData) Count(status string) int {
@@ -87,6 +101,14 @@ func (d bulkShowData) Count(status string) int {
 		return c.Failed
 	case model.RecipientSkipped:
 		return c.Skipped
+	case model.DeliveryDelivered:
+		return c.Delivered
+	case model.DeliveryUndelivered:
+		return c.Undelivered
+	case model.DeliveryAwaiting:
+		return c.AwaitingReceipt
+	case model.DeliveryNoReceipt:
+		return c.NoReceipt
 	}
 	return c.Total
 }

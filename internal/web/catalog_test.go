@@ -14,7 +14,7 @@ import (
 // pages, roles…), which the scan below cannot see used.
 var dynamicPrefixes = []string{"import.col.", "error.", "errorpage.", "role.", "relation.", "language.", "visibility.", "login.",
 	"medium.", "source.", "recstatus.", "provider.", "mergefield.", "bulk.step_", "bulkstatus.", "rcpt.", "bulkreason.",
-	"bot.provider.", "direction.", "optout.source.", "smstpl.kind.", "smstpl.state.", "delivery_reason.",
+	"bot.provider.", "direction.", "optout.source.", "smstpl.kind.", "smstpl.state.", "delivery_reason.", "bulk.count_",
 	"unsubscribe.record_", // the unsubscribe service writes the record of an unsubscribe
 	"reply."}              // the reply service writes the records and notifications of SMS replies
 

@@ -98,6 +98,9 @@ type channelCard struct {
 	TestTo    string
 	Test      *testAnswer
 	CSRF      string
+	// Callbacks are the addresses the provider pushes receipts and
+	// replies to.
+	Callbacks []callbackURL
 }
 
 // providerForm is one provider's choice and fields.

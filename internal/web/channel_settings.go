@@ -36,7 +36,11 @@ func (h *handler) channelsPage(w http.ResponseWriter, r *http.Request) (channels
 	}
 	for _, s := range settings {
 		if _, ok := providerSpecs[s.Kind]; ok {
-			d.Cards = append(d.Cards, newChannelCard(s, secrets[s.Kind], d.CSRF))
+			c := newChannelCard(s, secrets[s.Kind], d.CSRF)
+			if s.Kind == channel.KindSMS {
+				c.Callbacks = smsCallbacks(s.Provider, h.app.Config.BaseURL, h.app.Receipts.Token())
+			}
+			d.Cards = append(d.Cards, c)
 		}
 	}
 	return d, nil

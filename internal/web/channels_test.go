@@ -214,3 +214,22 @@ func TestNewFormsNeedCSRF(t *testing.T) {
 		}
 	})
 }
+
+// TestChannelPageShowsCallbackAddresses: once SMS goes through Aliyun the
+// channel page gives the receipt and reply addresses, with the install's
+// token, to paste into Aliyun's console; the outbox has none.
+func TestChannelPageShowsCallbackAddresses(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	admin := e.signedIn(t, e.admin)
+	if res := admin.get("/admin/channels"); strings.Contains(res.body, `id="callbacks-sms"`) {
+		t.Fatal("the outbox shows callback addresses")
+	}
+	cfg := []byte(`{"access_key_id":"id","access_key_secret":"secret","sign_name":"恒信科技"}`)
+	must(t, e.app.Channels.Save(context.Background(), e.admin.ID, channel.KindSMS, channel.ProviderAliyun, cfg, 0))
+	res := admin.get("/admin/channels")
+	base := e.app.Config.BaseURL + "/callbacks/sms/aliyun/" + e.app.Receipts.Token()
+	if !strings.Contains(res.body, `id="callbacks-sms"`) || !strings.Contains(res.body, ">"+base+"<") ||
+		!strings.Contains(res.body, ">"+base+"/up<") || len(e.app.Receipts.Token()) < 16 {
+		t.Fatalf("callback addresses missing from the channel page:\n%s", res.body)
+	}
+}
