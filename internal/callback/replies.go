@@ -27,48 +27,24 @@ func replyStatus(err error) (int, string) {
 
 // aliyunUp takes an SmsUp push (the token as for receipts).
 func (h *handler) aliyunUp(w http.ResponseWriter, r *http.Request) {
-	if !h.svc.CheckToken(r.PathValue("token")) {
-		http.NotFound(w, r)
-		return
-	}
-	body, ok := readBody(w, r)
-	if !ok {
-		return
-	}
-	ins, err := reply.ParseAliyunUp(body)
-	if err == nil {
-		_, _, err = h.replies.ReceiveAll(r.Context(), ins)
-	}
-	if err != nil {
-		h.failed(r, err)
-		code, msg := replyStatus(err)
-		writeJSON(w, code, map[string]any{"code": code, "msg": msg})
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"code": 0, "msg": "成功"})
+	h.tokenPush(w, r, h.receiveWith(r, reply.ParseAliyunUp), aliyunAnswer, replyStatus)
 }
 
 // tencentReply takes a reply callback (the token as for receipts).
 func (h *handler) tencentReply(w http.ResponseWriter, r *http.Request) {
-	if !h.svc.CheckToken(r.PathValue("token")) {
-		http.NotFound(w, r)
-		return
-	}
-	body, ok := readBody(w, r)
-	if !ok {
-		return
-	}
-	ins, err := reply.ParseTencentReply(body)
-	if err == nil {
+	h.tokenPush(w, r, h.receiveWith(r, reply.ParseTencentReply), tencentAnswer, replyStatus)
+}
+
+// receiveWith parses a push with parse and receives its replies.
+func (h *handler) receiveWith(r *http.Request, parse func([]byte) ([]reply.Incoming, error)) func([]byte) error {
+	return func(body []byte) error {
+		ins, err := parse(body)
+		if err != nil {
+			return err
+		}
 		_, _, err = h.replies.ReceiveAll(r.Context(), ins)
+		return err
 	}
-	if err != nil {
-		h.failed(r, err)
-		code, msg := replyStatus(err)
-		writeJSON(w, code, map[string]any{"result": 1, "errmsg": msg})
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"result": 0, "errmsg": "OK"})
 }
 
 // twilioInbound takes an incoming message, signed as status callbacks
