@@ -2,6 +2,7 @@ package smstemplate
 
 import (
 	"context"
+	"errors"
 
 	"touchbase/internal/model"
 )
@@ -38,7 +39,7 @@ func (s *Service) Prepare(ctx context.Context, c Choice, field Fields) (*Filler,
 		return nil, nil, model.NewFieldError(field.Template, "template_required", "the SMS channel sends approved templates only: choose one")
 	}
 	t, err := s.store.SMSTemplate(ctx, *c.TemplateID)
-	if err == model.ErrNotFound || (err == nil && t.Provider != p) {
+	if errors.Is(err, model.ErrNotFound) || (err == nil && t.Provider != p) {
 		return nil, nil, model.NewFieldError(field.Template, "not_found", "no such template on the SMS channel")
 	}
 	if err != nil {
