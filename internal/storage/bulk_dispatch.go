@@ -157,24 +157,7 @@ func (s *Store) mergeData(ctx context.Context, rs []*model.BulkRecipient) error 
 // eachByID runs selectFrom (a SELECT … FROM table) for the rows whose id is
 // in ids, once per distinct id, calling scan for each row.
 func (s *Store) eachByID(ctx context.Context, selectFrom string, ids []int64, scan func(*sql.Rows) error) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	slices.Sort(ids)
-	ids = slices.Compact(ids)
-	q := s.bulkQuery()
-	q.Add(selectFrom, ` WHERE `, s.idIn(q, "id", ids))
-	rows, err := s.r.QueryContext(ctx, q.SQL(), q.Args()...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := scan(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return s.eachIn(ctx, s.r, selectFrom+` WHERE `, "id", ids, scan)
 }
 
 // Outcome is what happened to one claimed recipient.

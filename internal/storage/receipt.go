@@ -295,22 +295,7 @@ func (s *Store) recordsByMessageID(ctx context.Context, db querier, provider str
 		// the partial index of migration delivery_receipts.
 		q.Add(`SELECT id, provider_message_id, address, bulk_recipient_id FROM contact_records WHERE provider_message_id <> '' AND `,
 			s.textIn(q, "provider_message_id", part), ` AND provider = `, q.Arg(provider))
-		rows, err := db.QueryContext(ctx, q.SQL(), q.Args()...)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var id int64
-			var pmid, address string
-			var recipient sql.NullInt64
-			if err := rows.Scan(&id, &pmid, &address, &recipient); err != nil {
-				rows.Close()
-				return err
-			}
-			fn(id, pmid, address, intPtr(recipient))
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := queryEach(ctx, db, q, matchScanner(fn)); err != nil {
 			return err
 		}
 	}
@@ -325,22 +310,41 @@ func (s *Store) eachIn(ctx context.Context, db querier, prefix, col string, ids 
 	for start := 0; start < len(ids); start += settleChunk {
 		q := s.bulkQuery()
 		q.Add(prefix, s.idIn(q, col, ids[start:min(start+settleChunk, len(ids))]))
-		rows, err := db.QueryContext(ctx, q.SQL(), q.Args()...)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			if err := scan(rows); err != nil {
-				rows.Close()
-				return err
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := queryEach(ctx, db, q, scan); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// queryEach runs q on db and calls scan for each row.
+func queryEach(ctx context.Context, db querier, q *Query, scan func(*sql.Rows) error) error {
+	rows, err := db.QueryContext(ctx, q.SQL(), q.Args()...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// matchScanner reads a row of (record id, provider message id, address,
+// recipient id) and hands it to fn.
+func matchScanner(fn func(id int64, pmid, address string, recipient *int64)) func(*sql.Rows) error {
+	return func(rows *sql.Rows) error {
+		var id int64
+		var pmid, address string
+		var recipient sql.NullInt64
+		if err := rows.Scan(&id, &pmid, &address, &recipient); err != nil {
+			return err
+		}
+		fn(id, pmid, address, intPtr(recipient))
+		return nil
+	}
 }
 
 // addressForms are the ways a record may hold the number a receipt
@@ -383,22 +387,7 @@ func (s *Store) recordsByMessage(ctx context.Context, db querier, provider strin
 			}
 			q.Add(`)`)
 		}
-		rows, err := db.QueryContext(ctx, q.SQL(), q.Args()...)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var id int64
-			var pmid, address string
-			var recipient sql.NullInt64
-			if err := rows.Scan(&id, &pmid, &address, &recipient); err != nil {
-				rows.Close()
-				return err
-			}
-			fn(id, pmid, address, intPtr(recipient))
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := queryEach(ctx, db, q, matchScanner(fn)); err != nil {
 			return err
 		}
 	}
