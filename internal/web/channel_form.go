@@ -159,6 +159,18 @@ func newChannelCard(s registry.Setting, secrets map[string]bool, csrf string) ch
 	return c
 }
 
+// splitList reads a comma-separated input (a full-width comma too),
+// dropping empty items.
+func splitList(v string) []string {
+	var items []string
+	for _, s := range strings.Split(strings.ReplaceAll(v, "，", ","), ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			items = append(items, s)
+		}
+	}
+	return items
+}
+
 // storedValue shows a stored JSON value in an input.
 func storedValue(v any) (string, bool) {
 	switch x := v.(type) {
@@ -230,19 +242,10 @@ func readChannelForm(r *http.Request, c *channelCard) (cfg []byte, rate int, err
 				}
 				out[f.Name] = n
 			case f.Type == "list":
-				var items []string
-				for _, s := range strings.Split(strings.ReplaceAll(f.Value, "，", ","), ",") {
-					if s = strings.TrimSpace(s); s != "" {
-						items = append(items, s)
-					}
-				}
-				out[f.Name] = items
+				out[f.Name] = splitList(f.Value)
 			case f.Type == "numbers":
 				nums := []int64{}
-				for _, s := range strings.Split(strings.ReplaceAll(f.Value, "，", ","), ",") {
-					if s = strings.TrimSpace(s); s == "" {
-						continue
-					}
+				for _, s := range splitList(f.Value) {
 					n, err := strconv.ParseInt(s, 10, 64)
 					if err != nil || n <= 0 {
 						errs.Add("config."+f.Name, "invalid", "whole numbers separated by commas")
