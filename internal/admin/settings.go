@@ -2,11 +2,15 @@ package admin
 
 import (
 	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
 
 	"touchbase/internal/model"
 	"touchbase/internal/permission"
+	"touchbase/internal/reply"
 )
 
 // Settings returns the settings in force.
@@ -26,8 +30,51 @@ func (s *Service) SaveSettings(ctx context.Context, p permission.Policy, st mode
 	if phonenumbers.GetCountryCodeForRegion(st.DefaultRegion) == 0 {
 		errs.Add("default_region", "invalid", "unknown region code "+st.DefaultRegion)
 	}
+	words, code, msg := optOutKeywords(st.OptOutKeywords)
+	if code != "" {
+		errs.Add("opt_out_keywords", code, msg)
+	}
+	st.OptOutKeywords = words
 	if err := errs.Err(); err != nil {
 		return err
 	}
 	return s.store.SaveSettings(ctx, st)
+}
+
+// Limits of the opt-out keywords.
+const (
+	maxOptOutKeywords = 50
+	maxOptOutLetters  = 16
+)
+
+// optOutKeywords trims the keywords and drops repeats (as replies are
+// compared: case, spaces and punctuation aside). It refuses, with a code
+// and message, an empty list, too many, and keywords with no letter or
+// digit or too long.
+func optOutKeywords(in []string) (words []string, code, msg string) {
+	seen := map[string]bool{}
+	for _, k := range in {
+		k = strings.TrimSpace(k)
+		if k == "" {
+			continue
+		}
+		f := reply.Fold(k)
+		switch n := utf8.RuneCountInString(f); {
+		case n == 0:
+			return nil, "no_letters", fmt.Sprintf("keyword %q has no letter or digit", k)
+		case n > maxOptOutLetters:
+			return nil, "too_long", fmt.Sprintf("keyword %q is longer than %d letters", k, maxOptOutLetters)
+		}
+		if !seen[f] {
+			seen[f] = true
+			words = append(words, k)
+		}
+	}
+	switch {
+	case len(words) == 0:
+		return nil, "required", "at least one opt-out keyword is needed"
+	case len(words) > maxOptOutKeywords:
+		return nil, "too_many", fmt.Sprintf("at most %d opt-out keywords", maxOptOutKeywords)
+	}
+	return words, "", ""
 }

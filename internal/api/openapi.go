@@ -316,7 +316,9 @@ func schemas() obj {
 	newUserInput := maps.Clone(userInput)
 	newUserInput["password"] = obj{"type": "string", "minLength": 8}
 	fieldErr := object([]string{"field", "code", "message"}, obj{"field": typ("string"), "code": typ("string"), "message": typ("string")})
-	settings := obj{"open_contact_all": typ("boolean"), "visibility": enum("own", "team", "all"), "default_region": typ("string")}
+	settings := obj{"open_contact_all": typ("boolean"), "visibility": enum("own", "team", "all"), "default_region": typ("string"),
+		"opt_out_keywords": obj{"type": "array", "minItems": 1, "maxItems": 50, "items": obj{"type": "string", "minLength": 1, "maxLength": 64},
+			"description": "SMS replies that opt the sender out, compared as whole replies, case, spaces and punctuation aside"}}
 
 	out := obj{
 		"Document": object([]string{"openapi", "info", "paths"}, obj{"openapi": typ("string"), "info": typ("object"),
@@ -396,7 +398,7 @@ func schemas() obj {
 			"name_en": obj{"type": "string", "maxLength": 50}, "sort_order": typ("integer"),
 			"active": obj{"type": "boolean", "default": true}}),
 
-		"Settings":      object([]string{"open_contact_all", "visibility", "default_region"}, settings),
+		"Settings":      object([]string{"open_contact_all", "visibility", "default_region", "opt_out_keywords"}, settings),
 		"SettingsInput": input(nil, settings),
 	}
 	maps.Copy(out, recordSchemas())

@@ -270,9 +270,18 @@ func TestAdminResourcesAPI(t *testing.T) {
 		if c := r.json(t); r.status != 200 || c["open_contact_all"] != true || c["visibility"] != "team" {
 			t.Errorf("patch settings: %v", r)
 		}
+		r = e.do(t, "PATCH", "settings", `{"opt_out_keywords":["R","   "," ","？"]}`, adm)
+		if r.status != 400 || !strings.Contains(string(r.body), `"opt_out_keywords"`) {
+			t.Errorf("bad opt-out keyword: %d %s", r.status, r.body)
+		}
+		r = e.do(t, "PATCH", "settings", `{"opt_out_keywords":["QX"," td ","TD"]}`, adm)
+		if c := r.json(t); r.status != 200 || fmt.Sprint(c["opt_out_keywords"]) != "[QX td]" {
+			t.Errorf("patch opt-out keywords: %s", r.body)
+		}
 		e.do(t, "PATCH", "settings", `{"visibility":"all","default_region":"US"}`, adm)
 		r = e.do(t, "PUT", "settings", `{}`, adm)
-		if c := r.json(t); c["open_contact_all"] != false || c["visibility"] != "team" || c["default_region"] != "CN" {
+		if c := r.json(t); c["open_contact_all"] != false || c["visibility"] != "team" || c["default_region"] != "CN" ||
+			len(c["opt_out_keywords"].([]any)) != len(model.DefaultOptOutKeywords) {
 			t.Errorf("put settings: %s", r.body)
 		}
 	})

@@ -95,6 +95,7 @@ func New(cfg config.Options, log *slog.Logger, store *storage.Store) (*App, erro
 	a.Bulk.SetUnsubscribe(a.Unsubscribe.URL)
 	a.Receipts = receipt.NewService(store, channels, key, receipt.DefaultConfig(), log, time.Now)
 	a.Bulk.OnSettled(a.Receipts.Settled)
+	a.Receipts.OnSendSettled(a.Notify.ReceiptsSettled)
 	a.Plans = plan.NewService(store, a.Notify, time.Now)
 	a.Replies = reply.NewService(store, a.Notify, log, time.Now)
 	a.Plans.SetMailer(channels, cfg.BaseURL, log)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -163,13 +164,32 @@ func TestAliyunReceipts(t *testing.T) {
 
 		// The poll finds the lost ones; the silent ones are still waiting.
 		got, err := e.receipts.Poll(ctx)
-		if err != nil || got.Found < lost-silent {
-			t.Fatalf("poll: %+v %v (lost %d)", got, err, lost)
+		if err != nil || got.Found < lost-silent || got.Settled != 0 {
+			t.Fatalf("poll: %+v %v (lost %d; none settled while %d await)", got, err, lost, silent)
 		}
 		// Past the provider's retention they become no_receipt.
 		e.clock.Store(int64(100 * 3600 * 1e9))
-		if got, err = e.receipts.Poll(ctx); err != nil || got.NoReceipt != silent {
-			t.Fatalf("late poll: %+v %v, want %d no_receipt", got, err, silent)
+		if got, err = e.receipts.Poll(ctx); err != nil || got.NoReceipt != silent || got.Settled != 2 {
+			t.Fatalf("late poll: %+v %v, want %d no_receipt and both sends settled", got, err, silent)
+		}
+		// The operator hears once per send that its receipts are in.
+		if got, err = e.receipts.Poll(ctx); err != nil || got.Settled != 0 {
+			t.Fatalf("third poll: %+v %v", got, err)
+		}
+		notes, err := s.ListNotifications(ctx, e.operator.ID, storage.NotificationFilter{Limit: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		told := map[string]string{}
+		for _, n := range notes {
+			if n.Kind == model.NotifyBulkReceipts {
+				told[n.Link] = n.Title + " " + n.Body
+			}
+		}
+		c1 := e.counts(t, b1.ID)
+		want := fmt.Sprintf("短信送达结果已汇总：回访一 发送成功 %d 条：已送达 %d，未送达 %d，无回执 %d", c1.Sent, c1.Delivered, c1.Undelivered, c1.NoReceipt)
+		if len(told) != 2 || told["/bulk/"+itoa(b1.ID)] != want {
+			t.Fatalf("receipt notifications: %q, want for the first send %q", told, want)
 		}
 		var sum model.Counts
 		for _, id := range []int64{b1.ID, b2.ID} {

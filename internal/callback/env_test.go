@@ -19,6 +19,7 @@ import (
 	"touchbase/internal/channel/registry"
 	"touchbase/internal/jobs"
 	"touchbase/internal/model"
+	"touchbase/internal/notify"
 	"touchbase/internal/permission"
 	"touchbase/internal/receipt"
 	"touchbase/internal/reply"
@@ -34,6 +35,7 @@ type env struct {
 	bulk     *bulk.Service
 	receipts *receipt.Service
 	replies  *reply.Service
+	notify   *notify.Service
 	srv      *httptest.Server
 	operator *model.User
 	customer *model.Customer
@@ -57,6 +59,8 @@ func newEnv(t *testing.T, s *storage.Store, transport http.RoundTripper, opts ca
 	e.bulk = bulk.NewService(s, e.reg, tpl, bulk.Config{ChunkSize: 400}, log, time.Now,
 		func(_ context.Context, b *model.BulkSend) { e.finished <- b })
 	e.bulk.OnSettled(e.receipts.Settled)
+	e.notify = notify.NewService(s, notify.NewBotClient(http.DefaultClient, false), box, log, notify.Config{})
+	e.receipts.OnSendSettled(e.notify.ReceiptsSettled)
 	workers := river.NewWorkers()
 	sweep := e.bulk.Register(workers)
 	q, err := jobs.New(s, jobs.Options{Workers: workers, MaxWorkers: 4, PeriodicJobs: []*river.PeriodicJob{sweep},

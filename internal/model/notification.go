@@ -9,6 +9,7 @@ import (
 const (
 	NotifyBulkFinished  = "bulk_finished"
 	NotifyBulkCancelled = "bulk_cancelled"
+	NotifyBulkReceipts  = "bulk_receipts"
 	NotifyPlanReminder  = "plan_reminder"
 	NotifySystem        = "system"
 )

@@ -1,5 +1,7 @@
 package model
 
+import "slices"
+
 // Visibility scopes for customers a user does not serve.
 const (
 	VisibilityOwn  = "own"
@@ -12,6 +14,7 @@ const (
 	SettingOpenContactAll = "contact.open_to_all"
 	SettingVisibility     = "customers.visibility"
 	SettingDefaultRegion  = "phone.default_region"
+	SettingOptOutKeywords = "sms.opt_out_keywords"
 	SettingDemoLoaded     = "demo.loaded"
 	SettingDemoActivity   = "demo.activity_loaded"
 )
@@ -21,9 +24,16 @@ type Settings struct {
 	OpenContactAll bool   `json:"open_contact_all"`
 	Visibility     string `json:"visibility"`
 	DefaultRegion  string `json:"default_region"`
+	// OptOutKeywords are the SMS replies that opt the sender out: the
+	// whole reply, in any case, spaces and punctuation aside.
+	OptOutKeywords []string `json:"opt_out_keywords"`
 }
+
+// DefaultOptOutKeywords are the replies carriers and customers use to opt
+// out of SMS in China and abroad.
+var DefaultOptOutKeywords = []string{"R", "T", "TD", "N", "退订", "拒收", "取消订阅", "STOP", "UNSUBSCRIBE"}
 
 // DefaultSettings returns the settings used when nothing is stored.
 func DefaultSettings() Settings {
-	return Settings{Visibility: VisibilityTeam, DefaultRegion: "CN"}
+	return Settings{Visibility: VisibilityTeam, DefaultRegion: "CN", OptOutKeywords: slices.Clone(DefaultOptOutKeywords)}
 }

@@ -18,6 +18,8 @@ var texts = map[string]map[string]string{
 		"bulk_cancelled": "批量联系已取消：%s",
 		"bulk_counts":    "共 %d 条：成功 %d，失败 %d，跳过 %d",
 		"bulk_pending":   "，未完成 %d",
+		"bulk_receipts":  "短信送达结果已汇总：%s",
+		"receipt_counts": "发送成功 %d 条：已送达 %d，未送达 %d，无回执 %d",
 		"open":           "查看详情",
 		"test_title":     "Touchbase 测试消息",
 		"test_body":      "群机器人已连通，通知将转发到这里。",
@@ -27,6 +29,8 @@ var texts = map[string]map[string]string{
 		"bulk_cancelled": "Bulk send cancelled: %s",
 		"bulk_counts":    "%d recipients: %d sent, %d failed, %d skipped",
 		"bulk_pending":   ", %d unfinished",
+		"bulk_receipts":  "Delivery results are in: %s",
+		"receipt_counts": "Of %d sent: %d delivered, %d undelivered, %d without a receipt",
 		"open":           "Open",
 		"test_title":     "Touchbase test message",
 		"test_body":      "The group bot is connected; notifications will be forwarded here.",
@@ -81,6 +85,37 @@ func bulkMessage(lang string, b *model.BulkSend) Message {
 		Data: map[string]any{"bulk_send_id": b.ID, "status": b.Status, "total": c.Total, "sent": c.Sent,
 			"failed": c.Failed, "skipped": c.Skipped, "pending": c.Pending},
 		DedupeKey: "bulk_send:" + strconv.FormatInt(b.ID, 10),
+	}
+}
+
+// ReceiptsSettled tells the operator of a bulk send that its delivery
+// receipts have all come in, with how many messages reached the phone. Its
+// signature is what receipt.Service.OnSendSettled takes; like BulkFinished
+// it never fails the caller, and says it once per send.
+func (s *Service) ReceiptsSettled(ctx context.Context, b *model.BulkSend) {
+	if b == nil || b.UserID == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+	defer cancel()
+	_, err := s.Notify(ctx, *b.UserID, receiptsMessage(s.language(ctx, *b.UserID), b))
+	if err != nil && !errors.Is(err, ErrDuplicate) {
+		s.log.Warn("notifications: bulk send receipts", "bulk_send", b.ID, "err", err)
+	}
+}
+
+// receiptsMessage renders the follow-up notification of a send whose
+// receipts have settled.
+func receiptsMessage(lang string, b *model.BulkSend) Message {
+	c := b.Counts
+	return Message{
+		Kind:  model.NotifyBulkReceipts,
+		Title: text(lang, "bulk_receipts", b.Title),
+		Body:  text(lang, "receipt_counts", c.Sent, c.Delivered, c.Undelivered, c.NoReceipt),
+		Link:  "/bulk/" + strconv.FormatInt(b.ID, 10),
+		Data: map[string]any{"bulk_send_id": b.ID, "sent": c.Sent, "delivered": c.Delivered,
+			"undelivered": c.Undelivered, "no_receipt": c.NoReceipt},
+		DedupeKey: "bulk_receipts:" + strconv.FormatInt(b.ID, 10),
 	}
 }
 

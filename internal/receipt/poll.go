@@ -43,6 +43,7 @@ type PollResult struct {
 	Looked    int // messages looked up at the provider
 	Found     int // receipts the lookups found
 	NoReceipt int // messages marked no_receipt
+	Settled   int // bulk sends whose receipts have all come in
 }
 
 // pendingSweep is how many pending receipts one Poll tries to match.
@@ -81,6 +82,19 @@ func (s *Service) Poll(ctx context.Context) (PollResult, error) {
 	}
 	n, err := s.store.MarkNoReceipt(ctx, model.ReceiptProviders, now.Add(-s.cfg.MaxAge))
 	out.NoReceipt = n
+	if err != nil {
+		return out, err
+	}
+	// Every send finished before now-MaxAge has just settled; looking back
+	// twice as far still tells the operators of sends that settled while
+	// no process polled.
+	sends, err := s.store.SettleReceipts(ctx, now.Add(-2*s.cfg.MaxAge))
+	for _, b := range sends {
+		out.Settled++
+		if s.onSettled != nil {
+			s.onSettled(ctx, b)
+		}
+	}
 	return out, err
 }
 

@@ -77,9 +77,16 @@ type Service struct {
 	log      *slog.Logger
 	now      func() time.Time
 
+	onSettled func(context.Context, *model.BulkSend)
+
 	mu        sync.Mutex
 	pollAfter map[string]int64 // per provider: the last record polled in this pass
 }
+
+// OnSendSettled sets what is called, once per send, when every receipt
+// of a finished bulk send has come in or its wait ran out (the operator's
+// follow-up notification).
+func (s *Service) OnSendSettled(fn func(context.Context, *model.BulkSend)) { s.onSettled = fn }
 
 // NewService returns a Service whose callback token is derived from key
 // (the install's secret key).

@@ -21,8 +21,16 @@ func TestIsOptOut(t *testing.T) {
 		"Stop": true, "unsubscribe!": true, "回复R": false, "好的": false, "RR": false,
 		"请问退订后还能收到账单提醒吗？我想了解一下": false, "": false,
 	} {
-		if reply.IsOptOut(text) != want {
+		if reply.IsOptOut(text, model.DefaultOptOutKeywords) != want {
 			t.Errorf("IsOptOut(%q) = %v", text, !want)
+		}
+	}
+	// A team's own keywords replace the defaults; 退订 and 拒收 in a short
+	// reply still opt out.
+	own := []string{"不要了", "QX"}
+	for text, want := range map[string]bool{"不要了！": true, "qx": true, "R": false, "TD": false, "请退订": true} {
+		if reply.IsOptOut(text, own) != want {
+			t.Errorf("IsOptOut(%q, %v) = %v", text, own, !want)
 		}
 	}
 }
@@ -87,6 +95,23 @@ func TestReplyBecomesRecordOptOutAndNotification(t *testing.T) {
 		}
 		if c, _ := s.ContactByID(ctx, permission.Policy{Admin: true}, han.ID); c.OptOutSMS {
 			t.Fatal("a question opted the contact out")
+		}
+		// With the team's own keywords, "N" is an answer and "QX" opts out.
+		st := model.DefaultSettings()
+		st.OptOutKeywords = []string{"QX"}
+		if err := s.SaveSettings(ctx, st); err != nil {
+			t.Fatal(err)
+		}
+		res, err = svc.Receive(ctx, reply.Incoming{Provider: "tencent", From: "+8613812345679", Text: "N", At: at})
+		if err != nil || res.Reply.OptOut || res.Matches[0].OptedOut {
+			t.Fatalf("N with keywords QX: %+v, %v", res, err)
+		}
+		res, err = svc.Receive(ctx, reply.Incoming{Provider: "tencent", From: "+8613812345679", Text: "qx", At: at.Add(time.Minute)})
+		if err != nil || !res.Reply.OptOut || !res.Matches[0].OptedOut {
+			t.Fatalf("qx with keywords QX: %+v, %v", res, err)
+		}
+		if c, _ := s.ContactByID(ctx, permission.Policy{Admin: true}, han.ID); !c.OptOutSMS {
+			t.Fatal("qx did not opt the contact out")
 		}
 		res, err = svc.Receive(ctx, reply.Incoming{Provider: "tencent", From: "13900000000", Text: "退订", At: at})
 		if err != nil || len(res.Matches) != 0 || res.Repeated {

@@ -78,7 +78,11 @@ func (s *Service) Receive(ctx context.Context, in Incoming) (*Result, error) {
 		sum := sha256.Sum256([]byte(from + "\x00" + text + "\x00" + strconv.FormatInt(at.Unix(), 10)))
 		ref = "h:" + hex.EncodeToString(sum[:12])
 	}
-	r := &model.SMSReply{Provider: in.Provider, Ref: ref, From: from, Text: text, SentAt: at, OptOut: IsOptOut(text)}
+	st, err := s.store.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r := &model.SMSReply{Provider: in.Provider, Ref: ref, From: from, Text: text, SentAt: at, OptOut: IsOptOut(text, st.OptOutKeywords)}
 	title := i18n.T(i18n.Default, "reply.record_title")
 	if r.OptOut {
 		title = i18n.T(i18n.Default, "reply.record_opt_out_title")

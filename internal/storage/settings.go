@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strconv"
 
@@ -56,6 +57,11 @@ func (s *Store) Settings(ctx context.Context) (model.Settings, error) {
 			out.Visibility = v
 		case model.SettingDefaultRegion:
 			out.DefaultRegion = v
+		case model.SettingOptOutKeywords:
+			var words []string
+			if json.Unmarshal([]byte(v), &words) == nil && len(words) > 0 {
+				out.OptOutKeywords = words
+			}
 		}
 	}
 	return out, rows.Err()
@@ -63,11 +69,20 @@ func (s *Store) Settings(ctx context.Context) (model.Settings, error) {
 
 // SaveSettings stores every typed setting.
 func (s *Store) SaveSettings(ctx context.Context, st model.Settings) error {
+	words := st.OptOutKeywords
+	if len(words) == 0 {
+		words = model.DefaultOptOutKeywords
+	}
+	keywords, err := json.Marshal(words)
+	if err != nil {
+		return err
+	}
 	return s.InTx(ctx, func(tx *sql.Tx) error {
 		for k, v := range map[string]string{
 			model.SettingOpenContactAll: strconv.FormatBool(st.OpenContactAll),
 			model.SettingVisibility:     st.Visibility,
 			model.SettingDefaultRegion:  st.DefaultRegion,
+			model.SettingOptOutKeywords: string(keywords),
 		} {
 			if err := setSetting(ctx, tx, k, v); err != nil {
 				return err

@@ -178,10 +178,21 @@ func TestAdminTeamsTopicsSettings(t *testing.T) {
 		if res.status != http.StatusBadRequest || !strings.Contains(res.body, "未知地区代码") {
 			t.Errorf("bad region: %d", res.status)
 		}
-		res = admin.post("/admin/settings", url.Values{"visibility": {"all"}, "default_region": {"hk"}, "open_contact_all": {"on"}})
+		for words, want := range map[string]string{"": "至少保留一个退订关键词", "R, ！！": "至少要包含一个文字"} {
+			res = admin.post("/admin/settings", url.Values{"visibility": {"all"}, "default_region": {"CN"}, "opt_out_keywords": {words}})
+			if st, _ := s.Settings(ctx); res.status != http.StatusBadRequest || !strings.Contains(res.body, want) || st.Visibility == "all" {
+				t.Errorf("keywords %q: %d, visibility %s", words, res.status, st.Visibility)
+			}
+		}
+		res = admin.post("/admin/settings", url.Values{"visibility": {"all"}, "default_region": {"hk"}, "open_contact_all": {"on"},
+			"opt_out_keywords": {"退订，TD、td\n不要再发"}})
 		st, _ := s.Settings(ctx)
-		if res.status != http.StatusSeeOther || st.Visibility != "all" || st.DefaultRegion != "HK" || !st.OpenContactAll {
+		if res.status != http.StatusSeeOther || st.Visibility != "all" || st.DefaultRegion != "HK" || !st.OpenContactAll ||
+			strings.Join(st.OptOutKeywords, "|") != "退订|TD|不要再发" {
 			t.Errorf("settings: %d %+v", res.status, st)
+		}
+		if page := admin.get("/admin/settings"); !strings.Contains(page.body, ">退订, TD, 不要再发</textarea>") {
+			t.Error("settings page does not show the saved keywords")
 		}
 		// With visibility "all" agent1 now sees Initech.
 		if res := e.signedIn(t, e.agent1).get(fmt.Sprintf("/customers/%d", e.initec.ID)); res.status != http.StatusOK {

@@ -7,12 +7,21 @@ import (
 	"touchbase/internal/model"
 )
 
+// splitKeywords reads a list typed with commas (, ， 、), semicolons or
+// new lines between its words.
+func splitKeywords(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool {
+		return r == ',' || r == '，' || r == '、' || r == ';' || r == '；' || r == '\n' || r == '\r'
+	})
+}
+
 // settingsSave stores the permission settings.
 func (h *handler) settingsSave(w http.ResponseWriter, r *http.Request) {
 	st := model.Settings{
 		Visibility:     r.PostFormValue("visibility"),
 		OpenContactAll: formBool(r, "open_contact_all"),
 		DefaultRegion:  strings.ToUpper(strings.TrimSpace(r.PostFormValue("default_region"))),
+		OptOutKeywords: splitKeywords(r.PostFormValue("opt_out_keywords")),
 	}
 	err := h.app.Admin.SaveSettings(r.Context(), identity(r).Policy, st)
 	if ve, ok := model.AsValidation(err); ok {

@@ -77,6 +77,7 @@ func funcs(lang string, as *assets) template.FuncMap {
 		},
 		"timezones": timezoneChoices,
 		"phone":     formatPhone,
+		"join":      strings.Join,
 		"isID":      func(p *int64, id int64) bool { return p != nil && *p == id },
 		"sortCol": func(q listQuery, col, label string, num bool) sortColumn {
 			return sortColumn{Q: q, Col: col, Label: label, Num: num}
