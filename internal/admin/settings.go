@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
@@ -35,6 +36,7 @@ func (s *Service) SaveSettings(ctx context.Context, p permission.Policy, st mode
 		errs.Add("opt_out_keywords", code, msg)
 	}
 	st.OptOutKeywords = words
+	checkQuietHours(&st, &errs)
 	if err := errs.Err(); err != nil {
 		return err
 	}
@@ -77,4 +79,38 @@ func optOutKeywords(in []string) (words []string, code, msg string) {
 		return nil, "too_many", fmt.Sprintf("at most %d opt-out keywords", maxOptOutKeywords)
 	}
 	return words, "", ""
+}
+
+// checkQuietHours refuses a send window with one end only, a time that is
+// not HH:MM, or an empty window (start equal to end), and an unknown
+// company time zone. Each error names its field, e.g.
+// quiet_hours.sms_marketing.start.
+func checkQuietHours(st *model.Settings, errs *model.ValidationErrors) {
+	for _, key := range model.QuietWindowKeys {
+		w := st.QuietHours.ByKey(key)
+		w.Start, w.End = strings.TrimSpace(w.Start), strings.TrimSpace(w.End)
+		if w.AnyTime() {
+			continue
+		}
+		field := "quiet_hours." + key
+		start, serr := model.ParseClock(w.Start)
+		end, eerr := model.ParseClock(w.End)
+		switch {
+		case w.Start == "" || w.End == "":
+			errs.Add(field, "incomplete", "give both the start and the end of the window, or neither for any time")
+		case serr != nil:
+			errs.Add(field+".start", "invalid_time", serr.Error())
+		case eerr != nil:
+			errs.Add(field+".end", "invalid_time", eerr.Error())
+		case start == end:
+			errs.Add(field, "empty_window", "the window starts and ends at the same time")
+		}
+	}
+	st.TimeZone = strings.TrimSpace(st.TimeZone)
+	if st.TimeZone == "" {
+		st.TimeZone = model.DefaultTimeZone
+	}
+	if _, err := time.LoadLocation(st.TimeZone); err != nil || st.TimeZone == "Local" {
+		errs.Add("time_zone", "invalid_timezone", "unknown time zone "+st.TimeZone)
+	}
 }

@@ -288,6 +288,20 @@ func withOptional(s obj, props obj) obj {
 	return c
 }
 
+// quietHoursSchema documents the send windows per channel and kind.
+func quietHoursSchema() obj {
+	clock := obj{"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$|^$", "description": "local time of day HH:MM"}
+	window := obj{"type": "object", "additionalProperties": false, "properties": obj{"start": clock, "end": clock},
+		"description": "sends go out from start until end in the recipient's local time (an end before the start runs past midnight); both empty: any time"}
+	props := obj{}
+	for _, k := range model.QuietWindowKeys {
+		props[k] = window
+	}
+	s := input(nil, props)
+	s["description"] = "quiet hours (免打扰时段): outside its window a recipient is held until the window opens, never dropped; default: marketing SMS 08:00–21:00, others any time"
+	return s
+}
+
 func listSchema(item string) obj {
 	return object([]string{"items", "total"}, obj{"items": arrayOf(ref(item)), "total": typ("integer")})
 }
@@ -318,7 +332,10 @@ func schemas() obj {
 	fieldErr := object([]string{"field", "code", "message"}, obj{"field": typ("string"), "code": typ("string"), "message": typ("string")})
 	settings := obj{"open_contact_all": typ("boolean"), "visibility": enum("own", "team", "all"), "default_region": typ("string"),
 		"opt_out_keywords": obj{"type": "array", "minItems": 1, "maxItems": 50, "items": obj{"type": "string", "minLength": 1, "maxLength": 64},
-			"description": "SMS replies that opt the sender out, compared as whole replies, case, spaces and punctuation aside"}}
+			"description": "SMS replies that opt the sender out, compared as whole replies, case, spaces and punctuation aside"},
+		"quiet_hours": quietHoursSchema(),
+		"time_zone": obj{"type": "string", "default": model.DefaultTimeZone,
+			"description": "the company's IANA time zone: quiet hours of recipients whose own zone is unknown are kept in it"}}
 
 	out := obj{
 		"Document": object([]string{"openapi", "info", "paths"}, obj{"openapi": typ("string"), "info": typ("object"),
@@ -398,7 +415,8 @@ func schemas() obj {
 			"name_en": obj{"type": "string", "maxLength": 50}, "sort_order": typ("integer"),
 			"active": obj{"type": "boolean", "default": true}}),
 
-		"Settings":      object([]string{"open_contact_all", "visibility", "default_region", "opt_out_keywords"}, settings),
+		"Settings": object([]string{"open_contact_all", "visibility", "default_region", "opt_out_keywords", "quiet_hours",
+			"time_zone"}, settings),
 		"SettingsInput": input(nil, settings),
 	}
 	maps.Copy(out, recordSchemas())

@@ -15,6 +15,8 @@ const (
 	SettingVisibility     = "customers.visibility"
 	SettingDefaultRegion  = "phone.default_region"
 	SettingOptOutKeywords = "sms.opt_out_keywords"
+	SettingQuietHours     = "sends.quiet_hours"
+	SettingTimeZone       = "company.time_zone"
 	SettingDemoLoaded     = "demo.loaded"
 	SettingDemoActivity   = "demo.activity_loaded"
 )
@@ -27,7 +29,16 @@ type Settings struct {
 	// OptOutKeywords are the SMS replies that opt the sender out: the
 	// whole reply, in any case, spaces and punctuation aside.
 	OptOutKeywords []string `json:"opt_out_keywords"`
+	// QuietHours are when sends may go out, per channel and kind, in the
+	// recipient's local time.
+	QuietHours QuietHours `json:"quiet_hours"`
+	// TimeZone is the company's: recipients whose own zone is not known
+	// are taken to live in it.
+	TimeZone string `json:"time_zone"`
 }
+
+// DefaultTimeZone is the company time zone when none is set.
+const DefaultTimeZone = "Asia/Shanghai"
 
 // DefaultOptOutKeywords are the replies carriers and customers use to opt
 // out of SMS in China and abroad.
@@ -35,5 +46,6 @@ var DefaultOptOutKeywords = []string{"R", "T", "TD", "N", "退订", "拒收", "�
 
 // DefaultSettings returns the settings used when nothing is stored.
 func DefaultSettings() Settings {
-	return Settings{Visibility: VisibilityTeam, DefaultRegion: "CN", OptOutKeywords: slices.Clone(DefaultOptOutKeywords)}
+	return Settings{Visibility: VisibilityTeam, DefaultRegion: "CN", OptOutKeywords: slices.Clone(DefaultOptOutKeywords),
+		QuietHours: DefaultQuietHours(), TimeZone: DefaultTimeZone}
 }

@@ -62,6 +62,15 @@ func (s *Store) Settings(ctx context.Context) (model.Settings, error) {
 			if json.Unmarshal([]byte(v), &words) == nil && len(words) > 0 {
 				out.OptOutKeywords = words
 			}
+		case model.SettingQuietHours:
+			var q model.QuietHours
+			if json.Unmarshal([]byte(v), &q) == nil {
+				out.QuietHours = q
+			}
+		case model.SettingTimeZone:
+			if v != "" {
+				out.TimeZone = v
+			}
 		}
 	}
 	return out, rows.Err()
@@ -77,12 +86,21 @@ func (s *Store) SaveSettings(ctx context.Context, st model.Settings) error {
 	if err != nil {
 		return err
 	}
+	quiet, err := json.Marshal(st.QuietHours)
+	if err != nil {
+		return err
+	}
+	if st.TimeZone == "" {
+		st.TimeZone = model.DefaultTimeZone
+	}
 	return s.InTx(ctx, func(tx *sql.Tx) error {
 		for k, v := range map[string]string{
 			model.SettingOpenContactAll: strconv.FormatBool(st.OpenContactAll),
 			model.SettingVisibility:     st.Visibility,
 			model.SettingDefaultRegion:  st.DefaultRegion,
 			model.SettingOptOutKeywords: string(keywords),
+			model.SettingQuietHours:     string(quiet),
+			model.SettingTimeZone:       st.TimeZone,
 		} {
 			if err := setSetting(ctx, tx, k, v); err != nil {
 				return err

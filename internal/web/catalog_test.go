@@ -16,6 +16,7 @@ var dynamicPrefixes = []string{"import.col.", "error.", "errorpage.", "role.", "
 	"medium.", "source.", "recstatus.", "provider.", "mergefield.", "bulk.step_", "bulkstatus.", "rcpt.", "bulkreason.",
 	"bot.provider.", "direction.", "optout.source.", "smstpl.kind.", "smstpl.state.", "delivery_reason.", "bulk.count_",
 	"unsubscribe.record_", // the unsubscribe service writes the record of an unsubscribe
+	"settings.window.",    // the settings page names each send window
 	"reply."}              // the reply service writes the records and notifications of SMS replies
 
 var (

@@ -13,11 +13,16 @@ type settingsData struct {
 	Errors     model.ValidationErrors
 	Visibility []string
 	Regions    []string
+	Zones      []string
+	QuietKeys  []string
 	Bot        botCard // the admin-wide group bot
 }
 
 // commonRegions are suggested for the default phone region.
 var commonRegions = []string{"CN", "HK", "MO", "TW", "SG", "MY", "JP", "KR", "US", "GB", "AU", "DE", "FR"}
+
+// commonZones are suggested for the company time zone.
+var commonZones = []string{"Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Singapore", "Asia/Tokyo", "Europe/London", "America/New_York"}
 
 // settingsPage shows who may see and contact which customers, the
 // default phone region and the admin-wide group bot.
@@ -32,7 +37,8 @@ func (h *handler) settingsPage(w http.ResponseWriter, r *http.Request) {
 
 // settingsData loads the settings page with the stored settings.
 func (h *handler) settingsData(w http.ResponseWriter, r *http.Request) (settingsData, error) {
-	d := settingsData{base: h.adminBase(w, r, "settings", "admin.permissions"), Visibility: visibilities, Regions: commonRegions}
+	d := settingsData{base: h.adminBase(w, r, "settings", "admin.permissions"), Visibility: visibilities, Regions: commonRegions,
+		Zones: commonZones, QuietKeys: model.QuietWindowKeys}
 	var err error
 	if d.Settings, err = h.app.Admin.Settings(r.Context()); err != nil {
 		return d, err

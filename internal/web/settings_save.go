@@ -22,6 +22,14 @@ func (h *handler) settingsSave(w http.ResponseWriter, r *http.Request) {
 		OpenContactAll: formBool(r, "open_contact_all"),
 		DefaultRegion:  strings.ToUpper(strings.TrimSpace(r.PostFormValue("default_region"))),
 		OptOutKeywords: splitKeywords(r.PostFormValue("opt_out_keywords")),
+		TimeZone:       strings.TrimSpace(r.PostFormValue("time_zone")),
+	}
+	for _, key := range model.QuietWindowKeys {
+		w := st.QuietHours.ByKey(key)
+		if formBool(r, "quiet_hours."+key+".limited") {
+			w.Start = strings.TrimSpace(r.PostFormValue("quiet_hours." + key + ".start"))
+			w.End = strings.TrimSpace(r.PostFormValue("quiet_hours." + key + ".end"))
+		}
 	}
 	err := h.app.Admin.SaveSettings(r.Context(), identity(r).Policy, st)
 	if ve, ok := model.AsValidation(err); ok {
