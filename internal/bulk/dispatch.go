@@ -12,6 +12,7 @@ import (
 
 	"touchbase/internal/channel"
 	"touchbase/internal/model"
+	"touchbase/internal/quiet"
 	"touchbase/internal/storage"
 )
 
@@ -81,6 +82,13 @@ func (s *Service) dispatch(ctx context.Context, a DispatchArgs) error {
 	if err != nil {
 		return err
 	}
+	rules, err := s.quietRules(ctx)
+	if err != nil {
+		return err
+	}
+	if err := s.holdQuiet(ctx, b, a.Channel, rules); err != nil {
+		return err
+	}
 	me := holder()
 	deadline := s.now().Add(s.cfg.WorkBudget)
 	throttled := 0 // chunks in a row the provider asked us to slow down
@@ -88,7 +96,7 @@ func (s *Service) dispatch(ctx context.Context, a DispatchArgs) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		n, err := s.dispatchChunk(ctx, b, ch, rate, r, me, &throttled)
+		n, err := s.dispatchChunk(ctx, b, ch, rate, r, rules, me, &throttled)
 		if err != nil {
 			return err
 		}
@@ -103,7 +111,7 @@ func (s *Service) dispatch(ctx context.Context, a DispatchArgs) error {
 		if !pending {
 			return s.finishIfDone(ctx, b.ID)
 		}
-		return river.JobSnooze(max(next.Sub(s.now()), 50*time.Millisecond))
+		return river.JobSnooze(min(max(next.Sub(s.now()), 50*time.Millisecond), s.cfg.HoldCheck))
 	}
 	return river.JobSnooze(0) // hand over; carry on in a fresh job
 }
@@ -129,7 +137,8 @@ func (s *Service) finishIfDone(ctx context.Context, id int64) error {
 // send now (the priority lane keeps its place) and gives back what it did
 // not claim. throttled counts the chunks in a row the provider throttled:
 // each one holds the channel for a longer pause.
-func (s *Service) dispatchChunk(ctx context.Context, b *model.BulkSend, ch channel.Channel, rate int, r *renderer, me string, throttled *int) (int, error) {
+func (s *Service) dispatchChunk(ctx context.Context, b *model.BulkSend, ch channel.Channel, rate int, r *renderer, rules quiet.Rules, me string,
+	throttled *int) (int, error) {
 	// Once taken from the limit or claimed, what is unused is given back
 	// and a chunk is sent and settled even if the job is being stopped:
 	// its rows must not be left in "sending".
@@ -138,7 +147,7 @@ func (s *Service) dispatchChunk(ctx context.Context, b *model.BulkSend, ch chann
 	if err != nil {
 		return 0, err
 	}
-	rows, err := s.store.ClaimRecipients(ctx, b.ID, string(ch.Kind()), took, me)
+	rows, err := s.store.ClaimRecipientsDue(ctx, b.ID, string(ch.Kind()), took, me, s.now())
 	if len(rows) < took {
 		if gerr := s.channels.GiveBack(sctx, ch.Kind(), took-len(rows), rate); gerr != nil {
 			err = errors.Join(err, gerr)
@@ -148,13 +157,18 @@ func (s *Service) dispatchChunk(ctx context.Context, b *model.BulkSend, ch chann
 		return 0, err
 	}
 	// A contact who opted out, or a customer marked do-not-contact, since
-	// the send was accepted is skipped now, not sent.
+	// the send was accepted is skipped now, not sent; one in quiet hours
+	// is held until they end.
 	outs := make([]storage.Outcome, 0, len(rows))
 	var msgs []channel.Message
 	var sendable []*model.BulkRecipient
 	for _, row := range rows {
 		if row.Barred != "" {
 			outs = append(outs, storage.Outcome{Recipient: row, Skip: true, Reason: row.Barred})
+			continue
+		}
+		if until := s.heldUntil(rules, b, row); !until.IsZero() {
+			outs = append(outs, storage.Outcome{Recipient: row, Hold: true, RetryAt: until})
 			continue
 		}
 		msgs = append(msgs, r.message(row))
@@ -171,6 +185,7 @@ func (s *Service) dispatchChunk(ctx context.Context, b *model.BulkSend, ch chann
 	}
 	pause := throttlePause(*throttled)
 	wasThrottled := false
+	first := len(outs) // outs[first+i] is the outcome of msgs[i]
 	for i, row := range sendable {
 		o := storage.Outcome{Recipient: row, Content: msgs[i].Text, Subject: msgs[i].Subject}
 		res := results[i]
@@ -205,7 +220,7 @@ func (s *Service) dispatchChunk(ctx context.Context, b *model.BulkSend, ch chann
 	}
 	if s.onSettled != nil {
 		var ids, refs []string
-		for i, o := range outs {
+		for i, o := range outs[first:] {
 			if o.Sent {
 				ids, refs = append(ids, o.ProviderID), append(refs, msgs[i].Ref)
 			}

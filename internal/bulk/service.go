@@ -40,12 +40,16 @@ type Config struct {
 	// WorkBudget is how long one dispatch job works before handing over
 	// (so a restart or a new process joins quickly).
 	WorkBudget time.Duration
+	// HoldCheck is the longest a dispatch job waits before it looks again
+	// at a send whose recipients wait (held for quiet hours, or retries):
+	// a change of the quiet hours reaches held recipients within it.
+	HoldCheck time.Duration
 }
 
 // DefaultConfig is the production tuning.
 func DefaultConfig() Config {
 	return Config{ChunkSize: 500, Slots: 4, MaxAttempts: 5, MaxThrottledAttempts: 20, RetryBase: 15 * time.Second, Lease: 2 * time.Minute,
-		WorkBudget: 10 * time.Second}
+		WorkBudget: 10 * time.Second, HoldCheck: 5 * time.Minute}
 }
 
 func (c Config) withDefaults() Config {
@@ -71,6 +75,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.WorkBudget <= 0 {
 		c.WorkBudget = d.WorkBudget
+	}
+	if c.HoldCheck <= 0 {
+		c.HoldCheck = d.HoldCheck
 	}
 	return c
 }

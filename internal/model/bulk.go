@@ -79,6 +79,10 @@ type Counts struct {
 	Sent    int `json:"sent"`
 	Failed  int `json:"failed"`
 	Skipped int `json:"skipped"`
+	// Held of the pending wait for their quiet hours to end; HeldUntil is
+	// the earliest end.
+	Held      int        `json:"held"`
+	HeldUntil *time.Time `json:"held_until"`
 	// Of the sent: reported delivered, reported undelivered, no receipt
 	// within the provider's retention, and still awaiting a receipt (sent
 	// through a provider that sends receipts).

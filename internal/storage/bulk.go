@@ -223,7 +223,10 @@ func bulkCounts(ctx context.Context, db querier, ids []int64) (map[int64]model.C
 		}
 		out[id] = c
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, heldCounts(ctx, db, ids, out)
 }
 
 const bulkColumns = `b.id, b.user_id, COALESCE(NULLIF(u.display_name, ''), u.username, ''), COALESCE(u.email, ''), b.title, b.summary, b.sms_text,

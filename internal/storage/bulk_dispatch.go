@@ -14,7 +14,8 @@ import (
 
 // ClaimRecipients moves up to limit due pending recipients of one channel
 // of a bulk send to "sending", marked with holder, and returns them with
-// their merge data, in id order. Each claim counts as an attempt. On PostgreSQL
+// their merge data, in id order. Each claim counts as an attempt and ends
+// a quiet-hours hold. On PostgreSQL
 // concurrent claimers skip each other's rows (FOR UPDATE SKIP LOCKED); on
 // SQLite the single writer serialises them.
 //
@@ -22,6 +23,12 @@ import (
 // depend on statistics of tables a send has just filled (nothing may have
 // analysed them yet).
 func (s *Store) ClaimRecipients(ctx context.Context, bulkID int64, channel string, limit int, holder string) ([]*model.BulkRecipient, error) {
+	return s.ClaimRecipientsDue(ctx, bulkID, channel, limit, holder, now())
+}
+
+// ClaimRecipientsDue is ClaimRecipients of the rows due by due, the time
+// of the dispatcher's clock (which decides quiet hours).
+func (s *Store) ClaimRecipientsDue(ctx context.Context, bulkID int64, channel string, limit int, holder string, due time.Time) ([]*model.BulkRecipient, error) {
 	var out []*model.BulkRecipient
 	err := s.InTx(ctx, func(tx *sql.Tx) error {
 		t := now()
@@ -34,14 +41,14 @@ func (s *Store) ClaimRecipients(ctx context.Context, bulkID int64, channel strin
 		// subquery the planner may hash-join it against a scan of every
 		// recipient row ever written.
 		pick := `SELECT id FROM bulk_recipients WHERE bulk_send_id = $4 AND channel = $5
-			AND NOT settled AND status = '` + model.RecipientPending + `' AND next_attempt_at <= $3 ORDER BY next_attempt_at, id LIMIT $6`
+			AND NOT settled AND status = '` + model.RecipientPending + `' AND next_attempt_at <= $7 ORDER BY next_attempt_at, id LIMIT $6`
 		where := `id IN (` + pick + `)`
 		if s.dialect == Postgres {
 			where = `id = ANY(ARRAY(` + pick + ` FOR UPDATE SKIP LOCKED))`
 		}
 		rows, err := tx.QueryContext(ctx, `UPDATE bulk_recipients SET status = $1, claimed_by = $2, attempts = attempts + 1,
-			updated_at = $3 WHERE `+where+` RETURNING id, contact_id, customer_id, address, attempts`,
-			model.RecipientSending, holder, t, bulkID, channel, limit)
+			held_until = NULL, updated_at = $3 WHERE `+where+` RETURNING id, contact_id, customer_id, address, attempts`,
+			model.RecipientSending, holder, t, bulkID, channel, limit, dbTime(due))
 		if err != nil {
 			return err
 		}
@@ -173,6 +180,9 @@ type Outcome struct {
 	RetryAt        time.Time
 	// Skip settles a row given to no provider as skipped, with Reason.
 	Skip bool
+	// Hold puts a row given to no provider back to pending, held for
+	// quiet hours until RetryAt, without counting the attempt.
+	Hold bool
 }
 
 // CompleteRecipients settles claimed recipients in one transaction: sent
@@ -203,9 +213,11 @@ func (s *Store) CompleteRecipients(ctx context.Context, b *model.BulkSend, provi
 const settleChunk = 500
 
 func (s *Store) settle(ctx context.Context, tx *sql.Tx, b *model.BulkSend, provider, holder string, outs []Outcome, t time.Time) error {
-	var sent, failed, retry, skipped []Outcome
+	var sent, failed, retry, skipped, held []Outcome
 	for _, o := range outs {
 		switch {
+		case o.Hold:
+			held = append(held, o)
 		case o.Sent:
 			sent = append(sent, o)
 		case o.Retry:
@@ -215,6 +227,9 @@ func (s *Store) settle(ctx context.Context, tx *sql.Tx, b *model.BulkSend, provi
 		default:
 			failed = append(failed, o)
 		}
+	}
+	if err := s.settleHeld(ctx, tx, holder, held); err != nil {
+		return err
 	}
 	if len(sent) > 0 {
 		if err := s.settleSent(ctx, tx, b, provider, holder, sent, t); err != nil {
