@@ -17,8 +17,9 @@ var recipientStatuses = []string{model.RecipientPending, model.RecipientSending,
 	model.RecipientFailed, model.RecipientSkipped}
 
 // recipientFilters are what the drill-down's status accepts: a status, or
-// a delivery state of the sent recipients.
-var recipientFilters = append(append([]string(nil), recipientStatuses...), model.DeliveryDelivered,
+// the pending held for quiet hours, or a delivery state of the sent
+// recipients.
+var recipientFilters = append(append([]string(nil), recipientStatuses...), model.RecipientHeld, model.DeliveryDelivered,
 	model.DeliveryUndelivered, model.DeliveryNoReceipt, model.DeliveryAwaiting)
 
 // bulkRecipient is one recipient with its reason in the caller's language.

@@ -13,7 +13,7 @@ var (
 	pBeforeID = param{"before_id", "integer", "older than this one (next_before_id of the previous page)"}
 	// recipientQuery narrows the drill-down and its export.
 	recipientQuery = []param{
-		{"status", "string", "pending (includes sending), sending, sent, failed or skipped; or, of the sent, delivered, " +
+		{"status", "string", "pending (includes sending), sending, sent, failed or skipped; held (of the pending, those held for quiet hours); or, of the sent, delivered, " +
 			"undelivered, no_receipt (none came within the provider's retention) or awaiting_receipt"},
 		{"channel", "string", "sms or email"}}
 )
@@ -159,9 +159,11 @@ func bulkSchemas() obj {
 	}
 	previewIn := withOptional(input([]string{"recipients"}, content1), obj{"channels": obj{"type": "array",
 		"items": enum(model.ChannelSMS, model.ChannelEmail), "description": "default: the channels with content, else both"}})
-	counts := object([]string{"total", "pending", "sent", "failed", "skipped", "delivered", "undelivered", "no_receipt",
+	counts := object([]string{"total", "pending", "sent", "failed", "skipped", "held", "held_until", "delivered", "undelivered", "no_receipt",
 		"awaiting_receipt"}, obj{"total": typ("integer"),
-		"pending": obj{"type": "integer", "description": "includes those being sent"}, "sent": typ("integer"),
+		"held":       obj{"type": "integer", "description": "of the pending: held for quiet hours, to go out when their window opens"},
+		"held_until": obj{"type": "string", "format": "date-time", "nullable": true, "description": "when the first held recipients go out"},
+		"pending":    obj{"type": "integer", "description": "includes those being sent"}, "sent": typ("integer"),
 		"failed": typ("integer"), "skipped": typ("integer"),
 		"delivered":        obj{"type": "integer", "description": "of the sent: the provider's receipt reported delivery"},
 		"undelivered":      obj{"type": "integer", "description": "of the sent: the receipt reported the message not delivered"},
@@ -187,7 +189,7 @@ func bulkSchemas() obj {
 		model.SkipCancelled, model.SkipTemplateUnavailable, model.FailOutcomeUnknown}, channel.Reasons()...)
 	recipient := object([]string{"id", "bulk_send_id", "contact_id", "contact_name", "customer_id", "customer_name", "channel",
 		"address", "status", "reason", "reason_text", "detail", "attempts", "provider", "provider_message_id", "delivery",
-		"delivery_code", "delivery_reason", "record_id", "updated_at"}, obj{
+		"delivery_code", "delivery_reason", "record_id", "updated_at", "held_until"}, obj{
 		"id": id64(), "bulk_send_id": id64(), "contact_id": nullable(id64()), "contact_name": typ("string"),
 		"customer_id": nullable(id64()), "customer_name": typ("string"), "channel": enum(model.ChannelSMS, model.ChannelEmail),
 		"address": typ("string"), "status": enum(recipientStatuses...),
@@ -201,6 +203,7 @@ func bulkSchemas() obj {
 		"delivery_reason": obj{"type": "string", "description": "what delivery_code means: " + strings.Join(model.DeliveryReasons, ", ")},
 		"record_id":       obj{"type": "integer", "format": "int64", "nullable": true, "description": "the contact record written when sent"},
 		"updated_at":      dateTime(),
+		"held_until":      obj{"type": "string", "format": "date-time", "nullable": true, "description": "a pending recipient held for quiet hours goes out then"},
 	})
 	sampleRecipient := object([]string{"contact_id", "contact_name", "customer_id", "customer_name", "address"}, obj{
 		"contact_id": nullable(id64()), "contact_name": typ("string"), "customer_id": nullable(id64()),

@@ -18,9 +18,9 @@ const exportPage = 1000
 
 var recipientHeader = map[string][]string{
 	i18n.EN: {"ID", "Contact", "Customer", "Channel", "Address", "Status", "Reason", "Reason code", "Detail",
-		"Attempts", "Provider", "Provider message ID", "Record ID", "Updated at"},
+		"Attempts", "Provider", "Provider message ID", "Record ID", "Updated at", "Held until"},
 	i18n.ZhCN: {"编号", "联系人", "客户", "渠道", "地址", "状态", "原因", "原因代码", "详情",
-		"尝试次数", "服务商", "服务商消息编号", "联系记录编号", "更新时间"},
+		"尝试次数", "服务商", "服务商消息编号", "联系记录编号", "更新时间", "免打扰暂缓至"},
 }
 
 // ExportRecipients writes the recipients of a bulk send the user may see,
@@ -67,11 +67,14 @@ func (s *Service) ExportRecipients(ctx context.Context, p permission.Policy, id 
 }
 
 func recipientRow(r *model.BulkRecipient, lang string, loc *time.Location) []string {
-	record := ""
+	record, held := "", ""
+	if r.HeldUntil != nil {
+		held = r.HeldUntil.In(loc).Format("2006-01-02 15:04:05")
+	}
 	if r.RecordID != nil {
 		record = strconv.FormatInt(*r.RecordID, 10)
 	}
 	return []string{strconv.FormatInt(r.ID, 10), r.ContactName, r.CustomerName, r.Channel, r.Address, r.Status,
 		ReasonText(r.Reason, lang), r.Reason, r.Detail, strconv.Itoa(r.Attempts), r.Provider, r.ProviderMessageID, record,
-		r.UpdatedAt.In(loc).Format("2006-01-02 15:04:05")}
+		r.UpdatedAt.In(loc).Format("2006-01-02 15:04:05"), held}
 }

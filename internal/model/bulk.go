@@ -17,6 +17,8 @@ const (
 	RecipientSent    = "sent"
 	RecipientFailed  = "failed"
 	RecipientSkipped = "skipped"
+	// RecipientHeld filters the pending recipients held for quiet hours.
+	RecipientHeld = "held"
 )
 
 // Reasons a recipient is skipped or failed besides a provider's own.
@@ -154,6 +156,9 @@ type BulkRecipient struct {
 	DeliveryReason string    `json:"delivery_reason"`
 	RecordID       *int64    `json:"record_id"`
 	UpdatedAt      time.Time `json:"updated_at"`
+	// HeldUntil is, for a pending recipient held for quiet hours, when
+	// it goes out.
+	HeldUntil *time.Time `json:"held_until"`
 	// Barred is, for a claimed row, why it may no longer be sent
 	// (SkipOptedOut, SkipDoNotContact): the contact opted out, or the
 	// customer was marked do-not-contact, after the send was accepted.

@@ -484,14 +484,16 @@ func (s *Store) ListRecipients(ctx context.Context, bulkID int64, f RecipientFil
 	}
 	var q Query
 	q.Add(`SELECT br.id, br.bulk_send_id, br.contact_id, COALESCE(ct.name, ''), br.customer_id, COALESCE(c.name, ''), br.channel,
-		br.address, br.status, br.reason, br.detail, br.attempts, br.provider, COALESCE(r.provider_message_id, ''), br.delivery, br.delivery_code, r.id, br.updated_at
-		FROM bulk_recipients br LEFT JOIN contacts ct ON ct.id = br.contact_id LEFT JOIN customers c ON c.id = br.customer_id
+		br.address, br.status, br.reason, br.detail, br.attempts, br.provider, COALESCE(r.provider_message_id, ''), br.delivery, br.delivery_code, r.id, br.updated_at,
+		br.held_until FROM bulk_recipients br LEFT JOIN contacts ct ON ct.id = br.contact_id LEFT JOIN customers c ON c.id = br.customer_id
 		LEFT JOIN contact_records r ON r.bulk_send_id = br.bulk_send_id AND r.bulk_recipient_id = br.id
 		WHERE br.bulk_send_id = `, q.Arg(bulkID))
 	if f.Status != "" {
 		switch f.Status {
 		case model.RecipientPending:
 			q.Add(` AND br.status IN (`, q.Arg(model.RecipientPending), `, `, q.Arg(model.RecipientSending), `)`)
+		case model.RecipientHeld:
+			q.Add(` AND NOT br.settled AND br.status = `, q.Arg(model.RecipientPending), ` AND br.held_until IS NOT NULL`)
 		case model.DeliveryDelivered, model.DeliveryUndelivered, model.DeliveryNoReceipt:
 			q.Add(` AND br.status = `, q.Arg(model.RecipientSent), ` AND br.delivery = `, q.Arg(f.Status))
 		case model.DeliveryAwaiting:
@@ -523,15 +525,19 @@ func (s *Store) ListRecipients(ctx context.Context, bulkID int64, f RecipientFil
 	for rows.Next() {
 		var r model.BulkRecipient
 		var contact, customer, rec sql.NullInt64
+		var held sql.NullTime
 		if err := rows.Scan(&r.ID, &r.BulkSendID, &contact, &r.ContactName, &customer, &r.CustomerName, &r.Channel, &r.Address,
 			&r.Status, &r.Reason, &r.Detail, &r.Attempts, &r.Provider, &r.ProviderMessageID, &r.Delivery, &r.DeliveryCode,
-			&rec, &r.UpdatedAt); err != nil {
+			&rec, &r.UpdatedAt, &held); err != nil {
 			return nil, err
 		}
 		if r.Delivery == model.DeliveryUndelivered {
 			r.DeliveryReason = model.DeliveryReason(r.Provider, r.DeliveryCode)
 		}
 		r.ContactID, r.CustomerID, r.RecordID = intPtr(contact), intPtr(customer), intPtr(rec)
+		if held.Valid && r.Status == model.RecipientPending {
+			r.HeldUntil = &held.Time
+		}
 		out = append(out, &r)
 	}
 	return out, rows.Err()

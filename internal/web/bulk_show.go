@@ -17,7 +17,7 @@ const recipientsShown = 50
 
 // drillStatuses are the drill-down's tabs ("" is every recipient).
 var drillStatuses = []string{"", model.RecipientPending, model.RecipientSent, model.RecipientFailed, model.RecipientSkipped,
-	model.DeliveryDelivered, model.DeliveryUndelivered, model.DeliveryAwaiting, model.DeliveryNoReceipt}
+	model.DeliveryDelivered, model.DeliveryUndelivered, model.DeliveryAwaiting, model.DeliveryNoReceipt, model.RecipientHeld}
 
 // deliveryStatuses are the tabs of what receipts said of sent recipients.
 var deliveryStatuses = []string{model.DeliveryDelivered, model.DeliveryUndelivered, model.DeliveryAwaiting, model.DeliveryNoReceipt}
@@ -77,7 +77,13 @@ func (d bulkShowData) Export() string {
 }
 
 // Statuses are the drill-down's tabs of sending.
-func (d bulkShowData) Statuses() []string { return drillStatuses[:5] }
+// Held recipients have a tab of their own while there are any.
+func (d bulkShowData) Statuses() []string {
+	if d.Send.Counts.Held > 0 || d.Status == model.RecipientHeld {
+		return append(drillStatuses[:5:5], model.RecipientHeld)
+	}
+	return drillStatuses[:5]
+}
 
 // DeliveryStatuses are the tabs of delivery, shown once receipts are
 // expected (a provider with receipts took part of the send).
@@ -101,6 +107,8 @@ func (d bulkShowData) Count(status string) int {
 		return c.Failed
 	case model.RecipientSkipped:
 		return c.Skipped
+	case model.RecipientHeld:
+		return c.Held
 	case model.DeliveryDelivered:
 		return c.Delivered
 	case model.DeliveryUndelivered:

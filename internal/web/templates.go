@@ -112,6 +112,17 @@ func funcs(lang string, as *assets) template.FuncMap {
 		"remindText": func(minutes *int) string { return remindText(lang, minutes) },
 		"recurrence": func(rule string, loc *time.Location) string { return recurrenceText(lang, rule, loc) },
 		"clock":      func(t time.Time, loc *time.Location) string { return t.In(loc).Format("15:04") },
+		// heldTime says when held recipients go out: the time of day
+		// within a day, else the date and time.
+		"heldTime": func(t *time.Time, loc *time.Location) string {
+			if t == nil {
+				return ""
+			}
+			if time.Until(*t) < 24*time.Hour {
+				return t.In(loc).Format("15:04")
+			}
+			return formatTime(*t, loc)
+		},
 		"initial": func(s string) string {
 			r, _ := utf8.DecodeRuneInString(s)
 			return string(r)
