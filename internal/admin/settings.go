@@ -31,6 +31,15 @@ func (s *Service) SaveSettings(ctx context.Context, p permission.Policy, st mode
 	if phonenumbers.GetCountryCodeForRegion(st.DefaultRegion) == 0 {
 		errs.Add("default_region", "invalid", "unknown region code "+st.DefaultRegion)
 	}
+	if st.CanaryPercent < 0 || st.CanaryPercent > 50 {
+		errs.Add("canary_percent", "out_of_range", "the canary is 0 to 50 percent of a send")
+	}
+	if st.CanaryMax < 0 || st.CanaryMax > 10000 {
+		errs.Add("canary_max", "out_of_range", "the canary is at most 0 to 10000 recipients")
+	}
+	if st.FailurePausePercent < 1 || st.FailurePausePercent > 100 {
+		errs.Add("failure_pause_percent", "out_of_range", "the failure rate that pauses a send is 1 to 100 percent")
+	}
 	words, code, msg := optOutKeywords(st.OptOutKeywords)
 	if code != "" {
 		errs.Add("opt_out_keywords", code, msg)

@@ -1,11 +1,13 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
 
 	"touchbase/internal/model"
+	"touchbase/internal/permission"
 )
 
 // retryResult is the answer of retry-failed: how many failed recipients
@@ -29,12 +31,28 @@ func stateConflict(err error) error {
 // recipients become skipped ("cancelled"); those being sent finish. The
 // operator and admins may; a manager who only sees it gets 403.
 func (h *handler) cancelBulkSend(w http.ResponseWriter, r *http.Request) {
+	h.bulkStateChange(w, r, h.app.Bulk.Cancel)
+}
+
+// pauseBulkSend stops a running send after the messages on their way;
+// resumeBulkSend sets a paused one going again. Same rights as cancel.
+func (h *handler) pauseBulkSend(w http.ResponseWriter, r *http.Request) {
+	h.bulkStateChange(w, r, h.app.Bulk.Pause)
+}
+
+func (h *handler) resumeBulkSend(w http.ResponseWriter, r *http.Request) {
+	h.bulkStateChange(w, r, h.app.Bulk.Resume)
+}
+
+// bulkStateChange runs change on the send of the path and answers the send
+// as it is then; a change its state does not allow is a 409.
+func (h *handler) bulkStateChange(w http.ResponseWriter, r *http.Request, change func(context.Context, permission.Policy, int64) error) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	if err := h.app.Bulk.Cancel(r.Context(), policy(r), id); err != nil {
+	if err := change(r.Context(), policy(r), id); err != nil {
 		h.fail(w, r, stateConflict(err))
 		return
 	}

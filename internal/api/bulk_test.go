@@ -107,7 +107,7 @@ func (w *bulkWorld) waitStatus(t *testing.T, id int64, status string) map[string
 			return b
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("bulk send %d is still %v, want %s: %v", id, b["status"], status, b["counts"])
+			t.Fatalf("bulk send %d is still %v, want %s: %v (pause %v)", id, b["status"], status, b["counts"], b["pause"])
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

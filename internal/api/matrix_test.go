@@ -237,6 +237,10 @@ var matrix = []mrow{
 		wants{same(200), same(200), same(404), same(404), same(404), same(200), same(404), same(401)}},
 	{"GET", "/bulk-sends/{BD}/events", "", "", wants{same(200), same(200), same(404), same(404), same(404), same(200), same(404), same(401)}},
 	{"POST", "/bulk-sends/{B}/cancel", "", "", wants{same(200), same(200), same(404), same(404), same(404), same(403), same(404), same(401)}},
+	// A finished send can be neither paused nor resumed: 409 to those who
+	// may manage it (the pause itself is tested in internal/bulk).
+	{"POST", "/bulk-sends/{BD}/pause", "", "", wants{same(409), same(409), same(404), same(404), same(404), same(403), same(404), same(401)}},
+	{"POST", "/bulk-sends/{BD}/resume", "", "", wants{same(409), same(409), same(404), same(404), same(404), same(403), same(404), same(401)}},
 	{"POST", "/bulk-sends/{BD}/retry-failed", "", "",
 		wants{same(200), same(200), same(404), same(404), same(404), same(403), same(404), same(401)}},
 

@@ -335,7 +335,12 @@ func schemas() obj {
 			"description": "SMS replies that opt the sender out, compared as whole replies, case, spaces and punctuation aside"},
 		"quiet_hours": quietHoursSchema(),
 		"time_zone": obj{"type": "string", "default": model.DefaultTimeZone,
-			"description": "the company's IANA time zone: quiet hours of recipients whose own zone is unknown are kept in it"}}
+			"description": "the company's IANA time zone: quiet hours of recipients whose own zone is unknown are kept in it"},
+		"canary_percent": obj{"type": "integer", "minimum": 0, "maximum": 50, "default": 1,
+			"description": "share of a bulk send's recipients sent first, alone (at least 20, none for sends under 40); 0: no canary"},
+		"canary_max": obj{"type": "integer", "minimum": 0, "maximum": 10000, "default": 200, "description": "the largest canary"},
+		"failure_pause_percent": obj{"type": "integer", "minimum": 1, "maximum": 100, "default": 30,
+			"description": "a send pauses itself when more than this share of its canary or of its latest 200 messages failed"}}
 
 	out := obj{
 		"Document": object([]string{"openapi", "info", "paths"}, obj{"openapi": typ("string"), "info": typ("object"),
@@ -416,7 +421,7 @@ func schemas() obj {
 			"active": obj{"type": "boolean", "default": true}}),
 
 		"Settings": object([]string{"open_contact_all", "visibility", "default_region", "opt_out_keywords", "quiet_hours",
-			"time_zone"}, settings),
+			"time_zone", "canary_percent", "canary_max", "failure_pause_percent"}, settings),
 		"SettingsInput": input(nil, settings),
 	}
 	maps.Copy(out, recordSchemas())

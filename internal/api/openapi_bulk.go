@@ -80,6 +80,17 @@ var bulkOperations = []operation{
 		desc: "Rows being sent at that moment finish normally. The operator and admins may: a manager who sees the " +
 			"send gets 403. 409: the send is already done or cancelled.",
 		ok: 200, okSchema: "BulkSend", errs: []int{409}},
+	{method: "POST", path: "/bulk-sends/{id}/pause", tag: "bulk sends",
+		summary: "Pause a running send: nothing more goes out until it is resumed",
+		desc: "Messages already on their way finish. A send also pauses itself when its canary or its latest " +
+			"messages fail more than the settings allow (pause.reason canary, failure_rate or provider). The operator " +
+			"and admins may: a manager who sees the send gets 403. 409: the send is not running.",
+		ok: 200, okSchema: "BulkSend", errs: []int{409}},
+	{method: "POST", path: "/bulk-sends/{id}/resume", tag: "bulk sends",
+		summary: "Resume a paused send from where it stopped",
+		desc: "Recipients already sent are not sent again; a send paused by its canary counts the canary as passed. " +
+			"The operator and admins may: a manager gets 403. 409: the send is not paused.",
+		ok: 200, okSchema: "BulkSend", errs: []int{409}},
 	{method: "POST", path: "/bulk-sends/{id}/retry-failed", tag: "bulk sends",
 		summary: "Queue the failed recipients of a running or finished send again",
 		desc: "Each failed recipient becomes pending again and is sent as a new attempt; the send runs again. " +
@@ -169,7 +180,7 @@ func bulkSchemas() obj {
 		"undelivered":      obj{"type": "integer", "description": "of the sent: the receipt reported the message not delivered"},
 		"no_receipt":       obj{"type": "integer", "description": "of the sent: no receipt came within the provider's retention"},
 		"awaiting_receipt": obj{"type": "integer", "description": "of the sent through a provider with receipts: none yet"}})
-	statuses := enum(model.BulkScheduled, model.BulkRunning, model.BulkDone, model.BulkCancelled)
+	statuses := enum(model.BulkScheduled, model.BulkRunning, model.BulkPaused, model.BulkDone, model.BulkCancelled)
 	send := object([]string{"id", "user_id", "user_name", "title", "summary", "topic_ids", "sms_text", "email_subject",
 		"email_body", "selection", "channels", "status", "scheduled_at", "started_at", "finished_at", "created_at", "counts"}, obj{
 		"id": id64(), "user_id": obj{"type": "integer", "format": "int64", "nullable": true, "description": "the operator"},
@@ -184,6 +195,14 @@ func bulkSchemas() obj {
 		"status":       statuses,
 		"scheduled_at": dateTime(), "started_at": nullable(dateTime()), "finished_at": nullable(dateTime()),
 		"created_at": dateTime(), "counts": ref("BulkCounts"),
+		"canary_size":      obj{"type": "integer", "description": "recipients sent first, alone; 0: no canary"},
+		"canary_passed_at": nullable(dateTime()),
+		"pause": obj{"type": "object", "nullable": true, "description": "set while the send is paused",
+			"required": []string{"reason", "at"}, "properties": obj{
+				"reason":         enum(model.PauseManual, model.PauseCanary, model.PauseFailureRate, model.PauseProvider),
+				"detail":         obj{"type": "string", "description": "the dominant failure reason of an automatic pause"},
+				"failed_percent": obj{"type": "integer", "description": "the failure rate that paused it"},
+				"at":             dateTime(), "by": obj{"type": "integer", "format": "int64", "description": "who paused it by hand"}}},
 	})
 	reasons := append([]string{model.SkipDoNotContact, model.SkipOptedOut, model.SkipNoAddress, model.SkipDuplicate,
 		model.SkipCancelled, model.SkipTemplateUnavailable, model.FailOutcomeUnknown}, channel.Reasons()...)
@@ -213,7 +232,7 @@ func bulkSchemas() obj {
 		model.SkipDuplicate: typ("integer")})
 	notification := object([]string{"id", "user_id", "kind", "title", "body", "link", "data", "read_at", "created_at"}, obj{
 		"id": id64(), "user_id": id64(),
-		"kind": obj{"type": "string", "description": strings.Join([]string{model.NotifyBulkFinished, model.NotifyBulkCancelled, model.NotifyBulkReceipts,
+		"kind": obj{"type": "string", "description": strings.Join([]string{model.NotifyBulkFinished, model.NotifyBulkCancelled, model.NotifyBulkReceipts, model.NotifyBulkPaused,
 			model.NotifyPlanReminder, model.NotifySystem}, ", ")},
 		"title": obj{"type": "string", "description": "in the user's language"}, "body": typ("string"),
 		"link":    obj{"type": "string", "description": "a path in the web UI, or empty"},

@@ -96,6 +96,7 @@ func New(cfg config.Options, log *slog.Logger, store *storage.Store) (*App, erro
 	a.Receipts = receipt.NewService(store, channels, key, receipt.DefaultConfig(), log, time.Now)
 	a.Bulk.OnSettled(a.Receipts.Settled)
 	a.Receipts.OnSendSettled(a.Notify.ReceiptsSettled)
+	a.Bulk.OnPause(a.Notify.BulkPaused)
 	a.Plans = plan.NewService(store, a.Notify, time.Now)
 	a.Replies = reply.NewService(store, a.Notify, log, time.Now)
 	a.Plans.SetMailer(channels, cfg.BaseURL, log)

@@ -89,16 +89,32 @@ func (s *Service) dispatch(ctx context.Context, a DispatchArgs) error {
 	if err := s.holdQuiet(ctx, b, a.Channel, rules); err != nil {
 		return err
 	}
-	me := holder()
+	st, err := s.store.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	d := &chunker{ch: ch, rate: rate, r: r, rules: rules, me: holder()}
+	if b.InCanary() {
+		if a.Slot != 0 {
+			// The canary goes alone, through the first slot.
+			return river.JobSnooze(canaryWait)
+		}
+		if passed, err := s.dispatchCanary(ctx, b, d, st); !passed || err != nil {
+			return err
+		}
+	}
 	deadline := s.now().Add(s.cfg.WorkBudget)
-	throttled := 0 // chunks in a row the provider asked us to slow down
+	var h health
 	for s.now().Before(deadline) {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		n, err := s.dispatchChunk(ctx, b, ch, rate, r, rules, me, &throttled)
+		n, err := s.dispatchChunk(ctx, b, d, s.cfg.ChunkSize, &h)
 		if err != nil {
 			return err
+		}
+		if p := h.verdict(st.FailurePausePercent); p != nil {
+			return s.pauseItself(ctx, b, *p)
 		}
 		if n > 0 {
 			continue
@@ -114,6 +130,64 @@ func (s *Service) dispatch(ctx context.Context, a DispatchArgs) error {
 		return river.JobSnooze(min(max(next.Sub(s.now()), 50*time.Millisecond), s.cfg.HoldCheck))
 	}
 	return river.JobSnooze(0) // hand over; carry on in a fresh job
+}
+
+// canaryWait is how often the other slots look whether the canary passed.
+const canaryWait = 500 * time.Millisecond
+
+// dispatchCanary sends a send's canary (its first recipients), alone,
+// and judges it once every canary recipient has settled: too many
+// failures pause the send, else the canary passes and the caller goes on
+// with the rest (the other slots see it within canaryWait). It reports
+// whether the canary passed; when it did not, the error is what the job
+// returns (a snooze while canary messages wait for their time).
+func (s *Service) dispatchCanary(ctx context.Context, b *model.BulkSend, d *chunker, st model.Settings) (bool, error) {
+	d.upTo = b.CanaryLastID
+	defer func() { d.upTo = 0 }()
+	for {
+		if err := ctx.Err(); err != nil {
+			return false, err
+		}
+		oc, err := s.store.CanaryOutcomes(ctx, b.ID, b.CanaryLastID)
+		if err != nil {
+			return false, err
+		}
+		if oc.Open > 0 {
+			n, err := s.dispatchChunk(ctx, b, d, s.cfg.ChunkSize, nil)
+			if err != nil || n > 0 {
+				if err != nil {
+					return false, err
+				}
+				continue
+			}
+			// Canary messages wait for a retry or their quiet hours to end,
+			// or are being sent by another channel's job.
+			wait := canaryWait
+			if next, pending, err := s.store.NextRecipientAttempt(ctx, b.ID, string(d.ch.Kind())); err != nil {
+				return false, err
+			} else if pending {
+				wait = max(wait, next.Sub(s.now()))
+			}
+			return false, river.JobSnooze(min(wait, max(s.cfg.HoldCheck, canaryWait)))
+		}
+		outcomes := make([]string, 0, oc.Sent+oc.Failed)
+		for range oc.Sent {
+			outcomes = append(outcomes, "")
+		}
+		for reason, n := range oc.Reasons {
+			for range n {
+				outcomes = append(outcomes, reason)
+			}
+		}
+		if p := judge(outcomes, st.FailurePausePercent, 1, model.PauseCanary); p != nil {
+			return false, s.pauseItself(ctx, b, *p)
+		}
+		if err := s.store.PassCanary(ctx, b.ID, s.now()); err != nil {
+			return false, err
+		}
+		s.log.Info("bulk send's canary passed", "bulk_send", b.ID, "sent", oc.Sent, "failed", oc.Failed)
+		return true, nil
+	}
 }
 
 func (s *Service) finishIfDone(ctx context.Context, id int64) error {
@@ -132,22 +206,35 @@ func (s *Service) finishIfDone(ctx context.Context, id int64) error {
 	return nil
 }
 
-// dispatchChunk claims, sends and settles one chunk; it returns how many
-// rows it claimed. It takes from the channel's rate limit only what it may
-// send now (the priority lane keeps its place) and gives back what it did
-// not claim. throttled counts the chunks in a row the provider throttled:
-// each one holds the channel for a longer pause.
-func (s *Service) dispatchChunk(ctx context.Context, b *model.BulkSend, ch channel.Channel, rate int, r *renderer, rules quiet.Rules, me string,
-	throttled *int) (int, error) {
+// chunker is what the chunks of one dispatch job share: the channel, its
+// rate, the renderer, the quiet hours, the job's holder token, and how many chunks in a
+// row the provider throttled (each one holds the channel longer).
+type chunker struct {
+	ch        channel.Channel
+	rate      int
+	r         *renderer
+	rules     quiet.Rules
+	me        string
+	upTo      int64 // while the canary goes: its last recipient
+	throttled int
+}
+
+// dispatchChunk claims, sends and settles one chunk of up to limit rows;
+// it returns how many rows it claimed, and adds the messages' outcomes
+// to h (when not nil). It takes from the channel's rate limit only what
+// it may send now (the priority lane keeps its place) and gives back what
+// it did not claim.
+func (s *Service) dispatchChunk(ctx context.Context, b *model.BulkSend, d *chunker, limit int, h *health) (int, error) {
+	ch, rate, r, rules, me, throttled := d.ch, d.rate, d.r, d.rules, d.me, &d.throttled
 	// Once taken from the limit or claimed, what is unused is given back
 	// and a chunk is sent and settled even if the job is being stopped:
 	// its rows must not be left in "sending".
 	sctx := context.WithoutCancel(ctx)
-	took, err := s.channels.TakeBulk(ctx, ch.Kind(), s.cfg.ChunkSize, rate)
+	took, err := s.channels.TakeBulk(ctx, ch.Kind(), limit, rate)
 	if err != nil {
 		return 0, err
 	}
-	rows, err := s.store.ClaimRecipientsDue(ctx, b.ID, string(ch.Kind()), took, me, s.now())
+	rows, err := s.store.ClaimRecipientsDue(ctx, b.ID, string(ch.Kind()), took, me, s.now(), d.upTo)
 	if len(rows) < took {
 		if gerr := s.channels.GiveBack(sctx, ch.Kind(), took-len(rows), rate); gerr != nil {
 			err = errors.Join(err, gerr)
@@ -204,6 +291,9 @@ func (s *Service) dispatchChunk(ctx context.Context, b *model.BulkSend, ch chann
 			if channel.IsTransient(res.Err) {
 				o.Detail = fmt.Sprintf("gave up after %d attempts: %s", row.Attempts, o.Detail)
 			}
+		}
+		if h != nil && !o.Retry {
+			h.add(o.Reason)
 		}
 		outs = append(outs, o)
 	}

@@ -98,6 +98,7 @@ type Service struct {
 	// unsubscribe makes each e-mail recipient's one-click unsubscribe link.
 	unsubscribe UnsubscribeFunc
 	onSettled   SettledFunc
+	onPause     PauseFunc
 }
 
 // UnsubscribeFunc returns the unsubscribe link of a message to address for
@@ -226,10 +227,20 @@ func (s *Service) Create(ctx context.Context, p permission.Policy, user *model.U
 	if err := s.store.CreateBulkSend(ctx, p, b, in.Recipients); err != nil {
 		return nil, err
 	}
+	// Before any dispatch job exists: the canary is part of the send.
+	st, err := s.store.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if n := canarySize(b.Counts.Total-b.Counts.Skipped, st.CanaryPercent, st.CanaryMax); n > 0 {
+		if b.CanaryLastID, err = s.store.SetCanary(ctx, b.ID, n); err != nil {
+			return nil, err
+		}
+		b.CanarySize = n
+	}
 	b.UserName = user.Name()
 	// Should this insert be lost (crash right here), the sweeper finds the
 	// due or running send and queues it.
-	var err error
 	if b.Status == model.BulkRunning {
 		err = s.enqueueDispatch(ctx, b, 0)
 	} else {
@@ -265,22 +276,18 @@ func (s *Service) Recipients(ctx context.Context, p permission.Policy, id int64,
 	return s.store.ListRecipients(ctx, id, f)
 }
 
-// Cancel stops a scheduled or running send; its pending recipients become
+// Cancel stops a scheduled, running or paused send; its pending recipients become
 // skipped ("cancelled"). Only its operator or an admin may cancel.
 func (s *Service) Cancel(ctx context.Context, p permission.Policy, id int64) error {
-	b, err := s.store.BulkSendByID(ctx, p, id)
-	if err != nil {
+	if _, err := s.manage(ctx, p, id); err != nil {
 		return err
-	}
-	if !p.Admin && (b.UserID == nil || *b.UserID != p.UserID) {
-		return model.ErrForbidden
 	}
 	ok, err := s.store.CancelBulkSend(ctx, id)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return model.NewFieldError("status", "not_cancellable", "only a scheduled or running send can be cancelled")
+		return model.NewFieldError("status", "not_cancellable", "only a scheduled, running or paused send can be cancelled")
 	}
 	if b, err := s.store.BulkSendByID(ctx, permission.Policy{Admin: true}, id); err == nil && s.onFinish != nil {
 		s.onFinish(ctx, b)
@@ -290,14 +297,11 @@ func (s *Service) Cancel(ctx context.Context, p permission.Policy, id int64) err
 
 // RetryFailed re-queues the failed recipients of a send as a new attempt.
 func (s *Service) RetryFailed(ctx context.Context, p permission.Policy, id int64) (int64, error) {
-	b, err := s.store.BulkSendByID(ctx, p, id)
+	b, err := s.manage(ctx, p, id)
 	if err != nil {
 		return 0, err
 	}
-	if !p.Admin && (b.UserID == nil || *b.UserID != p.UserID) {
-		return 0, model.ErrForbidden
-	}
-	if b.Status == model.BulkCancelled || b.Status == model.BulkScheduled {
+	if b.Status == model.BulkCancelled || b.Status == model.BulkScheduled || b.Status == model.BulkPaused {
 		return 0, model.NewFieldError("status", "not_retryable", "only a running or finished send can retry its failures")
 	}
 	n, err := s.store.RetryFailedRecipients(ctx, id)

@@ -61,6 +61,12 @@ func newEnv(t *testing.T, s *storage.Store, transport http.RoundTripper, opts ca
 	e.bulk.OnSettled(e.receipts.Settled)
 	e.notify = notify.NewService(s, notify.NewBotClient(http.DefaultClient, false), box, log, notify.Config{})
 	e.receipts.OnSendSettled(e.notify.ReceiptsSettled)
+	// No canary: the tests push receipts of the first provider calls early.
+	st := model.DefaultSettings()
+	st.CanaryPercent = 0
+	if err := s.SaveSettings(ctx, st); err != nil {
+		t.Fatal(err)
+	}
 	workers := river.NewWorkers()
 	sweep := e.bulk.Register(workers)
 	q, err := jobs.New(s, jobs.Options{Workers: workers, MaxWorkers: 4, PeriodicJobs: []*river.PeriodicJob{sweep},

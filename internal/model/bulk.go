@@ -8,7 +8,30 @@ const (
 	BulkRunning   = "running"
 	BulkDone      = "done"
 	BulkCancelled = "cancelled"
+	// BulkPaused: nothing more goes out until the operator resumes or
+	// cancels it.
+	BulkPaused = "paused"
 )
+
+// Why a bulk send was paused.
+const (
+	PauseManual      = "manual"       // its operator or an admin paused it
+	PauseCanary      = "canary"       // too many of its first messages failed
+	PauseFailureRate = "failure_rate" // too many of its latest messages failed
+	PauseProvider    = "provider"     // the provider refused the account (balance, signature, template)
+)
+
+// Pause says why and when a send was paused.
+type Pause struct {
+	Reason string `json:"reason"`
+	// Detail is the dominant failure reason of an automatic pause (a
+	// provider reason such as invalid_mobile or quota_exceeded).
+	Detail string `json:"detail,omitempty"`
+	// FailedPercent is the failure rate that paused it.
+	FailedPercent int       `json:"failed_percent,omitempty"`
+	At            time.Time `json:"at"`
+	By            *int64    `json:"by,omitempty"` // nil: paused by itself
+}
 
 // Recipient statuses: pending → sending → sent | failed | skipped.
 const (
@@ -60,7 +83,18 @@ type BulkSend struct {
 	FinishedAt   *time.Time `json:"finished_at"`
 	CreatedAt    time.Time  `json:"created_at"`
 	Counts       Counts     `json:"counts"`
+	// CanarySize recipients are sent first, alone; the rest follow once
+	// CanaryPassedAt is set. Zero: no canary.
+	CanarySize     int        `json:"canary_size"`
+	CanaryLastID   int64      `json:"-"`
+	CanaryPassedAt *time.Time `json:"canary_passed_at"`
+	// Pause is set while the send is paused (and kept after it resumed,
+	// as the last pause).
+	Pause *Pause `json:"pause"`
 }
+
+// InCanary reports whether the send still waits for its canary.
+func (b *BulkSend) InCanary() bool { return b.CanarySize > 0 && b.CanaryPassedAt == nil }
 
 // Channels lists the channels the send uses.
 func (b *BulkSend) Channels() []string {

@@ -10,6 +10,7 @@ const (
 	NotifyBulkFinished  = "bulk_finished"
 	NotifyBulkCancelled = "bulk_cancelled"
 	NotifyBulkReceipts  = "bulk_receipts"
+	NotifyBulkPaused    = "bulk_paused"
 	NotifyPlanReminder  = "plan_reminder"
 	NotifySystem        = "system"
 )

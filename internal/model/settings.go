@@ -17,6 +17,9 @@ const (
 	SettingOptOutKeywords = "sms.opt_out_keywords"
 	SettingQuietHours     = "sends.quiet_hours"
 	SettingTimeZone       = "company.time_zone"
+	SettingCanaryPercent  = "send.canary_percent"
+	SettingCanaryMax      = "send.canary_max"
+	SettingFailurePause   = "send.failure_pause_percent"
 	SettingDemoLoaded     = "demo.loaded"
 	SettingDemoActivity   = "demo.activity_loaded"
 )
@@ -35,6 +38,13 @@ type Settings struct {
 	// TimeZone is the company's: recipients whose own zone is not known
 	// are taken to live in it.
 	TimeZone string `json:"time_zone"`
+	// A bulk send first sends CanaryPercent of its recipients (at most
+	// CanaryMax; 0 turns the canary off) and goes on only if fewer than
+	// FailurePausePercent of them failed; it pauses itself whenever that
+	// many of its latest messages fail.
+	CanaryPercent       int `json:"canary_percent"`
+	CanaryMax           int `json:"canary_max"`
+	FailurePausePercent int `json:"failure_pause_percent"`
 }
 
 // DefaultTimeZone is the company time zone when none is set.
@@ -47,5 +57,5 @@ var DefaultOptOutKeywords = []string{"R", "T", "TD", "N", "退订", "拒收", "�
 // DefaultSettings returns the settings used when nothing is stored.
 func DefaultSettings() Settings {
 	return Settings{Visibility: VisibilityTeam, DefaultRegion: "CN", OptOutKeywords: slices.Clone(DefaultOptOutKeywords),
-		QuietHours: DefaultQuietHours(), TimeZone: DefaultTimeZone}
+		QuietHours: DefaultQuietHours(), TimeZone: DefaultTimeZone, CanaryPercent: 1, CanaryMax: 200, FailurePausePercent: 30}
 }

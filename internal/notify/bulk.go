@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"touchbase/internal/channel"
 	"touchbase/internal/i18n"
 	"touchbase/internal/model"
 )
@@ -18,8 +19,6 @@ var texts = map[string]map[string]string{
 		"bulk_cancelled": "批量联系已取消：%s",
 		"bulk_counts":    "共 %d 条：成功 %d，失败 %d，跳过 %d",
 		"bulk_pending":   "，未完成 %d",
-		"bulk_receipts":  "短信送达结果已汇总：%s",
-		"receipt_counts": "发送成功 %d 条：已送达 %d，未送达 %d，无回执 %d",
 		"open":           "查看详情",
 		"test_title":     "Touchbase 测试消息",
 		"test_body":      "群机器人已连通，通知将转发到这里。",
@@ -29,8 +28,6 @@ var texts = map[string]map[string]string{
 		"bulk_cancelled": "Bulk send cancelled: %s",
 		"bulk_counts":    "%d recipients: %d sent, %d failed, %d skipped",
 		"bulk_pending":   ", %d unfinished",
-		"bulk_receipts":  "Delivery results are in: %s",
-		"receipt_counts": "Of %d sent: %d delivered, %d undelivered, %d without a receipt",
 		"open":           "Open",
 		"test_title":     "Touchbase test message",
 		"test_body":      "The group bot is connected; notifications will be forwarded here.",
@@ -110,12 +107,51 @@ func receiptsMessage(lang string, b *model.BulkSend) Message {
 	c := b.Counts
 	return Message{
 		Kind:  model.NotifyBulkReceipts,
-		Title: text(lang, "bulk_receipts", b.Title),
-		Body:  text(lang, "receipt_counts", c.Sent, c.Delivered, c.Undelivered, c.NoReceipt),
+		Title: i18n.T(lang, "bulknotify.receipts_title", b.Title),
+		Body:  i18n.T(lang, "bulknotify.receipts_body", c.Sent, c.Delivered, c.Undelivered, c.NoReceipt),
 		Link:  "/bulk/" + strconv.FormatInt(b.ID, 10),
 		Data: map[string]any{"bulk_send_id": b.ID, "sent": c.Sent, "delivered": c.Delivered,
 			"undelivered": c.Undelivered, "no_receipt": c.NoReceipt},
 		DedupeKey: "bulk_receipts:" + strconv.FormatInt(b.ID, 10),
+	}
+}
+
+// BulkPaused tells the operator of a bulk send that it paused itself,
+// why, and what to do. Its signature is bulk.PauseFunc's; it never fails
+// the caller, and says it once per pause.
+func (s *Service) BulkPaused(ctx context.Context, b *model.BulkSend) {
+	if b == nil || b.UserID == nil || b.Pause == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+	defer cancel()
+	_, err := s.Notify(ctx, *b.UserID, pausedMessage(s.language(ctx, *b.UserID), b))
+	if err != nil && !errors.Is(err, ErrDuplicate) {
+		s.log.Warn("notifications: bulk send paused", "bulk_send", b.ID, "err", err)
+	}
+}
+
+// pausedMessage renders the notification of a send that paused itself.
+func pausedMessage(lang string, b *model.BulkSend) Message {
+	p := b.Pause
+	reason := channel.ReasonText(p.Detail, lang)
+	var body string
+	switch p.Reason {
+	case model.PauseCanary:
+		body = i18n.T(lang, "bulknotify.paused_canary", b.CanarySize, p.FailedPercent, reason)
+	case model.PauseProvider:
+		body = i18n.T(lang, "bulknotify.paused_provider", reason)
+	default:
+		body = i18n.T(lang, "bulknotify.paused_failure_rate", p.FailedPercent, reason)
+	}
+	return Message{
+		Kind:  model.NotifyBulkPaused,
+		Title: i18n.T(lang, "bulknotify.paused_title", b.Title),
+		Body:  body,
+		Link:  "/bulk/" + strconv.FormatInt(b.ID, 10),
+		Data: map[string]any{"bulk_send_id": b.ID, "why": p.Reason, "reason": p.Detail, "failed_percent": p.FailedPercent,
+			"sent": b.Counts.Sent, "failed": b.Counts.Failed, "pending": b.Counts.Pending},
+		DedupeKey: "bulk_paused:" + strconv.FormatInt(b.ID, 10) + ":" + strconv.FormatInt(p.At.UnixMilli(), 10),
 	}
 }
 

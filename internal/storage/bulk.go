@@ -230,18 +230,33 @@ func bulkCounts(ctx context.Context, db querier, ids []int64) (map[int64]model.C
 }
 
 const bulkColumns = `b.id, b.user_id, COALESCE(NULLIF(u.display_name, ''), u.username, ''), COALESCE(u.email, ''), b.title, b.summary, b.sms_text,
-	b.sms_template_id, b.sms_params, b.marketing, b.email_subject, b.email_body, b.selection, b.status, b.scheduled_at, b.started_at, b.finished_at, b.created_at`
+	b.sms_template_id, b.sms_params, b.marketing, b.email_subject, b.email_body, b.selection, b.status, b.scheduled_at, b.started_at, b.finished_at, b.created_at,
+	b.canary_size, b.canary_last_id, b.canary_passed_at, b.paused_at, b.pause_reason, b.pause_detail, b.pause_failed_percent, b.paused_by`
 
 func scanBulk(row interface{ Scan(...any) error }) (*model.BulkSend, error) {
 	var b model.BulkSend
 	var user sql.NullInt64
-	var started, finished sql.NullTime
-	var tpl sql.NullInt64
+	var started, finished, canaryPassed, pausedAt sql.NullTime
+	var tpl, pausedBy sql.NullInt64
 	var params string
+	var pause model.Pause
 	err := row.Scan(&b.ID, &user, &b.UserName, &b.UserEmail, &b.Title, &b.Summary, &b.SMSText, &tpl, &params, &b.Marketing,
-		&b.EmailSubject, &b.EmailBody, &b.Selection, &b.Status, &b.ScheduledAt, &started, &finished, &b.CreatedAt)
+		&b.EmailSubject, &b.EmailBody, &b.Selection, &b.Status, &b.ScheduledAt, &started, &finished, &b.CreatedAt,
+		&b.CanarySize, &b.CanaryLastID, &canaryPassed, &pausedAt, &pause.Reason, &pause.Detail, &pause.FailedPercent, &pausedBy)
 	if err != nil {
 		return nil, err
+	}
+	if canaryPassed.Valid {
+		b.CanaryPassedAt = &canaryPassed.Time
+	}
+	if pausedAt.Valid {
+		pause.At, pause.By = pausedAt.Time, intPtr(pausedBy)
+		b.Pause = &pause
+		// Stored as running with a pause, so that the statuses the table
+		// allows stay as they were.
+		if b.Status == model.BulkRunning {
+			b.Status = model.BulkPaused
+		}
 	}
 	b.SMSTemplateID = intPtr(tpl)
 	if params != "{}" && params != "" {
@@ -328,7 +343,7 @@ func (s *Store) ListBulkSends(ctx context.Context, p permission.Policy, beforeID
 }
 
 // LiveBulkSends returns the user's own bulk sends that are scheduled or
-// running, newest first.
+// running (paused ones too), newest first.
 func (s *Store) LiveBulkSends(ctx context.Context, userID int64, limit int) ([]*model.BulkSend, error) {
 	var q Query
 	q.Add(`SELECT `, bulkColumns, ` FROM bulk_sends b LEFT JOIN users u ON u.id = b.user_id WHERE b.user_id = `, q.Arg(userID),
@@ -368,10 +383,10 @@ func (s *Store) queryBulkSends(ctx context.Context, q *Query) ([]*model.BulkSend
 }
 
 // DueBulkSends returns ids of bulk sends that should be running: scheduled
-// ones whose time has come and running ones (for the sweeper that makes
+// ones whose time has come and running ones not paused (for the sweeper that makes
 // sure each has its dispatch jobs).
 func (s *Store) DueBulkSends(ctx context.Context) ([]int64, error) {
-	return s.queryIDs(ctx, "due bulk sends", `SELECT id FROM bulk_sends WHERE status = $1 OR (status = $2 AND scheduled_at <= $3)
+	return s.queryIDs(ctx, "due bulk sends", `SELECT id FROM bulk_sends WHERE (status = $1 AND paused_at IS NULL) OR (status = $2 AND scheduled_at <= $3)
 		ORDER BY id`, model.BulkRunning, model.BulkScheduled, now())
 }
 
@@ -392,7 +407,7 @@ func (s *Store) StartBulkSend(ctx context.Context, id int64) (bool, error) {
 // one caller announces the end).
 func (s *Store) FinishBulkSendIfDone(ctx context.Context, id int64) (bool, error) {
 	res, err := s.w.ExecContext(ctx, `UPDATE bulk_sends SET status = $1, finished_at = $2 WHERE id = $3 AND status = $4
-		AND NOT EXISTS (SELECT 1 FROM bulk_recipients WHERE bulk_send_id = $3 AND NOT settled)`,
+		AND paused_at IS NULL AND NOT EXISTS (SELECT 1 FROM bulk_recipients WHERE bulk_send_id = $3 AND NOT settled)`,
 		model.BulkDone, now(), id, model.BulkRunning)
 	if err != nil {
 		return false, fmt.Errorf("store: finish bulk send: %w", err)
@@ -401,7 +416,7 @@ func (s *Store) FinishBulkSendIfDone(ctx context.Context, id int64) (bool, error
 	return n == 1, nil
 }
 
-// CancelBulkSend stops a scheduled or running send: its pending recipients
+// CancelBulkSend stops a scheduled, running or paused send: its pending recipients
 // become skipped ("cancelled"); rows being sent finish normally. It
 // reports whether the send was cancellable.
 func (s *Store) CancelBulkSend(ctx context.Context, id int64) (bool, error) {

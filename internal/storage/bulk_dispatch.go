@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"touchbase/internal/model"
@@ -23,12 +24,14 @@ import (
 // depend on statistics of tables a send has just filled (nothing may have
 // analysed them yet).
 func (s *Store) ClaimRecipients(ctx context.Context, bulkID int64, channel string, limit int, holder string) ([]*model.BulkRecipient, error) {
-	return s.ClaimRecipientsDue(ctx, bulkID, channel, limit, holder, now())
+	return s.ClaimRecipientsDue(ctx, bulkID, channel, limit, holder, now(), 0)
 }
 
 // ClaimRecipientsDue is ClaimRecipients of the rows due by due, the time
-// of the dispatcher's clock (which decides quiet hours).
-func (s *Store) ClaimRecipientsDue(ctx context.Context, bulkID int64, channel string, limit int, holder string, due time.Time) ([]*model.BulkRecipient, error) {
+// of the dispatcher's clock (which decides quiet hours), and with upTo
+// above zero of the rows with ids up to it (a send's canary).
+func (s *Store) ClaimRecipientsDue(ctx context.Context, bulkID int64, channel string, limit int, holder string, due time.Time,
+	upTo int64) ([]*model.BulkRecipient, error) {
 	var out []*model.BulkRecipient
 	err := s.InTx(ctx, func(tx *sql.Tx) error {
 		t := now()
@@ -40,12 +43,19 @@ func (s *Store) ClaimRecipientsDue(ctx context.Context, bulkID int64, channel st
 		// an array computed once, with FOR UPDATE SKIP LOCKED: as an IN
 		// subquery the planner may hash-join it against a scan of every
 		// recipient row ever written.
+		bound := ""
+		if upTo > 0 {
+			bound = "AND id <= " + strconv.FormatInt(upTo, 10)
+		}
 		pick := `SELECT id FROM bulk_recipients WHERE bulk_send_id = $4 AND channel = $5
-			AND NOT settled AND status = '` + model.RecipientPending + `' AND next_attempt_at <= $7 ORDER BY next_attempt_at, id LIMIT $6`
+			AND NOT settled AND status = '` + model.RecipientPending + `' AND next_attempt_at <= $7 ` + bound + ` ORDER BY next_attempt_at, id LIMIT $6`
 		where := `id IN (` + pick + `)`
 		if s.dialect == Postgres {
 			where = `id = ANY(ARRAY(` + pick + ` FOR UPDATE SKIP LOCKED))`
 		}
+		// A paused send gives out no work: the pause stops every worker
+		// at its next claim.
+		where += ` AND NOT EXISTS (SELECT 1 FROM bulk_sends WHERE id = $4 AND paused_at IS NOT NULL)`
 		rows, err := tx.QueryContext(ctx, `UPDATE bulk_recipients SET status = $1, claimed_by = $2, attempts = attempts + 1,
 			held_until = NULL, updated_at = $3 WHERE `+where+` RETURNING id, contact_id, customer_id, address, attempts`,
 			model.RecipientSending, holder, t, bulkID, channel, limit, dbTime(due))

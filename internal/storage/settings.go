@@ -57,6 +57,14 @@ func (s *Store) Settings(ctx context.Context) (model.Settings, error) {
 			out.Visibility = v
 		case model.SettingDefaultRegion:
 			out.DefaultRegion = v
+		case model.SettingCanaryPercent:
+			out.CanaryPercent = atoiOr(v, out.CanaryPercent)
+		case model.SettingCanaryMax:
+			out.CanaryMax = atoiOr(v, out.CanaryMax)
+		case model.SettingFailurePause:
+			if n := atoiOr(v, 0); n >= 1 { // 1–100; anything else keeps the default
+				out.FailurePausePercent = n
+			}
 		case model.SettingOptOutKeywords:
 			var words []string
 			if json.Unmarshal([]byte(v), &words) == nil && len(words) > 0 {
@@ -101,6 +109,9 @@ func (s *Store) SaveSettings(ctx context.Context, st model.Settings) error {
 			model.SettingOptOutKeywords: string(keywords),
 			model.SettingQuietHours:     string(quiet),
 			model.SettingTimeZone:       st.TimeZone,
+			model.SettingCanaryPercent:  strconv.Itoa(st.CanaryPercent),
+			model.SettingCanaryMax:      strconv.Itoa(st.CanaryMax),
+			model.SettingFailurePause:   strconv.Itoa(st.FailurePausePercent),
 		} {
 			if err := setSetting(ctx, tx, k, v); err != nil {
 				return err
@@ -108,4 +119,12 @@ func (s *Store) SaveSettings(ctx context.Context, st model.Settings) error {
 		}
 		return nil
 	})
+}
+
+// atoiOr reads a stored number, or keeps def when it is not one.
+func atoiOr(v string, def int) int {
+	if n, err := strconv.Atoi(v); err == nil {
+		return n
+	}
+	return def
 }

@@ -184,6 +184,17 @@ func TestAdminTeamsTopicsSettings(t *testing.T) {
 				t.Errorf("keywords %q: %d, visibility %s", words, res.status, st.Visibility)
 			}
 		}
+		for field, v := range map[string]string{"canary_percent": "60", "canary_max": "很多", "failure_pause_percent": "0"} {
+			res = admin.post("/admin/settings", url.Values{"visibility": {"all"}, "default_region": {"CN"}, "opt_out_keywords": {"R"}, field: {v}})
+			if st, _ := s.Settings(ctx); res.status != http.StatusBadRequest || !strings.Contains(res.body, "之间的整数") || st.Visibility == "all" {
+				t.Errorf("%s=%s: %d, visibility %s", field, v, res.status, st.Visibility)
+			}
+		}
+		res = admin.post("/admin/settings", url.Values{"visibility": {"team"}, "default_region": {"CN"}, "opt_out_keywords": {"R"},
+			"canary_percent": {"5"}, "canary_max": {"500"}, "failure_pause_percent": {"20"}})
+		if st, _ := s.Settings(ctx); res.status != http.StatusSeeOther || st.CanaryPercent != 5 || st.CanaryMax != 500 || st.FailurePausePercent != 20 {
+			t.Errorf("safeguards: %d %+v", res.status, st)
+		}
 		res = admin.post("/admin/settings", url.Values{"visibility": {"all"}, "default_region": {"hk"}, "open_contact_all": {"on"},
 			"opt_out_keywords": {"退订，TD、td\n不要再发"}})
 		st, _ := s.Settings(ctx)

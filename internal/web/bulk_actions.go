@@ -24,6 +24,20 @@ func (h *handler) bulkRetry(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// bulkPause stops a running send after the messages on their way.
+func (h *handler) bulkPause(w http.ResponseWriter, r *http.Request) {
+	h.bulkAction(w, r, "flash.bulk_paused", func(id int64) error {
+		return h.app.Bulk.Pause(r.Context(), identity(r).Policy, id)
+	})
+}
+
+// bulkResume sets a paused send going again.
+func (h *handler) bulkResume(w http.ResponseWriter, r *http.Request) {
+	h.bulkAction(w, r, "flash.bulk_resumed", func(id int64) error {
+		return h.app.Bulk.Resume(r.Context(), identity(r).Policy, id)
+	})
+}
+
 // bulkAction runs an action on the send of the path and returns to its
 // page with a flash. An action the send's state no longer allows (it
 // finished meanwhile) is a 409.

@@ -42,6 +42,9 @@ type selectionPart struct {
 	Value string
 }
 
+// ReasonText words a failure reason in the page's language.
+func (d bulkShowData) ReasonText(code string) string { return bulkReasonText(d.Lang, "", code) }
+
 // Live reports whether the send is still to deliver.
 func (d bulkShowData) Live() bool { return isLive(d.Send) }
 

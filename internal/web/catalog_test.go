@@ -17,7 +17,9 @@ var dynamicPrefixes = []string{"import.col.", "error.", "errorpage.", "role.", "
 	"bot.provider.", "direction.", "optout.source.", "smstpl.kind.", "smstpl.state.", "delivery_reason.", "bulk.count_",
 	"unsubscribe.record_", // the unsubscribe service writes the record of an unsubscribe
 	"settings.window.",    // the settings page names each send window
-	"reply."}              // the reply service writes the records and notifications of SMS replies
+	"bulk.paused_",        // why a send paused
+	"reply.",              // the reply service writes the records and notifications of SMS replies
+	"bulknotify."}         // the notifications of bulk sends
 
 var (
 	templateKey = regexp.MustCompile(`\bt "([^"]+)"`)

@@ -67,6 +67,8 @@ func (h *handler) routes() http.Handler {
 	user("GET /bulk/{id}/recipients.csv", h.bulkExport)
 	user("POST /bulk/{id}/cancel", h.bulkCancel)
 	user("POST /bulk/{id}/retry", h.bulkRetry)
+	user("POST /bulk/{id}/pause", h.bulkPause)
+	user("POST /bulk/{id}/resume", h.bulkResume)
 
 	// Contact plans: the tabs, the month calendar, one plan and its actions
 	user("GET /plans", h.planList)

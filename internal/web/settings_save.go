@@ -2,10 +2,24 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"touchbase/internal/model"
 )
+
+// formSetting reads a whole number setting: def when the form has no
+// such field, -1 (out of every range) when it is not a number.
+func formSetting(r *http.Request, name string, def int) int {
+	if _, ok := r.PostForm[name]; !ok {
+		return def
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue(name)))
+	if err != nil {
+		return -1
+	}
+	return n
+}
 
 // splitKeywords reads a list typed with commas (, ， 、), semicolons or
 // new lines between its words.
@@ -24,6 +38,15 @@ func (h *handler) settingsSave(w http.ResponseWriter, r *http.Request) {
 		OptOutKeywords: splitKeywords(r.PostFormValue("opt_out_keywords")),
 		TimeZone:       strings.TrimSpace(r.PostFormValue("time_zone")),
 	}
+	// The safeguards keep their values when a form leaves them out.
+	cur, err := h.app.Admin.Settings(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	st.CanaryPercent = formSetting(r, "canary_percent", cur.CanaryPercent)
+	st.CanaryMax = formSetting(r, "canary_max", cur.CanaryMax)
+	st.FailurePausePercent = formSetting(r, "failure_pause_percent", cur.FailurePausePercent)
 	for _, key := range model.QuietWindowKeys {
 		w := st.QuietHours.ByKey(key)
 		if formBool(r, "quiet_hours."+key+".limited") {
@@ -31,7 +54,7 @@ func (h *handler) settingsSave(w http.ResponseWriter, r *http.Request) {
 			w.End = strings.TrimSpace(r.PostFormValue("quiet_hours." + key + ".end"))
 		}
 	}
-	err := h.app.Admin.SaveSettings(r.Context(), identity(r).Policy, st)
+	err = h.app.Admin.SaveSettings(r.Context(), identity(r).Policy, st)
 	if ve, ok := model.AsValidation(err); ok {
 		d, err := h.settingsData(w, r)
 		if err != nil {

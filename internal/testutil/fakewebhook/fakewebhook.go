@@ -3,7 +3,7 @@
 // (POST, JSON body, HMAC signature and timestamp headers), keeps every
 // message with the time it arrived, treats a ref it has seen as the same
 // message, and answers what a test tells it to (an HTTP status per
-// request, such as 429 or 503).
+// request, such as 429 or 503, or an error for single messages).
 package fakewebhook
 
 import (
@@ -41,6 +41,9 @@ type Server struct {
 	requests int
 	refused  []string
 	answer   func(request int, msgs []Message) int
+	reject   func(n int, m Message) string
+	offered  int // messages offered in accepted requests
+	rejected int
 }
 
 // New starts a receiver checking signatures with secret; it is closed when
@@ -56,6 +59,23 @@ func New(t testing.TB, secret string) *Server {
 func (s *Server) Config() []byte {
 	b, _ := json.Marshal(map[string]any{"url": s.URL, "secret": s.Secret})
 	return b
+}
+
+// Reject makes the receiver refuse single messages from now on: f gets
+// the message's number among those offered in accepted requests (from 1)
+// and returns the error code to answer it with (such as invalid_mobile),
+// or "" to take it. A refused message is not kept.
+func (s *Server) Reject(f func(n int, m Message) string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.reject = f
+}
+
+// Rejected counts the messages refused one by one.
+func (s *Server) Rejected() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rejected
 }
 
 // Answer sets the HTTP status of each request from now on: f gets the
@@ -112,12 +132,25 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, http.StatusText(status), status)
 		return
 	}
+	type failure struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	}
 	type result struct {
-		Ref string `json:"ref"`
-		ID  string `json:"id"`
+		Ref   string   `json:"ref"`
+		ID    string   `json:"id,omitempty"`
+		Error *failure `json:"error,omitempty"`
 	}
 	results := make([]result, len(msgs))
 	for i, m := range msgs {
+		s.offered++
+		if s.reject != nil {
+			if code := s.reject(s.offered, m); code != "" {
+				s.rejected++
+				results[i] = result{Ref: m.Ref, Error: &failure{Code: code, Message: "refused by the receiver"}}
+				continue
+			}
+		}
 		if old := s.byRef[m.Ref]; old != nil {
 			old.Copies++
 		} else {
