@@ -95,6 +95,12 @@ func TestTwoProcessesShareOneSend(t *testing.T) {
 			first, firstStore = svc, s
 		}
 	}
+	// No canary: it would let one slot send a send this small almost alone.
+	st := model.DefaultSettings()
+	st.CanaryPercent = 0
+	if err := firstStore.SaveSettings(ctx, st); err != nil {
+		t.Fatal(err)
+	}
 	e := &env{store: firstStore, svc: first}
 	e.operator = &model.User{Username: "op", Role: model.RoleAdmin, Active: true}
 	if err := firstStore.CreateUser(ctx, e.operator); err != nil {
