@@ -82,15 +82,12 @@ func (s *Service) dispatch(ctx context.Context, a DispatchArgs) error {
 	if err != nil {
 		return err
 	}
-	rules, err := s.quietRules(ctx)
-	if err != nil {
-		return err
-	}
-	if err := s.holdQuiet(ctx, b, a.Channel, rules); err != nil {
-		return err
-	}
 	st, err := s.store.Settings(ctx)
 	if err != nil {
+		return err
+	}
+	rules := quiet.New(st)
+	if err := s.holdQuiet(ctx, b, a.Channel, rules); err != nil {
 		return err
 	}
 	d := &chunker{ch: ch, rate: rate, r: r, rules: rules, me: holder()}
@@ -170,16 +167,7 @@ func (s *Service) dispatchCanary(ctx context.Context, b *model.BulkSend, d *chun
 			}
 			return false, river.JobSnooze(min(wait, max(s.cfg.HoldCheck, canaryWait)))
 		}
-		outcomes := make([]string, 0, oc.Sent+oc.Failed)
-		for range oc.Sent {
-			outcomes = append(outcomes, "")
-		}
-		for reason, n := range oc.Reasons {
-			for range n {
-				outcomes = append(outcomes, reason)
-			}
-		}
-		if p := judge(outcomes, st.FailurePausePercent, 1, model.PauseCanary); p != nil {
+		if p := judge(oc.Sent+oc.Failed, oc.Reasons, st.FailurePausePercent, 1, model.PauseCanary); p != nil {
 			return false, s.pauseItself(ctx, b, *p)
 		}
 		if err := s.store.PassCanary(ctx, b.ID, s.now()); err != nil {

@@ -51,35 +51,36 @@ func (h *health) add(reason string) {
 // limitPercent of at least healthMinSample messages, or a burst of
 // account refusals.
 func (h *health) verdict(limitPercent int) *model.Pause {
-	return judge(h.ring, limitPercent, healthMinSample, model.PauseFailureRate)
+	failed := map[string]int{}
+	for _, r := range h.ring {
+		if r != "" {
+			failed[r]++
+		}
+	}
+	return judge(len(h.ring), failed, limitPercent, healthMinSample, model.PauseFailureRate)
 }
 
-// judge looks at outcomes ("" sent, else the failure reason) and returns
-// a pause with the dominant reason when they fail more than limitPercent
-// of at least minSample, or when the provider refused the account
-// fatalBurst times (or every time, in fewer).
-func judge(outcomes []string, limitPercent, minSample int, why string) *model.Pause {
-	failed, refused := 0, 0
-	reasons := map[string]int{}
-	for _, r := range outcomes {
-		if r == "" {
-			continue
-		}
-		failed++
-		reasons[r]++
+// judge looks at settled messages, of which failed counts those that
+// failed by reason, and returns a pause with the dominant reason when
+// they fail more than limitPercent of at least minSample, or when the
+// provider refused the account fatalBurst times (or every time, in fewer).
+func judge(settled int, failed map[string]int, limitPercent, minSample int, why string) *model.Pause {
+	nFailed, refused := 0, 0
+	for r, n := range failed {
+		nFailed += n
 		if fatal[r] {
-			refused++
+			refused += n
 		}
 	}
-	if failed == 0 {
+	if nFailed == 0 {
 		return nil
 	}
-	p := &model.Pause{Reason: why, Detail: dominant(reasons), FailedPercent: failed * 100 / len(outcomes)}
+	p := &model.Pause{Reason: why, Detail: dominant(failed), FailedPercent: nFailed * 100 / settled}
 	switch {
-	case refused >= fatalBurst || (refused == len(outcomes) && refused >= 3):
+	case refused >= fatalBurst || (refused == settled && refused >= 3):
 		p.Reason = model.PauseProvider
 		return p
-	case len(outcomes) >= minSample && failed*100 > limitPercent*len(outcomes):
+	case settled >= minSample && nFailed*100 > limitPercent*settled:
 		return p
 	}
 	return nil

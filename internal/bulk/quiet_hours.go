@@ -14,15 +14,6 @@ import (
 // counts no attempt and takes nothing from the rate limit, and as it is
 // only database state a restart loses nothing.
 
-// quietRules reads the quiet hours in force.
-func (s *Service) quietRules(ctx context.Context) (quiet.Rules, error) {
-	st, err := s.store.Settings(ctx)
-	if err != nil {
-		return quiet.Rules{}, err
-	}
-	return quiet.New(st), nil
-}
-
 // holdQuiet settles, before any claim, the recipients of one channel of a
 // send who live in the company's time zone, in one statement each: when
 // their window is closed they are all held until it opens (a 100,000-

@@ -51,15 +51,21 @@ func text(lang, key string, args ...any) string {
 // bulk.FinishFunc's; it never fails the caller: problems are logged, and a
 // second call for the same send does nothing.
 func (s *Service) BulkFinished(ctx context.Context, b *model.BulkSend) {
+	s.tellOperator(ctx, b, "finished", func(lang string) Message { return bulkMessage(lang, b) })
+}
+
+// tellOperator notifies the operator of b with what render writes in
+// their language. It never fails the caller: problems are logged as
+// about what, and a message already told (its DedupeKey) is not repeated.
+func (s *Service) tellOperator(ctx context.Context, b *model.BulkSend, what string, render func(lang string) Message) {
 	if b == nil || b.UserID == nil {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
 	defer cancel()
-	lang := s.language(ctx, *b.UserID)
-	_, err := s.Notify(ctx, *b.UserID, bulkMessage(lang, b))
+	_, err := s.Notify(ctx, *b.UserID, render(s.language(ctx, *b.UserID)))
 	if err != nil && !errors.Is(err, ErrDuplicate) {
-		s.log.Warn("notifications: bulk send finished", "bulk_send", b.ID, "err", err)
+		s.log.Warn("notifications: bulk send "+what, "bulk_send", b.ID, "err", err)
 	}
 }
 
@@ -90,15 +96,7 @@ func bulkMessage(lang string, b *model.BulkSend) Message {
 // signature is what receipt.Service.OnSendSettled takes; like BulkFinished
 // it never fails the caller, and says it once per send.
 func (s *Service) ReceiptsSettled(ctx context.Context, b *model.BulkSend) {
-	if b == nil || b.UserID == nil {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
-	defer cancel()
-	_, err := s.Notify(ctx, *b.UserID, receiptsMessage(s.language(ctx, *b.UserID), b))
-	if err != nil && !errors.Is(err, ErrDuplicate) {
-		s.log.Warn("notifications: bulk send receipts", "bulk_send", b.ID, "err", err)
-	}
+	s.tellOperator(ctx, b, "receipts", func(lang string) Message { return receiptsMessage(lang, b) })
 }
 
 // receiptsMessage renders the follow-up notification of a send whose
@@ -120,14 +118,8 @@ func receiptsMessage(lang string, b *model.BulkSend) Message {
 // why, and what to do. Its signature is bulk.PauseFunc's; it never fails
 // the caller, and says it once per pause.
 func (s *Service) BulkPaused(ctx context.Context, b *model.BulkSend) {
-	if b == nil || b.UserID == nil || b.Pause == nil {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
-	defer cancel()
-	_, err := s.Notify(ctx, *b.UserID, pausedMessage(s.language(ctx, *b.UserID), b))
-	if err != nil && !errors.Is(err, ErrDuplicate) {
-		s.log.Warn("notifications: bulk send paused", "bulk_send", b.ID, "err", err)
+	if b != nil && b.Pause != nil {
+		s.tellOperator(ctx, b, "paused", func(lang string) Message { return pausedMessage(lang, b) })
 	}
 }
 
