@@ -46,6 +46,7 @@ func (s *Service) SaveSettings(ctx context.Context, p permission.Policy, st mode
 	}
 	st.OptOutKeywords = words
 	checkQuietHours(&st, &errs)
+	checkSendLimits(&st, &errs)
 	if err := errs.Err(); err != nil {
 		return err
 	}
@@ -121,5 +122,38 @@ func checkQuietHours(st *model.Settings, errs *model.ValidationErrors) {
 	}
 	if _, err := time.LoadLocation(st.TimeZone); err != nil || st.TimeZone == "Local" {
 		errs.Add("time_zone", "invalid_timezone", "unknown time zone "+st.TimeZone)
+	}
+}
+
+// maxUnitPrice bounds a unit price: no SMS segment or e-mail costs more.
+const maxUnitPrice = 100 * model.Yuan
+
+// checkSendLimits checks the frequency caps, the unit prices and the
+// confirmation and approval thresholds.
+func checkSendLimits(st *model.Settings, errs *model.ValidationErrors) {
+	if len(st.FrequencyCaps) > model.MaxFrequencyCaps {
+		errs.Add("frequency_caps", "too_many", fmt.Sprintf("at most %d frequency caps", model.MaxFrequencyCaps))
+	}
+	for i, c := range st.FrequencyCaps {
+		c.Validate(fmt.Sprintf("frequency_caps.%d", i), errs)
+	}
+	for key, price := range st.Prices {
+		ch, provider, ok := strings.Cut(key, "/")
+		if !ok || (ch != model.ChannelSMS && ch != model.ChannelEmail) || provider == "" {
+			errs.Add("prices."+key, "invalid", "a price is named channel/provider, e.g. sms/aliyun")
+			continue
+		}
+		if price < 0 || price > maxUnitPrice {
+			errs.Add("prices."+key, "out_of_range", "a unit price is between 0 and 100 yuan")
+		}
+	}
+	if st.ConfirmAbove < 0 || st.ConfirmAbove > 10_000_000 {
+		errs.Add("confirm_above", "out_of_range", "the confirmation threshold is 0 (never) to 10000000 messages")
+	}
+	if st.ApproveAbove < 0 || st.ApproveAbove > 10_000_000 {
+		errs.Add("approve_above", "out_of_range", "the approval threshold is 0 (none) to 10000000 messages")
+	}
+	if st.ApproveCost < 0 || st.ApproveCost > 100_000_000*model.Yuan {
+		errs.Add("approve_cost", "out_of_range", "the approval threshold is 0 (none) to 100000000 yuan")
 	}
 }

@@ -90,7 +90,8 @@ func (s *Service) dispatch(ctx context.Context, a DispatchArgs) error {
 	if err := s.holdQuiet(ctx, b, a.Channel, rules); err != nil {
 		return err
 	}
-	d := &chunker{ch: ch, rate: rate, r: r, rules: rules, me: holder()}
+	d := &chunker{ch: ch, rate: rate, r: r, rules: rules, me: holder(),
+		caps: model.CapsFor(st.FrequencyCaps, a.Channel, b.Marketing)}
 	if b.InCanary() {
 		if a.Slot != 0 {
 			// The canary goes alone, through the first slot.
@@ -202,6 +203,7 @@ type chunker struct {
 	rate      int
 	r         *renderer
 	rules     quiet.Rules
+	caps      []model.FrequencyCap // of the send's channel and kind
 	me        string
 	upTo      int64 // while the canary goes: its last recipient
 	throttled int
@@ -235,8 +237,7 @@ func (s *Service) dispatchChunk(ctx context.Context, b *model.BulkSend, d *chunk
 	// the send was accepted is skipped now, not sent; one in quiet hours
 	// is held until they end.
 	outs := make([]storage.Outcome, 0, len(rows))
-	var msgs []channel.Message
-	var sendable []*model.BulkRecipient
+	var open []*model.BulkRecipient
 	for _, row := range rows {
 		if row.Barred != "" {
 			outs = append(outs, storage.Outcome{Recipient: row, Skip: true, Reason: row.Barred})
@@ -244,6 +245,22 @@ func (s *Service) dispatchChunk(ctx context.Context, b *model.BulkSend, d *chunk
 		}
 		if until := s.heldUntil(rules, b, row); !until.IsZero() {
 			outs = append(outs, storage.Outcome{Recipient: row, Hold: true, RetryAt: until})
+			continue
+		}
+		open = append(open, row)
+	}
+	// Frequency caps are checked last, for the rows that would go out
+	// now, and those rows are counted against the caps at once.
+	over, err := s.store.ReserveFrequency(ctx, string(ch.Kind()), b.Marketing, open, d.caps, s.now())
+	if err != nil {
+		// The rows go back unsent, as a failed read of their data does.
+		return 0, errors.Join(err, s.store.ReleaseClaim(sctx, b.ID, string(ch.Kind()), me))
+	}
+	var msgs []channel.Message
+	var sendable []*model.BulkRecipient
+	for _, row := range open {
+		if over[row.ID] {
+			outs = append(outs, storage.Outcome{Recipient: row, Skip: true, Reason: model.SkipFrequencyCap})
 			continue
 		}
 		msgs = append(msgs, r.message(row))

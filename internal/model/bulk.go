@@ -54,6 +54,9 @@ const (
 	// SkipTemplateUnavailable: the send's SMS template was no longer
 	// approved when its turn came.
 	SkipTemplateUnavailable = "template_unavailable"
+	// SkipFrequencyCap: the contact already had as many messages of the
+	// kind on the channel as a frequency cap allows.
+	SkipFrequencyCap = "frequency_capped"
 	FailOutcomeUnknown      = "outcome_unknown"
 )
 

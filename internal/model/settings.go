@@ -20,6 +20,11 @@ const (
 	SettingCanaryPercent  = "send.canary_percent"
 	SettingCanaryMax      = "send.canary_max"
 	SettingFailurePause   = "send.failure_pause_percent"
+	SettingFrequencyCaps  = "send.frequency_caps"
+	SettingPrices         = "send.prices"
+	SettingConfirmAbove   = "send.confirm_above"
+	SettingApproveAbove   = "send.approve_above"
+	SettingApproveCost    = "send.approve_cost"
 	SettingDemoLoaded     = "demo.loaded"
 	SettingDemoActivity   = "demo.activity_loaded"
 )
@@ -45,6 +50,19 @@ type Settings struct {
 	CanaryPercent       int `json:"canary_percent"`
 	CanaryMax           int `json:"canary_max"`
 	FailurePausePercent int `json:"failure_pause_percent"`
+	// FrequencyCaps bound the messages of a kind one contact gets on a
+	// channel within a window, across every bulk send.
+	FrequencyCaps []FrequencyCap `json:"frequency_caps"`
+	// Prices are what one unit costs, by PriceKey: an SMS segment, an
+	// e-mail. A provider without a price costs nothing in estimates.
+	Prices map[string]Money `json:"prices"`
+	// A bulk send of more than ConfirmAbove messages asks its operator to
+	// confirm the count and cost (0: never); one of more than
+	// ApproveAbove messages or costing more than ApproveCost waits for a
+	// manager's or admin's approval (0: no such limit).
+	ConfirmAbove int   `json:"confirm_above"`
+	ApproveAbove int   `json:"approve_above"`
+	ApproveCost  Money `json:"approve_cost"`
 }
 
 // DefaultTimeZone is the company time zone when none is set.
@@ -57,5 +75,6 @@ var DefaultOptOutKeywords = []string{"R", "T", "TD", "N", "退订", "拒收", "�
 // DefaultSettings returns the settings used when nothing is stored.
 func DefaultSettings() Settings {
 	return Settings{Visibility: VisibilityTeam, DefaultRegion: "CN", OptOutKeywords: slices.Clone(DefaultOptOutKeywords),
-		QuietHours: DefaultQuietHours(), TimeZone: DefaultTimeZone, CanaryPercent: 1, CanaryMax: 200, FailurePausePercent: 30}
+		QuietHours: DefaultQuietHours(), TimeZone: DefaultTimeZone, CanaryPercent: 1, CanaryMax: 200, FailurePausePercent: 30,
+		FrequencyCaps: DefaultFrequencyCaps(), Prices: map[string]Money{}, ConfirmAbove: 200}
 }

@@ -28,6 +28,13 @@ type RecipientSelection struct {
 	ExcludeIDs []int64 `json:"exclude_ids,omitempty"`
 }
 
+// Everything reports whether the selection is every contact the user
+// may see: no contact ticked, no filter.
+func (sel RecipientSelection) Everything() bool {
+	return len(sel.ContactIDs) == 0 && sel.Query == "" && sel.Level == "" && sel.Industry == "" && sel.TeamID == 0 &&
+		sel.RepID == 0 && sel.TopicID == 0
+}
+
 // where writes the selection's conditions over contacts ct and customers c.
 func (sel RecipientSelection) where(q *Query, p permission.Policy) {
 	q.Add(` WHERE `, p.SeeSQL("c", q.Arg))

@@ -38,7 +38,7 @@ func TestReleasedClaimIsPendingAgain(t *testing.T) {
 		if err != nil || len(other) != 2 {
 			t.Fatalf("second claim: %v %d", err, len(other))
 		}
-		if err := storage.ReleaseClaim(s, ctx, b.ID, "sms", "mine"); err != nil {
+		if err := s.ReleaseClaim(ctx, b.ID, "sms", "mine"); err != nil {
 			t.Fatal(err)
 		}
 		var pending, attempts, sending int

@@ -89,7 +89,7 @@ func (s *Store) ClaimRecipientsDue(ctx context.Context, bulkID int64, channel st
 	// wait out a lease to fail as "outcome unknown".
 	rctx := context.WithoutCancel(ctx)
 	if err := s.mergeData(rctx, out); err != nil {
-		if rerr := s.releaseClaim(rctx, bulkID, channel, holder); rerr != nil {
+		if rerr := s.ReleaseClaim(rctx, bulkID, channel, holder); rerr != nil {
 			err = errors.Join(err, rerr)
 		}
 		return nil, fmt.Errorf("store: claimed recipients: %w", err)
@@ -97,9 +97,9 @@ func (s *Store) ClaimRecipientsDue(ctx context.Context, bulkID int64, channel st
 	return out, nil
 }
 
-// releaseClaim hands the rows holder claimed, and has not given any
+// ReleaseClaim hands the rows holder claimed, and has not given any
 // provider, back to pending, taking back the attempt the claim counted.
-func (s *Store) releaseClaim(ctx context.Context, bulkID int64, channel, holder string) error {
+func (s *Store) ReleaseClaim(ctx context.Context, bulkID int64, channel, holder string) error {
 	_, err := s.w.ExecContext(ctx, `UPDATE bulk_recipients SET status = $1, claimed_by = '', attempts = attempts - 1
 		WHERE bulk_send_id = $2 AND channel = $3 AND NOT settled AND status = $4 AND claimed_by = $5`,
 		model.RecipientPending, bulkID, channel, model.RecipientSending, holder)
@@ -280,7 +280,7 @@ func (s *Store) settle(ctx context.Context, tx *sql.Tx, b *model.BulkSend, provi
 			return fmt.Errorf("mark %s: %w", k.status, err)
 		}
 	}
-	return nil
+	return s.unmarkFrequency(ctx, tx, failed)
 }
 
 // outcomeIDs lists the recipient ids of outs.

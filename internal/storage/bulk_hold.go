@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"touchbase/internal/model"
+	"touchbase/internal/permission"
 )
 
 // Quiet hours: a recipient outside its send's window stays pending with
@@ -133,4 +134,23 @@ func aggregateTime(v any) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// CountSendable counts the recipients a selection would send to on
+// channel whose address starts with one of prefixes (none: every one):
+// for a dry run, those quiet hours would hold.
+func (s *Store) CountSendable(ctx context.Context, p permission.Policy, sel RecipientSelection, channel string, prefixes []string) (int, error) {
+	if _, ok := channelColumns[channel]; !ok {
+		return 0, model.NewFieldError("channels", "invalid", "unknown channel "+channel)
+	}
+	var q Query
+	q.Add(`SELECT count(*) FROM (`)
+	sel.candidates(&q, p, channel)
+	q.Add(`) s WHERE reason = ''`)
+	prefixesIn(&q, prefixes)
+	var n int
+	if err := s.r.QueryRowContext(ctx, q.SQL(), q.Args()...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count sendable: %w", err)
+	}
+	return n, nil
 }

@@ -88,7 +88,7 @@ func TestSettledFollowsEveryRecipientMove(t *testing.T) {
 		}
 		check("settled", map[string]int{"pending": 3, "sending": 2, "sent": 2, "failed": 1, "skipped": 1})
 
-		if err := storage.ReleaseClaim(s, ctx, b.ID, "sms", "w2"); err != nil {
+		if err := s.ReleaseClaim(ctx, b.ID, "sms", "w2"); err != nil {
 			t.Fatal(err)
 		}
 		check("released", map[string]int{"pending": 5, "sent": 2, "failed": 1, "skipped": 1})

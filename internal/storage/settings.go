@@ -75,6 +75,24 @@ func (s *Store) Settings(ctx context.Context) (model.Settings, error) {
 			if json.Unmarshal([]byte(v), &q) == nil {
 				out.QuietHours = q
 			}
+		case model.SettingFrequencyCaps:
+			var caps []model.FrequencyCap
+			if json.Unmarshal([]byte(v), &caps) == nil {
+				out.FrequencyCaps = caps
+			}
+		case model.SettingPrices:
+			var prices map[string]model.Money
+			if json.Unmarshal([]byte(v), &prices) == nil && prices != nil {
+				out.Prices = prices
+			}
+		case model.SettingConfirmAbove:
+			out.ConfirmAbove = max(atoiOr(v, out.ConfirmAbove), 0)
+		case model.SettingApproveAbove:
+			out.ApproveAbove = max(atoiOr(v, out.ApproveAbove), 0)
+		case model.SettingApproveCost:
+			if m, err := model.ParseMoney(v); err == nil {
+				out.ApproveCost = m
+			}
 		case model.SettingTimeZone:
 			if v != "" {
 				out.TimeZone = v
@@ -101,6 +119,22 @@ func (s *Store) SaveSettings(ctx context.Context, st model.Settings) error {
 	if st.TimeZone == "" {
 		st.TimeZone = model.DefaultTimeZone
 	}
+	caps := st.FrequencyCaps
+	if caps == nil {
+		caps = []model.FrequencyCap{}
+	}
+	capsJSON, err := json.Marshal(caps)
+	if err != nil {
+		return err
+	}
+	prices := st.Prices
+	if prices == nil {
+		prices = map[string]model.Money{}
+	}
+	pricesJSON, err := json.Marshal(prices)
+	if err != nil {
+		return err
+	}
 	return s.InTx(ctx, func(tx *sql.Tx) error {
 		for k, v := range map[string]string{
 			model.SettingOpenContactAll: strconv.FormatBool(st.OpenContactAll),
@@ -112,6 +146,11 @@ func (s *Store) SaveSettings(ctx context.Context, st model.Settings) error {
 			model.SettingCanaryPercent:  strconv.Itoa(st.CanaryPercent),
 			model.SettingCanaryMax:      strconv.Itoa(st.CanaryMax),
 			model.SettingFailurePause:   strconv.Itoa(st.FailurePausePercent),
+			model.SettingFrequencyCaps:  string(capsJSON),
+			model.SettingPrices:         string(pricesJSON),
+			model.SettingConfirmAbove:   strconv.Itoa(st.ConfirmAbove),
+			model.SettingApproveAbove:   strconv.Itoa(st.ApproveAbove),
+			model.SettingApproveCost:    st.ApproveCost.Price(),
 		} {
 			if err := setSetting(ctx, tx, k, v); err != nil {
 				return err

@@ -1,0 +1,152 @@
+package bulk
+
+import (
+	"context"
+	"time"
+
+	"touchbase/internal/channel"
+	"touchbase/internal/model"
+	"touchbase/internal/permission"
+	"touchbase/internal/quiet"
+)
+
+// DryRun is what a bulk send would do if it were accepted now, channel by
+// channel: whom it reaches, whom it skips and why (frequency caps
+// included), whom quiet hours hold, what it costs; and whether its
+// operator must confirm it, or a manager approve it.
+type DryRun struct {
+	Channels []ChannelRun
+	Messages int         // to send, every channel
+	Cost     model.Money // estimated, of the channels with a price
+	// Unpriced is set when a channel that sends has no price: the cost
+	// leaves it out.
+	Unpriced bool
+	// Confirm: the operator is asked to confirm the count and the cost.
+	Confirm bool
+	// Approval is why the send would wait for approval (ApprovalMessages,
+	// ApprovalCost), or "".
+	Approval string
+}
+
+// ChannelRun is one channel of a dry run.
+type ChannelRun struct {
+	Channel  string
+	Provider string
+	Total    int // recipients, skipped included
+	Send     int
+	Skipped  map[string]int // by reason
+	// Held of those to send wait for quiet hours until HeldUntil (those
+	// in the company's time zone; others are checked as they go out).
+	Held      int
+	HeldUntil *time.Time
+	// Units are what the provider bills: SMS segments (from the sample
+	// message's length), e-mails.
+	Units     int
+	UnitPrice model.Money
+	Priced    bool
+	Cost      model.Money
+}
+
+// Why a send waits for approval.
+const (
+	ApprovalMessages = "messages"
+	ApprovalCost     = "cost"
+)
+
+// DryRun counts what in would do on channels for user, nothing stored.
+// segments is the SMS length in parts of the sample message (0 or 1 for
+// one part).
+func (s *Service) DryRun(ctx context.Context, p permission.Policy, user *model.User, in Input, channels []string,
+	segments int) (*DryRun, error) {
+	counts, err := s.store.PreviewRecipients(ctx, p, in.Recipients, channels)
+	if err != nil {
+		return nil, err
+	}
+	st, err := s.store.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	at := s.now()
+	if in.ScheduledAt != nil && in.ScheduledAt.After(at) {
+		at = *in.ScheduledAt
+	}
+	rules := quiet.New(st)
+	out := &DryRun{}
+	for _, ch := range channels {
+		run := ChannelRun{Channel: ch, Skipped: map[string]int{}}
+		for reason, n := range counts[ch] {
+			run.Total += n
+			if reason == "" {
+				run.Send = n
+			} else {
+				run.Skipped[reason] = n
+			}
+		}
+		capped, err := s.store.CountFrequencyCapped(ctx, p, in.Recipients, ch, in.Marketing,
+			model.CapsFor(st.FrequencyCaps, ch, in.Marketing), at)
+		if err != nil {
+			return nil, err
+		}
+		if capped > 0 {
+			run.Send -= capped
+			run.Skipped[model.SkipFrequencyCap] = capped
+		}
+		if err := s.dryRunHeld(ctx, p, in, ch, rules, at, &run); err != nil {
+			return nil, err
+		}
+		run.Units = run.Send
+		if ch == model.ChannelSMS {
+			run.Units = run.Send * max(segments, 1)
+		}
+		if run.Provider, err = s.channels.Provider(ctx, channel.Kind(ch)); err != nil {
+			return nil, err
+		}
+		run.UnitPrice, run.Priced = st.Prices[model.PriceKey(ch, run.Provider)]
+		run.Cost = run.UnitPrice * model.Money(run.Units)
+		out.Unpriced = out.Unpriced || !run.Priced && run.Send > 0
+		out.Messages += run.Send
+		out.Cost += run.Cost
+		out.Channels = append(out.Channels, run)
+	}
+	out.Confirm = st.ConfirmAbove > 0 && out.Messages > st.ConfirmAbove || in.Recipients.Everything()
+	out.Approval = approvalNeed(st, user, out.Messages, out.Cost)
+	return out, nil
+}
+
+// dryRunHeld counts the recipients quiet hours would hold at at.
+func (s *Service) dryRunHeld(ctx context.Context, p permission.Policy, in Input, ch string, rules quiet.Rules, at time.Time,
+	run *ChannelRun) error {
+	w := rules.Window(ch, in.Marketing)
+	open, until := w.Opens(at.In(rules.Home()))
+	if open || run.Send <= 0 {
+		return nil
+	}
+	var prefixes []string
+	if ch == model.ChannelSMS {
+		if prefixes = rules.HomePrefixes(); len(prefixes) == 0 {
+			return nil
+		}
+	}
+	n, err := s.store.CountSendable(ctx, p, in.Recipients, ch, prefixes)
+	if err != nil {
+		return err
+	}
+	run.Held, run.HeldUntil = min(n, run.Send), &until
+	return nil
+}
+
+// approvalNeed says why a send of messages costing cost by user waits for
+// approval, or "" when it does not: admins approve, so their own sends
+// never wait.
+func approvalNeed(st model.Settings, user *model.User, messages int, cost model.Money) string {
+	switch {
+	case user.IsAdmin():
+		return ""
+	case st.ApproveAbove > 0 && messages > st.ApproveAbove:
+		return ApprovalMessages
+	case st.ApproveCost > 0 && cost > st.ApproveCost:
+		return ApprovalCost
+	}
+	return ""
+}
+
