@@ -149,4 +149,3 @@ func approvalNeed(st model.Settings, user *model.User, messages int, cost model.
 	}
 	return ""
 }
-

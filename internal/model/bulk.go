@@ -56,8 +56,8 @@ const (
 	SkipTemplateUnavailable = "template_unavailable"
 	// SkipFrequencyCap: the contact already had as many messages of the
 	// kind on the channel as a frequency cap allows.
-	SkipFrequencyCap = "frequency_capped"
-	FailOutcomeUnknown      = "outcome_unknown"
+	SkipFrequencyCap   = "frequency_capped"
+	FailOutcomeUnknown = "outcome_unknown"
 )
 
 // BulkSend is one bulk contact (批量联系): content sent to many contacts.
