@@ -84,3 +84,39 @@ func (h *handler) retryBulkSend(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, retryResult{Requeued: n, BulkSend: bulkOut(b)})
 }
+
+// decisionBody is an approver's comment on a send they approve or reject.
+type decisionBody struct {
+	Comment string `json:"comment"`
+}
+
+// approveBulkSend lets a send waiting for approval go at its time;
+// rejectBulkSend refuses it (a comment is required). Admins and the
+// manager of the operator's team may, never the operator.
+func (h *handler) approveBulkSend(w http.ResponseWriter, r *http.Request) {
+	h.bulkDecision(w, r, h.app.Bulk.Approve)
+}
+
+func (h *handler) rejectBulkSend(w http.ResponseWriter, r *http.Request) {
+	h.bulkDecision(w, r, h.app.Bulk.Reject)
+}
+
+func (h *handler) bulkDecision(w http.ResponseWriter, r *http.Request,
+	decide func(context.Context, permission.Policy, *model.User, int64, string) (*model.BulkSend, error)) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	var body decisionBody
+	if err := decodeOptional(r, &body); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	b, err := decide(r.Context(), policy(r), identity(r).User, id, body.Comment)
+	if err != nil {
+		h.fail(w, r, stateConflict(err))
+		return
+	}
+	writeJSON(w, http.StatusOK, bulkOut(b))
+}

@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"slices"
+	"time"
 
 	"touchbase/internal/model"
 )
@@ -22,23 +23,37 @@ type bulkPreview struct {
 	SMS      *smsSample     `json:"sms"`
 	Email    *emailSample   `json:"email"`
 	Errors   []fieldError   `json:"errors"`
+	// The dry run: messages to send, their estimated cost, and whether
+	// the send asks its operator to confirm or waits for approval.
+	Messages          int         `json:"messages"`
+	EstimatedCost     model.Money `json:"estimated_cost"`
+	Unpriced          bool        `json:"unpriced"`
+	NeedsConfirmation bool        `json:"needs_confirmation"`
+	NeedsApproval     string      `json:"needs_approval"`
 }
 
 // channelCount is one channel of a preview: total = send + skipped.
 type channelCount struct {
-	Channel         string      `json:"channel"`
-	Total           int         `json:"total"`
-	Send            int         `json:"send"`
-	Skipped         int         `json:"skipped"`
-	SkippedByReason skipReasons `json:"skipped_by_reason"`
+	Channel         string       `json:"channel"`
+	Provider        string       `json:"provider"`
+	Total           int          `json:"total"`
+	Send            int          `json:"send"`
+	Skipped         int          `json:"skipped"`
+	SkippedByReason skipReasons  `json:"skipped_by_reason"`
+	Held            int          `json:"held"`
+	HeldUntil       *time.Time   `json:"held_until"`
+	Units           int          `json:"units"`
+	UnitPrice       *model.Money `json:"unit_price"`
+	Cost            model.Money  `json:"cost"`
 }
 
 // skipReasons counts skipped recipients by reason.
 type skipReasons struct {
-	DoNotContact int `json:"do_not_contact"`
-	OptedOut     int `json:"opted_out"`
-	NoAddress    int `json:"no_address"`
-	Duplicate    int `json:"duplicate"`
+	DoNotContact  int `json:"do_not_contact"`
+	OptedOut      int `json:"opted_out"`
+	NoAddress     int `json:"no_address"`
+	Duplicate     int `json:"duplicate"`
+	FrequencyCaps int `json:"frequency_capped"`
 }
 
 // sampleRecipient is who a sample message goes to.
@@ -115,29 +130,36 @@ func (h *handler) previewBulkSend(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	counts, err := h.app.Bulk.Preview(r.Context(), policy(r), in.Recipients, channels)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
 	sample, err := h.app.Bulk.PreviewSample(r.Context(), policy(r), identity(r).User, in)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	out := bulkPreview{Channels: make([]channelCount, len(channels)), Errors: fieldsOf(sample.Errors)}
+	segments := 1
+	if sample.SMS != nil {
+		segments = sample.SMS.Segments
+	}
+	dr, err := h.app.Bulk.DryRun(r.Context(), policy(r), identity(r).User, in, channels, segments)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	out := bulkPreview{Channels: make([]channelCount, len(channels)), Errors: fieldsOf(sample.Errors), Messages: dr.Messages,
+		EstimatedCost: dr.Cost, Unpriced: dr.Unpriced, NeedsConfirmation: dr.Confirm, NeedsApproval: dr.Approval}
 	if out.Errors == nil {
 		out.Errors = []fieldError{}
 	}
-	for i, ch := range channels {
-		m := counts[ch]
-		c := channelCount{Channel: ch, Send: m[""], SkippedByReason: skipReasons{DoNotContact: m[model.SkipDoNotContact],
-			OptedOut: m[model.SkipOptedOut], NoAddress: m[model.SkipNoAddress], Duplicate: m[model.SkipDuplicate]}}
-		for reason, n := range m {
-			c.Total += n
-			if reason != "" {
-				c.Skipped += n
-			}
+	for i, run := range dr.Channels {
+		m := run.Skipped
+		c := channelCount{Channel: run.Channel, Provider: run.Provider, Total: run.Total, Send: run.Send,
+			SkippedByReason: skipReasons{DoNotContact: m[model.SkipDoNotContact], OptedOut: m[model.SkipOptedOut],
+				NoAddress: m[model.SkipNoAddress], Duplicate: m[model.SkipDuplicate], FrequencyCaps: m[model.SkipFrequencyCap]},
+			Held: run.Held, HeldUntil: run.HeldUntil, Units: run.Units, Cost: run.Cost}
+		if run.Priced {
+			c.UnitPrice = &run.UnitPrice
+		}
+		for _, n := range m {
+			c.Skipped += n
 		}
 		out.Channels[i] = c
 	}

@@ -253,7 +253,8 @@ func TestBulkSendByFilter(t *testing.T) {
 		if err := json.Unmarshal(r.body, &pv); err != nil {
 			t.Fatal(err)
 		}
-		want := map[string]int{model.SkipOptedOut: 1, model.SkipDoNotContact: 1, model.SkipNoAddress: 1, model.SkipDuplicate: 1}
+		want := map[string]int{model.SkipOptedOut: 1, model.SkipDoNotContact: 1, model.SkipNoAddress: 1, model.SkipDuplicate: 1,
+			model.SkipFrequencyCap: 0}
 		if len(pv.Channels) != 1 || pv.Channels[0].Channel != "sms" || pv.Channels[0].Send != n || pv.Channels[0].Skipped != 4 ||
 			pv.Channels[0].Total != n+4 || fmt.Sprint(pv.Channels[0].SkippedByReason) != fmt.Sprint(want) {
 			t.Errorf("preview counts: %s", r.body)

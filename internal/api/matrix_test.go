@@ -241,6 +241,11 @@ var matrix = []mrow{
 	// may manage it (the pause itself is tested in internal/bulk).
 	{"POST", "/bulk-sends/{BD}/pause", "", "", wants{same(409), same(409), same(404), same(404), same(404), same(403), same(404), same(401)}},
 	{"POST", "/bulk-sends/{BD}/resume", "", "", wants{same(409), same(409), same(404), same(404), same(404), same(403), same(404), same(401)}},
+	// Only a send waiting for approval can be decided: 409 to admins and
+	// the operator's manager; the operator may never decide their own.
+	{"POST", "/bulk-sends/{BD}/approve", "", "", wants{same(409), same(403), same(404), same(404), same(404), same(409), same(404), same(401)}},
+	{"POST", "/bulk-sends/{BD}/reject", `{"comment":"内容需修改"}`, "",
+		wants{same(409), same(403), same(404), same(404), same(404), same(409), same(404), same(401)}},
 	{"POST", "/bulk-sends/{BD}/retry-failed", "", "",
 		wants{same(200), same(200), same(404), same(404), same(404), same(403), same(404), same(401)}},
 

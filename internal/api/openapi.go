@@ -340,7 +340,21 @@ func schemas() obj {
 			"description": "share of a bulk send's recipients sent first, alone (at least 20, none for sends under 40); 0: no canary"},
 		"canary_max": obj{"type": "integer", "minimum": 0, "maximum": 10000, "default": 200, "description": "the largest canary"},
 		"failure_pause_percent": obj{"type": "integer", "minimum": 1, "maximum": 100, "default": 30,
-			"description": "a send pauses itself when more than this share of its canary or of its latest 200 messages failed"}}
+			"description": "a send pauses itself when more than this share of its canary or of its latest 200 messages failed"},
+		"frequency_caps": obj{"type": "array", "maxItems": model.MaxFrequencyCaps,
+			"description": "at most max messages of a kind per contact and channel within hours, across every bulk send; " +
+				"recipients over a cap are skipped (frequency_capped). Default: 1 marketing SMS a day, 4 in 30 days",
+			"items": object([]string{"channel", "marketing", "max", "hours"}, obj{
+				"channel": enum(model.ChannelSMS, model.ChannelEmail), "marketing": typ("boolean"),
+				"max":   obj{"type": "integer", "minimum": 1, "maximum": 1000},
+				"hours": obj{"type": "integer", "minimum": 1, "maximum": model.MaxCapHours}})},
+		"prices": obj{"type": "object", "additionalProperties": money("price of one unit"),
+			"description": "what one unit costs, in yuan, keyed channel/provider (sms/aliyun: an SMS segment, email/smtp: an e-mail)"},
+		"confirm_above": obj{"type": "integer", "minimum": 0, "default": 200,
+			"description": "the web UI asks the operator to confirm a bulk send of more messages (0: never)"},
+		"approve_above": obj{"type": "integer", "minimum": 0, "default": 0,
+			"description": "a bulk send of more messages waits for a manager's or admin's approval (0: no limit)"},
+		"approve_cost": money("a bulk send estimated to cost more waits for approval (\"0.00\": no limit)")}
 
 	out := obj{
 		"Document": object([]string{"openapi", "info", "paths"}, obj{"openapi": typ("string"), "info": typ("object"),
@@ -421,7 +435,8 @@ func schemas() obj {
 			"active": obj{"type": "boolean", "default": true}}),
 
 		"Settings": object([]string{"open_contact_all", "visibility", "default_region", "opt_out_keywords", "quiet_hours",
-			"time_zone", "canary_percent", "canary_max", "failure_pause_percent"}, settings),
+			"time_zone", "canary_percent", "canary_max", "failure_pause_percent", "frequency_caps", "prices", "confirm_above",
+			"approve_above", "approve_cost"}, settings),
 		"SettingsInput": input(nil, settings),
 	}
 	maps.Copy(out, recordSchemas())

@@ -91,6 +91,19 @@ var bulkOperations = []operation{
 		desc: "Recipients already sent are not sent again; a send paused by its canary counts the canary as passed. " +
 			"The operator and admins may: a manager gets 403. 409: the send is not paused.",
 		ok: 200, okSchema: "BulkSend", errs: []int{409}},
+	{method: "POST", path: "/bulk-sends/{id}/approve", tag: "bulk sends",
+		summary: "Approve a send waiting for approval: it goes out at its scheduled time, at once if that has passed",
+		desc: "A send with more messages or a higher estimated cost than the settings allow (approve_above, approve_cost) " +
+			"waits for approval (status awaiting_approval). Admins and the manager of the operator's team may decide, " +
+			"never the operator: others get 403. The comment is optional; the body may be left out. 409: the send " +
+			"does not wait for approval.",
+		body: "BulkDecision", ok: 200, okSchema: "BulkSend", errs: []int{409}},
+	{method: "POST", path: "/bulk-sends/{id}/reject", tag: "bulk sends",
+		summary: "Reject a send waiting for approval: nothing is sent, its recipients are skipped (approval_rejected)",
+		desc: "Same rights as approve; the comment, which the operator is told, is required. A send nobody decides on " +
+			"within 24 hours of its scheduled time expires (status expired, recipients skipped approval_expired). " +
+			"409: the send does not wait for approval.",
+		body: "BulkDecision", ok: 200, okSchema: "BulkSend", errs: []int{409}},
 	{method: "POST", path: "/bulk-sends/{id}/retry-failed", tag: "bulk sends",
 		summary: "Queue the failed recipients of a running or finished send again",
 		desc: "Each failed recipient becomes pending again and is sent as a new attempt; the send runs again. " +
@@ -180,7 +193,8 @@ func bulkSchemas() obj {
 		"undelivered":      obj{"type": "integer", "description": "of the sent: the receipt reported the message not delivered"},
 		"no_receipt":       obj{"type": "integer", "description": "of the sent: no receipt came within the provider's retention"},
 		"awaiting_receipt": obj{"type": "integer", "description": "of the sent through a provider with receipts: none yet"}})
-	statuses := enum(model.BulkScheduled, model.BulkRunning, model.BulkPaused, model.BulkDone, model.BulkCancelled)
+	statuses := enum(model.BulkScheduled, model.BulkAwaitingApproval, model.BulkRunning, model.BulkPaused, model.BulkDone,
+		model.BulkCancelled, model.BulkRejected, model.BulkExpired)
 	send := object([]string{"id", "user_id", "user_name", "title", "summary", "topic_ids", "sms_text", "email_subject",
 		"email_body", "selection", "channels", "status", "scheduled_at", "started_at", "finished_at", "created_at", "counts"}, obj{
 		"id": id64(), "user_id": obj{"type": "integer", "format": "int64", "nullable": true, "description": "the operator"},
@@ -203,9 +217,19 @@ func bulkSchemas() obj {
 				"detail":         obj{"type": "string", "description": "the dominant failure reason of an automatic pause"},
 				"failed_percent": obj{"type": "integer", "description": "the failure rate that paused it"},
 				"at":             dateTime(), "by": obj{"type": "integer", "format": "int64", "description": "who paused it by hand"}}},
+		"approval": obj{"type": "object", "nullable": true, "description": "set when the send needed approval",
+			"required": []string{"state", "need"}, "properties": obj{
+				"state": enum(model.ApprovalWaiting, model.ApprovalApproved, model.ApprovalRejected, model.ApprovalExpired),
+				"need": obj{"type": "string", "enum": []string{model.ApprovalNeedMessages, model.ApprovalNeedCost},
+					"description": "the limit it crossed: messages (approve_above) or estimated cost (approve_cost)"},
+				"by":      obj{"type": "integer", "format": "int64", "description": "who decided"},
+				"by_name": typ("string"), "at": dateTime(),
+				"comment": obj{"type": "string", "description": "the approver's comment"}}},
+		"estimated_cost": money("the estimated cost when it was accepted, in yuan"),
 	})
 	reasons := append([]string{model.SkipDoNotContact, model.SkipOptedOut, model.SkipNoAddress, model.SkipDuplicate,
-		model.SkipCancelled, model.SkipTemplateUnavailable, model.FailOutcomeUnknown}, channel.Reasons()...)
+		model.SkipCancelled, model.SkipTemplateUnavailable, model.SkipFrequencyCap, model.SkipRejected, model.SkipApprovalExpired,
+		model.FailOutcomeUnknown}, channel.Reasons()...)
 	recipient := object([]string{"id", "bulk_send_id", "contact_id", "contact_name", "customer_id", "customer_name", "channel",
 		"address", "status", "reason", "reason_text", "detail", "attempts", "provider", "provider_message_id", "delivery",
 		"delivery_code", "delivery_reason", "record_id", "updated_at", "held_until"}, obj{
@@ -227,13 +251,15 @@ func bulkSchemas() obj {
 	sampleRecipient := object([]string{"contact_id", "contact_name", "customer_id", "customer_name", "address"}, obj{
 		"contact_id": nullable(id64()), "contact_name": typ("string"), "customer_id": nullable(id64()),
 		"customer_name": typ("string"), "address": typ("string")})
-	skipped := object([]string{model.SkipDoNotContact, model.SkipOptedOut, model.SkipNoAddress, model.SkipDuplicate}, obj{
+	skipped := object([]string{model.SkipDoNotContact, model.SkipOptedOut, model.SkipNoAddress, model.SkipDuplicate,
+		model.SkipFrequencyCap}, obj{
 		model.SkipDoNotContact: typ("integer"), model.SkipOptedOut: typ("integer"), model.SkipNoAddress: typ("integer"),
-		model.SkipDuplicate: typ("integer")})
+		model.SkipDuplicate:    typ("integer"),
+		model.SkipFrequencyCap: obj{"type": "integer", "description": "over a frequency cap at the send's time"}})
 	notification := object([]string{"id", "user_id", "kind", "title", "body", "link", "data", "read_at", "created_at"}, obj{
 		"id": id64(), "user_id": id64(),
 		"kind": obj{"type": "string", "description": strings.Join([]string{model.NotifyBulkFinished, model.NotifyBulkCancelled, model.NotifyBulkReceipts, model.NotifyBulkPaused,
-			model.NotifyPlanReminder, model.NotifySystem}, ", ")},
+			model.NotifyBulkApproval, model.NotifyBulkDecided, model.NotifyPlanReminder, model.NotifySystem}, ", ")},
 		"title": obj{"type": "string", "description": "in the user's language"}, "body": typ("string"),
 		"link":    obj{"type": "string", "description": "a path in the web UI, or empty"},
 		"data":    obj{"type": "object", "description": "the facts behind the text (ids, counts), for clients that render their own"},
@@ -248,11 +274,26 @@ func bulkSchemas() obj {
 		"BulkSendPage": object([]string{"items", "next_before_id"}, obj{"items": arrayOf(ref("BulkSend")),
 			"next_before_id": obj{"type": "integer", "format": "int64", "nullable": true,
 				"description": "pass as before_id for the next page; null when this page was not full"}}),
-		"BulkPreview": object([]string{"channels", "sms", "email", "errors"}, obj{
-			"channels": arrayOf(object([]string{"channel", "total", "send", "skipped", "skipped_by_reason"}, obj{
-				"channel": enum(model.ChannelSMS, model.ChannelEmail), "total": typ("integer"),
+		"BulkDecision": object(nil, obj{"comment": obj{"type": "string", "maxLength": 500,
+			"description": "the approver's comment, told to the operator; required to reject"}}),
+		"BulkPreview": object([]string{"channels", "sms", "email", "errors", "messages", "estimated_cost", "unpriced",
+			"needs_confirmation", "needs_approval"}, obj{
+			"channels": arrayOf(object([]string{"channel", "provider", "total", "send", "skipped", "skipped_by_reason", "held",
+				"held_until", "units", "unit_price", "cost"}, obj{
+				"channel": enum(model.ChannelSMS, model.ChannelEmail), "provider": typ("string"), "total": typ("integer"),
 				"send":    obj{"type": "integer", "description": "recipients that will be sent to"},
-				"skipped": typ("integer"), "skipped_by_reason": skipped})),
+				"skipped": typ("integer"), "skipped_by_reason": skipped,
+				"held": obj{"type": "integer", "description": "of those to send, in the company's time zone: held for quiet hours"},
+				"held_until": obj{"type": "string", "format": "date-time", "nullable": true, "description": "when the held go out"},
+				"units":      obj{"type": "integer", "description": "what the provider bills: SMS segments (from the sample's length), e-mails"},
+				"unit_price": obj{"type": "string", "nullable": true, "description": "price of one unit in yuan; null: no price set"},
+				"cost":       money("units × unit_price")})),
+			"messages":           obj{"type": "integer", "description": "messages to send, every channel"},
+			"estimated_cost":     money("of the channels with a price"),
+			"unpriced":           obj{"type": "boolean", "description": "a channel that sends has no price: the cost leaves it out"},
+			"needs_confirmation": obj{"type": "boolean", "description": "more messages than confirm_above, or every visible contact: the web UI asks to confirm"},
+			"needs_approval": obj{"type": "string", "enum": []string{"", model.ApprovalNeedMessages, model.ApprovalNeedCost},
+				"description": "the send would wait for approval, because of its messages or its cost; empty: it would not"},
 			"sms": nullable(object([]string{"recipient", "text", "encoding", "chars", "segments"}, obj{
 				"recipient": sampleRecipient, "text": typ("string"), "encoding": enum(message.EncodingGSM7, message.EncodingUCS2),
 				"chars":    obj{"type": "integer", "description": "length in the encoding's units"},
@@ -302,4 +343,9 @@ func bulkSchemas() obj {
 				"detail":      obj{"type": "string", "description": "the vendor's error message"},
 				"transient":   obj{"type": "boolean", "description": "trying again later may succeed"}})}),
 	}
+}
+
+// money is an amount in yuan, written as a decimal string.
+func money(desc string) obj {
+	return obj{"type": "string", "pattern": `^-?[0-9]+\.[0-9]+$`, "description": desc + " (a decimal string, e.g. \"12.35\")"}
 }

@@ -59,6 +59,25 @@ func decode(r *http.Request, dst any) error {
 	return checkText(dst)
 }
 
+// decodeOptional is decode for a body that may be left out: an empty
+// body keeps dst as it is.
+func decodeOptional(r *http.Request, dst any) error {
+	data, err := io.ReadAll(r.Body)
+	if err != nil {
+		return decode(&http.Request{Body: io.NopCloser(errReader{err})}, dst)
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil
+	}
+	r.Body = io.NopCloser(bytes.NewReader(data))
+	return decode(r, dst)
+}
+
+// errReader fails every read with err.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
 // decodeError turns an encoding/json error into a badRequest; t is the
 // body struct.
 func decodeError(data []byte, err error, t reflect.Type) error {

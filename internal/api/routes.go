@@ -98,6 +98,8 @@ var routes = []route{
 	{"GET", "/bulk-sends/{id}/recipients/export", authed, (*handler).exportBulkRecipients},
 	{"POST", "/bulk-sends/{id}/cancel", authed, (*handler).cancelBulkSend},
 	{"POST", "/bulk-sends/{id}/pause", authed, (*handler).pauseBulkSend},
+	{"POST", "/bulk-sends/{id}/approve", authed, (*handler).approveBulkSend},
+	{"POST", "/bulk-sends/{id}/reject", authed, (*handler).rejectBulkSend},
 	{"POST", "/bulk-sends/{id}/resume", authed, (*handler).resumeBulkSend},
 	{"POST", "/bulk-sends/{id}/retry-failed", authed, (*handler).retryBulkSend},
 	{"GET", "/bulk-sends/{id}/events", authed, (*handler).bulkSendEvents},

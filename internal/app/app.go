@@ -97,6 +97,7 @@ func New(cfg config.Options, log *slog.Logger, store *storage.Store) (*App, erro
 	a.Bulk.OnSettled(a.Receipts.Settled)
 	a.Receipts.OnSendSettled(a.Notify.ReceiptsSettled)
 	a.Bulk.OnPause(a.Notify.BulkPaused)
+	a.Bulk.OnApproval(a.Notify)
 	a.Plans = plan.NewService(store, a.Notify, time.Now)
 	a.Replies = reply.NewService(store, a.Notify, log, time.Now)
 	a.Plans.SetMailer(channels, cfg.BaseURL, log)

@@ -149,3 +149,19 @@ func approvalNeed(st model.Settings, user *model.User, messages int, cost model.
 	}
 	return ""
 }
+
+// estimate is the dry run of a send being accepted, its SMS length taken
+// from its sample message.
+func (s *Service) estimate(ctx context.Context, p permission.Policy, user *model.User, in Input, channels []string) (*DryRun, error) {
+	segments := 1
+	if in.SMSText != "" {
+		sample, err := s.PreviewSample(ctx, p, user, in)
+		if err != nil {
+			return nil, err
+		}
+		if sample.SMS != nil {
+			segments = sample.SMS.Segments
+		}
+	}
+	return s.DryRun(ctx, p, user, in, channels, segments)
+}

@@ -44,12 +44,15 @@ type Config struct {
 	// at a send whose recipients wait (held for quiet hours, or retries):
 	// a change of the quiet hours reaches held recipients within it.
 	HoldCheck time.Duration
+	// ApprovalWait is how long past its time a send may wait for approval
+	// before it expires.
+	ApprovalWait time.Duration
 }
 
 // DefaultConfig is the production tuning.
 func DefaultConfig() Config {
 	return Config{ChunkSize: 500, Slots: 4, MaxAttempts: 5, MaxThrottledAttempts: 20, RetryBase: 15 * time.Second, Lease: 2 * time.Minute,
-		WorkBudget: 10 * time.Second, HoldCheck: 5 * time.Minute}
+		WorkBudget: 10 * time.Second, HoldCheck: 5 * time.Minute, ApprovalWait: DefaultApprovalWait}
 }
 
 func (c Config) withDefaults() Config {
@@ -79,6 +82,9 @@ func (c Config) withDefaults() Config {
 	if c.HoldCheck <= 0 {
 		c.HoldCheck = d.HoldCheck
 	}
+	if c.ApprovalWait <= 0 {
+		c.ApprovalWait = d.ApprovalWait
+	}
 	return c
 }
 
@@ -99,6 +105,7 @@ type Service struct {
 	unsubscribe UnsubscribeFunc
 	onSettled   SettledFunc
 	onPause     PauseFunc
+	approvals   ApprovalNotes
 }
 
 // UnsubscribeFunc returns the unsubscribe link of a message to address for
@@ -218,9 +225,21 @@ func (s *Service) Create(ctx context.Context, p permission.Policy, user *model.U
 		EmailSubject: in.EmailSubject, EmailBody: in.EmailBody, Selection: string(sel), Status: model.BulkScheduled,
 		ScheduledAt: s.now(),
 	}
-	if in.ScheduledAt != nil && in.ScheduledAt.After(b.ScheduledAt) {
+	dr, err := s.estimate(ctx, p, user, in, b.Channels())
+	if err != nil {
+		return nil, err
+	}
+	b.EstimatedCost = dr.Cost
+	switch {
+	case dr.Approval != "":
+		// It waits, scheduled, for an approver.
+		b.Approval = &model.Approval{State: model.ApprovalWaiting, Need: dr.Approval}
+		if in.ScheduledAt != nil && in.ScheduledAt.After(b.ScheduledAt) {
+			b.ScheduledAt = *in.ScheduledAt
+		}
+	case in.ScheduledAt != nil && in.ScheduledAt.After(b.ScheduledAt):
 		b.ScheduledAt = *in.ScheduledAt
-	} else {
+	default:
 		// Due now: it is stored running and its dispatch queued at once.
 		b.Status = model.BulkRunning
 	}
@@ -241,9 +260,16 @@ func (s *Service) Create(ctx context.Context, p permission.Policy, user *model.U
 	b.UserName = user.Name()
 	// Should this insert be lost (crash right here), the sweeper finds the
 	// due or running send and queues it.
-	if b.Status == model.BulkRunning {
+	switch {
+	case b.Approval != nil:
+		b.Status = model.BulkAwaitingApproval
+		if err := s.requestApproval(ctx, b); err != nil {
+			s.log.Warn("tell approvers of a bulk send", "bulk_send", b.ID, "err", err)
+		}
+		return b, nil
+	case b.Status == model.BulkRunning:
 		err = s.enqueueDispatch(ctx, b, 0)
-	} else {
+	default:
 		err = s.enqueueStart(ctx, b.ID, b.ScheduledAt)
 	}
 	if err != nil {

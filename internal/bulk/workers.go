@@ -33,7 +33,8 @@ type DispatchArgs struct {
 func (DispatchArgs) Kind() string { return "bulk_dispatch" }
 
 // SweepArgs makes sure every due or running bulk send has its jobs (after
-// a crash between accepting a send and queueing it, say).
+// a crash between accepting a send and queueing it, say), and expires
+// sends left waiting for approval.
 type SweepArgs struct{}
 
 // Kind names the job.
@@ -81,6 +82,9 @@ type sweepWorker struct {
 
 func (w *sweepWorker) Work(ctx context.Context, job *river.Job[SweepArgs]) error {
 	s := w.svc
+	if err := s.ExpireApprovals(ctx); err != nil {
+		return err
+	}
 	ids, err := s.store.DueBulkSends(ctx)
 	if err != nil {
 		return err

@@ -11,7 +11,39 @@ const (
 	// BulkPaused: nothing more goes out until the operator resumes or
 	// cancels it.
 	BulkPaused = "paused"
+	// BulkAwaitingApproval: too large or too costly to go without a
+	// manager's or admin's approval, which it waits for.
+	BulkAwaitingApproval = "awaiting_approval"
+	// BulkRejected: an approver refused it; BulkExpired: nobody approved
+	// it in time. Neither sent anything.
+	BulkRejected = "rejected"
+	BulkExpired  = "expired"
 )
+
+// Approval states of a bulk send ("" when it needed none).
+const (
+	ApprovalWaiting  = "waiting"
+	ApprovalApproved = "approved"
+	ApprovalRejected = "rejected"
+	ApprovalExpired  = "expired"
+)
+
+// Why a bulk send needs approval.
+const (
+	ApprovalNeedMessages = "messages" // more messages than the limit
+	ApprovalNeedCost     = "cost"     // costs more than the limit
+)
+
+// Approval is the approval (审批) a bulk send needed: its state, the limit
+// it crossed, and who decided when, with their comment.
+type Approval struct {
+	State   string     `json:"state"`
+	Need    string     `json:"need"`
+	By      *int64     `json:"by,omitempty"`
+	ByName  string     `json:"by_name,omitempty"`
+	At      *time.Time `json:"at,omitempty"`
+	Comment string     `json:"comment,omitempty"`
+}
 
 // Why a bulk send was paused.
 const (
@@ -56,8 +88,12 @@ const (
 	SkipTemplateUnavailable = "template_unavailable"
 	// SkipFrequencyCap: the contact already had as many messages of the
 	// kind on the channel as a frequency cap allows.
-	SkipFrequencyCap   = "frequency_capped"
-	FailOutcomeUnknown = "outcome_unknown"
+	SkipFrequencyCap = "frequency_capped"
+	// SkipRejected, SkipApprovalExpired: the send needed approval and was
+	// refused, or not approved in time.
+	SkipRejected        = "approval_rejected"
+	SkipApprovalExpired = "approval_expired"
+	FailOutcomeUnknown  = "outcome_unknown"
 )
 
 // BulkSend is one bulk contact (批量联系): content sent to many contacts.
@@ -94,6 +130,10 @@ type BulkSend struct {
 	// Pause is set while the send is paused (and kept after it resumed,
 	// as the last pause).
 	Pause *Pause `json:"pause"`
+	// Approval is set when the send needed approval.
+	Approval *Approval `json:"approval"`
+	// EstimatedCost is what it was estimated to cost when accepted.
+	EstimatedCost Money `json:"estimated_cost"`
 }
 
 // InCanary reports whether the send still waits for its canary.

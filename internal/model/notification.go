@@ -11,8 +11,12 @@ const (
 	NotifyBulkCancelled = "bulk_cancelled"
 	NotifyBulkReceipts  = "bulk_receipts"
 	NotifyBulkPaused    = "bulk_paused"
-	NotifyPlanReminder  = "plan_reminder"
-	NotifySystem        = "system"
+	// NotifyBulkApproval asks an approver to decide on a bulk send;
+	// NotifyBulkDecided tells its operator the outcome.
+	NotifyBulkApproval = "bulk_approval"
+	NotifyBulkDecided  = "bulk_decided"
+	NotifyPlanReminder = "plan_reminder"
+	NotifySystem       = "system"
 )
 
 // Notification is one message of a user's in-app notification centre. Its

@@ -157,11 +157,17 @@ func (s *Store) CreateBulkSend(ctx context.Context, p permission.Policy, b *mode
 			started = sql.NullTime{Time: t, Valid: true}
 			b.StartedAt = &started.Time
 		}
+		var approval, need string
+		if b.Approval != nil {
+			approval, need = b.Approval.State, b.Approval.Need
+		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO bulk_sends (user_id, title, summary, sms_text, sms_template_id, sms_params,
-			marketing, email_subject, email_body, selection, status, scheduled_at, started_at, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+			marketing, email_subject, email_body, selection, status, scheduled_at, started_at, created_at, approval, approval_need,
+			estimated_cost)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
 			RETURNING id`, nullInt(b.UserID), b.Title, b.Summary, b.SMSText, nullInt(b.SMSTemplateID), paramsJSON(b.SMSParams),
-			b.Marketing, b.EmailSubject, b.EmailBody, b.Selection, b.Status, b.ScheduledAt, started, t).Scan(&b.ID)
+			b.Marketing, b.EmailSubject, b.EmailBody, b.Selection, b.Status, b.ScheduledAt, started, t, approval, need,
+			int64(b.EstimatedCost)).Scan(&b.ID)
 		if err != nil {
 			return fmt.Errorf("store: create bulk send: %w", err)
 		}
@@ -236,9 +242,13 @@ func bulkCounts(ctx context.Context, db querier, ids []int64) (map[int64]model.C
 	return out, heldCounts(ctx, db, ids, out)
 }
 
+// bulkColumns are read FROM bulk_sends b, the operator u and the approver
+// au (LEFT JOINs).
 const bulkColumns = `b.id, b.user_id, COALESCE(NULLIF(u.display_name, ''), u.username, ''), COALESCE(u.email, ''), b.title, b.summary, b.sms_text,
 	b.sms_template_id, b.sms_params, b.marketing, b.email_subject, b.email_body, b.selection, b.status, b.scheduled_at, b.started_at, b.finished_at, b.created_at,
-	b.canary_size, b.canary_last_id, b.canary_passed_at, b.paused_at, b.pause_reason, b.pause_detail, b.pause_failed_percent, b.paused_by`
+	b.canary_size, b.canary_last_id, b.canary_passed_at, b.paused_at, b.pause_reason, b.pause_detail, b.pause_failed_percent, b.paused_by,
+	b.approval, b.approval_need, b.approval_by, COALESCE(NULLIF(au.display_name, ''), au.username, ''), b.approval_at, b.approval_comment,
+	b.estimated_cost`
 
 func scanBulk(row interface{ Scan(...any) error }) (*model.BulkSend, error) {
 	var b model.BulkSend
@@ -247,11 +257,32 @@ func scanBulk(row interface{ Scan(...any) error }) (*model.BulkSend, error) {
 	var tpl, pausedBy sql.NullInt64
 	var params string
 	var pause model.Pause
+	var appr model.Approval
+	var apprBy sql.NullInt64
+	var apprAt sql.NullTime
 	err := row.Scan(&b.ID, &user, &b.UserName, &b.UserEmail, &b.Title, &b.Summary, &b.SMSText, &tpl, &params, &b.Marketing,
 		&b.EmailSubject, &b.EmailBody, &b.Selection, &b.Status, &b.ScheduledAt, &started, &finished, &b.CreatedAt,
-		&b.CanarySize, &b.CanaryLastID, &canaryPassed, &pausedAt, &pause.Reason, &pause.Detail, &pause.FailedPercent, &pausedBy)
+		&b.CanarySize, &b.CanaryLastID, &canaryPassed, &pausedAt, &pause.Reason, &pause.Detail, &pause.FailedPercent, &pausedBy,
+		&appr.State, &appr.Need, &apprBy, &appr.ByName, &apprAt, &appr.Comment, &b.EstimatedCost)
 	if err != nil {
 		return nil, err
+	}
+	if appr.State != "" {
+		appr.By = intPtr(apprBy)
+		if apprAt.Valid {
+			appr.At = &apprAt.Time
+		}
+		b.Approval = &appr
+		// Stored as scheduled (waiting) or cancelled (refused, expired),
+		// the statuses the table allows.
+		switch {
+		case appr.State == model.ApprovalWaiting && b.Status == model.BulkScheduled:
+			b.Status = model.BulkAwaitingApproval
+		case appr.State == model.ApprovalRejected && b.Status == model.BulkCancelled:
+			b.Status = model.BulkRejected
+		case appr.State == model.ApprovalExpired && b.Status == model.BulkCancelled:
+			b.Status = model.BulkExpired
+		}
 	}
 	if canaryPassed.Valid {
 		b.CanaryPassedAt = &canaryPassed.Time
@@ -305,7 +336,7 @@ func (s *Store) BulkSendToWork(ctx context.Context, id int64) (*model.BulkSend, 
 
 func (s *Store) bulkSend(ctx context.Context, p permission.Policy, id int64, withCounts bool) (*model.BulkSend, error) {
 	var q Query
-	q.Add(`SELECT `, bulkColumns, ` FROM bulk_sends b LEFT JOIN users u ON u.id = b.user_id WHERE b.id = `, q.Arg(id),
+	q.Add(`SELECT `, bulkColumns, ` FROM bulk_sends b LEFT JOIN users u ON u.id = b.user_id LEFT JOIN users au ON au.id = b.approval_by WHERE b.id = `, q.Arg(id),
 		` AND `, p.BulkSendSQL("b", q.Arg))
 	b, err := scanBulk(s.r.QueryRowContext(ctx, q.SQL(), q.Args()...))
 	if err != nil {
@@ -341,7 +372,7 @@ func (s *Store) ListBulkSends(ctx context.Context, p permission.Policy, beforeID
 		limit = 50
 	}
 	var q Query
-	q.Add(`SELECT `, bulkColumns, ` FROM bulk_sends b LEFT JOIN users u ON u.id = b.user_id WHERE `, p.BulkSendSQL("b", q.Arg))
+	q.Add(`SELECT `, bulkColumns, ` FROM bulk_sends b LEFT JOIN users u ON u.id = b.user_id LEFT JOIN users au ON au.id = b.approval_by WHERE `, p.BulkSendSQL("b", q.Arg))
 	if beforeID > 0 {
 		q.Add(` AND b.id < `, q.Arg(beforeID))
 	}
@@ -353,7 +384,7 @@ func (s *Store) ListBulkSends(ctx context.Context, p permission.Policy, beforeID
 // running (paused ones too), newest first.
 func (s *Store) LiveBulkSends(ctx context.Context, userID int64, limit int) ([]*model.BulkSend, error) {
 	var q Query
-	q.Add(`SELECT `, bulkColumns, ` FROM bulk_sends b LEFT JOIN users u ON u.id = b.user_id WHERE b.user_id = `, q.Arg(userID),
+	q.Add(`SELECT `, bulkColumns, ` FROM bulk_sends b LEFT JOIN users u ON u.id = b.user_id LEFT JOIN users au ON au.id = b.approval_by WHERE b.user_id = `, q.Arg(userID),
 		` AND b.status IN (`, q.Arg(model.BulkScheduled), `, `, q.Arg(model.BulkRunning), `) ORDER BY b.id DESC LIMIT `, q.Arg(limit))
 	return s.queryBulkSends(ctx, &q)
 }
@@ -393,14 +424,15 @@ func (s *Store) queryBulkSends(ctx context.Context, q *Query) ([]*model.BulkSend
 // ones whose time has come and running ones not paused (for the sweeper that makes
 // sure each has its dispatch jobs).
 func (s *Store) DueBulkSends(ctx context.Context) ([]int64, error) {
-	return s.queryIDs(ctx, "due bulk sends", `SELECT id FROM bulk_sends WHERE (status = $1 AND paused_at IS NULL) OR (status = $2 AND scheduled_at <= $3)
-		ORDER BY id`, model.BulkRunning, model.BulkScheduled, now())
+	return s.queryIDs(ctx, "due bulk sends", `SELECT id FROM bulk_sends WHERE (status = $1 AND paused_at IS NULL)
+		OR (status = $2 AND scheduled_at <= $3 AND approval <> '`+model.ApprovalWaiting+`') ORDER BY id`, model.BulkRunning, model.BulkScheduled, now())
 }
 
-// StartBulkSend moves a scheduled send to running; it reports whether this
-// call made the move.
+// StartBulkSend moves a scheduled send to running, unless it waits for
+// approval; it reports whether this call made the move.
 func (s *Store) StartBulkSend(ctx context.Context, id int64) (bool, error) {
-	res, err := s.w.ExecContext(ctx, `UPDATE bulk_sends SET status = $1, started_at = $2 WHERE id = $3 AND status = $4`,
+	res, err := s.w.ExecContext(ctx, `UPDATE bulk_sends SET status = $1, started_at = $2 WHERE id = $3 AND status = $4
+		AND approval <> '`+model.ApprovalWaiting+`'`,
 		model.BulkRunning, now(), id, model.BulkScheduled)
 	if err != nil {
 		return false, fmt.Errorf("store: start bulk send: %w", err)

@@ -17,6 +17,7 @@ var dynamicPrefixes = []string{"import.col.", "error.", "errorpage.", "role.", "
 	"bot.provider.", "direction.", "optout.source.", "smstpl.kind.", "smstpl.state.", "delivery_reason.", "bulk.count_",
 	"unsubscribe.record_", // the unsubscribe service writes the record of an unsubscribe
 	"settings.window.",    // the settings page names each send window
+	"settings.price_",     // the settings page prices each channel
 	"bulk.paused_",        // why a send paused
 	"reply.",              // the reply service writes the records and notifications of SMS replies
 	"bulknotify."}         // the notifications of bulk sends

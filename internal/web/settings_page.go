@@ -15,6 +15,8 @@ type settingsData struct {
 	Regions    []string
 	Zones      []string
 	QuietKeys  []string
+	Caps       []capRow
+	Prices     []priceRow
 	Bot        botCard // the admin-wide group bot
 }
 
@@ -44,7 +46,18 @@ func (h *handler) settingsData(w http.ResponseWriter, r *http.Request) (settings
 		return d, err
 	}
 	d.Bot, err = h.botCard(r, true, d.CSRF)
-	return d, err
+	if err != nil {
+		return d, err
+	}
+	return d, d.limitRows(h, r)
+}
+
+// limitRows fills the rows of the caps and prices from d.Settings.
+func (d *settingsData) limitRows(h *handler, r *http.Request) error {
+	d.Caps = capRows(d.Settings.FrequencyCaps)
+	var err error
+	d.Prices, err = h.priceRows(r.Context(), d.Settings.Prices)
+	return err
 }
 
 var visibilities = []string{model.VisibilityOwn, model.VisibilityTeam, model.VisibilityAll}

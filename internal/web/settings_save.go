@@ -47,6 +47,7 @@ func (h *handler) settingsSave(w http.ResponseWriter, r *http.Request) {
 	st.CanaryPercent = formSetting(r, "canary_percent", cur.CanaryPercent)
 	st.CanaryMax = formSetting(r, "canary_max", cur.CanaryMax)
 	st.FailurePausePercent = formSetting(r, "failure_pause_percent", cur.FailurePausePercent)
+	formLimits(r, &st, cur)
 	for _, key := range model.QuietWindowKeys {
 		w := st.QuietHours.ByKey(key)
 		if formBool(r, "quiet_hours."+key+".limited") {
@@ -62,6 +63,10 @@ func (h *handler) settingsSave(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		d.Settings, d.Errors = st, ve
+		if err := d.limitRows(h, r); err != nil {
+			h.fail(w, r, err)
+			return
+		}
 		h.render(w, r, http.StatusBadRequest, "admin_settings.html", d)
 		return
 	}
