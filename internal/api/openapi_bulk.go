@@ -283,7 +283,7 @@ func bulkSchemas() obj {
 				"channel": enum(model.ChannelSMS, model.ChannelEmail), "provider": typ("string"), "total": typ("integer"),
 				"send":    obj{"type": "integer", "description": "recipients that will be sent to"},
 				"skipped": typ("integer"), "skipped_by_reason": skipped,
-				"held": obj{"type": "integer", "description": "of those to send, in the company's time zone: held for quiet hours"},
+				"held":       obj{"type": "integer", "description": "of those to send, in the company's time zone: held for quiet hours"},
 				"held_until": obj{"type": "string", "format": "date-time", "nullable": true, "description": "when the held go out"},
 				"units":      obj{"type": "integer", "description": "what the provider bills: SMS segments (from the sample's length), e-mails"},
 				"unit_price": obj{"type": "string", "nullable": true, "description": "price of one unit in yuan; null: no price set"},

@@ -17,11 +17,11 @@ import (
 // capRow is one frequency cap as the form shows it (Max and Hours as
 // typed, so a bad value comes back as it was).
 type capRow struct {
-	Index            int
-	Channel          string
-	Marketing        bool
-	Max, Hours       string
-	Blank            bool // the empty row to add a cap with
+	Index      int
+	Channel    string
+	Marketing  bool
+	Max, Hours string
+	Blank      bool // the empty row to add a cap with
 }
 
 // priceRow is the unit price of one channel's provider.
