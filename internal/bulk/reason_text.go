@@ -18,6 +18,8 @@ var skipTexts = map[string][2]string{
 		"短信模板已失效（未通过审核或已撤回），未发送"},
 	model.SkipFrequencyCap: {"The contact already had as many messages of this kind on this channel as a frequency cap allows",
 		"该联系人在此渠道的同类消息已达频次上限，未发送"},
+	model.SkipRejected:        {"The send was rejected at approval; nothing was sent", "批量联系未通过审批，未发送"},
+	model.SkipApprovalExpired: {"Nobody approved the send in time; nothing was sent", "批量联系审批超时，未发送"},
 	model.FailOutcomeUnknown: {"Interrupted while sending; whether it arrived is unknown (retry to send again)",
 		"发送中断，是否送达未知（可重试发送）"},
 }

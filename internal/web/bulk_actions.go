@@ -38,6 +38,43 @@ func (h *handler) bulkResume(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// bulkApprove lets a send waiting for approval go at its time; bulkReject
+// refuses it, with the comment the operator is told.
+func (h *handler) bulkApprove(w http.ResponseWriter, r *http.Request) {
+	h.bulkDecision(w, r, "flash.bulk_approved", true)
+}
+
+func (h *handler) bulkReject(w http.ResponseWriter, r *http.Request) {
+	h.bulkDecision(w, r, "flash.bulk_rejected", false)
+}
+
+// bulkDecision records an approver's decision; a rejection without a
+// comment shows the page again with the error.
+func (h *handler) bulkDecision(w http.ResponseWriter, r *http.Request, flash string, approve bool) {
+	id := identity(r)
+	comment := r.PostFormValue("comment")
+	decide := h.app.Bulk.Reject
+	if approve {
+		decide = h.app.Bulk.Approve
+	}
+	h.bulkAction(w, r, flash, func(bid int64) error {
+		_, err := decide(r.Context(), id.Policy, id.User, bid, comment)
+		if ve, ok := model.AsValidation(err); ok && ve[0].Field == "comment" {
+			d, derr := h.bulkSend(w, r)
+			if derr != nil {
+				return derr
+			}
+			d.Errors, d.Comment = ve, comment
+			h.render(w, r, http.StatusBadRequest, "bulk_show.html", d)
+			return errAnswered
+		}
+		return err
+	})
+}
+
+// errAnswered tells bulkAction the action has answered the request.
+var errAnswered = errors.New("answered")
+
 // bulkAction runs an action on the send of the path and returns to its
 // page with a flash. An action the send's state no longer allows (it
 // finished meanwhile) is a 409.
@@ -48,6 +85,9 @@ func (h *handler) bulkAction(w http.ResponseWriter, r *http.Request, flash strin
 		return
 	}
 	err := do(id)
+	if errors.Is(err, errAnswered) {
+		return
+	}
 	var fe *model.FieldError
 	if errors.As(err, &fe) && fe.Field == "status" {
 		h.errorPage(w, r, http.StatusConflict)

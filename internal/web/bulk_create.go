@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"touchbase/internal/bulk"
 	"touchbase/internal/model"
 )
 
@@ -27,6 +28,19 @@ func (h *handler) bulkCreate(w http.ResponseWriter, r *http.Request) {
 		h.bulkRefused(w, r, f, errs)
 		return
 	}
+	if !formBool(r, "confirm") {
+		// A large send, or one to every visible contact, is confirmed on
+		// the review step first.
+		dr, err := h.app.Bulk.DryRun(r.Context(), id.Policy, id.User, in, f.channels(), 1)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if dr.Confirm {
+			h.bulkUnconfirmed(w, r, f, in)
+			return
+		}
+	}
 	b, err := h.app.Bulk.Create(r.Context(), id.Policy, id.User, in)
 	if ve, ok := model.AsValidation(err); ok {
 		h.bulkRefused(w, r, f, ve)
@@ -37,7 +51,10 @@ func (h *handler) bulkCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	flash := "flash.bulk_started"
-	if b.Status == model.BulkScheduled && in.ScheduledAt != nil {
+	switch {
+	case b.Status == model.BulkAwaitingApproval:
+		flash = "flash.bulk_awaiting_approval"
+	case b.Status == model.BulkScheduled && in.ScheduledAt != nil:
 		flash = "flash.bulk_scheduled"
 	}
 	setFlash(w, flash)
@@ -60,5 +77,20 @@ func (h *handler) bulkRefused(w http.ResponseWriter, r *http.Request, f bulkForm
 		return
 	}
 	d.Errors = errs
+	h.view(w, r, http.StatusBadRequest, "bulk_new.html", "bulk_wizard", d)
+}
+
+// bulkUnconfirmed shows the review step again (400) asking to confirm.
+func (h *handler) bulkUnconfirmed(w http.ResponseWriter, r *http.Request, f bulkForm, in bulk.Input) {
+	f.Step = stepReview
+	d, err := h.newBulkWizard(w, r, f)
+	if err == nil {
+		err = h.bulkReview(r, &d, in)
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	d.Errors = model.ValidationErrors{{Field: "confirm", Code: "confirm_required", Message: "confirm the number of messages and the cost"}}
 	h.view(w, r, http.StatusBadRequest, "bulk_new.html", "bulk_wizard", d)
 }

@@ -51,5 +51,6 @@ func (h *handler) bulkList(w http.ResponseWriter, r *http.Request) {
 
 // isLive reports whether a send is still to deliver.
 func isLive(b *model.BulkSend) bool {
-	return b.Status == model.BulkScheduled || b.Status == model.BulkRunning || b.Status == model.BulkPaused
+	return b.Status == model.BulkScheduled || b.Status == model.BulkRunning || b.Status == model.BulkPaused ||
+		b.Status == model.BulkAwaitingApproval
 }

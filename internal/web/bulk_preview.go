@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"touchbase/internal/bulk"
 	"touchbase/internal/message"
 	"touchbase/internal/model"
 	"touchbase/internal/smstemplate"
@@ -127,22 +128,31 @@ func first[T any](s []*T) *T {
 	return s[0]
 }
 
-// bulkReview is the last step's account of what the send will do.
+// bulkReview is the last step's account of what the send will do: the
+// dry run of the send, as accepting it now would decide.
 type bulkReview struct {
 	Channels    []reviewChannel
 	Contacts    int // contacts selected
 	Messages    int // messages to send, every channel
 	ScheduledAt *time.Time
 	Filter      []selectionPart // the filter, when every match is selected
+	Cost        model.Money     // estimated, of the priced channels
+	Unpriced    bool            // a channel that sends has no price
+	Confirm     bool            // the operator must tick to confirm
+	Approval    string          // why it will wait for approval, or ""
 }
 
-// reviewChannel is what one channel will send and skip, and why.
+// reviewChannel is what one channel will send, skip and hold, and why.
 type reviewChannel struct {
-	Kind     string
-	Send     int
-	Skipped  int
-	Reasons  []reasonCount
-	Segments int // SMS: messages billed, estimated from the sample
+	Kind      string
+	Send      int
+	Skipped   int
+	Reasons   []reasonCount
+	Segments  int // SMS: messages billed, estimated from the sample
+	Held      int
+	HeldUntil *time.Time
+	Priced    bool
+	Cost      model.Money
 }
 
 // reasonCount is how many recipients are skipped for one reason.
@@ -153,36 +163,34 @@ type reasonCount struct {
 
 // bulkReview counts, per channel, who the selection reaches and who it
 // skips and why (opted out, do-not-contact, no address, duplicate
-// address), as accepting the send would decide it. A selection that
-// matches nobody sends the wizard back to the recipients.
-func (h *handler) bulkReview(r *http.Request, d *bulkWizardData, at *time.Time) error {
-	sel, _ := d.Form.selection()
+// address, frequency caps), whom quiet hours hold and what it costs, as
+// accepting the send would decide it. A selection that matches nobody
+// sends the wizard back to the recipients.
+func (h *handler) bulkReview(r *http.Request, d *bulkWizardData, in bulk.Input) error {
 	channels := d.Form.channels()
-	counts, err := h.app.Bulk.Preview(r.Context(), identity(r).Policy, sel, channels)
+	segments := 1
+	if d.Preview != nil {
+		segments = d.Preview.SMSSegments
+	}
+	dr, err := h.app.Bulk.DryRun(r.Context(), identity(r).Policy, identity(r).User, in, channels, segments)
 	if err != nil {
 		return err
 	}
-	rv := &bulkReview{ScheduledAt: at}
-	for _, ch := range channels {
-		rc := reviewChannel{Kind: ch}
-		contacts := 0
-		for reason, n := range counts[ch] {
-			contacts += n
-			if reason == "" {
-				rc.Send = n
-				continue
-			}
+	rv := &bulkReview{ScheduledAt: in.ScheduledAt, Messages: dr.Messages, Cost: dr.Cost, Unpriced: dr.Unpriced,
+		Confirm: dr.Confirm, Approval: dr.Approval}
+	for _, run := range dr.Channels {
+		rc := reviewChannel{Kind: run.Channel, Send: run.Send, Held: run.Held, HeldUntil: run.HeldUntil, Priced: run.Priced, Cost: run.Cost}
+		for reason, n := range run.Skipped {
 			rc.Skipped += n
 			rc.Reasons = append(rc.Reasons, reasonCount{Reason: reason, Count: n})
 		}
 		slices.SortFunc(rc.Reasons, func(a, b reasonCount) int {
 			return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Reason, b.Reason))
 		})
-		if ch == model.ChannelSMS && d.Preview != nil {
-			rc.Segments = rc.Send * max(d.Preview.SMSSegments, 1)
+		if run.Channel == model.ChannelSMS {
+			rc.Segments = run.Units
 		}
-		rv.Contacts = max(rv.Contacts, contacts)
-		rv.Messages += rc.Send
+		rv.Contacts = max(rv.Contacts, run.Total)
 		rv.Channels = append(rv.Channels, rc)
 	}
 	if rv.Contacts == 0 {
@@ -191,6 +199,7 @@ func (h *handler) bulkReview(r *http.Request, d *bulkWizardData, at *time.Time) 
 		return nil
 	}
 	if d.Form.Mode == pickAll {
+		sel, _ := d.Form.selection()
 		if rv.Filter, err = h.describeSelection(r, sel, d.TopicIdx); err != nil {
 			return err
 		}

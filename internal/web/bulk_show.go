@@ -29,6 +29,9 @@ type bulkShowData struct {
 	Topics     []*model.Topic
 	Selection  []selectionPart
 	CanManage  bool // its operator or an admin: may cancel and retry
+	CanDecide  bool // an approver of a send that waits for approval
+	Errors     model.ValidationErrors
+	Comment    string // the approver's comment, shown again with an error
 	Status     string
 	Channel    string
 	Recipients []*model.BulkRecipient
@@ -51,6 +54,9 @@ func (d bulkShowData) Live() bool { return isLive(d.Send) }
 // Due reports whether a scheduled send's time has come (it starts in a
 // moment).
 func (d bulkShowData) Due() bool { return !d.Send.ScheduledAt.After(time.Now()) }
+
+// Messages counts the messages the send is to send (skipped aside).
+func (d bulkShowData) Messages() int { return d.Send.Counts.Total - d.Send.Counts.Skipped }
 
 // Done counts the recipients in a final state.
 func (d bulkShowData) Done() int {
@@ -177,6 +183,9 @@ func (h *handler) bulkSend(w http.ResponseWriter, r *http.Request) (bulkShowData
 	d := bulkShowData{base: h.base(w, r, "bulk", "bulk.records"), Send: b,
 		CanManage: id.User.IsAdmin() || b.UserID != nil && *b.UserID == id.User.ID}
 	d.Title = b.Title
+	if d.CanDecide, err = h.app.Bulk.CanDecide(ctx, id.Policy, id.User, b); err != nil {
+		return d, err
+	}
 	in := r.URL.Query()
 	if s := in.Get("status"); slices.Contains(drillStatuses, s) {
 		d.Status = s

@@ -255,5 +255,5 @@ func (h *handler) advance(r *http.Request, d *bulkWizardData, to string) error {
 	if to != stepReview {
 		return nil
 	}
-	return h.bulkReview(r, d, in.ScheduledAt)
+	return h.bulkReview(r, d, in)
 }

@@ -19,8 +19,10 @@ var dynamicPrefixes = []string{"import.col.", "error.", "errorpage.", "role.", "
 	"settings.window.",    // the settings page names each send window
 	"settings.price_",     // the settings page prices each channel
 	"bulk.paused_",        // why a send paused
-	"reply.",              // the reply service writes the records and notifications of SMS replies
-	"bulknotify."}         // the notifications of bulk sends
+	"bulk.approval_",      // a send's approval, by state and need
+	"bulk.review_approval_",
+	"reply.",      // the reply service writes the records and notifications of SMS replies
+	"bulknotify."} // the notifications of bulk sends
 
 var (
 	templateKey = regexp.MustCompile(`\bt "([^"]+)"`)

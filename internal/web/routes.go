@@ -69,6 +69,8 @@ func (h *handler) routes() http.Handler {
 	user("POST /bulk/{id}/retry", h.bulkRetry)
 	user("POST /bulk/{id}/pause", h.bulkPause)
 	user("POST /bulk/{id}/resume", h.bulkResume)
+	user("POST /bulk/{id}/approve", h.bulkApprove)
+	user("POST /bulk/{id}/reject", h.bulkReject)
 
 	// Contact plans: the tabs, the month calendar, one plan and its actions
 	user("GET /plans", h.planList)
