@@ -225,7 +225,8 @@ func bulkSchemas() obj {
 				"by":      obj{"type": "integer", "format": "int64", "description": "who decided"},
 				"by_name": typ("string"), "at": dateTime(),
 				"comment": obj{"type": "string", "description": "the approver's comment"}}},
-		"estimated_cost": money("the estimated cost when it was accepted, in yuan"),
+		"estimated_messages": obj{"type": "integer", "description": "the messages to send when it was accepted, frequency caps deducted"},
+		"estimated_cost":     money("the estimated cost when it was accepted, in yuan"),
 	})
 	reasons := append([]string{model.SkipDoNotContact, model.SkipOptedOut, model.SkipNoAddress, model.SkipDuplicate,
 		model.SkipCancelled, model.SkipTemplateUnavailable, model.SkipFrequencyCap, model.SkipRejected, model.SkipApprovalExpired,

@@ -229,7 +229,7 @@ func (s *Service) Create(ctx context.Context, p permission.Policy, user *model.U
 	if err != nil {
 		return nil, err
 	}
-	b.EstimatedCost = dr.Cost
+	b.EstimatedMessages, b.EstimatedCost = dr.Messages, dr.Cost
 	switch {
 	case dr.Approval != "":
 		// It waits, scheduled, for an approver.

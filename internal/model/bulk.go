@@ -132,8 +132,10 @@ type BulkSend struct {
 	Pause *Pause `json:"pause"`
 	// Approval is set when the send needed approval.
 	Approval *Approval `json:"approval"`
-	// EstimatedCost is what it was estimated to cost when accepted.
-	EstimatedCost Money `json:"estimated_cost"`
+	// EstimatedMessages and EstimatedCost are what the dry run said when
+	// it was accepted: the messages to send and what they cost.
+	EstimatedMessages int   `json:"estimated_messages"`
+	EstimatedCost     Money `json:"estimated_cost"`
 }
 
 // InCanary reports whether the send still waits for its canary.

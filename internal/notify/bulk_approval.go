@@ -29,7 +29,7 @@ func (s *Service) ApprovalRequested(ctx context.Context, b *model.BulkSend, appr
 
 // approvalRequestMessage renders an approver's notification.
 func approvalRequestMessage(lang string, b *model.BulkSend) Message {
-	messages := b.Counts.Total - b.Counts.Skipped
+	messages := b.EstimatedMessages
 	body := i18n.T(lang, "bulknotify.approval_request_body", b.UserName, messages, b.EstimatedCost.String())
 	if b.Approval.Need == model.ApprovalNeedCost {
 		body += i18n.T(lang, "bulknotify.approval_need_cost")

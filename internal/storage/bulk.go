@@ -163,11 +163,11 @@ func (s *Store) CreateBulkSend(ctx context.Context, p permission.Policy, b *mode
 		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO bulk_sends (user_id, title, summary, sms_text, sms_template_id, sms_params,
 			marketing, email_subject, email_body, selection, status, scheduled_at, started_at, created_at, approval, approval_need,
-			estimated_cost)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+			estimated_messages, estimated_cost)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
 			RETURNING id`, nullInt(b.UserID), b.Title, b.Summary, b.SMSText, nullInt(b.SMSTemplateID), paramsJSON(b.SMSParams),
 			b.Marketing, b.EmailSubject, b.EmailBody, b.Selection, b.Status, b.ScheduledAt, started, t, approval, need,
-			int64(b.EstimatedCost)).Scan(&b.ID)
+			b.EstimatedMessages, int64(b.EstimatedCost)).Scan(&b.ID)
 		if err != nil {
 			return fmt.Errorf("store: create bulk send: %w", err)
 		}
@@ -248,7 +248,7 @@ const bulkColumns = `b.id, b.user_id, COALESCE(NULLIF(u.display_name, ''), u.use
 	b.sms_template_id, b.sms_params, b.marketing, b.email_subject, b.email_body, b.selection, b.status, b.scheduled_at, b.started_at, b.finished_at, b.created_at,
 	b.canary_size, b.canary_last_id, b.canary_passed_at, b.paused_at, b.pause_reason, b.pause_detail, b.pause_failed_percent, b.paused_by,
 	b.approval, b.approval_need, b.approval_by, COALESCE(NULLIF(au.display_name, ''), au.username, ''), b.approval_at, b.approval_comment,
-	b.estimated_cost`
+	b.estimated_messages, b.estimated_cost`
 
 func scanBulk(row interface{ Scan(...any) error }) (*model.BulkSend, error) {
 	var b model.BulkSend
@@ -263,7 +263,7 @@ func scanBulk(row interface{ Scan(...any) error }) (*model.BulkSend, error) {
 	err := row.Scan(&b.ID, &user, &b.UserName, &b.UserEmail, &b.Title, &b.Summary, &b.SMSText, &tpl, &params, &b.Marketing,
 		&b.EmailSubject, &b.EmailBody, &b.Selection, &b.Status, &b.ScheduledAt, &started, &finished, &b.CreatedAt,
 		&b.CanarySize, &b.CanaryLastID, &canaryPassed, &pausedAt, &pause.Reason, &pause.Detail, &pause.FailedPercent, &pausedBy,
-		&appr.State, &appr.Need, &apprBy, &appr.ByName, &apprAt, &appr.Comment, &b.EstimatedCost)
+		&appr.State, &appr.Need, &apprBy, &appr.ByName, &apprAt, &appr.Comment, &b.EstimatedMessages, &b.EstimatedCost)
 	if err != nil {
 		return nil, err
 	}

@@ -19,12 +19,15 @@ type bulkProgress struct {
 	Failed  int    `json:"failed"`
 	Skipped int    `json:"skipped"`
 	Percent int    `json:"percent"`
+	// Held of the pending wait for quiet hours: when some start or stop
+	// waiting, the page says so.
+	Held int `json:"held"`
 }
 
 func progressOf(b *model.BulkSend) bulkProgress {
 	c := b.Counts
 	p := bulkProgress{Status: b.Status, Total: c.Total, Pending: c.Pending, Sent: c.Sent, Failed: c.Failed, Skipped: c.Skipped,
-		Percent: 100}
+		Percent: 100, Held: c.Held}
 	if c.Total > 0 {
 		p.Percent = (c.Sent + c.Failed + c.Skipped) * 100 / c.Total
 	}

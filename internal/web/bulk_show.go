@@ -55,9 +55,6 @@ func (d bulkShowData) Live() bool { return isLive(d.Send) }
 // moment).
 func (d bulkShowData) Due() bool { return !d.Send.ScheduledAt.After(time.Now()) }
 
-// Messages counts the messages the send is to send (skipped aside).
-func (d bulkShowData) Messages() int { return d.Send.Counts.Total - d.Send.Counts.Skipped }
-
 // Done counts the recipients in a final state.
 func (d bulkShowData) Done() int {
 	c := d.Send.Counts

@@ -183,13 +183,15 @@
   }
 
   // A running or scheduled bulk send's page follows /bulk/{id}/events:
-  // "progress" updates the counts and the bar; a change of status reloads
-  // the main part of the page (buttons, drill-down); "end" closes.
+  // "progress" updates the counts and the bar; a change of status, or of
+  // whether recipients are held for quiet hours, reloads the main part of
+  // the page (buttons, progress text, drill-down); "end" closes.
   function startProgress(root) {
     var section = root.querySelector ? root.querySelector("#bulk-progress[data-events]") : null;
     if (!section || section.dataset.live) return;
     section.dataset.live = "1";
     var status = section.getAttribute("data-status");
+    var held = section.getAttribute("data-held") !== "0";
     var es = listen(section.getAttribute("data-events"), {
       progress: function (d) {
         ["total", "pending", "sent", "failed", "skipped", "percent"].forEach(function (k) {
@@ -202,8 +204,9 @@
           bar.max = Math.max(d.total, 1);
           bar.value = d.sent + d.failed + d.skipped;
         }
-        if (d.status !== status) {
+        if (d.status !== status || (d.held > 0) !== held) {
           status = d.status;
+          held = d.held > 0;
           refreshBulk();
         }
       },

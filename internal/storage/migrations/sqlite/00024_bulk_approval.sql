@@ -10,13 +10,16 @@ ALTER TABLE bulk_sends ADD COLUMN approval_need TEXT NOT NULL DEFAULT '';
 ALTER TABLE bulk_sends ADD COLUMN approval_by BIGINT REFERENCES users(id) ON DELETE SET NULL;
 ALTER TABLE bulk_sends ADD COLUMN approval_at TIMESTAMP;
 ALTER TABLE bulk_sends ADD COLUMN approval_comment TEXT NOT NULL DEFAULT '';
--- The estimated cost when it was accepted, in yuan millionths.
+-- What the dry run said when it was accepted: the messages to send
+-- (frequency caps deducted) and their cost, in yuan millionths.
+ALTER TABLE bulk_sends ADD COLUMN estimated_messages INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE bulk_sends ADD COLUMN estimated_cost BIGINT NOT NULL DEFAULT 0;
 CREATE INDEX bulk_sends_waiting_idx ON bulk_sends (scheduled_at) WHERE approval = 'waiting';
 
 -- +goose Down
 DROP INDEX bulk_sends_waiting_idx;
 ALTER TABLE bulk_sends DROP COLUMN estimated_cost;
+ALTER TABLE bulk_sends DROP COLUMN estimated_messages;
 ALTER TABLE bulk_sends DROP COLUMN approval_comment;
 ALTER TABLE bulk_sends DROP COLUMN approval_at;
 ALTER TABLE bulk_sends DROP COLUMN approval_by;
