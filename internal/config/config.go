@@ -143,8 +143,15 @@ func (o *Options) Finish() error {
 		o.DB = "sqlite:" + filepath.Join(o.DataDir, "touchbase.db")
 	}
 	errs := append([]error(nil), o.envErrs...)
-	if !strings.HasPrefix(o.DB, "sqlite:") && !strings.HasPrefix(o.DB, "postgres://") && !strings.HasPrefix(o.DB, "postgresql://") {
-		errs = append(errs, fmt.Errorf("db: want sqlite:PATH or postgres://…, got %q", o.DB))
+	switch {
+	case strings.HasPrefix(o.DB, "sqlite:"):
+	case strings.HasPrefix(o.DB, "postgres://"), strings.HasPrefix(o.DB, "postgresql://"):
+		if u, err := url.Parse(o.DB); err != nil || u.Host == "" {
+			errs = append(errs, errors.New("db: not a valid postgres:// URL (want postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=…; "+
+				"a password with reserved characters such as @ : / ? # must be percent-encoded)"))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("db: want sqlite:PATH or postgres://…, got %q", RedactDB(o.DB)))
 	}
 	switch o.LogLevel {
 	case "debug", "info", "warn", "error":
@@ -178,12 +185,33 @@ func (o Options) String() string {
 		}
 		return "********"
 	}
-	db := o.DB
-	if i := strings.Index(db, "@"); i > 0 && strings.HasPrefix(db, "postgres") {
-		if j := strings.Index(db, "://"); j > 0 && strings.Contains(db[j+3:i], ":") {
-			db = db[:j+3] + db[j+3:j+3+strings.Index(db[j+3:i], ":")] + ":********" + db[i:]
-		}
-	}
+	db := RedactDB(o.DB)
 	return fmt.Sprintf("addr=%s db=%s data-dir=%s demo=%v admin-password=%s secret-key=%s",
 		o.Addr, db, o.DataDir, o.Demo, hide(o.AdminPassword), hide(o.SecretKey))
+}
+
+// RedactDB returns a database setting fit for a log line or an error: the
+// password of a URL, in its user part or its query, is masked; a value
+// that is not a readable URL is not shown at all.
+func RedactDB(dsn string) string {
+	if strings.HasPrefix(dsn, "sqlite:") {
+		return dsn
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "(not a readable URL)"
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	if u.RawQuery != "" {
+		q := u.Query()
+		for k := range q {
+			if strings.Contains(strings.ToLower(k), "password") {
+				q.Set(k, "xxxxx")
+			}
+		}
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
 }

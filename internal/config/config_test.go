@@ -87,3 +87,30 @@ func TestBadValuesNameTheSetting(t *testing.T) {
 		t.Errorf("--cookie-secure alone: %v, %v", o.CookieSecure, err)
 	}
 }
+
+// TestDatabasePasswordHidden: the database password shows neither in the
+// start-up line nor in an error, wherever the URL holds it.
+func TestDatabasePasswordHidden(t *testing.T) {
+	for _, db := range []string{
+		"postgres://tb:s3cret-pw@db:5432/touchbase?sslmode=disable",
+		"postgresql://tb@db/touchbase?password=s3cret-pw&sslmode=require",
+		"postgres://tb:s3cret-pw@db/touchbase?sslpassword=s3cret-pw",
+	} {
+		o, err := parse(t, map[string]string{"TOUCHBASE_DB": db})
+		if err != nil {
+			t.Fatalf("%s: %v", db, err)
+		}
+		if s := o.String(); strings.Contains(s, "s3cret-pw") || !strings.Contains(s, "@db") && !strings.Contains(s, "tb@db") {
+			t.Errorf("start-up line %s", s)
+		}
+	}
+	for _, db := range []string{"postgres://tb:s3cret/pw@db/touchbase", "postgres://tb:s3cret%zz@db/x", "mysql://tb:s3cret-pw@db/x"} {
+		_, err := parse(t, map[string]string{"TOUCHBASE_DB": db})
+		if err == nil || !strings.Contains(err.Error(), "db:") || strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("%s: error %v", db, err)
+		}
+	}
+	if got := RedactDB("sqlite:./data/touchbase.db"); got != "sqlite:./data/touchbase.db" {
+		t.Errorf("sqlite path changed: %s", got)
+	}
+}
