@@ -119,10 +119,7 @@ func openStore(ctx context.Context, o config.Options, log *slog.Logger) (*storag
 	if err != nil {
 		return nil, err
 	}
-	n, err := s.Migrate(ctx)
-	if err == nil {
-		err = jobs.Migrate(ctx, s)
-	}
+	n, err := migrateStore(ctx, s)
 	if err != nil {
 		s.Close()
 		return nil, err
@@ -131,4 +128,16 @@ func openStore(ctx context.Context, o config.Options, log *slog.Logger) (*storag
 		log.Info("applied migrations", "count", n, "dialect", s.Dialect())
 	}
 	return s, nil
+}
+
+// migrateStore applies Touchbase's migrations, then the job queue's, and
+// returns how many of Touchbase's ran. Each set runs under the database's
+// migration lock: of several nodes starting at once, one migrates and the
+// others find nothing left to do.
+func migrateStore(ctx context.Context, s *storage.Store) (int, error) {
+	n, err := s.Migrate(ctx)
+	if err != nil {
+		return n, err
+	}
+	return n, jobs.Migrate(ctx, s)
 }
