@@ -2,6 +2,7 @@ package config
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -71,6 +72,8 @@ func TestBadValuesNameTheSetting(t *testing.T) {
 		{map[string]string{"TOUCHBASE_BASE_URL": "crm.example.com"}, nil, "base-url: want an http or https URL"},
 		{nil, []string{"--base-url", "ftp://crm.example.com"}, "base-url:"},
 		{nil, []string{"--cookie-secure=maybe"}, "maybe"},
+		{map[string]string{"TOUCHBASE_TRUSTED_PROXIES": "10.0.0.0/8,proxy.local"}, nil, "TOUCHBASE_TRUSTED_PROXIES: want IP addresses or CIDR ranges"},
+		{nil, []string{"--trusted-proxies", "10.0.0.0/33"}, "want IP addresses or CIDR ranges"},
 	} {
 		_, err := parse(t, tc.env, tc.args...)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -112,5 +115,18 @@ func TestDatabasePasswordHidden(t *testing.T) {
 	}
 	if got := RedactDB("sqlite:./data/touchbase.db"); got != "sqlite:./data/touchbase.db" {
 		t.Errorf("sqlite path changed: %s", got)
+	}
+}
+
+func TestTrustedProxies(t *testing.T) {
+	o, err := parse(t, map[string]string{"TOUCHBASE_TRUSTED_PROXIES": " 127.0.0.1, 10.1.2.3/8 ,::1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(o.TrustedProxies); got != "[127.0.0.1/32 10.0.0.0/8 ::1/128]" {
+		t.Fatalf("trusted proxies %s", got)
+	}
+	if o, err := parse(t, nil); err != nil || o.TrustedProxies != nil {
+		t.Fatalf("default: %v %v", o.TrustedProxies, err)
 	}
 }
