@@ -53,11 +53,17 @@ type App struct {
 	Receipts    *receipt.Service
 	Queue       jobs.Queue
 	Resolver    *httpauth.Resolver
+
+	// box seals provider secrets with the process's key, whose
+	// fingerprint CheckSecretKey compares with the database's.
+	box            *channel.SecretBox
+	keyFingerprint string
 }
 
 // New builds the services on store. Provider secrets are sealed with the
 // key from TOUCHBASE_SECRET_KEY, else a key file in the data directory
-// (created on first start).
+// (created on first start); CheckSecretKey tells whether it is the
+// database's key.
 func New(cfg config.Options, log *slog.Logger, store *storage.Store) (*App, error) {
 	key, err := channel.LoadSecretKey(cfg.SecretKey, cfg.DataDir)
 	if err != nil {
@@ -77,6 +83,9 @@ func New(cfg config.Options, log *slog.Logger, store *storage.Store) (*App, erro
 		Admin:        admin.NewService(store),
 		Channels:     channels,
 		SMSTemplates: smstemplate.NewService(store, channels, time.Now),
+
+		box:            box,
+		keyFingerprint: channel.KeyFingerprint(key),
 	}
 	a.Resolver = &httpauth.Resolver{Auth: a.Auth, Store: store, Log: log, Secure: cfg.CookieSecure}
 

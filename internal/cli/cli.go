@@ -1,6 +1,6 @@
 // Package cli holds the touchbase subcommands: serve, migrate, user, token,
-// import and version. Each parses its own flags into config.Options and builds what
-// it needs; nothing is global.
+// import, backup, healthcheck and version. Each parses its own flags into
+// config.Options and builds what it needs; nothing is global.
 package cli
 
 import (
@@ -34,12 +34,14 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"serve":   {"run the web UI, the JSON API and the workers", runServe},
-	"migrate": {"apply database migrations and exit", runMigrate},
-	"user":    {"manage users: add, set-password, list", runUser},
-	"token":   {"create an API token for a user", runToken},
-	"import":  {"import data: import customers FILE.csv", runImport},
-	"version": {"print the version, commit and Go version", runVersion},
+	"serve":       {"run the web UI, the JSON API and the workers", runServe},
+	"migrate":     {"apply database migrations and exit", runMigrate},
+	"user":        {"manage users: add, set-password, list", runUser},
+	"token":       {"create an API token for a user", runToken},
+	"import":      {"import data: import customers FILE.csv", runImport},
+	"backup":      {"copy the SQLite database to FILE while serve runs", runBackup},
+	"version":     {"print the version, commit and Go version", runVersion},
+	"healthcheck": {"check that serve on this machine answers /healthz", runHealthcheck},
 }
 
 // errUsage marks an error already explained to the user with usage text.
@@ -88,7 +90,7 @@ func usage(w io.Writer) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-8s %s\n", n, commands[n].summary)
+		fmt.Fprintf(w, "  %-12s %s\n", n, commands[n].summary)
 	}
 	fmt.Fprintln(w, "\nRun 'touchbase <command> -h' for a command's flags.")
 }
@@ -119,10 +121,7 @@ func openStore(ctx context.Context, o config.Options, log *slog.Logger) (*storag
 	if err != nil {
 		return nil, err
 	}
-	n, err := s.Migrate(ctx)
-	if err == nil {
-		err = jobs.Migrate(ctx, s)
-	}
+	n, err := migrateStore(ctx, s)
 	if err != nil {
 		s.Close()
 		return nil, err
@@ -131,4 +130,16 @@ func openStore(ctx context.Context, o config.Options, log *slog.Logger) (*storag
 		log.Info("applied migrations", "count", n, "dialect", s.Dialect())
 	}
 	return s, nil
+}
+
+// migrateStore applies Touchbase's migrations, then the job queue's, and
+// returns how many of Touchbase's ran. Each set runs under the database's
+// migration lock: of several nodes starting at once, one migrates and the
+// others find nothing left to do.
+func migrateStore(ctx context.Context, s *storage.Store) (int, error) {
+	n, err := s.Migrate(ctx)
+	if err != nil {
+		return n, err
+	}
+	return n, jobs.Migrate(ctx, s)
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"touchbase/internal/config"
-	"touchbase/internal/jobs"
 	"touchbase/internal/storage"
 )
 
@@ -21,11 +20,8 @@ func runMigrate(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	n, err := s.Migrate(ctx)
+	n, err := migrateStore(ctx, s)
 	if err != nil {
-		return err
-	}
-	if err := jobs.Migrate(ctx, s); err != nil {
 		return err
 	}
 	cur, latest, err := s.MigrationStatus(ctx)

@@ -36,6 +36,9 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := a.CheckSecretKey(ctx); err != nil {
+		return err
+	}
 
 	if err := bootstrapAdmin(ctx, e, a); err != nil {
 		return err
@@ -147,6 +150,9 @@ func openApp(ctx context.Context, e env, name string, args []string, define func
 		return nil, nil, err
 	}
 	a, err := app.New(o, log, store)
+	if err == nil {
+		err = a.CheckSecretKey(ctx)
+	}
 	if err != nil {
 		store.Close()
 		return nil, nil, err

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -27,6 +28,10 @@ type Options struct {
 	BaseURL         string
 	CookieSecure    bool
 	ShutdownTimeout time.Duration
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For header
+	// gives the client's address (for login throttling and logs); the
+	// header of anyone else is ignored.
+	TrustedProxies []netip.Prefix
 	// StaleAfter is how long a bulk recipient may stay "sending", and a
 	// job "running", before they are taken for abandoned by a process
 	// that died (then settled as outcome unknown, and re-run).
@@ -82,6 +87,18 @@ func (o *Options) Register(fs *flag.FlagSet, getenv func(string) string) {
 		}
 		o.StaleAfter = d
 	}
+	if v := getenv("TOUCHBASE_TRUSTED_PROXIES"); v != "" {
+		p, err := parsePrefixes(v)
+		if err != nil {
+			o.envErrs = append(o.envErrs, fmt.Errorf("TOUCHBASE_TRUSTED_PROXIES: %w", err))
+		}
+		o.TrustedProxies = p
+	}
+	fs.Func("trusted-proxies", "comma-separated addresses or CIDR ranges of the reverse proxies in front, "+
+		"whose X-Forwarded-For is believed (env TOUCHBASE_TRUSTED_PROXIES)", func(v string) (err error) {
+		o.TrustedProxies, err = parsePrefixes(v)
+		return err
+	})
 	fs.DurationVar(&o.StaleAfter, "stale-after", o.StaleAfter,
 		"how long work of a dead process stays claimed before recovery (env TOUCHBASE_STALE_AFTER)")
 }
@@ -96,6 +113,28 @@ func parseBool(v string) (bool, error) {
 		return false, nil
 	}
 	return false, fmt.Errorf("want true or false (also 1/0, yes/no, on/off), got %q", v)
+}
+
+// parsePrefixes reads a comma-separated list of IP addresses and CIDR
+// ranges; an address stands for itself alone.
+func parsePrefixes(v string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(v, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("want IP addresses or CIDR ranges such as 127.0.0.1,10.0.0.0/8, got %q", f)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
 }
 
 // boolValue is a boolean flag read by parseBool.
@@ -143,8 +182,15 @@ func (o *Options) Finish() error {
 		o.DB = "sqlite:" + filepath.Join(o.DataDir, "touchbase.db")
 	}
 	errs := append([]error(nil), o.envErrs...)
-	if !strings.HasPrefix(o.DB, "sqlite:") && !strings.HasPrefix(o.DB, "postgres://") && !strings.HasPrefix(o.DB, "postgresql://") {
-		errs = append(errs, fmt.Errorf("db: want sqlite:PATH or postgres://…, got %q", o.DB))
+	switch {
+	case strings.HasPrefix(o.DB, "sqlite:"):
+	case strings.HasPrefix(o.DB, "postgres://"), strings.HasPrefix(o.DB, "postgresql://"):
+		if u, err := url.Parse(o.DB); err != nil || u.Host == "" {
+			errs = append(errs, errors.New("db: not a valid postgres:// URL (want postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=…; "+
+				"a password with reserved characters such as @ : / ? # must be percent-encoded)"))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("db: want sqlite:PATH or postgres://…, got %q", RedactDB(o.DB)))
 	}
 	switch o.LogLevel {
 	case "debug", "info", "warn", "error":
@@ -178,12 +224,33 @@ func (o Options) String() string {
 		}
 		return "********"
 	}
-	db := o.DB
-	if i := strings.Index(db, "@"); i > 0 && strings.HasPrefix(db, "postgres") {
-		if j := strings.Index(db, "://"); j > 0 && strings.Contains(db[j+3:i], ":") {
-			db = db[:j+3] + db[j+3:j+3+strings.Index(db[j+3:i], ":")] + ":********" + db[i:]
-		}
-	}
+	db := RedactDB(o.DB)
 	return fmt.Sprintf("addr=%s db=%s data-dir=%s demo=%v admin-password=%s secret-key=%s",
 		o.Addr, db, o.DataDir, o.Demo, hide(o.AdminPassword), hide(o.SecretKey))
+}
+
+// RedactDB returns a database setting fit for a log line or an error: the
+// password of a URL, in its user part or its query, is masked; a value
+// that is not a readable URL is not shown at all.
+func RedactDB(dsn string) string {
+	if strings.HasPrefix(dsn, "sqlite:") {
+		return dsn
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "(not a readable URL)"
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	if u.RawQuery != "" {
+		q := u.Query()
+		for k := range q {
+			if strings.Contains(strings.ToLower(k), "password") {
+				q.Set(k, "xxxxx")
+			}
+		}
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
 }

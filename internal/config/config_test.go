@@ -2,6 +2,7 @@ package config
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -71,6 +72,8 @@ func TestBadValuesNameTheSetting(t *testing.T) {
 		{map[string]string{"TOUCHBASE_BASE_URL": "crm.example.com"}, nil, "base-url: want an http or https URL"},
 		{nil, []string{"--base-url", "ftp://crm.example.com"}, "base-url:"},
 		{nil, []string{"--cookie-secure=maybe"}, "maybe"},
+		{map[string]string{"TOUCHBASE_TRUSTED_PROXIES": "10.0.0.0/8,proxy.local"}, nil, "TOUCHBASE_TRUSTED_PROXIES: want IP addresses or CIDR ranges"},
+		{nil, []string{"--trusted-proxies", "10.0.0.0/33"}, "want IP addresses or CIDR ranges"},
 	} {
 		_, err := parse(t, tc.env, tc.args...)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -85,5 +88,45 @@ func TestBadValuesNameTheSetting(t *testing.T) {
 	}
 	if o, err := parse(t, nil, "--cookie-secure"); err != nil || !o.CookieSecure {
 		t.Errorf("--cookie-secure alone: %v, %v", o.CookieSecure, err)
+	}
+}
+
+// TestDatabasePasswordHidden: the database password shows neither in the
+// start-up line nor in an error, wherever the URL holds it.
+func TestDatabasePasswordHidden(t *testing.T) {
+	for _, db := range []string{
+		"postgres://tb:s3cret-pw@db:5432/touchbase?sslmode=disable",
+		"postgresql://tb@db/touchbase?password=s3cret-pw&sslmode=require",
+		"postgres://tb:s3cret-pw@db/touchbase?sslpassword=s3cret-pw",
+	} {
+		o, err := parse(t, map[string]string{"TOUCHBASE_DB": db})
+		if err != nil {
+			t.Fatalf("%s: %v", db, err)
+		}
+		if s := o.String(); strings.Contains(s, "s3cret-pw") || !strings.Contains(s, "@db") && !strings.Contains(s, "tb@db") {
+			t.Errorf("start-up line %s", s)
+		}
+	}
+	for _, db := range []string{"postgres://tb:s3cret/pw@db/touchbase", "postgres://tb:s3cret%zz@db/x", "mysql://tb:s3cret-pw@db/x"} {
+		_, err := parse(t, map[string]string{"TOUCHBASE_DB": db})
+		if err == nil || !strings.Contains(err.Error(), "db:") || strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("%s: error %v", db, err)
+		}
+	}
+	if got := RedactDB("sqlite:./data/touchbase.db"); got != "sqlite:./data/touchbase.db" {
+		t.Errorf("sqlite path changed: %s", got)
+	}
+}
+
+func TestTrustedProxies(t *testing.T) {
+	o, err := parse(t, map[string]string{"TOUCHBASE_TRUSTED_PROXIES": " 127.0.0.1, 10.1.2.3/8 ,::1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(o.TrustedProxies); got != "[127.0.0.1/32 10.0.0.0/8 ::1/128]" {
+		t.Fatalf("trusted proxies %s", got)
+	}
+	if o, err := parse(t, nil); err != nil || o.TrustedProxies != nil {
+		t.Fatalf("default: %v %v", o.TrustedProxies, err)
 	}
 }

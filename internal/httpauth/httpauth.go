@@ -150,8 +150,9 @@ func CheckCSRF(r *http.Request) bool {
 	return auth.CheckCSRF(id.Session, token)
 }
 
-// ClientIP returns the client's address (the connection's peer; proxies are
-// not trusted).
+// ClientIP returns the client's address: the connection's peer, or, behind
+// a trusted reverse proxy (TOUCHBASE_TRUSTED_PROXIES), the client the
+// server found in X-Forwarded-For.
 func ClientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {

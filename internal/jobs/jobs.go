@@ -61,12 +61,15 @@ type Options struct {
 	Log         *slog.Logger
 }
 
-// Migrate creates or updates River's tables in the store's database.
+// Migrate creates or updates River's tables in the store's database,
+// under the store's migration lock: River's migrator takes none of its own.
 func Migrate(ctx context.Context, store *storage.Store) error {
-	if store.Dialect() == storage.Postgres {
-		return migrate(ctx, riverpgxv5.New(store.Pool()))
-	}
-	return migrate(ctx, riversqlite.New(store.DB()))
+	return store.WithMigrationLock(ctx, func(ctx context.Context) error {
+		if store.Dialect() == storage.Postgres {
+			return migrate(ctx, riverpgxv5.New(store.Pool()))
+		}
+		return migrate(ctx, riversqlite.New(store.DB()))
+	})
 }
 
 func migrate[TTx any](ctx context.Context, driver riverdriver.Driver[TTx]) error {

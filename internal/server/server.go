@@ -46,7 +46,7 @@ func New(a *app.App, api, web http.Handler) *Server {
 	mux.Handle("/callbacks/", callback.New(a.Receipts, a.Replies, callback.Options{BaseURL: a.Config.BaseURL, Log: a.Log}))
 	mux.Handle("/api/v1/", a.Resolver.Middleware(api))
 	mux.Handle("/", a.Resolver.Middleware(web))
-	s.handler = s.recoverer(s.logRequests(securityHeaders(mux)))
+	s.handler = s.recoverer(forwardedFor(a.Config.TrustedProxies, s.logRequests(securityHeaders(mux))))
 	return s
 }
 

@@ -45,7 +45,8 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	case strings.HasPrefix(dsn, "sqlite:"):
 		return openSQLite(ctx, strings.TrimPrefix(dsn, "sqlite:"))
 	default:
-		return nil, fmt.Errorf("store: unsupported database %q (want sqlite:PATH or postgres://…)", dsn)
+		// Not shown: the value may hold a password.
+		return nil, errors.New("store: unsupported database (want sqlite:PATH or postgres://…)")
 	}
 }
 

@@ -26,28 +26,46 @@ func (s *Store) migrationProvider() (*goose.Provider, error) {
 
 // Migrate applies every pending migration of the store's dialect, each in
 // its own transaction, and returns how many ran. Concurrent callers on
-// PostgreSQL are serialised by an advisory lock.
+// PostgreSQL are serialised by the migration lock (WithMigrationLock).
 func (s *Store) Migrate(ctx context.Context) (int, error) {
 	p, err := s.migrationProvider()
 	if err != nil {
 		return 0, fmt.Errorf("store: migrations: %w", err)
 	}
-	if s.dialect == Postgres {
-		conn, err := s.w.Conn(ctx)
+	var n int
+	err = s.WithMigrationLock(ctx, func(ctx context.Context) error {
+		res, err := p.Up(ctx)
+		n = len(res)
 		if err != nil {
-			return 0, fmt.Errorf("store: migrate lock: %w", err)
+			return fmt.Errorf("store: migrate: %w", err)
 		}
-		defer conn.Close()
-		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(7242001)"); err != nil {
-			return 0, fmt.Errorf("store: migrate lock: %w", err)
-		}
-		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(7242001)") //nolint:errcheck
+		return nil
+	})
+	return n, err
+}
+
+// migrationLockID is the PostgreSQL advisory lock held while migrating.
+const migrationLockID = 7242001
+
+// WithMigrationLock runs fn holding the database's migration lock, so that
+// of several processes starting at once on one PostgreSQL database one
+// migrates while the others wait, then find nothing left to do. Every
+// schema change (Touchbase's and the job queue's) runs under it. On SQLite,
+// where one serve process owns the file, fn simply runs.
+func (s *Store) WithMigrationLock(ctx context.Context, fn func(ctx context.Context) error) error {
+	if s.dialect != Postgres {
+		return fn(ctx)
 	}
-	res, err := p.Up(ctx)
+	conn, err := s.w.Conn(ctx)
 	if err != nil {
-		return len(res), fmt.Errorf("store: migrate: %w", err)
+		return fmt.Errorf("store: migrate lock: %w", err)
 	}
-	return len(res), nil
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", migrationLockID); err != nil {
+		return fmt.Errorf("store: migrate lock: %w", err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", migrationLockID) //nolint:errcheck
+	return fn(ctx)
 }
 
 // MigrationStatus returns the current and the newest migration version.

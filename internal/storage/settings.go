@@ -28,6 +28,22 @@ func (s *Store) SetSetting(ctx context.Context, key, value string) error {
 	return setSetting(ctx, s.w, key, value)
 }
 
+// InitSetting stores value under key unless the key holds a value
+// already, and returns the value the key holds afterwards: of several
+// processes racing to set it, the first wins and all see its value.
+func (s *Store) InitSetting(ctx context.Context, key, value string) (string, error) {
+	_, err := s.w.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3)
+		ON CONFLICT (key) DO NOTHING`, key, value, now())
+	if err != nil {
+		return "", fmt.Errorf("store: init %s: %w", key, err)
+	}
+	var v string
+	if err := s.w.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&v); err != nil {
+		return "", fmt.Errorf("store: setting %s: %w", key, err)
+	}
+	return v, nil
+}
+
 func setSetting(ctx context.Context, db querier, key, value string) error {
 	_, err := db.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, key, value, now())
