@@ -12,6 +12,9 @@ func validateTeam(t *model.Team) error {
 	t.Name = strings.TrimSpace(t.Name)
 	var errs model.ValidationErrors
 	errs.Text("name", t.Name, true, 100)
+	if t.MonthlyBudget < 0 || t.MonthlyBudget > 100_000_000*model.Yuan {
+		errs.Add("monthly_budget", "out_of_range", "the monthly budget is 0 (none) to 100000000 yuan")
+	}
 	return errs.Err()
 }
 

@@ -30,6 +30,14 @@ type bulkPreview struct {
 	Unpriced          bool        `json:"unpriced"`
 	NeedsConfirmation bool        `json:"needs_confirmation"`
 	NeedsApproval     string      `json:"needs_approval"`
+	TeamBudget        *teamBudget `json:"team_budget"`
+}
+
+// teamBudget is the caller's team's budget of the month.
+type teamBudget struct {
+	Team   string      `json:"team"`
+	Budget model.Money `json:"budget"`
+	Spent  model.Money `json:"spent"`
 }
 
 // channelCount is one channel of a preview: total = send + skipped.
@@ -148,6 +156,9 @@ func (h *handler) previewBulkSend(w http.ResponseWriter, r *http.Request) {
 		EstimatedCost: dr.Cost, Unpriced: dr.Unpriced, NeedsConfirmation: dr.Confirm, NeedsApproval: dr.Approval}
 	if out.Errors == nil {
 		out.Errors = []fieldError{}
+	}
+	if b := dr.Budget; b != nil {
+		out.TeamBudget = &teamBudget{Team: b.Team, Budget: b.Budget, Spent: b.Spent}
 	}
 	for i, run := range dr.Channels {
 		m := run.Skipped

@@ -330,6 +330,7 @@ func schemas() obj {
 	newUserInput := maps.Clone(userInput)
 	newUserInput["password"] = obj{"type": "string", "minLength": 8}
 	fieldErr := object([]string{"field", "code", "message"}, obj{"field": typ("string"), "code": typ("string"), "message": typ("string")})
+	teamBudget := money("what the team's bulk sends of a month may cost before they need approval (\"0.00\": no budget)")
 	settings := obj{"open_contact_all": typ("boolean"), "visibility": enum("own", "team", "all"), "default_region": typ("string"),
 		"opt_out_keywords": obj{"type": "array", "minItems": 1, "maxItems": 50, "items": obj{"type": "string", "minLength": 1, "maxLength": 64},
 			"description": "SMS replies that opt the sender out, compared as whole replies, case, spaces and punctuation aside"},
@@ -421,10 +422,12 @@ func schemas() obj {
 		"NewUserInput":  input([]string{"username", "role", "password"}, newUserInput),
 		"PasswordInput": input([]string{"password"}, obj{"password": obj{"type": "string", "minLength": 8}}),
 
-		"Team": object([]string{"id", "name", "manager_id", "member_count", "created_at"}, obj{"id": id64(), "name": typ("string"),
-			"manager_id": nullable(id64()), "member_count": typ("integer"), "created_at": dateTime()}),
-		"TeamList":  listSchema("Team"),
-		"TeamInput": input([]string{"name"}, obj{"name": obj{"type": "string", "maxLength": 100}, "manager_id": nullable(id64())}),
+		"Team": object([]string{"id", "name", "manager_id", "monthly_budget", "member_count", "created_at"}, obj{"id": id64(),
+			"name": typ("string"), "manager_id": nullable(id64()), "monthly_budget": teamBudget, "member_count": typ("integer"),
+			"created_at": dateTime()}),
+		"TeamList": listSchema("Team"),
+		"TeamInput": input([]string{"name"}, obj{"name": obj{"type": "string", "maxLength": 100}, "manager_id": nullable(id64()),
+			"monthly_budget": teamBudget}),
 
 		"Topic": object([]string{"id", "name", "name_en", "sort_order", "active", "created_at"}, obj{"id": id64(),
 			"name": typ("string"), "name_en": typ("string"), "sort_order": typ("integer"), "active": typ("boolean"),

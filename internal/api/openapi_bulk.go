@@ -220,8 +220,8 @@ func bulkSchemas() obj {
 		"approval": obj{"type": "object", "nullable": true, "description": "set when the send needed approval",
 			"required": []string{"state", "need"}, "properties": obj{
 				"state": enum(model.ApprovalWaiting, model.ApprovalApproved, model.ApprovalRejected, model.ApprovalExpired),
-				"need": obj{"type": "string", "enum": []string{model.ApprovalNeedMessages, model.ApprovalNeedCost},
-					"description": "the limit it crossed: messages (approve_above) or estimated cost (approve_cost)"},
+				"need": obj{"type": "string", "enum": []string{model.ApprovalNeedMessages, model.ApprovalNeedCost, model.ApprovalNeedBudget},
+					"description": "the limit it crossed: messages (approve_above), estimated cost (approve_cost) or the team's monthly budget"},
 				"by":      obj{"type": "integer", "format": "int64", "description": "who decided"},
 				"by_name": typ("string"), "at": dateTime(),
 				"comment": obj{"type": "string", "description": "the approver's comment"}}},
@@ -278,7 +278,7 @@ func bulkSchemas() obj {
 		"BulkDecision": object(nil, obj{"comment": obj{"type": "string", "maxLength": 500,
 			"description": "the approver's comment, told to the operator; required to reject"}}),
 		"BulkPreview": object([]string{"channels", "sms", "email", "errors", "messages", "estimated_cost", "unpriced",
-			"needs_confirmation", "needs_approval"}, obj{
+			"needs_confirmation", "needs_approval", "team_budget"}, obj{
 			"channels": arrayOf(object([]string{"channel", "provider", "total", "send", "skipped", "skipped_by_reason", "held",
 				"held_until", "units", "unit_price", "cost"}, obj{
 				"channel": enum(model.ChannelSMS, model.ChannelEmail), "provider": typ("string"), "total": typ("integer"),
@@ -293,7 +293,10 @@ func bulkSchemas() obj {
 			"estimated_cost":     money("of the channels with a price"),
 			"unpriced":           obj{"type": "boolean", "description": "a channel that sends has no price: the cost leaves it out"},
 			"needs_confirmation": obj{"type": "boolean", "description": "more messages than confirm_above, or every visible contact: the web UI asks to confirm"},
-			"needs_approval": obj{"type": "string", "enum": []string{"", model.ApprovalNeedMessages, model.ApprovalNeedCost},
+			"team_budget": obj{"type": "object", "nullable": true, "description": "the caller's team's budget of this month, when it has one",
+				"required": []string{"team", "budget", "spent"}, "properties": obj{"team": typ("string"),
+					"budget": money("the monthly budget"), "spent": money("what the team's sends of the month cost so far")}},
+			"needs_approval": obj{"type": "string", "enum": []string{"", model.ApprovalNeedMessages, model.ApprovalNeedCost, model.ApprovalNeedBudget},
 				"description": "the send would wait for approval, because of its messages or its cost; empty: it would not"},
 			"sms": nullable(object([]string{"recipient", "text", "encoding", "chars", "segments"}, obj{
 				"recipient": sampleRecipient, "text": typ("string"), "encoding": enum(message.EncodingGSM7, message.EncodingUCS2),

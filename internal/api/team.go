@@ -9,8 +9,9 @@ import (
 
 // teamBody holds the writable fields of a team.
 type teamBody struct {
-	Name      string `json:"name"`
-	ManagerID *int64 `json:"manager_id"`
+	Name          string      `json:"name"`
+	ManagerID     *int64      `json:"manager_id"`
+	MonthlyBudget model.Money `json:"monthly_budget"`
 }
 
 // listTeams lists every team.
@@ -52,7 +53,7 @@ func (h *handler) createTeam(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	t := &model.Team{Name: in.Name, ManagerID: in.ManagerID}
+	t := &model.Team{Name: in.Name, ManagerID: in.ManagerID, MonthlyBudget: in.MonthlyBudget}
 	if err := h.app.Admin.CreateTeam(r.Context(), policy(r), t); err != nil {
 		h.fail(w, r, err)
 		return
@@ -79,14 +80,14 @@ func (h *handler) updateTeam(w http.ResponseWriter, r *http.Request, partial boo
 	}
 	var in teamBody
 	if partial {
-		in = teamBody{Name: cur.Name, ManagerID: clone(cur.ManagerID)}
+		in = teamBody{Name: cur.Name, ManagerID: clone(cur.ManagerID), MonthlyBudget: cur.MonthlyBudget}
 	}
 	if err := decode(r, &in); err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	t := *cur
-	t.Name, t.ManagerID = in.Name, in.ManagerID
+	t.Name, t.ManagerID, t.MonthlyBudget = in.Name, in.ManagerID, in.MonthlyBudget
 	if err := h.app.Admin.UpdateTeam(r.Context(), policy(r), &t); err != nil {
 		h.fail(w, r, err)
 		return

@@ -13,6 +13,7 @@ import (
 	"touchbase/internal/permission"
 	"touchbase/internal/storage"
 	"touchbase/internal/storage/storetest"
+	"touchbase/internal/testutil/fakewebhook"
 )
 
 // approvalNotes records what approvers and operators are told.
@@ -199,4 +200,58 @@ func hasField(err error, field string) bool {
 		}
 	}
 	return false
+}
+
+// TestTeamBudget: a team with a monthly budget of ¥2 lets a ¥1.35 send go
+// (30 SMS at ¥0.045), counts it as spent, and makes the next one, which
+// would take the month to ¥2.70, wait for approval (need budget). A send
+// still waiting is not counted as spent.
+func TestTeamBudget(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		e := newEnv(t, s, bulk.Config{ChunkSize: 50})
+		e.contacts(t, 30)
+		fake := fakewebhook.New(t, "k")
+		if err := e.reg.Save(ctx, e.operator.ID, "sms", "webhook", fake.Config(), 0); err != nil {
+			t.Fatal(err)
+		}
+		st := model.DefaultSettings()
+		st.Prices = map[string]model.Money{model.PriceKey(model.ChannelSMS, "webhook"): 45_000}
+		if err := s.SaveSettings(ctx, st); err != nil {
+			t.Fatal(err)
+		}
+		team := &model.Team{Name: "华南客服", MonthlyBudget: 2 * model.Yuan}
+		if err := s.CreateTeam(ctx, team); err != nil {
+			t.Fatal(err)
+		}
+		e.operator.TeamID = &team.ID
+		if err := s.UpdateUser(ctx, e.operator); err != nil {
+			t.Fatal(err)
+		}
+		in := bulk.Input{Title: "到货通知", SMSText: "您订购的商品已到货", Recipients: storage.RecipientSelection{HasMobile: true}}
+		sms := []string{model.ChannelSMS}
+		dr, err := e.svc.DryRun(ctx, e.pol, e.operator, in, sms, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if dr.Approval != "" || dr.Budget == nil || dr.Budget.Spent != 0 || dr.Budget.Budget != 2*model.Yuan || dr.Cost.String() != "1.35" {
+			t.Fatalf("first dry run: approval %q, budget %+v, cost %s", dr.Approval, dr.Budget, dr.Cost)
+		}
+		first, err := e.svc.Create(ctx, e.pol, e.operator, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.wait(t, first.ID)
+		second, err := e.svc.Create(ctx, e.pol, e.operator, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if second.Status != model.BulkAwaitingApproval || second.Approval.Need != model.ApprovalNeedBudget {
+			t.Fatalf("second send: %s %+v", second.Status, second.Approval)
+		}
+		if dr, err = e.svc.DryRun(ctx, e.pol, e.operator, in, sms, 1); err != nil || dr.Budget.Spent.String() != "1.35" ||
+			dr.Approval != bulk.ApprovalBudget {
+			t.Fatalf("dry run with one send spent: %+v %q %v", dr.Budget, dr.Approval, err)
+		}
+	})
 }

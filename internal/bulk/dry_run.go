@@ -2,6 +2,7 @@ package bulk
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"touchbase/internal/channel"
@@ -24,8 +25,18 @@ type DryRun struct {
 	// Confirm: the operator is asked to confirm the count and the cost.
 	Confirm bool
 	// Approval is why the send would wait for approval (ApprovalMessages,
-	// ApprovalCost), or "".
+	// ApprovalCost, ApprovalBudget), or "".
 	Approval string
+	// Budget is the operator's team's monthly budget, when it has one.
+	Budget *TeamBudget
+}
+
+// TeamBudget is a team's budget of the month and what its sends of the
+// month have cost so far.
+type TeamBudget struct {
+	Team   string
+	Budget model.Money
+	Spent  model.Money
 }
 
 // ChannelRun is one channel of a dry run.
@@ -49,8 +60,9 @@ type ChannelRun struct {
 
 // Why a send waits for approval.
 const (
-	ApprovalMessages = "messages"
-	ApprovalCost     = "cost"
+	ApprovalMessages = model.ApprovalNeedMessages
+	ApprovalCost     = model.ApprovalNeedCost
+	ApprovalBudget   = model.ApprovalNeedBudget
 )
 
 // DryRun counts what in would do on channels for user, nothing stored.
@@ -109,8 +121,32 @@ func (s *Service) DryRun(ctx context.Context, p permission.Policy, user *model.U
 		out.Channels = append(out.Channels, run)
 	}
 	out.Confirm = st.ConfirmAbove > 0 && out.Messages > st.ConfirmAbove || in.Recipients.Everything()
-	out.Approval = approvalNeed(st, user, out.Messages, out.Cost)
+	if out.Budget, err = s.teamBudget(ctx, user, st); err != nil {
+		return nil, err
+	}
+	out.Approval = approvalNeed(st, user, out.Messages, out.Cost, out.Budget)
 	return out, nil
+}
+
+// teamBudget returns the budget of user's team this month, or nil.
+func (s *Service) teamBudget(ctx context.Context, user *model.User, st model.Settings) (*TeamBudget, error) {
+	if user.TeamID == nil {
+		return nil, nil
+	}
+	team, err := s.store.TeamByID(ctx, *user.TeamID)
+	if errors.Is(err, model.ErrNotFound) || err == nil && team.MonthlyBudget <= 0 {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	t := s.now().In(quiet.New(st).Home())
+	month := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, t.Location())
+	spent, err := s.store.TeamSpent(ctx, team.ID, month)
+	if err != nil {
+		return nil, err
+	}
+	return &TeamBudget{Team: team.Name, Budget: team.MonthlyBudget, Spent: spent}, nil
 }
 
 // dryRunHeld counts the recipients quiet hours would hold at at.
@@ -136,9 +172,9 @@ func (s *Service) dryRunHeld(ctx context.Context, p permission.Policy, in Input,
 }
 
 // approvalNeed says why a send of messages costing cost by user waits for
-// approval, or "" when it does not: admins approve, so their own sends
-// never wait.
-func approvalNeed(st model.Settings, user *model.User, messages int, cost model.Money) string {
+// approval (too many messages, too costly, over the team's budget), or ""
+// when it does not: admins approve, so their own sends never wait.
+func approvalNeed(st model.Settings, user *model.User, messages int, cost model.Money, budget *TeamBudget) string {
 	switch {
 	case user.IsAdmin():
 		return ""
@@ -146,6 +182,8 @@ func approvalNeed(st model.Settings, user *model.User, messages int, cost model.
 		return ApprovalMessages
 	case st.ApproveCost > 0 && cost > st.ApproveCost:
 		return ApprovalCost
+	case budget != nil && cost > 0 && budget.Spent+cost > budget.Budget:
+		return ApprovalBudget
 	}
 	return ""
 }

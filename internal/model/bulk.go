@@ -32,6 +32,7 @@ const (
 const (
 	ApprovalNeedMessages = "messages" // more messages than the limit
 	ApprovalNeedCost     = "cost"     // costs more than the limit
+	ApprovalNeedBudget   = "budget"   // takes the team over its monthly budget
 )
 
 // Approval is the approval (审批) a bulk send needed: its state, the limit

@@ -46,11 +46,14 @@ func (u *User) Name() string {
 
 // Team is a group of users with an optional manager.
 type Team struct {
-	ID          int64     `json:"id"`
-	Name        string    `json:"name"`
-	ManagerID   *int64    `json:"manager_id"`
-	MemberCount int       `json:"member_count"`
-	CreatedAt   time.Time `json:"created_at"`
+	ID        int64  `json:"id"`
+	Name      string `json:"name"`
+	ManagerID *int64 `json:"manager_id"`
+	// MonthlyBudget bounds what the team's bulk sends of a calendar
+	// month (company time) may cost before they need approval; 0: none.
+	MonthlyBudget Money     `json:"monthly_budget"`
+	MemberCount   int       `json:"member_count"`
+	CreatedAt     time.Time `json:"created_at"`
 }
 
 // APIToken is a bearer token of a user; the secret itself is never stored.

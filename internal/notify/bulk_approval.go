@@ -31,9 +31,12 @@ func (s *Service) ApprovalRequested(ctx context.Context, b *model.BulkSend, appr
 func approvalRequestMessage(lang string, b *model.BulkSend) Message {
 	messages := b.EstimatedMessages
 	body := i18n.T(lang, "bulknotify.approval_request_body", b.UserName, messages, b.EstimatedCost.String())
-	if b.Approval.Need == model.ApprovalNeedCost {
+	switch b.Approval.Need {
+	case model.ApprovalNeedCost:
 		body += i18n.T(lang, "bulknotify.approval_need_cost")
-	} else {
+	case model.ApprovalNeedBudget:
+		body += i18n.T(lang, "bulknotify.approval_need_budget")
+	default:
 		body += i18n.T(lang, "bulknotify.approval_need_messages")
 	}
 	return Message{

@@ -149,6 +149,15 @@ func TestAdminTeamsTopicsSettings(t *testing.T) {
 		if res := admin.get("/admin/teams"); !strings.Contains(res.body, "North 2") {
 			t.Error("teams page lacks the renamed team")
 		}
+		// A monthly budget in yuan; one that is not an amount is refused.
+		if res := admin.postHTMX(fmt.Sprintf("/admin/teams/%d", north.ID), url.Values{"name": {"North 2"}, "monthly_budget": {"五百"}}); res.status != http.StatusBadRequest ||
+			!strings.Contains(res.body, `id="f-monthly_budget"`) {
+			t.Errorf("bad budget: %d", res.status)
+		}
+		admin.postHTMX(fmt.Sprintf("/admin/teams/%d", north.ID), url.Values{"name": {"North 2"}, "monthly_budget": {"1,500.50"}})
+		if tm, _ := s.TeamByID(ctx, north.ID); tm.MonthlyBudget.String() != "1500.50" {
+			t.Errorf("budget: %s", tm.MonthlyBudget)
+		}
 
 		// Topics: a CSRF-less POST changes nothing; a good one creates.
 		res = admin.postRaw("/admin/topics", url.Values{"name": {"续费提醒"}}, nil)

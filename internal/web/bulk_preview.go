@@ -141,6 +141,7 @@ type bulkReview struct {
 	Confirm     bool            // the operator must tick to confirm
 	Approval    string          // why it will wait for approval, or ""
 	Everything  bool            // every contact the user can see, no filter
+	Budget      *bulk.TeamBudget
 }
 
 // reviewChannel is what one channel will send, skip and hold, and why.
@@ -178,7 +179,8 @@ func (h *handler) bulkReview(r *http.Request, d *bulkWizardData, in bulk.Input) 
 		return err
 	}
 	rv := &bulkReview{ScheduledAt: in.ScheduledAt, Messages: dr.Messages, Cost: dr.Cost, Unpriced: dr.Unpriced,
-		Confirm: dr.Confirm, Approval: dr.Approval, Everything: in.Recipients.Everything()}
+		Confirm: dr.Confirm, Approval: dr.Approval, Everything: in.Recipients.Everything(),
+		Budget: dr.Budget}
 	for _, run := range dr.Channels {
 		rc := reviewChannel{Kind: run.Channel, Send: run.Send, Held: run.Held, HeldUntil: run.HeldUntil, Priced: run.Priced, Cost: run.Cost}
 		for reason, n := range run.Skipped {

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"touchbase/internal/model"
 	"touchbase/internal/storage"
@@ -21,6 +22,10 @@ type teamFormData struct {
 func readTeam(r *http.Request, t *model.Team) {
 	t.Name = r.PostFormValue("name")
 	t.ManagerID = formID(r, "manager_id")
+	t.MonthlyBudget = 0
+	if v := strings.TrimSpace(r.PostFormValue("monthly_budget")); v != "" {
+		t.MonthlyBudget = formMoney(r, "monthly_budget", 0)
+	}
 }
 
 // teamForm fills the manager choices of d.
