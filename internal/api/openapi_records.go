@@ -29,6 +29,8 @@ func recordSchemas() obj {
 		"email": obj{"type": "object", "nullable": true, "additionalProperties": false, "required": []string{"subject", "body"},
 			"description": "send an e-mail (plain text; an HTML part is derived)",
 			"properties":  obj{"subject": content(300), "body": content(100000)}},
+		"quiet_hours_override": obj{"type": "string", "maxLength": 200,
+			"description": "the reason to send although the recipient is in quiet hours (see the preview's quiet_hours); kept on the record. Without it such a send is a 400 on this field"},
 	})
 	channelResult := object([]string{"channel", "status", "address", "provider", "provider_message_id", "record_id",
 		"delivery_id", "reason", "reason_text", "detail", "transient"}, obj{
@@ -43,7 +45,8 @@ func recordSchemas() obj {
 	})
 	record := object([]string{"id", "customer_id", "customer_name", "contact_id", "contact_name", "user_id", "user_name",
 		"channel", "source", "direction", "status", "title", "summary", "subject", "content", "address", "provider", "provider_message_id",
-		"delivery_code", "delivery_reason", "receipt_at", "bulk_send_id", "plan_id", "topic_ids", "contacted_at", "created_at"}, obj{
+		"delivery_code", "delivery_reason", "receipt_at", "bulk_send_id", "plan_id", "topic_ids", "contacted_at", "created_at",
+		"quiet_override"}, obj{
 		"id": id64(), "customer_id": id64(), "customer_name": typ("string"), "contact_id": nullable(id64()),
 		"contact_name": typ("string"), "user_id": nullable(id64()), "user_name": typ("string"),
 		"channel": enum(recordChannels...), "source": enum(model.Sources...),
@@ -57,6 +60,7 @@ func recordSchemas() obj {
 		"receipt_at":      obj{"type": "string", "format": "date-time", "nullable": true, "description": "when the delivery receipt was applied"},
 		"bulk_send_id":    nullable(id64()), "plan_id": nullable(id64()), "topic_ids": arrayOf(id64()),
 		"contacted_at": dateTime(), "created_at": dateTime(),
+		"quiet_override": obj{"type": "string", "description": "why a single contact was sent inside its recipient's quiet hours; empty otherwise"},
 	})
 	setting := object([]string{"kind", "provider", "config", "rate_limit", "is_outbox"}, obj{
 		"kind": enum("sms", "email"), "provider": typ("string"),
@@ -74,7 +78,10 @@ func recordSchemas() obj {
 		"ChannelResult":      channelResult,
 		"SingleContactResult": object([]string{"results", "sent", "failed"}, obj{"results": arrayOf(ref("ChannelResult")),
 			"sent": typ("integer"), "failed": typ("integer")}),
-		"SingleContactPreview": object([]string{"sms", "email", "errors"}, obj{
+		"SingleContactPreview": object([]string{"sms", "email", "errors", "quiet_hours"}, obj{
+			"quiet_hours": arrayOf(object([]string{"channel", "local_time", "until"}, obj{"channel": enum("sms", "email"),
+				"local_time": obj{"type": "string", "format": "date-time", "description": "the recipient's time now, in their zone"},
+				"until":      obj{"type": "string", "format": "date-time", "description": "when their window opens"}})),
 			"sms": nullable(object([]string{"text", "encoding", "chars", "segments"}, obj{"text": typ("string"),
 				"encoding": enum(message.EncodingGSM7, message.EncodingUCS2),
 				"chars":    obj{"type": "integer", "description": "length in the encoding's units"},

@@ -22,6 +22,9 @@ type singleBody struct {
 	PlanID   *int64     `json:"plan_id"`
 	SMS      *smsBody   `json:"sms"`
 	Email    *emailBody `json:"email"`
+	// QuietOverride is the reason to send inside the recipient's quiet
+	// hours, kept on the record.
+	QuietOverride string `json:"quiet_hours_override"`
 }
 
 // smsBody is an SMS: its text with merge fields, or on a template
@@ -43,7 +46,7 @@ type emailBody struct {
 // what only the API can get wrong.
 func (b singleBody) input(contactID int64) (record.SingleInput, error) {
 	in := record.SingleInput{Common: record.Common{ContactID: contactID, Title: b.Title, TopicIDs: b.TopicIDs,
-		Summary: b.Summary, PlanID: b.PlanID}}
+		Summary: b.Summary, PlanID: b.PlanID}, QuietOverride: b.QuietOverride}
 	if err := checkCommon(b.TopicIDs, b.PlanID); err != nil {
 		return in, err
 	}
@@ -167,6 +170,9 @@ type previewBody struct {
 	SMS    *smsPreview   `json:"sms"`
 	Email  *emailPreview `json:"email"`
 	Errors []fieldError  `json:"errors"`
+	// QuietHours lists the channels whose recipient is in quiet hours
+	// now: sending needs quiet_hours_override.
+	QuietHours []record.QuietNote `json:"quiet_hours"`
 }
 
 type smsPreview struct {
@@ -195,7 +201,7 @@ func (h *handler) previewContact(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	out := previewBody{Errors: fieldsOf(p.Errors)}
+	out := previewBody{Errors: fieldsOf(p.Errors), QuietHours: p.Quiet}
 	if in.SMS != nil {
 		out.SMS = &smsPreview{Text: p.SMSText, Encoding: p.SMSEncoding, Chars: p.SMSChars, Segments: p.SMSSegments}
 	}

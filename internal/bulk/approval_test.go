@@ -3,6 +3,8 @@ package bulk_test
 import (
 	"context"
 	"errors"
+	"io"
+	"log/slog"
 	"slices"
 	"sync"
 	"testing"
@@ -54,7 +56,7 @@ func (n *approvalNotes) lastDecided() *model.BulkSend {
 func TestApprovalOfLargeSends(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
-		e := newEnv(t, s, bulk.Config{ChunkSize: 50, ApprovalWait: 200 * time.Millisecond})
+		e := newEnv(t, s, bulk.Config{ChunkSize: 50})
 		notes := &approvalNotes{requested: map[int64][]int64{}}
 		e.svc.OnApproval(notes)
 		e.contacts(t, 30)
@@ -145,7 +147,7 @@ func TestApprovalOfLargeSends(t *testing.T) {
 		}
 
 		// Approved ahead of its time: it waits for it.
-		at := time.Now().Add(2 * time.Second)
+		at := time.Now().Add(5 * time.Second)
 		later := in
 		later.ScheduledAt = &at
 		l, err := e.svc.Create(ctx, e.pol, e.operator, later)
@@ -163,7 +165,8 @@ func TestApprovalOfLargeSends(t *testing.T) {
 			t.Fatalf("scheduled send started at %v (due %v): %+v", ld.StartedAt, at, ld.Counts)
 		}
 
-		// Nobody decides: it expires once its wait is over.
+		// Nobody decides: it expires once its wait (a day after its time)
+		// is over, as the sweep of a process a day later finds.
 		x, err := e.svc.Create(ctx, e.pol, e.operator, in)
 		if err != nil {
 			t.Fatal(err)
@@ -174,8 +177,10 @@ func TestApprovalOfLargeSends(t *testing.T) {
 		if cur, _ := e.svc.Get(ctx, e.pol, x.ID); cur.Status != model.BulkAwaitingApproval {
 			t.Fatalf("expired before its wait was over: %s", cur.Status)
 		}
-		time.Sleep(300 * time.Millisecond)
-		if err := e.svc.ExpireApprovals(ctx); err != nil {
+		dayLater := bulk.NewService(s, e.reg, nil, bulk.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)),
+			func() time.Time { return time.Now().Add(bulk.DefaultApprovalWait + time.Minute) }, nil)
+		dayLater.OnApproval(notes)
+		if err := dayLater.ExpireApprovals(ctx); err != nil {
 			t.Fatal(err)
 		}
 		cur, _ := e.svc.Get(ctx, e.pol, x.ID)

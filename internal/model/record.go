@@ -48,19 +48,22 @@ const (
 
 // Record is one contact with a customer's contact (联系记录).
 type Record struct {
-	ID                int64  `json:"id"`
-	CustomerID        int64  `json:"customer_id"`
-	CustomerName      string `json:"customer_name"`
-	ContactID         *int64 `json:"contact_id"`
-	ContactName       string `json:"contact_name"`
-	UserID            *int64 `json:"user_id"`
-	UserName          string `json:"user_name"`
-	Channel           string `json:"channel"`
-	Source            string `json:"source"`
-	Direction         string `json:"direction"` // DirectionOutbound when empty on create
-	Status            string `json:"status"`
-	Title             string `json:"title"`
-	Summary           string `json:"summary"`
+	ID           int64  `json:"id"`
+	CustomerID   int64  `json:"customer_id"`
+	CustomerName string `json:"customer_name"`
+	ContactID    *int64 `json:"contact_id"`
+	ContactName  string `json:"contact_name"`
+	UserID       *int64 `json:"user_id"`
+	UserName     string `json:"user_name"`
+	Channel      string `json:"channel"`
+	Source       string `json:"source"`
+	Direction    string `json:"direction"` // DirectionOutbound when empty on create
+	Status       string `json:"status"`
+	Title        string `json:"title"`
+	Summary      string `json:"summary"`
+	// QuietOverride is why a single contact was sent inside its
+	// recipient's quiet hours ("" when it was not).
+	QuietOverride     string `json:"quiet_override"`
 	Subject           string `json:"subject"`
 	Content           string `json:"content"`
 	Address           string `json:"address"`

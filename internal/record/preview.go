@@ -3,6 +3,7 @@ package record
 import (
 	"context"
 
+	"touchbase/internal/channel"
 	"touchbase/internal/message"
 	"touchbase/internal/model"
 	"touchbase/internal/permission"
@@ -19,6 +20,9 @@ type Preview struct {
 	EmailBody    string `json:"email_body"`
 	// Errors name the fields whose merge fields do not parse.
 	Errors model.ValidationErrors `json:"errors,omitempty"`
+	// Quiet lists the channels whose recipient is in quiet hours now:
+	// sending needs a reason.
+	Quiet []QuietNote `json:"quiet_hours"`
 }
 
 // Preview renders the merge fields of in for its contact, without sending
@@ -57,6 +61,19 @@ func (s *Service) Preview(ctx context.Context, p permission.Policy, user *model.
 	if in.Email != nil {
 		out.EmailSubject = render("email.subject", in.Email.Subject)
 		out.EmailBody = render("email.body", in.Email.Body)
+	}
+	var reach []outgoing
+	if in.SMS != nil && t.contact.Mobile != "" {
+		reach = append(reach, outgoing{kind: channel.KindSMS, address: t.contact.Mobile})
+	}
+	if in.Email != nil && t.contact.Email != "" {
+		reach = append(reach, outgoing{kind: channel.KindEmail, address: t.contact.Email})
+	}
+	if out.Quiet, err = s.quietHours(ctx, in, reach); err != nil {
+		return nil, err
+	}
+	if out.Quiet == nil {
+		out.Quiet = []QuietNote{}
 	}
 	return out, nil
 }

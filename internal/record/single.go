@@ -2,6 +2,7 @@ package record
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"touchbase/internal/channel"
@@ -17,6 +18,10 @@ type SingleInput struct {
 	Common
 	SMS   *SMSContent   `json:"sms,omitempty"`
 	Email *EmailContent `json:"email,omitempty"`
+	// QuietOverride is the rep's reason to send although the recipient is
+	// in quiet hours; without it such a send is refused. It is kept on
+	// the record.
+	QuietOverride string `json:"quiet_hours_override,omitempty"`
 }
 
 // SMSContent is an SMS: free text with merge fields, or on a channel
@@ -64,6 +69,8 @@ type outgoing struct {
 	template string
 	params   map[string]string
 	sign     string
+	// quietOverride is the reason to send in the recipient's quiet hours.
+	quietOverride string
 }
 
 // Send performs a single contact: it checks everything first (permission,
@@ -87,11 +94,27 @@ func (s *Service) Send(ctx context.Context, p permission.Policy, user *model.Use
 		return nil, err
 	}
 	outs := s.prepare(t, user, in, filler, &errs)
+	quiet, err := s.quietHours(ctx, in, outs)
+	if err != nil {
+		return nil, err
+	}
+	override := strings.TrimSpace(in.QuietOverride)
+	if len(quiet) > 0 {
+		errs.Text("quiet_hours_override", override, false, maxOverride)
+		if override == "" {
+			errs.Add("quiet_hours_override", "quiet_hours", quietMessage(quiet))
+		}
+	}
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
 	results := make([]ChannelResult, 0, len(outs))
 	for _, o := range outs {
+		if !quiet.has(o.kind) {
+			o.quietOverride = ""
+		} else {
+			o.quietOverride = override
+		}
 		res, err := s.sendOne(ctx, p, t, in.Common, o, next)
 		if err != nil {
 			return results, err

@@ -60,7 +60,7 @@ func (s *Service) sendOne(ctx context.Context, p permission.Policy, t *target, c
 		CustomerID: t.customer.ID, ContactID: &t.contact.ID, UserID: &uid, Channel: string(o.kind), Source: source,
 		Status: model.RecordSent, Title: c.Title, Summary: c.Summary, Subject: o.subject, Content: o.text,
 		Address: o.address, Provider: ch.Name(), ProviderMessageID: providerID, PlanID: c.PlanID, TopicIDs: c.TopicIDs,
-		ContactedAt: s.now(),
+		ContactedAt: s.now(), QuietOverride: o.quietOverride,
 	}
 	if err := s.store.CompleteDelivery(wctx, d, r, next, s.planScheduler()); err != nil {
 		return res, err

@@ -14,7 +14,8 @@ import (
 
 const recordColumns = `r.id, r.customer_id, c.name, r.contact_id, COALESCE(ct.name, ''), r.user_id,
 	COALESCE(NULLIF(u.display_name, ''), u.username, ''), r.channel, r.source, r.direction, r.status, r.title, r.summary, r.subject,
-	r.content, r.address, r.provider, r.provider_message_id, r.delivery_code, r.receipt_at, r.bulk_send_id, r.plan_id, r.contacted_at, r.created_at`
+	r.content, r.address, r.provider, r.provider_message_id, r.delivery_code, r.receipt_at, r.bulk_send_id, r.plan_id, r.contacted_at, r.created_at,
+	r.quiet_override`
 
 const recordFrom = ` FROM contact_records r JOIN customers c ON c.id = r.customer_id
 	LEFT JOIN contacts ct ON ct.id = r.contact_id LEFT JOIN users u ON u.id = r.user_id`
@@ -25,7 +26,8 @@ func scanRecord(row interface{ Scan(...any) error }) (*model.Record, error) {
 	var receiptAt sql.NullTime
 	err := row.Scan(&r.ID, &r.CustomerID, &r.CustomerName, &contact, &r.ContactName, &user, &r.UserName, &r.Channel,
 		&r.Source, &r.Direction, &r.Status, &r.Title, &r.Summary, &r.Subject, &r.Content, &r.Address, &r.Provider, &r.ProviderMessageID,
-		&r.DeliveryCode, &receiptAt, &bulk, &plan, &r.ContactedAt, &r.CreatedAt)
+		&r.DeliveryCode, &receiptAt, &bulk, &plan, &r.ContactedAt, &r.CreatedAt,
+		&r.QuietOverride)
 	if err != nil {
 		return nil, err
 	}
@@ -59,11 +61,11 @@ func createRecord(ctx context.Context, db querier, r *model.Record) error {
 	}
 	err := db.QueryRowContext(ctx, `INSERT INTO contact_records (customer_id, contact_id, user_id, channel, source, status,
 		title, summary, subject, content, address, provider, provider_message_id, bulk_send_id, plan_id, contacted_at, created_at,
-		direction)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id`,
+		direction, quiet_override)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id`,
 		r.CustomerID, nullInt(r.ContactID), nullInt(r.UserID), r.Channel, r.Source, r.Status, r.Title, r.Summary, r.Subject,
 		r.Content, r.Address, r.Provider, r.ProviderMessageID, nullInt(r.BulkSendID), nullInt(r.PlanID), r.ContactedAt, t,
-		r.Direction).Scan(&r.ID)
+		r.Direction, r.QuietOverride).Scan(&r.ID)
 	if err != nil {
 		if isForeignKeyViolation(err) {
 			return model.NewFieldError("customer_id", "not_found", "customer, contact or user does not exist")

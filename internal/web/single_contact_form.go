@@ -44,6 +44,8 @@ type singleContactForm struct {
 	EmailBody    string
 	PlanID       int64 // the contact plan the send completes
 	SMSChoice    smsChoice
+	// QuietOverride is the reason to send in the recipient's quiet hours.
+	QuietOverride string
 }
 
 // readSingleContact reads the dialog's fields from the form (or, when the
@@ -51,7 +53,8 @@ type singleContactForm struct {
 func readSingleContact(r *http.Request) singleContactForm {
 	f := singleContactForm{Title: r.FormValue("title"), Summary: r.FormValue("summary"),
 		TopicIDs: formIDs(r, "topic_ids"), Channels: formValues(r, "channels"), SMSText: r.FormValue("sms_text"),
-		EmailSubject: r.FormValue("email_subject"), EmailBody: r.FormValue("email_body"), SMSChoice: readSMSChoice(r)}
+		EmailSubject: r.FormValue("email_subject"), EmailBody: r.FormValue("email_body"), SMSChoice: readSMSChoice(r),
+		QuietOverride: r.FormValue("quiet_hours_override")}
 	if id := formID(r, "contact_id"); id != nil {
 		f.ContactID = *id
 	}
@@ -65,7 +68,7 @@ func readSingleContact(r *http.Request) singleContactForm {
 // with preview every channel that has content.
 func (f singleContactForm) input(preview bool) record.SingleInput {
 	in := record.SingleInput{Common: record.Common{ContactID: f.ContactID, Title: f.Title, TopicIDs: f.TopicIDs,
-		Summary: f.Summary}}
+		Summary: f.Summary}, QuietOverride: f.QuietOverride}
 	if f.PlanID != 0 {
 		id := f.PlanID
 		in.PlanID = &id
