@@ -153,6 +153,9 @@ func checkSendLimits(st *model.Settings, errs *model.ValidationErrors) {
 	if st.ApproveAbove < 0 || st.ApproveAbove > 10_000_000 {
 		errs.Add("approve_above", "out_of_range", "the approval threshold is 0 (none) to 10000000 messages")
 	}
+	if st.RepDailyLimit < 0 || st.RepDailyLimit > 10_000_000 {
+		errs.Add("rep_daily_limit", "out_of_range", "the daily limit is 0 (none) to 10000000 messages")
+	}
 	if st.ApproveCost < 0 || st.ApproveCost > 100_000_000*model.Yuan {
 		errs.Add("approve_cost", "out_of_range", "the approval threshold is 0 (none) to 100000000 yuan")
 	}

@@ -31,6 +31,14 @@ type bulkPreview struct {
 	NeedsConfirmation bool        `json:"needs_confirmation"`
 	NeedsApproval     string      `json:"needs_approval"`
 	TeamBudget        *teamBudget `json:"team_budget"`
+	DailyLimit        *dailyLimit `json:"daily_limit"`
+}
+
+// dailyLimit is the caller's daily limit of bulk messages and today's use.
+type dailyLimit struct {
+	Limit int  `json:"limit"`
+	Used  int  `json:"used"`
+	Over  bool `json:"over"`
 }
 
 // teamBudget is the caller's team's budget of the month.
@@ -156,6 +164,9 @@ func (h *handler) previewBulkSend(w http.ResponseWriter, r *http.Request) {
 		EstimatedCost: dr.Cost, Unpriced: dr.Unpriced, NeedsConfirmation: dr.Confirm, NeedsApproval: dr.Approval}
 	if out.Errors == nil {
 		out.Errors = []fieldError{}
+	}
+	if d := dr.Daily; d != nil {
+		out.DailyLimit = &dailyLimit{Limit: d.Limit, Used: d.Used, Over: d.Over(dr.Messages)}
 	}
 	if b := dr.Budget; b != nil {
 		out.TeamBudget = &teamBudget{Team: b.Team, Budget: b.Budget, Spent: b.Spent}

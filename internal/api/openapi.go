@@ -355,6 +355,8 @@ func schemas() obj {
 			"description": "the web UI asks the operator to confirm a bulk send of more messages (0: never)"},
 		"approve_above": obj{"type": "integer", "minimum": 0, "default": 0,
 			"description": "a bulk send of more messages waits for a manager's or admin's approval (0: no limit)"},
+		"rep_daily_limit": obj{"type": "integer", "minimum": 0, "default": 0,
+			"description": "the bulk messages a rep (not an admin) may send a day, company time (0: no limit)"},
 		"approve_cost": money("a bulk send estimated to cost more waits for approval (\"0.00\": no limit)")}
 
 	out := obj{
@@ -439,7 +441,7 @@ func schemas() obj {
 
 		"Settings": object([]string{"open_contact_all", "visibility", "default_region", "opt_out_keywords", "quiet_hours",
 			"time_zone", "canary_percent", "canary_max", "failure_pause_percent", "frequency_caps", "prices", "confirm_above",
-			"approve_above", "approve_cost"}, settings),
+			"approve_above", "approve_cost", "rep_daily_limit"}, settings),
 		"SettingsInput": input(nil, settings),
 	}
 	maps.Copy(out, recordSchemas())

@@ -278,7 +278,11 @@ func bulkSchemas() obj {
 		"BulkDecision": object(nil, obj{"comment": obj{"type": "string", "maxLength": 500,
 			"description": "the approver's comment, told to the operator; required to reject"}}),
 		"BulkPreview": object([]string{"channels", "sms", "email", "errors", "messages", "estimated_cost", "unpriced",
-			"needs_confirmation", "needs_approval", "team_budget"}, obj{
+			"needs_confirmation", "needs_approval", "team_budget", "daily_limit"}, obj{
+			"daily_limit": obj{"type": "object", "nullable": true,
+				"description": "the caller's daily limit of bulk messages (rep_daily_limit), when one applies; over: creating this send is refused (400 recipients, daily_limit)",
+				"required":    []string{"limit", "used", "over"}, "properties": obj{"limit": typ("integer"),
+					"used": obj{"type": "integer", "description": "messages of the caller's bulk sends today (company time)"}, "over": typ("boolean")}},
 			"channels": arrayOf(object([]string{"channel", "provider", "total", "send", "skipped", "skipped_by_reason", "held",
 				"held_until", "units", "unit_price", "cost"}, obj{
 				"channel": enum(model.ChannelSMS, model.ChannelEmail), "provider": typ("string"), "total": typ("integer"),

@@ -260,3 +260,63 @@ func TestTeamBudget(t *testing.T) {
 		}
 	})
 }
+
+// TestRepDailyLimit: with a daily limit of 50 messages a rep's send of 30
+// goes, a second of 30 is refused naming recipients (nothing stored),
+// the dry run says 30 used of 50 and over; a cancelled send counts only
+// what it sent; an admin has no limit.
+func TestRepDailyLimit(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		e := newEnv(t, s, bulk.Config{ChunkSize: 50})
+		e.contacts(t, 30)
+		st := model.DefaultSettings()
+		st.RepDailyLimit = 50
+		if err := s.SaveSettings(ctx, st); err != nil {
+			t.Fatal(err)
+		}
+		in := bulk.Input{Title: "到货通知", SMSText: "您订购的商品已到货", Recipients: storage.RecipientSelection{HasMobile: true}}
+		first, err := e.svc.Create(ctx, e.pol, e.operator, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.wait(t, first.ID)
+		before := e.count(t, `SELECT count(*) FROM bulk_sends`)
+		if _, err := e.svc.Create(ctx, e.pol, e.operator, in); !hasField(err, "recipients") {
+			t.Fatalf("a send over the daily limit: %v", err)
+		}
+		if n := e.count(t, `SELECT count(*) FROM bulk_sends`); n != before {
+			t.Fatalf("the refused send was stored (%d sends, was %d)", n, before)
+		}
+		dr, err := e.svc.DryRun(ctx, e.pol, e.operator, in, []string{model.ChannelSMS}, 1)
+		if err != nil || dr.Daily == nil || dr.Daily.Used != 30 || dr.Daily.Limit != 50 || !dr.Daily.Over(dr.Messages) {
+			t.Fatalf("dry run: %+v %v", dr.Daily, err)
+		}
+		// A scheduled send cancelled before it went counts nothing.
+		later := time.Now().Add(time.Hour)
+		small := in
+		small.ScheduledAt, small.Recipients = &later, storage.RecipientSelection{Query: "恒信", HasMobile: true, ContactIDs: []int64{}}
+		st.RepDailyLimit = 100
+		if err := s.SaveSettings(ctx, st); err != nil {
+			t.Fatal(err)
+		}
+		sched, err := e.svc.Create(ctx, e.pol, e.operator, small)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.svc.Cancel(ctx, e.pol, sched.ID); err != nil {
+			t.Fatal(err)
+		}
+		<-e.finished
+		if dr, _ = e.svc.DryRun(ctx, e.pol, e.operator, in, []string{model.ChannelSMS}, 1); dr.Daily.Used != 30 {
+			t.Fatalf("after a cancelled send: %d used, want 30", dr.Daily.Used)
+		}
+		admin := &model.User{Username: "boss", Role: model.RoleAdmin, Active: true}
+		if err := s.CreateUser(ctx, admin); err != nil {
+			t.Fatal(err)
+		}
+		if dr, _ = e.svc.DryRun(ctx, permission.Policy{UserID: admin.ID, Admin: true}, admin, in, []string{model.ChannelSMS}, 1); dr.Daily != nil {
+			t.Fatalf("an admin has a daily limit: %+v", dr.Daily)
+		}
+	})
+}

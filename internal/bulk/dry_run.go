@@ -29,7 +29,18 @@ type DryRun struct {
 	Approval string
 	// Budget is the operator's team's monthly budget, when it has one.
 	Budget *TeamBudget
+	// Daily is the operator's daily limit, when one applies to them.
+	Daily *DailyLimit
 }
+
+// DailyLimit is how many bulk messages a rep may send a day and how many
+// they have sent today.
+type DailyLimit struct {
+	Limit, Used int
+}
+
+// Over reports whether messages more would go over the limit.
+func (d *DailyLimit) Over(messages int) bool { return d != nil && d.Used+messages > d.Limit }
 
 // TeamBudget is a team's budget of the month and what its sends of the
 // month have cost so far.
@@ -124,8 +135,25 @@ func (s *Service) DryRun(ctx context.Context, p permission.Policy, user *model.U
 	if out.Budget, err = s.teamBudget(ctx, user, st); err != nil {
 		return nil, err
 	}
+	if out.Daily, err = s.dailyLimit(ctx, user, st); err != nil {
+		return nil, err
+	}
 	out.Approval = approvalNeed(st, user, out.Messages, out.Cost, out.Budget)
 	return out, nil
+}
+
+// dailyLimit returns the daily limit of user and what they sent today, or
+// nil when none applies (no limit, or an admin).
+func (s *Service) dailyLimit(ctx context.Context, user *model.User, st model.Settings) (*DailyLimit, error) {
+	if st.RepDailyLimit <= 0 || user.IsAdmin() {
+		return nil, nil
+	}
+	t := s.now().In(quiet.New(st).Home())
+	used, err := s.store.MessagesSince(ctx, user.ID, time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location()))
+	if err != nil {
+		return nil, err
+	}
+	return &DailyLimit{Limit: st.RepDailyLimit, Used: used}, nil
 }
 
 // teamBudget returns the budget of user's team this month, or nil.

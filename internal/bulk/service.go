@@ -3,6 +3,7 @@ package bulk
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -228,6 +229,10 @@ func (s *Service) Create(ctx context.Context, p permission.Policy, user *model.U
 	dr, err := s.estimate(ctx, p, user, in, b.Channels())
 	if err != nil {
 		return nil, err
+	}
+	if dr.Daily.Over(dr.Messages) {
+		return nil, model.NewFieldError("recipients", "daily_limit", fmt.Sprintf(
+			"reps may send %d bulk messages a day; %d sent today, this send has %d", dr.Daily.Limit, dr.Daily.Used, dr.Messages))
 	}
 	b.EstimatedMessages, b.EstimatedCost = dr.Messages, dr.Cost
 	switch {

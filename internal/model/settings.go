@@ -25,6 +25,7 @@ const (
 	SettingConfirmAbove   = "send.confirm_above"
 	SettingApproveAbove   = "send.approve_above"
 	SettingApproveCost    = "send.approve_cost"
+	SettingRepDailyLimit  = "send.rep_daily_limit"
 	SettingDemoLoaded     = "demo.loaded"
 	SettingDemoActivity   = "demo.activity_loaded"
 )
@@ -63,6 +64,9 @@ type Settings struct {
 	ConfirmAbove int   `json:"confirm_above"`
 	ApproveAbove int   `json:"approve_above"`
 	ApproveCost  Money `json:"approve_cost"`
+	// RepDailyLimit bounds the bulk messages a rep (not an admin) may
+	// send in a day, company time; 0: no limit.
+	RepDailyLimit int `json:"rep_daily_limit"`
 }
 
 // DefaultTimeZone is the company time zone when none is set.

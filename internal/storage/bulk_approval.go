@@ -88,3 +88,18 @@ func (s *Store) BulkApprovers(ctx context.Context, operator int64) ([]int64, err
 		OR id = (SELECT t.manager_id FROM teams t JOIN users o ON o.team_id = t.id WHERE o.id = $1)) ORDER BY id`,
 		operator, string(model.RoleAdmin))
 }
+
+// MessagesSince counts the messages of the bulk sends user accepted since
+// since: each send's estimate when accepted, a cancelled one only for the
+// messages it sent (nothing, when it was rejected or expired).
+func (s *Store) MessagesSince(ctx context.Context, userID int64, since time.Time) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT COALESCE(sum(CASE WHEN b.status <> $1 THEN b.estimated_messages
+		ELSE (SELECT count(*) FROM bulk_recipients r WHERE r.bulk_send_id = b.id AND r.status = $2) END), 0)
+		FROM bulk_sends b WHERE b.user_id = $3 AND b.created_at >= $4`,
+		model.BulkCancelled, model.RecipientSent, userID, dbTime(since)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: messages since: %w", err)
+	}
+	return n, nil
+}

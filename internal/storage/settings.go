@@ -103,6 +103,8 @@ func (s *Store) Settings(ctx context.Context) (model.Settings, error) {
 			}
 		case model.SettingConfirmAbove:
 			out.ConfirmAbove = max(atoiOr(v, out.ConfirmAbove), 0)
+		case model.SettingRepDailyLimit:
+			out.RepDailyLimit = max(atoiOr(v, out.RepDailyLimit), 0)
 		case model.SettingApproveAbove:
 			out.ApproveAbove = max(atoiOr(v, out.ApproveAbove), 0)
 		case model.SettingApproveCost:
@@ -166,6 +168,7 @@ func (s *Store) SaveSettings(ctx context.Context, st model.Settings) error {
 			model.SettingPrices:         string(pricesJSON),
 			model.SettingConfirmAbove:   strconv.Itoa(st.ConfirmAbove),
 			model.SettingApproveAbove:   strconv.Itoa(st.ApproveAbove),
+			model.SettingRepDailyLimit:  strconv.Itoa(st.RepDailyLimit),
 			model.SettingApproveCost:    st.ApproveCost.Price(),
 		} {
 			if err := setSetting(ctx, tx, k, v); err != nil {

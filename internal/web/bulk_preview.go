@@ -142,6 +142,8 @@ type bulkReview struct {
 	Approval    string          // why it will wait for approval, or ""
 	Everything  bool            // every contact the user can see, no filter
 	Budget      *bulk.TeamBudget
+	Daily       *bulk.DailyLimit
+	OverDaily   bool // the send would go over the rep's daily limit
 }
 
 // reviewChannel is what one channel will send, skip and hold, and why.
@@ -180,7 +182,7 @@ func (h *handler) bulkReview(r *http.Request, d *bulkWizardData, in bulk.Input) 
 	}
 	rv := &bulkReview{ScheduledAt: in.ScheduledAt, Messages: dr.Messages, Cost: dr.Cost, Unpriced: dr.Unpriced,
 		Confirm: dr.Confirm, Approval: dr.Approval, Everything: in.Recipients.Everything(),
-		Budget: dr.Budget}
+		Budget: dr.Budget, Daily: dr.Daily, OverDaily: dr.Daily.Over(dr.Messages)}
 	for _, run := range dr.Channels {
 		rc := reviewChannel{Kind: run.Channel, Send: run.Send, Held: run.Held, HeldUntil: run.HeldUntil, Priced: run.Priced, Cost: run.Cost}
 		for reason, n := range run.Skipped {

@@ -79,6 +79,7 @@ func formLimits(r *http.Request, st *model.Settings, cur model.Settings) {
 	st.ConfirmAbove = formSetting(r, "confirm_above", cur.ConfirmAbove)
 	st.ApproveAbove = formSetting(r, "approve_above", cur.ApproveAbove)
 	st.ApproveCost = formMoney(r, "approve_cost", cur.ApproveCost)
+	st.RepDailyLimit = formSetting(r, "rep_daily_limit", cur.RepDailyLimit)
 	st.FrequencyCaps, st.Prices = cur.FrequencyCaps, cur.Prices
 	if _, ok := r.PostForm["frequency_caps"]; ok {
 		st.FrequencyCaps = []model.FrequencyCap{}
