@@ -81,6 +81,15 @@ func loadPeople(ctx context.Context, store *storage.Store) ([]*model.User, error
 		if err := loadCustomers(ctx, b, rng, users); err != nil {
 			return err
 		}
+		// Prices of the outbox (as if it were a provider) and an approval
+		// limit, so that the review of a bulk send shows its cost and a
+		// rep's large send waits for a manager.
+		for k, v := range map[string]string{model.SettingPrices: `{"sms/outbox":"0.045","email/outbox":"0.001"}`,
+			model.SettingApproveAbove: "1000"} {
+			if err := b.SetSetting(ctx, k, v); err != nil {
+				return err
+			}
+		}
 		return b.SetSetting(ctx, model.SettingDemoLoaded, "true")
 	})
 	if err != nil {
