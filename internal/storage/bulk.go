@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"touchbase/internal/model"
 	"touchbase/internal/permission"
@@ -459,11 +460,23 @@ func (s *Store) FinishBulkSendIfDone(ctx context.Context, id int64) (bool, error
 // become skipped ("cancelled"); rows being sent finish normally. It
 // reports whether the send was cancellable.
 func (s *Store) CancelBulkSend(ctx context.Context, id int64) (bool, error) {
+	t := now()
+	ok, err := s.endSend(ctx, id, model.SkipCancelled, t, `UPDATE bulk_sends SET status = $1, finished_at = $2 WHERE id = $3
+		AND status IN ($4, $5)`, model.BulkCancelled, t, id, model.BulkScheduled, model.BulkRunning)
+	if err != nil {
+		return false, fmt.Errorf("store: cancel bulk send: %w", err)
+	}
+	return ok, nil
+}
+
+// endSend runs update, a statement that ends send id, and when it changed
+// the send skips its pending recipients with reason, at t, in one
+// transaction (rows being sent finish normally). It reports whether the
+// send changed.
+func (s *Store) endSend(ctx context.Context, id int64, reason string, t time.Time, update string, args ...any) (bool, error) {
 	ok := false
 	err := s.InTx(ctx, func(tx *sql.Tx) error {
-		t := now()
-		res, err := tx.ExecContext(ctx, `UPDATE bulk_sends SET status = $1, finished_at = $2 WHERE id = $3 AND status IN ($4, $5)`,
-			model.BulkCancelled, t, id, model.BulkScheduled, model.BulkRunning)
+		res, err := tx.ExecContext(ctx, update, args...)
 		if err != nil {
 			return err
 		}
@@ -472,13 +485,10 @@ func (s *Store) CancelBulkSend(ctx context.Context, id int64) (bool, error) {
 		}
 		ok = true
 		_, err = tx.ExecContext(ctx, `UPDATE bulk_recipients SET status = $1, settled = TRUE, reason = $2, updated_at = $3
-			WHERE bulk_send_id = $4 AND NOT settled AND status = $5`, model.RecipientSkipped, model.SkipCancelled, t, id, model.RecipientPending)
+			WHERE bulk_send_id = $4 AND NOT settled AND status = $5`, model.RecipientSkipped, reason, t, id, model.RecipientPending)
 		return err
 	})
-	if err != nil {
-		return false, fmt.Errorf("store: cancel bulk send: %w", err)
-	}
-	return ok, nil
+	return ok, err
 }
 
 // SkipPendingRecipients skips every pending recipient of one channel of a

@@ -58,23 +58,10 @@ func (s *Store) ExpireApprovals(ctx context.Context, before time.Time) ([]int64,
 // endWaiting cancels a waiting send with the approval state and skips
 // its recipients with reason.
 func (s *Store) endWaiting(ctx context.Context, id int64, state, reason string, by sql.NullInt64, comment string, at time.Time) (bool, error) {
-	ok := false
-	err := s.InTx(ctx, func(tx *sql.Tx) error {
-		t := dbTime(at)
-		res, err := tx.ExecContext(ctx, `UPDATE bulk_sends SET status = $1, finished_at = $2, approval = $3, approval_by = $4,
-			approval_at = $2, approval_comment = $5 WHERE id = $6 AND status = $7 AND approval = $8`,
-			model.BulkCancelled, t, state, by, comment, id, model.BulkScheduled, model.ApprovalWaiting)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil
-		}
-		ok = true
-		_, err = tx.ExecContext(ctx, `UPDATE bulk_recipients SET status = $1, settled = TRUE, reason = $2, updated_at = $3
-			WHERE bulk_send_id = $4 AND NOT settled AND status = $5`, model.RecipientSkipped, reason, t, id, model.RecipientPending)
-		return err
-	})
+	t := dbTime(at)
+	ok, err := s.endSend(ctx, id, reason, t, `UPDATE bulk_sends SET status = $1, finished_at = $2, approval = $3, approval_by = $4,
+		approval_at = $2, approval_comment = $5 WHERE id = $6 AND status = $7 AND approval = $8`,
+		model.BulkCancelled, t, state, by, comment, id, model.BulkScheduled, model.ApprovalWaiting)
 	if err != nil {
 		return false, fmt.Errorf("store: end waiting bulk send: %w", err)
 	}
