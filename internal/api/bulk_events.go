@@ -23,10 +23,15 @@ func progressOf(b *model.BulkSend) bulkProgress {
 		FinishedAt: b.FinishedAt}
 }
 
-// finished reports whether a send has ended for good (a retry of its
-// failures would start a new run, followed by a new stream).
+// finished reports whether a send has ended for good: done, cancelled,
+// or refused or expired at approval (a retry of its failures would start
+// a new run, followed by a new stream).
 func (p bulkProgress) finished() bool {
-	return p.Status == model.BulkDone || p.Status == model.BulkCancelled
+	switch p.Status {
+	case model.BulkDone, model.BulkCancelled, model.BulkRejected, model.BulkExpired:
+		return true
+	}
+	return false
 }
 
 func (p bulkProgress) same(q bulkProgress) bool {

@@ -332,7 +332,8 @@ func (s *Service) RetryFailed(ctx context.Context, p permission.Policy, id int64
 	if err != nil {
 		return 0, err
 	}
-	if b.Status == model.BulkCancelled || b.Status == model.BulkScheduled || b.Status == model.BulkPaused {
+	switch b.Status {
+	case model.BulkCancelled, model.BulkScheduled, model.BulkPaused, model.BulkAwaitingApproval, model.BulkRejected, model.BulkExpired:
 		return 0, model.NewFieldError("status", "not_retryable", "only a running or finished send can retry its failures")
 	}
 	n, err := s.store.RetryFailedRecipients(ctx, id)
