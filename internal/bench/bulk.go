@@ -37,6 +37,8 @@ func runBulk(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	slots := fs.Int("slots", 4, "dispatch jobs per channel")
 	chunk := fs.Int("chunk", 1000, "recipients claimed per chunk")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the dispatch to this file")
+	marketing := fs.Bool("marketing", false, "a marketing send: frequency caps are checked and counted per chunk, and quiet hours apply "+
+		"(the caps skip every contact of a second marketing run the same day: use a fresh database)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -116,6 +118,7 @@ func runBulk(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	} else {
 		in.EmailSubject, in.EmailBody, in.Recipients.HasEmail = "{{customer.name}}：年度回馈", "{{contact.name}}，您好：\n\n感谢一年来的支持。\n\n{{user.name}}", true
 	}
+	in.Marketing = *marketing
 	pol := permission.Policy{Admin: true}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
