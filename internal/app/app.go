@@ -21,6 +21,7 @@ import (
 	"touchbase/internal/contact"
 	"touchbase/internal/httpauth"
 	"touchbase/internal/jobs"
+	"touchbase/internal/metrics"
 	"touchbase/internal/model"
 	"touchbase/internal/notify"
 	"touchbase/internal/plan"
@@ -53,6 +54,8 @@ type App struct {
 	Receipts    *receipt.Service
 	Queue       jobs.Queue
 	Resolver    *httpauth.Resolver
+	// Metrics are this process's figures for Prometheus.
+	Metrics *metrics.Set
 
 	// box seals provider secrets with the process's key, whose
 	// fingerprint CheckSecretKey compares with the database's.
@@ -73,7 +76,9 @@ func New(cfg config.Options, log *slog.Logger, store *storage.Store) (*App, erro
 	if err != nil {
 		return nil, fmt.Errorf("secret key: %w", err)
 	}
-	channels := registry.New(store, box, channel.Env{HTTPClient: &http.Client{Timeout: 30 * time.Second}})
+	m := metrics.New()
+	providerHTTP := &http.Client{Timeout: 30 * time.Second}
+	channels := registry.New(store, box, channel.Env{HTTPClient: providerHTTP, ProviderClient: m.ProviderClients(providerHTTP)})
 	a := &App{
 		Config:       cfg,
 		Log:          log,
@@ -83,6 +88,7 @@ func New(cfg config.Options, log *slog.Logger, store *storage.Store) (*App, erro
 		Admin:        admin.NewService(store),
 		Channels:     channels,
 		SMSTemplates: smstemplate.NewService(store, channels, time.Now),
+		Metrics:      m,
 
 		box:            box,
 		keyFingerprint: channel.KeyFingerprint(key),
@@ -104,10 +110,13 @@ func New(cfg config.Options, log *slog.Logger, store *storage.Store) (*App, erro
 	a.Bulk.SetUnsubscribe(a.Unsubscribe.URL)
 	a.Receipts = receipt.NewService(store, channels, key, receipt.DefaultConfig(), log, time.Now)
 	a.Bulk.OnSettled(a.Receipts.Settled)
+	a.Bulk.OnChunk(m.BulkChunk)
 	a.Receipts.OnSendSettled(a.Notify.ReceiptsSettled)
 	a.Bulk.OnPause(a.Notify.BulkPaused)
 	a.Bulk.OnApproval(a.Notify)
 	a.Plans = plan.NewService(store, a.Notify, time.Now)
+	a.Plans.OnReminded(m.ReminderLate)
+	m.Register(metrics.NewQueues(store.QueueStats), metrics.LiveConnections(a.Notify.LiveConnections))
 	a.Replies = reply.NewService(store, a.Notify, log, time.Now)
 	a.Plans.SetMailer(channels, cfg.BaseURL, log)
 	a.Records = record.NewService(store, channels, a.SMSTemplates, a.Plans, time.Now)

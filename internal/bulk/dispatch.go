@@ -272,8 +272,11 @@ func (s *Service) dispatchChunk(ctx context.Context, b *model.BulkSend, d *chunk
 		}
 	}
 	var results []channel.Result
+	var sendTime time.Duration
 	if len(msgs) > 0 {
+		start := time.Now()
 		results = ch.SendBatch(sctx, msgs)
+		sendTime = time.Since(start)
 	}
 	pause := throttlePause(*throttled)
 	wasThrottled := false
@@ -312,6 +315,9 @@ func (s *Service) dispatchChunk(ctx context.Context, b *model.BulkSend, d *chunk
 	}
 	if err := s.store.CompleteRecipients(sctx, b, ch.Name(), me, outs); err != nil {
 		return 0, err
+	}
+	if s.onChunk != nil {
+		s.onChunk(chunkReport(ch, outs, sendTime))
 	}
 	if s.onSettled != nil {
 		var ids, refs []string

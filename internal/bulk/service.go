@@ -105,6 +105,7 @@ type Service struct {
 	// unsubscribe makes each e-mail recipient's one-click unsubscribe link.
 	unsubscribe UnsubscribeFunc
 	onSettled   SettledFunc
+	onChunk     ChunkFunc
 	onPause     PauseFunc
 	approvals   ApprovalNotes
 }

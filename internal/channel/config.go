@@ -31,6 +31,10 @@ const defaultHTTPTimeout = 30 * time.Second
 // crypto/rand.Reader.
 type Env struct {
 	HTTPClient *http.Client
+	// ProviderClient, when set, gives each provider its own HTTP client
+	// (one whose calls are counted under the provider's name); it takes
+	// the place of HTTPClient.
+	ProviderClient func(provider string) *http.Client
 	// Now is the clock used for request timestamps and signatures.
 	Now func() time.Time
 	// Random is the source of signature nonces and message IDs.
@@ -91,6 +95,9 @@ func NewWithEnv(provider string, cfgJSON []byte, env Env) (Channel, error) {
 	}
 	if err := decodeConfig(provider, cfgJSON, cfg); err != nil {
 		return nil, err
+	}
+	if env.ProviderClient != nil {
+		env.HTTPClient = env.ProviderClient(provider)
 	}
 	switch c := cfg.(type) {
 	case *SMTPConfig:

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/http"
 	"time"
 
 	"touchbase/internal/api"
@@ -66,6 +67,16 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 	log.Info("listening", "url", "http://"+ln.Addr().String())
 	fmt.Fprintf(e.stdout, "Touchbase is running at http://%s\n", ln.Addr())
+	if o.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", o.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("metrics-addr: %w", err)
+		}
+		log.Info("metrics listening", "url", "http://"+mln.Addr().String()+"/metrics", "token", o.MetricsToken != "")
+		go serveMetrics(ctx, a, mln)
+	} else if o.MetricsToken == "" {
+		log.Warn("/metrics is open to anyone who reaches the listen address; set TOUCHBASE_METRICS_TOKEN or TOUCHBASE_METRICS_ADDR")
+	}
 	go sweepSessions(ctx, a)
 	go func() {
 		if err := a.Notify.Run(ctx); err != nil {
@@ -84,6 +95,18 @@ func runServe(ctx context.Context, e env, args []string) error {
 		log.Warn("stop workers", "err", err)
 	}
 	return serveErr
+}
+
+// serveMetrics answers on the metrics listener until ctx ends.
+func serveMetrics(ctx context.Context, a *app.App, ln net.Listener) {
+	srv := &http.Server{Handler: server.MetricsHandler(a), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		srv.Close() //nolint:errcheck
+	}()
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		a.Log.Error("metrics listener stopped", "err", err)
+	}
 }
 
 // bootstrapAdmin creates the first admin on an empty database, with the

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"net/netip"
 	"net/url"
 	"os"
@@ -36,6 +37,12 @@ type Options struct {
 	// job "running", before they are taken for abandoned by a process
 	// that died (then settled as outcome unknown, and re-run).
 	StaleAfter time.Duration
+	// MetricsAddr, when set, is the address of a second listener that
+	// serves /metrics and /debug/pprof/ instead of the main one.
+	MetricsAddr string
+	// MetricsToken, when set, is the bearer token a scrape of /metrics
+	// (and a look at /debug/pprof/) must send.
+	MetricsToken string
 
 	// envErrs are the environment variables Register could not read;
 	// Finish reports them.
@@ -69,6 +76,9 @@ func (o *Options) Register(fs *flag.FlagSet, getenv func(string) string) {
 	str(&o.LogLevel, "log-level", "TOUCHBASE_LOG_LEVEL", "debug, info, warn or error")
 	str(&o.LogFormat, "log-format", "TOUCHBASE_LOG_FORMAT", "text or json")
 	str(&o.BaseURL, "base-url", "TOUCHBASE_BASE_URL", "public URL of the UI, for links in messages")
+	str(&o.MetricsAddr, "metrics-addr", "TOUCHBASE_METRICS_ADDR",
+		"serve /metrics and /debug/pprof/ on this address instead of the main one")
+	o.MetricsToken = o.envOrFile(getenv, "TOUCHBASE_METRICS_TOKEN")
 	o.AdminPassword = o.envOrFile(getenv, "TOUCHBASE_ADMIN_PASSWORD")
 	o.SecretKey = o.envOrFile(getenv, "TOUCHBASE_SECRET_KEY")
 	if v := getenv("TOUCHBASE_COOKIE_SECURE"); v != "" {
@@ -203,6 +213,16 @@ func (o *Options) Finish() error {
 	if o.Addr == "" {
 		errs = append(errs, errors.New("addr: must not be empty"))
 	}
+	if o.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(o.MetricsAddr); err != nil {
+			errs = append(errs, fmt.Errorf("metrics-addr: want HOST:PORT such as 127.0.0.1:9090, got %q", o.MetricsAddr))
+		} else if o.MetricsAddr == o.Addr {
+			errs = append(errs, errors.New("metrics-addr: must differ from addr"))
+		}
+	}
+	if o.MetricsToken != "" && len(o.MetricsToken) < 16 {
+		errs = append(errs, errors.New("TOUCHBASE_METRICS_TOKEN: want at least 16 characters"))
+	}
 	if o.StaleAfter < 5*time.Second {
 		errs = append(errs, fmt.Errorf("stale-after: must be at least 5s, got %s", o.StaleAfter))
 	}
@@ -225,8 +245,8 @@ func (o Options) String() string {
 		return "********"
 	}
 	db := RedactDB(o.DB)
-	return fmt.Sprintf("addr=%s db=%s data-dir=%s demo=%v admin-password=%s secret-key=%s",
-		o.Addr, db, o.DataDir, o.Demo, hide(o.AdminPassword), hide(o.SecretKey))
+	return fmt.Sprintf("addr=%s db=%s data-dir=%s demo=%v admin-password=%s secret-key=%s metrics-addr=%s metrics-token=%s",
+		o.Addr, db, o.DataDir, o.Demo, hide(o.AdminPassword), hide(o.SecretKey), o.MetricsAddr, hide(o.MetricsToken))
 }
 
 // RedactDB returns a database setting fit for a log line or an error: the

@@ -74,6 +74,9 @@ func TestBadValuesNameTheSetting(t *testing.T) {
 		{nil, []string{"--cookie-secure=maybe"}, "maybe"},
 		{map[string]string{"TOUCHBASE_TRUSTED_PROXIES": "10.0.0.0/8,proxy.local"}, nil, "TOUCHBASE_TRUSTED_PROXIES: want IP addresses or CIDR ranges"},
 		{nil, []string{"--trusted-proxies", "10.0.0.0/33"}, "want IP addresses or CIDR ranges"},
+		{map[string]string{"TOUCHBASE_METRICS_ADDR": "9090"}, nil, "metrics-addr: want HOST:PORT"},
+		{nil, []string{"--addr", ":9000", "--metrics-addr", ":9000"}, "metrics-addr: must differ from addr"},
+		{map[string]string{"TOUCHBASE_METRICS_TOKEN": "short"}, nil, "TOUCHBASE_METRICS_TOKEN: want at least 16 characters"},
 	} {
 		_, err := parse(t, tc.env, tc.args...)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -88,6 +91,13 @@ func TestBadValuesNameTheSetting(t *testing.T) {
 	}
 	if o, err := parse(t, nil, "--cookie-secure"); err != nil || !o.CookieSecure {
 		t.Errorf("--cookie-secure alone: %v, %v", o.CookieSecure, err)
+	}
+	o, err := parse(t, map[string]string{"TOUCHBASE_METRICS_ADDR": "127.0.0.1:9090", "TOUCHBASE_METRICS_TOKEN": "scrape-token-0123456789"})
+	if err != nil || o.MetricsAddr != "127.0.0.1:9090" || o.MetricsToken != "scrape-token-0123456789" {
+		t.Errorf("metrics options: %q %q %v", o.MetricsAddr, o.MetricsToken, err)
+	}
+	if line := o.String(); strings.Contains(line, "scrape-token") || !strings.Contains(line, "metrics-token=********") {
+		t.Errorf("start-up line shows the metrics token: %s", line)
 	}
 }
 

@@ -41,6 +41,10 @@ func (s *Service) Subscribe(ctx context.Context, userID int64) (<-chan Event, fu
 	}
 }
 
+// LiveConnections is the number of live event streams open in this
+// process (browser tabs and API clients listening).
+func (s *Service) LiveConnections() int { return s.hub.count() }
+
 type subscriber struct {
 	userID int64
 	ch     chan Event
@@ -192,6 +196,17 @@ func (s *Service) unread(ctx context.Context, userID int64) int {
 	if err != nil {
 		s.log.Warn("notifications: unread count", "user", userID, "err", err)
 		return -1
+	}
+	return n
+}
+
+// count is the number of subscribers here.
+func (h *hub) count() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := 0
+	for _, set := range h.subs {
+		n += len(set)
 	}
 	return n
 }

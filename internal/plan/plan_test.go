@@ -125,6 +125,8 @@ func TestReminderFiresOnceAndFollowsReschedules(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
 		w := setup(t, s)
+		lateness := make(chan time.Duration, 10)
+		w.plans.OnReminded(func(late time.Duration) { lateness <- late })
 		zero := 0
 		// Three plans due in about a second, reminded at due time: one
 		// kept, one moved an hour later, one cancelled.
@@ -151,6 +153,13 @@ func TestReminderFiresOnceAndFollowsReschedules(t *testing.T) {
 		ns := w.reminders(t, w.rep.ID)
 		if len(ns) != 1 || ns[0].Kind != model.NotifyPlanReminder || ns[0].Link != "/plans/"+itoa(kept.ID)+"?contact=now" {
 			t.Fatalf("reminders: %+v", ns)
+		}
+		// The one reminder sent is measured, from its due moment.
+		if len(lateness) != 1 {
+			t.Fatalf("%d reminders measured, want 1", len(lateness))
+		}
+		if late := <-lateness; late < 0 || late > 5*time.Second {
+			t.Errorf("reminder late by %v", late)
 		}
 		// Running the same reminder again (a retried job) notifies no one twice.
 		if _, err := w.notes.Notify(ctx, w.rep.ID, notify.Message{Kind: model.NotifyPlanReminder, Title: "x",

@@ -69,6 +69,9 @@ func (w *remindWorker) Work(ctx context.Context, job *river.Job[RemindArgs]) err
 	if err != nil {
 		return err
 	}
+	if s.onReminded != nil {
+		s.onReminded(s.now().Sub(at))
+	}
 	if pl.RemindEmail {
 		s.mailReminder(ctx, owner, m)
 	}

@@ -30,7 +30,13 @@ type Service struct {
 	baseURL string
 	log     *slog.Logger
 	now     func() time.Time
+	// onReminded hears how late each reminder's notification was.
+	onReminded func(late time.Duration)
 }
+
+// OnReminded sets the function told, for every reminder sent, how long
+// after the moment it was due to fire its notification was written.
+func (s *Service) OnReminded(f func(late time.Duration)) { s.onReminded = f }
 
 // NewService returns a Service; set the queue with SetQueue.
 func NewService(store *storage.Store, n Notifier, now func() time.Time) *Service {

@@ -1,31 +1,29 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"runtime/debug"
-	"strconv"
 	"time"
-
-	"github.com/prometheus/client_golang/prometheus"
 )
 
-type metrics struct {
-	requests *prometheus.CounterVec
-	duration *prometheus.HistogramVec
-}
+// routeKey carries a *routeNote from logRequests to noteRoute.
+type routeKey struct{}
 
-func newMetrics(reg prometheus.Registerer) *metrics {
-	m := &metrics{
-		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "touchbase_http_requests_total", Help: "HTTP requests by route pattern, method and status.",
-		}, []string{"route", "method", "status"}),
-		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name: "touchbase_http_request_duration_seconds", Help: "HTTP request latency by route pattern.",
-			Buckets: prometheus.DefBuckets,
-		}, []string{"route"}),
-	}
-	reg.MustRegister(m.requests, m.duration)
-	return m
+// routeNote is the route pattern of a request as the innermost mux matched
+// it. The API and web muxes see a copy of the request made after the
+// identity middleware, so the pattern they set never reaches the copy
+// logRequests holds; noteRoute passes it out.
+type routeNote struct{ pattern string }
+
+// noteRoute wraps a mux so that logRequests learns the pattern it matched.
+func noteRoute(mux http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mux.ServeHTTP(w, r)
+		if n, ok := r.Context().Value(routeKey{}).(*routeNote); ok && r.Pattern != "" {
+			n.pattern = r.Pattern
+		}
+	})
 }
 
 // statusWriter records the status code written.
@@ -58,18 +56,22 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
+		note := &routeNote{}
+		r = r.WithContext(context.WithValue(r.Context(), routeKey{}, note))
 		next.ServeHTTP(sw, r)
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
 		d := time.Since(start)
-		route := r.Pattern
+		route := note.pattern
+		if route == "" {
+			route = r.Pattern
+		}
 		if route == "" {
 			route = "unmatched"
 		}
-		s.metrics.requests.WithLabelValues(route, r.Method, strconv.Itoa(sw.status)).Inc()
-		s.metrics.duration.WithLabelValues(route).Observe(d.Seconds())
-		s.app.Log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
+		s.app.Metrics.Request(route, r.Method, sw.status, d)
+		s.app.Log.Debug("request", "method", r.Method, "path", r.URL.Path, "route", route, "status", sw.status,
 			"bytes", sw.bytes, "duration", d)
 	})
 }

@@ -10,30 +10,24 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"time"
-
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"touchbase/internal/app"
 	"touchbase/internal/callback"
+	"touchbase/internal/metrics"
 )
 
 // Server is the HTTP front of one process.
 type Server struct {
 	app     *app.App
 	handler http.Handler
-	metrics *metrics
 	ready   func(context.Context) error
 }
 
 // New builds the server's handler tree around the API and web handlers.
 func New(a *app.App, api, web http.Handler) *Server {
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	m := newMetrics(reg)
-	s := &Server{app: a, metrics: m, ready: a.Store.Ping}
+	s := &Server{app: a, ready: a.Store.Ping}
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -41,17 +35,36 @@ func New(a *app.App, api, web http.Handler) *Server {
 		w.Write([]byte("ok\n")) //nolint:errcheck
 	})
 	mux.HandleFunc("GET /readyz", s.handleReady)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	if a.Config.MetricsAddr == "" {
+		mux.Handle("GET /metrics", a.Metrics.Handler(a.Config.MetricsToken))
+	}
 	// Provider callbacks carry their own credentials: no session.
-	mux.Handle("/callbacks/", callback.New(a.Receipts, a.Replies, callback.Options{BaseURL: a.Config.BaseURL, Log: a.Log}))
-	mux.Handle("/api/v1/", a.Resolver.Middleware(api))
-	mux.Handle("/", a.Resolver.Middleware(web))
+	mux.Handle("/callbacks/", noteRoute(callback.New(a.Receipts, a.Replies, callback.Options{BaseURL: a.Config.BaseURL, Log: a.Log})))
+	mux.Handle("/api/v1/", a.Resolver.Middleware(noteRoute(api)))
+	mux.Handle("/", a.Resolver.Middleware(noteRoute(web)))
 	s.handler = s.recoverer(forwardedFor(a.Config.TrustedProxies, s.logRequests(securityHeaders(mux))))
 	return s
 }
 
 // Handler returns the root handler (for tests).
 func (s *Server) Handler() http.Handler { return s.handler }
+
+// MetricsHandler is the handler of the separate metrics listener
+// (TOUCHBASE_METRICS_ADDR): /metrics and the Go profiler under
+// /debug/pprof/, both behind TOUCHBASE_METRICS_TOKEN when it is set.
+func MetricsHandler(a *app.App) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", a.Metrics.Handler(""))
+	mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+	mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+	if a.Config.MetricsToken == "" {
+		return mux
+	}
+	return metrics.RequireToken(a.Config.MetricsToken, mux)
+}
 
 func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
