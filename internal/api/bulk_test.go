@@ -138,6 +138,7 @@ func (w *bulkWorld) idle(t *testing.T) {
 type smsHook struct {
 	srv      *httptest.Server
 	refusing atomic.Bool
+	throttle atomic.Int32 // requests still to answer 429, before any is read
 	mu       sync.Mutex
 	refused  map[string]bool
 	accepted map[string]int // by ref
@@ -148,6 +149,10 @@ func newSMSHook(t *testing.T) *smsHook {
 	h := &smsHook{refused: map[string]bool{}, accepted: map[string]int{}}
 	h.refusing.Store(true)
 	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if h.throttle.Add(-1) >= 0 {
+			http.Error(w, "slow down", http.StatusTooManyRequests)
+			return
+		}
 		var req struct {
 			Messages []struct{ Ref, To, Text string }
 		}

@@ -2,10 +2,14 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
@@ -29,6 +33,7 @@ func TestMetricsAfterABulkSend(t *testing.T) {
 		w := newBulkWorld(t, s, n)
 		w.useHook(t)
 		w.hook.refuse(w.contacts[5].Mobile, w.contacts[17].Mobile)
+		w.hook.throttle.Store(1) // the first call is answered 429, and its messages retried
 		if r := w.e.do(t, "GET", "customers", nil, w.opt); r.status != 200 {
 			t.Fatalf("list customers: %v", r)
 		}
@@ -38,6 +43,12 @@ func TestMetricsAfterABulkSend(t *testing.T) {
 			t.Fatalf("create: %v", r)
 		}
 		w.waitStatus(t, r.id(t), model.BulkDone)
+		// A send for tomorrow leaves a scheduled job in the queue.
+		tomorrow := time.Now().Add(24 * time.Hour).UTC().Format(time.RFC3339)
+		if r := w.e.do(t, "POST", "bulk-sends", `{"title":"明天","sms_text":"您好","scheduled_at":"`+tomorrow+
+			`","recipients":{"contact_ids":[`+itoa(w.contacts[0].ID)+`]}}`, w.opt); r.status != 201 {
+			t.Fatalf("create tomorrow's send: %v", r)
+		}
 		_, stop := w.e.app.Notify.Subscribe(context.Background(), w.op.ID)
 		defer stop()
 
@@ -45,8 +56,8 @@ func TestMetricsAfterABulkSend(t *testing.T) {
 		if got := m.value(t, "touchbase_http_requests_total", "route", "GET /api/v1/customers", "method", "GET", "status", "200"); got != 1 {
 			t.Errorf("GET /api/v1/customers counted %v times", got)
 		}
-		if got := m.value(t, "touchbase_http_requests_total", "route", "POST /api/v1/bulk-sends", "status", "201"); got != 1 {
-			t.Errorf("POST /api/v1/bulk-sends counted %v times", got)
+		if got := m.value(t, "touchbase_http_requests_total", "route", "POST /api/v1/bulk-sends", "status", "201"); got != 2 {
+			t.Errorf("POST /api/v1/bulk-sends counted %v times, want 2", got)
 		}
 		if got := m.sum("touchbase_http_requests_total", "route", "/api/v1/"); got != 0 {
 			t.Errorf("%v requests labelled with the mount instead of their route", got)
@@ -57,13 +68,19 @@ func TestMetricsAfterABulkSend(t *testing.T) {
 		if got := m.value(t, "touchbase_bulk_recipients_total", "channel", "sms", "provider", "webhook", "status", "failed", "reason", "invalid_mobile"); got != 2 {
 			t.Errorf("failed recipients (invalid_mobile): %v, want 2", got)
 		}
+		if got := m.sum("touchbase_bulk_retries_total", "channel", "sms", "provider", "webhook", "reason", "throttled"); got == 0 {
+			t.Error("the recipients of the throttled call were not counted as retried")
+		}
 		calls := m.value(t, "touchbase_provider_requests_total", "provider", "webhook", "outcome", "ok")
 		if w.hook.mu.Lock(); calls != float64(w.hook.calls) {
 			t.Errorf("provider calls counted %v, the receiver took %d", calls, w.hook.calls)
 		}
 		w.hook.mu.Unlock()
-		if got := m.histogramCount(t, "touchbase_provider_request_duration_seconds", "provider", "webhook"); got != uint64(calls) {
-			t.Errorf("provider call latencies: %d, want %v", got, calls)
+		if got := m.value(t, "touchbase_provider_requests_total", "provider", "webhook", "outcome", "throttled"); got != 1 {
+			t.Errorf("throttled provider calls: %v, want 1", got)
+		}
+		if got := m.histogramCount(t, "touchbase_provider_request_duration_seconds", "provider", "webhook"); got != uint64(calls)+1 {
+			t.Errorf("provider call latencies: %d, want %v", got, calls+1)
 		}
 		if got := m.histogramCount(t, "touchbase_dispatch_send_duration_seconds", "channel", "sms", "provider", "webhook"); got == 0 {
 			t.Error("no dispatch timing")
@@ -71,8 +88,8 @@ func TestMetricsAfterABulkSend(t *testing.T) {
 		if got := m.value(t, "touchbase_queue_stats_up"); got != 1 {
 			t.Errorf("queue stats unreadable: %v", got)
 		}
-		if _, ok := m["touchbase_queue_jobs"]; !ok {
-			t.Error("no touchbase_queue_jobs (the periodic jobs are always scheduled)")
+		if got := m.value(t, "touchbase_queue_jobs", "queue", "default", "state", "scheduled"); got < 1 {
+			t.Errorf("scheduled jobs of the default queue: %v, want tomorrow's send", got)
 		}
 		if got := m.value(t, "touchbase_live_connections"); got != 1 {
 			t.Errorf("live connections: %v, want 1", got)
@@ -80,7 +97,49 @@ func TestMetricsAfterABulkSend(t *testing.T) {
 		if got := m.value(t, "touchbase_build_info"); got != 1 {
 			t.Errorf("build info: %v", got)
 		}
+		// The shipped dashboard asks only for figures the server exports.
+		for _, name := range dashboardMetrics(t) {
+			if m[name] == nil {
+				t.Errorf("docs/grafana/touchbase.json uses %s, which /metrics does not export", name)
+			}
+		}
 	})
+}
+
+// dashboardMetrics lists the metric families the Grafana dashboard's
+// queries use (histogram series named after their family).
+func dashboardMetrics(t *testing.T) []string {
+	t.Helper()
+	b, err := os.ReadFile("../../docs/grafana/touchbase.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dash struct {
+		Panels []struct {
+			Targets []struct{ Expr string }
+		}
+	}
+	if err := json.Unmarshal(b, &dash); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	var out []string
+	name := regexp.MustCompile(`\b(touchbase|process|go)_[a-z_]+`)
+	for _, p := range dash.Panels {
+		for _, tg := range p.Targets {
+			for _, n := range name.FindAllString(tg.Expr, -1) {
+				n = strings.TrimSuffix(n, "_bucket")
+				if !seen[n] {
+					seen[n] = true
+					out = append(out, n)
+				}
+			}
+		}
+	}
+	if len(out) < 10 {
+		t.Fatalf("the dashboard uses only %v", out)
+	}
+	return out
 }
 
 // TestMetricsToken: with a token set, /metrics refuses scrapes without it
