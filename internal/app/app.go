@@ -31,6 +31,7 @@ import (
 	"touchbase/internal/smstemplate"
 	"touchbase/internal/storage"
 	"touchbase/internal/unsubscribe"
+	"touchbase/internal/wecom"
 )
 
 // App is the set of services of one process.
@@ -52,8 +53,10 @@ type App struct {
 	// and honours them.
 	Unsubscribe *unsubscribe.Service
 	Receipts    *receipt.Service
-	Queue       jobs.Queue
-	Resolver    *httpauth.Resolver
+	// WeCom is the connection to the company's WeCom (企业微信).
+	WeCom    *wecom.Service
+	Queue    jobs.Queue
+	Resolver *httpauth.Resolver
 	// Metrics are this process's figures for Prometheus.
 	Metrics *metrics.Set
 
@@ -78,7 +81,8 @@ func New(cfg config.Options, log *slog.Logger, store *storage.Store) (*App, erro
 	}
 	m := metrics.New()
 	providerHTTP := &http.Client{Timeout: 30 * time.Second}
-	channels := registry.New(store, box, channel.Env{HTTPClient: providerHTTP, ProviderClient: m.ProviderClients(providerHTTP)})
+	providerClients := m.ProviderClients(providerHTTP)
+	channels := registry.New(store, box, channel.Env{HTTPClient: providerHTTP, ProviderClient: providerClients})
 	a := &App{
 		Config:       cfg,
 		Log:          log,
@@ -120,18 +124,20 @@ func New(cfg config.Options, log *slog.Logger, store *storage.Store) (*App, erro
 	a.Replies = reply.NewService(store, a.Notify, log, time.Now)
 	a.Plans.SetMailer(channels, cfg.BaseURL, log)
 	a.Records = record.NewService(store, channels, a.SMSTemplates, a.Plans, time.Now)
+	a.WeCom = wecom.NewService(store, box, providerClients("wecom"), log, time.Now)
 	workers := river.NewWorkers()
 	sweep := a.Bulk.Register(workers)
 	index := a.Records.Register(workers)
 	a.Plans.Register(workers)
 	templateSync := a.SMSTemplates.Register(workers, log)
 	receiptPoll := a.Receipts.Register(workers)
+	weComSync := a.WeCom.Register(workers)
 	poll := time.Duration(0)
 	if store.Dialect() == storage.SQLite {
 		poll = 200 * time.Millisecond // no LISTEN/NOTIFY on SQLite
 	}
 	a.Queue, err = jobs.New(store, jobs.Options{Workers: workers, MaxWorkers: 8,
-		Queues: map[string]int{plan.ReminderQueue: plan.ReminderWorkers}, PeriodicJobs: []*river.PeriodicJob{sweep, index, templateSync, receiptPoll},
+		Queues: map[string]int{plan.ReminderQueue: plan.ReminderWorkers}, PeriodicJobs: []*river.PeriodicJob{sweep, index, templateSync, receiptPoll, weComSync},
 		FetchPoll: poll, RescueAfter: cfg.StaleAfter, Log: log})
 	if err != nil {
 		return nil, err
@@ -139,5 +145,6 @@ func New(cfg config.Options, log *slog.Logger, store *storage.Store) (*App, erro
 	a.Bulk.SetQueue(a.Queue)
 	a.Plans.SetQueue(a.Queue)
 	a.Records.SetQueue(a.Queue)
+	a.WeCom.SetQueue(a.Queue)
 	return a, nil
 }

@@ -1,6 +1,6 @@
 // Package callback is the HTTP front of the providers' callbacks: SMS
 // delivery receipts and replies (上行) pushed by Aliyun, Tencent Cloud,
-// Twilio and the webhook receiver. Its routes are public (no session, no CSRF token):
+// Twilio and the webhook receiver, and WeCom's encrypted events. Its routes are public (no session, no CSRF token):
 // each checks the provider's own credential — a per-install token in the
 // URL, Twilio's signature, the webhook secret's HMAC — and answers
 // exactly what the provider expects. Bodies are limited, sources rate
@@ -39,6 +39,8 @@ type Options struct {
 	// (defaults 20 and 100).
 	PerSecond, Burst int
 	Log              *slog.Logger
+	// WeCom takes WeCom's callbacks; nil leaves them unrouted.
+	WeCom WeCom
 }
 
 type handler struct {
@@ -70,6 +72,10 @@ func New(svc *receipt.Service, replies *reply.Service, o Options) http.Handler {
 	mux.HandleFunc("POST "+TencentPath+"{token}"+TencentReplyPath, h.tencentReply)
 	mux.HandleFunc("POST "+TwilioInboundPath, h.twilioInbound)
 	mux.HandleFunc("POST "+WebhookInboundPath, h.webhookInbound)
+	if o.WeCom != nil {
+		mux.HandleFunc("GET "+WeComPath, h.weComVerify)
+		mux.HandleFunc("POST "+WeComPath, h.weComEvent)
+	}
 	return h.limit(mux)
 }
 

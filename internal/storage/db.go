@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -34,6 +35,8 @@ type Store struct {
 	r       *sql.DB
 	pool    *pgxpool.Pool
 	stmts   stmtCache
+	// tokenMu serialises provider token refreshes on SQLite (one process).
+	tokenMu sync.Mutex
 }
 
 // Open connects to the database named by dsn: "sqlite:PATH" (or a path
