@@ -282,3 +282,26 @@ func (s *Store) WeComFollowersOf(ctx context.Context, contactIDs []int64) (map[i
 	}
 	return out, rows.Err()
 }
+
+// WeComCounts sums up the identities known.
+type WeComCounts struct {
+	Externals int `json:"externals"`
+	Matched   int `json:"matched"`
+	Review    int `json:"review"`
+	Follows   int `json:"follows"`
+}
+
+// WeComCounts counts external contacts (matched, waiting for review) and
+// follows.
+func (s *Store) WeComCounts(ctx context.Context) (WeComCounts, error) {
+	var c WeComCounts
+	err := s.r.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM wecom_externals),
+		(SELECT count(*) FROM wecom_externals WHERE contact_id IS NOT NULL),
+		(SELECT count(*) FROM wecom_externals WHERE contact_id IS NULL AND matched_by = ''),
+		(SELECT count(*) FROM wecom_follows)`).Scan(&c.Externals, &c.Matched, &c.Review, &c.Follows)
+	if err != nil {
+		return c, fmt.Errorf("store: wecom counts: %w", err)
+	}
+	return c, nil
+}

@@ -21,8 +21,12 @@ var dynamicPrefixes = []string{"import.col.", "error.", "errorpage.", "role.", "
 	"bulk.paused_",        // why a send paused
 	"bulk.approval_",      // a send's approval, by state and need
 	"bulk.review_approval_",
-	"reply.",      // the reply service writes the records and notifications of SMS replies
-	"bulknotify."} // the notifications of bulk sends
+	"reply.",            // the reply service writes the records and notifications of SMS replies
+	"bulknotify.",       // the notifications of bulk sends
+	"wecom.errcode.",    // WeCom's refusals, by errcode
+	"wecom.matched_by.", // how a WeCom identity was matched
+	"wecom.secret.",     // the WeCom connection's secret fields
+}
 
 var (
 	templateKey = regexp.MustCompile(`\bt "([^"]+)"`)

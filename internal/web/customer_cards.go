@@ -18,7 +18,12 @@ type contactsCard struct {
 	Contacts []*model.Contact
 	CSRF     string
 	Loc      *time.Location // the user's time zone, for opt-out times
+	// WeCom holds, by contact, the members who added its WeChat identity.
+	WeCom map[int64][]string
 }
+
+// WeComOf returns the names of the members who added the contact on WeCom.
+func (c contactsCard) WeComOf(id int64) []string { return c.WeCom[id] }
 
 // HasWeCom reports whether any contact has a WeCom ID, so the column shows
 // only when it says something.
@@ -58,7 +63,15 @@ func (h *handler) contactsCard(ctx context.Context, id *httpauth.Identity, cv *c
 	if lerr != nil {
 		loc = time.UTC
 	}
-	return contactsCard{Customer: cv, Contacts: cts, CSRF: csrfOf(id), Loc: loc}, err
+	if err != nil {
+		return contactsCard{}, err
+	}
+	ids := make([]int64, len(cts))
+	for i, ct := range cts {
+		ids[i] = ct.ID
+	}
+	followers, err := h.app.WeCom.FollowersOf(ctx, ids)
+	return contactsCard{Customer: cv, Contacts: cts, CSRF: csrfOf(id), Loc: loc, WeCom: followers}, err
 }
 
 func (h *handler) peopleCard(ctx context.Context, id *httpauth.Identity, cv *contact.CustomerView) (peopleCard, error) {

@@ -25,21 +25,28 @@ const (
 	agentSecret   secretKind = "agent"   // the application's
 )
 
-// Error is an answer of WeCom's with a non-zero errcode, or an HTTP
-// failure (Code 0, Status set).
+// Error is an answer of WeCom's with a non-zero errcode, an HTTP failure
+// (Code 0, Status set), or no answer at all (Code and Status 0, Err set:
+// the network, a timeout).
 type Error struct {
 	Path   string
 	Code   int
 	Msg    string
 	Status int
+	Err    error
 }
 
 func (e *Error) Error() string {
-	if e.Code == 0 {
-		return fmt.Sprintf("wecom %s: HTTP %d", e.Path, e.Status)
+	switch {
+	case e.Code != 0:
+		return fmt.Sprintf("wecom %s: errcode %d: %s", e.Path, e.Code, e.Msg)
+	case e.Status != 0:
+		return fmt.Sprintf("wecom %s: HTTP %d %s", e.Path, e.Status, e.Msg)
 	}
-	return fmt.Sprintf("wecom %s: errcode %d: %s", e.Path, e.Code, e.Msg)
+	return fmt.Sprintf("wecom %s: %s", e.Path, e.Msg)
 }
+
+func (e *Error) Unwrap() error { return e.Err }
 
 // WeCom's error codes Touchbase acts on.
 const (
@@ -166,12 +173,12 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, body
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return fmt.Errorf("wecom %s: %w", path, err)
+		return &Error{Path: path, Msg: err.Error(), Err: err}
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
 	if err != nil {
-		return fmt.Errorf("wecom %s: %w", path, err)
+		return &Error{Path: path, Msg: err.Error(), Err: err}
 	}
 	if resp.StatusCode != http.StatusOK {
 		return &Error{Path: path, Status: resp.StatusCode}

@@ -224,3 +224,27 @@ func (s *Service) region(ctx context.Context) string {
 
 // syncTimeout bounds one sync.
 const syncTimeout = 30 * time.Minute
+
+// Counts sums up the identities known.
+func (s *Service) Counts(ctx context.Context) (storage.WeComCounts, error) {
+	return s.store.WeComCounts(ctx)
+}
+
+// ContactByMobile finds the one contact with a mobile number, for an
+// admin resolving the review list by number.
+func (s *Service) ContactByMobile(ctx context.Context, raw string) (int64, error) {
+	e164, err := contact.NormalizeMobile(raw, s.region(ctx))
+	if err != nil {
+		return 0, model.NewFieldError("mobile", "invalid_mobile", "not a mobile number")
+	}
+	ids, err := s.store.ContactsByMobile(ctx, e164, 2)
+	switch {
+	case err != nil:
+		return 0, err
+	case len(ids) == 0:
+		return 0, model.NewFieldError("mobile", "no_contact", "no contact has this mobile number")
+	case len(ids) > 1:
+		return 0, model.NewFieldError("mobile", "several_contacts", "several contacts have this mobile number")
+	}
+	return ids[0], nil
+}
