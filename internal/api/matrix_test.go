@@ -218,6 +218,19 @@ var matrix = []mrow{
 		wants{same(200), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
 	{"GET", "/outbox?kind=sms", "", "", wants{same(200), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
 
+	// WeCom: admins only. The connection points at a closed port, so the
+	// calls that reach WeCom fail 502 once it is saved (and 409 before).
+	{"GET", "/wecom", "", "", wants{same(200), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
+	{"GET", "/wecom/members", "", "", wants{same(200), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
+	{"GET", "/wecom/review", "", "", wants{same(200), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
+	{"POST", "/wecom/test", "", "", wants{cells{409, 502, 502}, same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
+	{"PUT", "/wecom", `{"corp_id":"ww1436e0e65a779aee","contact_secret":"s3cret","base_url":"http://127.0.0.1:9"}`, "",
+		wants{same(200), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
+	{"POST", "/wecom/members/refresh", "", "", wants{same(502), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
+	{"PUT", "/wecom/members/nobody", `{"user_id":null}`, "", wants{same(404), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
+	{"POST", "/wecom/sync", "", "", wants{same(202), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
+	{"PUT", "/wecom/externals/nobody", `{"contact_id":null}`, "", wants{same(404), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
+
 	// Bulk sends of "rep": seen by rep, mgr (manager of rep's team) and
 	// admins under every scope; cancelled and retried by rep and admins
 	// only (mgr: 403). Recipients are picked among the contacts the caller

@@ -448,6 +448,7 @@ func schemas() obj {
 	maps.Copy(out, bulkSchemas())
 	maps.Copy(out, planSchemas())
 	maps.Copy(out, smsSchemas())
+	maps.Copy(out, weComSchemas())
 	return out
 }
 
@@ -455,7 +456,7 @@ func schemas() obj {
 func document() obj {
 	sch := schemas()
 	paths := obj{}
-	for _, op := range slices.Concat(operations, bulkOperations, planOperations, smsOperations) {
+	for _, op := range slices.Concat(operations, bulkOperations, planOperations, smsOperations, weComOperations) {
 		item, _ := paths[op.path].(obj)
 		if item == nil {
 			item = obj{}

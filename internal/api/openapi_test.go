@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"touchbase/internal/model"
 	"touchbase/internal/storage"
@@ -141,6 +142,14 @@ func TestOpenAPIResponses(t *testing.T) {
 		done := *f.done
 		done.UserID = &w.users["admin"].ID
 		w.e.app.Notify.BulkFinished(t.Context(), &done)
+		// A WeCom member and an external contact waiting for review.
+		if err := s.SaveWeComMembers(t.Context(), []model.WeComMember{{ID: "zhangsan", Name: "张三", Mobile: "+8613700000001"}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SyncWeComFollows(t.Context(), "zhangsan", []*model.WeComExternal{{ID: "wmWANG", Name: "王经理",
+			Follows: []model.WeComFollow{{MemberID: "zhangsan", Remark: "王经理", RemarkMobiles: []string{"13800000001"}}}}}, time.Now()); err != nil {
+			t.Fatal(err)
+		}
 		for _, rt := range routes {
 			if rt.Method != "GET" {
 				continue

@@ -90,6 +90,16 @@ var routes = []route{
 	{"POST", "/channels/{kind}/test", authed, (*handler).testChannel},
 	{"GET", "/outbox", authed, (*handler).listOutbox},
 
+	{"GET", "/wecom", authed, (*handler).getWeCom},
+	{"PUT", "/wecom", authed, (*handler).saveWeCom},
+	{"POST", "/wecom/test", authed, (*handler).testWeCom},
+	{"GET", "/wecom/members", authed, (*handler).listWeComMembers},
+	{"POST", "/wecom/members/refresh", authed, (*handler).refreshWeComMembers},
+	{"PUT", "/wecom/members/{userid}", authed, (*handler).mapWeComMember},
+	{"POST", "/wecom/sync", authed, (*handler).syncWeCom},
+	{"GET", "/wecom/review", authed, (*handler).weComReview},
+	{"PUT", "/wecom/externals/{id}", authed, (*handler).resolveWeComExternal},
+
 	{"GET", "/bulk-sends", authed, (*handler).listBulkSends},
 	{"POST", "/bulk-sends", authed, (*handler).createBulkSend},
 	{"POST", "/bulk-sends/preview", authed, (*handler).previewBulkSend},

@@ -248,3 +248,8 @@ func (s *Service) ContactByMobile(ctx context.Context, raw string) (int64, error
 	}
 	return ids[0], nil
 }
+
+// External returns one external contact with who follows it.
+func (s *Service) External(ctx context.Context, id string) (*model.WeComExternal, error) {
+	return s.store.WeComExternal(ctx, id)
+}
