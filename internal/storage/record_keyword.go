@@ -256,7 +256,35 @@ func (s *Store) selectRecords(ctx context.Context, p permission.Policy, f Record
 			q.Arg(likePattern(f.Query)), ` ESCAPE '\'`)
 	}
 	q.Add(spec.order(), q.Arg(f.Limit+1))
-	rows, err := s.r.QueryContext(ctx, q.SQL(), q.Args()...)
+	if s.dialect == Postgres && f.keyword.mode == keywordNarrow {
+		return s.narrowedRecords(ctx, q)
+	}
+	return queryRecords(ctx, s.r, q)
+}
+
+// narrowWorkMem is the work_mem of a query narrowed by the search index.
+// Its bitmap of a common pair's records (100,000 of 10 million for a word
+// in one record of a hundred) overflows the default 4 MB and turns lossy:
+// every record on a page the time window shares with it is then read and
+// tested again (10,000 heap reads for 400 matches, 100 ms instead of 25).
+const narrowWorkMem = "16MB"
+
+// narrowedRecords runs a narrowed page query with narrowWorkMem, in a
+// read-only transaction so the setting ends with it.
+func (s *Store) narrowedRecords(ctx context.Context, q Query) ([]*model.Record, error) {
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback() //nolint:errcheck // read-only: nothing to keep
+	if _, err := tx.ExecContext(ctx, `SET LOCAL work_mem = '`+narrowWorkMem+`'`); err != nil {
+		return nil, err
+	}
+	return queryRecords(ctx, tx, q)
+}
+
+func queryRecords(ctx context.Context, db querier, q Query) ([]*model.Record, error) {
+	rows, err := db.QueryContext(ctx, q.SQL(), q.Args()...)
 	if err != nil {
 		return nil, err
 	}
