@@ -131,10 +131,10 @@ func (s *Store) recordPage(ctx context.Context, p permission.Policy, f *RecordFi
 		}
 		return s.selectRecords(ctx, p, *f, spec)
 	}
-	f.keyword = keywordPlan{mode: keywordProbe}
-	out, err := s.selectRecords(ctx, p, *f, spec)
-	if err != nil || len(out) > f.Limit {
-		// A full page among the newest records: what a walk finds.
+	out, oldest, newest, all, err := s.probe(ctx, p, *f, spec)
+	if err != nil || len(out) > f.Limit || all {
+		// A full page among the newest records, or every record read:
+		// what a walk finds.
 		f.keyword.mode = keywordWalk
 		return out, err
 	}
@@ -157,11 +157,11 @@ func (s *Store) recordPage(ctx context.Context, p permission.Policy, f *RecordFi
 			return s.selectRecords(ctx, p, *f, spec)
 		}
 	}
-	return s.narrowInWindows(ctx, p, *f, spec, len(out))
+	return s.narrowInWindows(ctx, p, *f, spec, len(out), oldest, newest)
 }
 
 // narrowInWindows finds a page of a keyword the probe found too few of
-// (found) through the search index, first among the records of a time
+// (found, among the records from oldest to newest) through the search index, first among the records of a time
 // window expected to hold a page: the index and the time index together
 // name only the window's matches, where the index alone would name every
 // match of a common-enough keyword, each to be read and sorted. The window
@@ -169,10 +169,10 @@ func (s *Store) recordPage(ctx context.Context, p permission.Policy, f *RecordFi
 // eightfold while it holds less than a page; the last try has no window.
 // A page found in a window is the page: every match newer than the window's
 // edge is in it.
-func (s *Store) narrowInWindows(ctx context.Context, p permission.Policy, f RecordFilter, spec pageSpec, found int) ([]*model.Record, error) {
-	oldest, newest, err := s.probeSpan(ctx, p, f, spec)
-	if err != nil || oldest.IsZero() {
-		return nil, err
+func (s *Store) narrowInWindows(ctx context.Context, p permission.Policy, f RecordFilter, spec pageSpec, found int,
+	oldest, newest time.Time) ([]*model.Record, error) {
+	if oldest.IsZero() {
+		return nil, nil
 	}
 	span := max(newest.Sub(oldest), time.Second)
 	factor := time.Duration(4 * (f.Limit + 1) / max(found, 1))
@@ -201,18 +201,82 @@ func (s *Store) narrowInWindows(ctx context.Context, p permission.Policy, f Reco
 // maxWindow is longer than any records' history: a window that long is none.
 const maxWindow = 100 * 365 * 24 * time.Hour
 
-// probeSpan returns the times of the oldest and the newest record a probe
-// of f reads (zero when it reads none).
-func (s *Store) probeSpan(ctx context.Context, p permission.Policy, f RecordFilter, spec pageSpec) (time.Time, time.Time, error) {
+// probe reads the newest probeRows records by every other condition of f
+// and returns those of them that hold the keyword (at most a page and
+// one), with the times of the oldest and the newest record it read. Its
+// query stops at a page of matches; it also hands back the first record
+// read and the probeRows-th (when it gets that far), matching or not, for
+// their times. all says the probe read every record of the filter (fewer
+// than probeRows): what it found is every match there is.
+func (s *Store) probe(ctx context.Context, p permission.Policy, f RecordFilter, spec pageSpec) (
+	out []*model.Record, oldest, newest time.Time, all bool, err error) {
 	f.keyword = keywordPlan{mode: keywordProbe}
+	n := probeRows(f.Limit)
+	order := strings.TrimSuffix(spec.order(), ` LIMIT `)
+	// x is the probe: the newest n records, numbered. The level above keeps
+	// the matches and the first and n-th record, stopping at a page of them
+	// as it reads x in order; only those few are joined for their names.
+	onX := strings.NewReplacer("r.", "x.")
 	var q Query
-	q.Add(`SELECT min(w.contacted_at), max(w.contacted_at) FROM (SELECT r.contacted_at FROM contact_records r
-		JOIN customers c ON c.id = r.customer_id`)
+	like := q.Arg(likePattern(f.Query))
+	q.Add(`SELECT `, recordColumns, `, r.probe_n, r.hit FROM (SELECT x.*, `, onX.Replace(recordText), ` LIKE `, like, ` ESCAPE '\' AS hit
+		FROM (SELECT r.*, row_number() OVER (`, order, `) AS probe_n FROM contact_records r JOIN customers c ON c.id = r.customer_id`)
 	spec.conditions(&q, f, p, s.dialect)
-	q.Add(spec.order(), q.Arg(probeRows(f.Limit)), `) w`)
-	var oldest, newest sql.NullTime
-	err := s.r.QueryRowContext(ctx, q.SQL(), q.Args()...).Scan(&oldest, &newest)
-	return oldest.Time, newest.Time, err
+	last := q.Arg(n)
+	q.Add(order, ` LIMIT `, last, `) x WHERE `, onX.Replace(recordText), ` LIKE `, like, ` ESCAPE '\' OR x.probe_n IN (1, `, last, `)`,
+		onX.Replace(order), ` LIMIT `, q.Arg(f.Limit+3), `) r JOIN customers c ON c.id = r.customer_id
+		LEFT JOIN contacts ct ON ct.id = r.contact_id LEFT JOIN users u ON u.id = r.user_id`, order)
+	rows, err := s.r.QueryContext(ctx, q.SQL(), q.Args()...)
+	if err != nil {
+		return nil, oldest, newest, false, err
+	}
+	defer rows.Close()
+	var first, end time.Time
+	reachedEnd := false
+	for rows.Next() {
+		var pn int
+		var hit bool
+		r, err := scanRecord(probeScanner{rows, &pn, &hit})
+		if err != nil {
+			return nil, oldest, newest, false, err
+		}
+		switch pn {
+		case 1:
+			first = r.ContactedAt
+		case n:
+			end, reachedEnd = r.ContactedAt, true
+		}
+		if hit && len(out) <= f.Limit {
+			out = append(out, r)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, oldest, newest, false, err
+	}
+	if len(out) > f.Limit {
+		return out, oldest, newest, false, nil
+	}
+	if !reachedEnd {
+		// Fewer than probeRows records: the probe read them all.
+		return out, oldest, newest, true, nil
+	}
+	oldest, newest = first, end
+	if oldest.After(newest) {
+		oldest, newest = newest, oldest
+	}
+	return out, oldest, newest, false, nil
+}
+
+// probeScanner scans a probe's row: a record, its place in the probe and
+// whether it holds the keyword.
+type probeScanner struct {
+	rows *sql.Rows
+	n    *int
+	hit  *bool
+}
+
+func (sc probeScanner) Scan(dest ...any) error {
+	return sc.rows.Scan(append(dest, sc.n, sc.hit)...)
 }
 
 // pageSpec is what differs between the page queries of a walk: an extra
@@ -240,21 +304,9 @@ func (spec pageSpec) order() string {
 
 // selectRecords runs one page query of f with its keyword plan.
 func (s *Store) selectRecords(ctx context.Context, p permission.Policy, f RecordFilter, spec pageSpec) ([]*model.Record, error) {
-	probe := f.keyword.mode == keywordProbe
 	var q Query
-	if probe {
-		// The newest matching records by every other condition, then the
-		// keyword among them.
-		q.Add(`SELECT `, recordColumns, ` FROM (SELECT r.* FROM contact_records r JOIN customers c ON c.id = r.customer_id`)
-	} else {
-		q.Add(`SELECT `, recordColumns, recordFrom)
-	}
+	q.Add(`SELECT `, recordColumns, recordFrom)
 	spec.conditions(&q, f, p, s.dialect)
-	if probe {
-		q.Add(spec.order(), q.Arg(probeRows(f.Limit)), `) r JOIN customers c ON c.id = r.customer_id
-			LEFT JOIN contacts ct ON ct.id = r.contact_id LEFT JOIN users u ON u.id = r.user_id WHERE `, recordText, ` LIKE `,
-			q.Arg(likePattern(f.Query)), ` ESCAPE '\'`)
-	}
 	q.Add(spec.order(), q.Arg(f.Limit+1))
 	if s.dialect == Postgres && f.keyword.mode == keywordNarrow {
 		return s.narrowedRecords(ctx, q)
