@@ -99,7 +99,13 @@ func (s *Service) Save(ctx context.Context, userID int64, in Config) error {
 	return s.store.SaveChannelConfig(ctx, &model.ChannelConfig{Kind: ConfigKind, Provider: ConfigKind, Config: sealed, UpdatedBy: &userID})
 }
 
-// client returns a client of the stored connection.
+// Client returns a client of the stored connection.
+func (s *Service) Client(ctx context.Context) (*Client, error) {
+	cl, _, err := s.client(ctx)
+	return cl, err
+}
+
+// client returns a client of the stored connection, and the connection.
 func (s *Service) client(ctx context.Context) (*Client, Config, error) {
 	c, _, err := s.load(ctx)
 	if err != nil {

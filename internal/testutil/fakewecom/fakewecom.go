@@ -9,7 +9,11 @@
 //
 // It holds members (成员), external contacts (外部联系人) and who follows
 // whom; answers gettoken, user/get, externalcontact/get_follow_user_list,
-// externalcontact/get and externalcontact/batch/get_by_user; counts calls;
+// externalcontact/get and externalcontact/batch/get_by_user; keeps
+// customer mass message tasks (add_msg_template, get_groupmsg_task,
+// get_groupmsg_send_result, remind_groupmsg_send, cancel_groupmsg_send)
+// that a test confirms as the sender would, applying the monthly receive
+// limit and the friendships of that moment; counts calls;
 // expires or forgets tokens and fails calls on command; and pushes
 // callbacks encrypted and signed as WeCom does (AES-256-CBC with the
 // EncodingAESKey, SHA1 signature), or wrongly signed, for another corp,
@@ -52,6 +56,12 @@ type Server struct {
 	members   map[string]*Member
 	externals map[string]*External
 	order     []string // external contacts in the order added
+
+	groupMsgs    map[string]*GroupMsg
+	msgOrder     []string
+	msgSeq       int
+	received     map[string]int // mass messages received, by external contact and month
+	monthlyLimit int
 }
 
 // issued is one access token and the secret it was issued for.
@@ -77,6 +87,8 @@ func New(t testing.TB) *Server {
 		failures:       map[string][]int{},
 		members:        map[string]*Member{},
 		externals:      map[string]*External{},
+		groupMsgs:      map[string]*GroupMsg{},
+		received:       map[string]int{},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /cgi-bin/gettoken", s.gettoken)
@@ -84,6 +96,7 @@ func New(t testing.TB) *Server {
 	mux.HandleFunc("GET /cgi-bin/externalcontact/get_follow_user_list", s.api("get_follow_user_list", contactOnly, s.followUserList))
 	mux.HandleFunc("GET /cgi-bin/externalcontact/get", s.api("externalcontact/get", contactOnly, s.externalGet))
 	mux.HandleFunc("POST /cgi-bin/externalcontact/batch/get_by_user", s.api("batch/get_by_user", contactOnly, s.batchGetByUser))
+	s.registerGroupMsg(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		answer(w, 404, map[string]any{"errcode": 40058, "errmsg": "unknown api " + r.URL.Path})
 	})
