@@ -84,6 +84,8 @@ type SyncResult struct {
 	Externals int `json:"externals"` // distinct external contacts
 	Matched   int `json:"matched"`   // newly matched to contacts
 	Unmatched int `json:"unmatched"` // left for the admin's review
+	// Skipped are the members WeCom would not answer for.
+	Skipped []string `json:"skipped,omitempty"`
 }
 
 // Sync walks the external contacts of every mapped member
@@ -108,34 +110,65 @@ func (s *Service) Sync(ctx context.Context) (SyncResult, error) {
 		for j, m := range group {
 			ids[j] = m.ID
 		}
-		at := s.now()
-		byMember := map[string][]*model.WeComExternal{}
-		cursor := ""
-		for {
-			page, next, err := cl.ExternalsOf(ctx, ids, cursor)
-			if err != nil {
-				return res, fmt.Errorf("wecom sync: %w", err)
+		err := s.syncGroup(ctx, cl, ids, seen, &res)
+		var we *Error
+		if errors.As(err, &we) && we.Code != 0 && len(ids) > 1 {
+			// WeCom refuses the whole call for one member it will not
+			// answer for (no longer allowed to serve customers, left the
+			// company): the group is walked again member by member, and
+			// those members are skipped.
+			for _, id := range ids {
+				if err := s.syncGroup(ctx, cl, []string{id}, seen, &res); errors.As(err, &we) && we.Code != 0 {
+					s.log.Warn("wecom sync: member skipped", "userid", id, "err", err)
+					res.Skipped = append(res.Skipped, id)
+				} else if err != nil {
+					return res, err
+				}
 			}
-			for _, e := range page {
-				f := e.Follows[0]
-				byMember[f.MemberID] = append(byMember[f.MemberID], e)
-				seen[e.ID] = true
-				res.Follows++
-			}
-			if next == "" {
-				break
-			}
-			cursor = next
+			continue
 		}
-		for _, id := range ids {
-			if err := s.store.SyncWeComFollows(ctx, id, byMember[id], at); err != nil {
-				return res, err
-			}
+		if err != nil {
+			return res, err
 		}
 	}
 	res.Externals = len(seen)
 	res.Matched, res.Unmatched, err = s.matchExternals(ctx)
 	return res, err
+}
+
+// syncGroup walks the external contacts of up to BatchUsers members and
+// stores each member's follows; nothing is stored for a group WeCom
+// refuses.
+func (s *Service) syncGroup(ctx context.Context, cl *Client, ids []string, seen map[string]bool, res *SyncResult) error {
+	at := s.now()
+	byMember := map[string][]*model.WeComExternal{}
+	follows := 0
+	cursor := ""
+	for {
+		page, next, err := cl.ExternalsOf(ctx, ids, cursor)
+		if err != nil {
+			return fmt.Errorf("wecom sync: %w", err)
+		}
+		for _, e := range page {
+			f := e.Follows[0]
+			byMember[f.MemberID] = append(byMember[f.MemberID], e)
+			follows++
+		}
+		if next == "" {
+			break
+		}
+		cursor = next
+	}
+	for _, id := range ids {
+		if err := s.store.SyncWeComFollows(ctx, id, byMember[id], at); err != nil {
+			return err
+		}
+		for _, e := range byMember[id] {
+			seen[e.ID] = true
+		}
+	}
+	res.Follows += follows
+	return nil
 }
 
 // matchExternals matches every external contact in the review list whose

@@ -117,6 +117,16 @@ func TestSyncMapsMembersAndMatchesContacts(t *testing.T) {
 		if !slices.Equal(fol[contacts[3].ID], []string{"客服3"}) || !slices.Equal(fol[contacts[7].ID], []string{"客服7"}) {
 			t.Fatalf("followers after the second sync: %v", fol)
 		}
+		// A mapped member who may no longer serve customers makes WeCom
+		// refuse a whole call: the others are still synced.
+		fake.AddMember(fakewecom.Member{UserID: "m007", Name: "成员7"}) // customer contact taken away
+		res, err = e.svc.Sync(ctx)
+		if err != nil || !slices.Equal(res.Skipped, []string{"m007"}) || res.Members != members {
+			t.Fatalf("sync with a member WeCom refuses: %+v %v", res, err)
+		}
+		if fol, _ = e.svc.FollowersOf(ctx, []int64{contacts[3].ID}); !slices.Equal(fol[contacts[3].ID], []string{"客服3"}) {
+			t.Fatalf("followers after a partly refused sync: %v", fol)
+		}
 		// Mapping by hand: one user is one member.
 		if err := e.svc.MapMember(ctx, "nobody", &users[0].ID); err == nil {
 			t.Fatal("a user mapped to two members")
