@@ -64,7 +64,8 @@ func weComSchemas() obj {
 	return obj{
 		"WeComInput": input([]string{"corp_id"}, config),
 		"WeComSettings": object([]string{"config", "secrets_set", "configured"}, obj{
-			"config":      object(nil, config),
+			"config": withOptional(object(nil, config), obj{"simulated": obj{"type": "boolean",
+				"description": "the demo's built-in simulated WeCom (serve --demo), never a real one"}}),
 			"secrets_set": obj{"type": "object", "additionalProperties": typ("boolean"), "description": "which secrets hold a value"},
 			"configured":  typ("boolean"), "updated_at": dateTime()}),
 		"WeComTest": object([]string{"follow_users", "application"}, obj{

@@ -56,6 +56,17 @@ func runServe(ctx context.Context, e env, args []string) error {
 		fmt.Fprintf(e.stdout, "Demo mode: log in as admin or agent1…agent10, password %q.\n", demo.Password)
 	}
 
+	if o.Demo {
+		sim, err := demo.StartWeCom(ctx, store, a.WeCom)
+		if err != nil {
+			return err
+		}
+		if sim != nil {
+			defer sim.Close()
+			log.Info("demo: simulated WeCom", "url", sim.URL)
+		}
+	}
+
 	webHandler, err := web.New(a)
 	if err != nil {
 		return err

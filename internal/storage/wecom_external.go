@@ -118,7 +118,11 @@ type WeComExternalFilter struct {
 	// no customer: the admin's review list.
 	Unmatched bool
 	ContactID int64 // those matched to this contact
-	Limit     int
+	// After, when set (or with a negative Limit), lists by
+	// external_userid from after this one, to walk every entry, instead of
+	// newest first; a negative Limit is 500.
+	After string
+	Limit int
 }
 
 // WeComExternals lists external contacts with their follows, newest
@@ -136,9 +140,15 @@ func (s *Store) WeComExternals(ctx context.Context, f WeComExternalFilter) ([]*m
 	if limit <= 0 || limit > 500 {
 		limit = 500
 	}
+	order := `e.updated_at DESC, e.external_userid`
+	if f.After != "" || f.Limit < 0 {
+		args = append(args, f.After)
+		where = append(where, fmt.Sprintf("e.external_userid > $%d", len(args)))
+		order = `e.external_userid`
+	}
 	rows, err := s.r.QueryContext(ctx, `SELECT e.external_userid, e.name, e.unionid, e.corp_name, e.contact_id, e.matched_by, e.updated_at
 		FROM wecom_externals e WHERE `+strings.Join(where, " AND ")+
-		fmt.Sprintf(` ORDER BY e.updated_at DESC, e.external_userid LIMIT %d`, limit), args...)
+		fmt.Sprintf(` ORDER BY %s LIMIT %d`, order, limit), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: wecom externals: %w", err)
 	}

@@ -18,8 +18,10 @@ type contactsCard struct {
 	Contacts []*model.Contact
 	CSRF     string
 	Loc      *time.Location // the user's time zone, for opt-out times
-	// WeCom holds, by contact, the members who added its WeChat identity.
-	WeCom map[int64][]string
+	// WeCom holds, by contact, the members who added its WeChat identity;
+	// WeComSimulated says they come from the demo's simulated WeCom.
+	WeCom          map[int64][]string
+	WeComSimulated bool
 }
 
 // WeComOf returns the names of the members who added the contact on WeCom.
@@ -71,7 +73,18 @@ func (h *handler) contactsCard(ctx context.Context, id *httpauth.Identity, cv *c
 		ids[i] = ct.ID
 	}
 	followers, err := h.app.WeCom.FollowersOf(ctx, ids)
-	return contactsCard{Customer: cv, Contacts: cts, CSRF: csrfOf(id), Loc: loc, WeCom: followers}, err
+	if err != nil {
+		return contactsCard{}, err
+	}
+	card := contactsCard{Customer: cv, Contacts: cts, CSRF: csrfOf(id), Loc: loc, WeCom: followers}
+	if len(followers) > 0 {
+		st, err := h.app.WeCom.Settings(ctx)
+		if err != nil {
+			return contactsCard{}, err
+		}
+		card.WeComSimulated = st.Config.Simulated
+	}
+	return card, nil
 }
 
 func (h *handler) peopleCard(ctx context.Context, id *httpauth.Identity, cv *contact.CustomerView) (peopleCard, error) {

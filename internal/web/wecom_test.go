@@ -120,8 +120,19 @@ func TestWeComSettingsPage(t *testing.T) {
 			t.Fatalf("review list after resolving: %s", excerptOf(res.body, "wecom-counts"))
 		}
 		page := e.signedIn(t, e.agent1).get("/customers/" + strconv.FormatInt(e.acme.ID, 10))
-		if !strings.Contains(page.body, "企业微信：Agent1 已添加") {
+		if !strings.Contains(page.body, "企业微信：Agent1 已添加") || strings.Contains(page.body, "模拟") {
 			t.Fatalf("the customer page does not say who added the contact: %s", excerptOf(page.body, "contacts-table"))
+		}
+		// The demo's simulated WeCom says so on both pages.
+		st, _ := e.app.WeCom.Settings(ctx)
+		cfg := st.Config
+		cfg.ContactSecret, cfg.AgentSecret, cfg.CallbackToken, cfg.EncodingAESKey = fake.ContactSecret, fake.AgentSecret, fake.CallbackToken, fake.EncodingAESKey
+		must(t, e.app.WeCom.SaveSimulated(ctx, cfg))
+		if res := admin.get("/admin/wecom"); !strings.Contains(res.body, "模拟企业微信（演示）") || !strings.Contains(res.body, `id="wecom-simulated"`) {
+			t.Fatal("the settings page does not say the WeCom is simulated")
+		}
+		if page := e.signedIn(t, e.agent1).get("/customers/" + strconv.FormatInt(e.acme.ID, 10)); !strings.Contains(page.body, ">模拟</span>") {
+			t.Fatal("the customer page does not say the WeCom is simulated")
 		}
 	})
 }

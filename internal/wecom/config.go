@@ -30,6 +30,9 @@ type Config struct {
 	// BaseURL is the API's address: WeCom's unless a private deployment
 	// or a proxy says otherwise.
 	BaseURL string `json:"base_url,omitempty"`
+	// Simulated marks the demo's built-in simulated WeCom; only the demo
+	// sets it (an admin's Save clears it).
+	Simulated bool `json:"simulated,omitempty"`
 }
 
 var (

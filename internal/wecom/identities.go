@@ -174,23 +174,31 @@ func (s *Service) syncGroup(ctx context.Context, cl *Client, ids []string, seen 
 // matchExternals matches every external contact in the review list whose
 // followers noted a mobile number that exactly one contact has.
 func (s *Service) matchExternals(ctx context.Context) (matched, left int, err error) {
-	list, err := s.store.WeComExternals(ctx, storageUnmatched)
-	if err != nil {
-		return 0, 0, err
-	}
 	region := s.region(ctx)
-	for _, e := range list {
-		ok, err := s.matchByRemark(ctx, e, region)
+	after := ""
+	for {
+		// By external_userid, from the last one seen: matching takes
+		// entries out of the list as it is walked.
+		list, err := s.store.WeComExternals(ctx, storage.WeComExternalFilter{Unmatched: true, After: after, Limit: -1})
 		if err != nil {
 			return matched, left, err
 		}
-		if ok {
-			matched++
-		} else {
-			left++
+		for _, e := range list {
+			ok, err := s.matchByRemark(ctx, e, region)
+			if err != nil {
+				return matched, left, err
+			}
+			if ok {
+				matched++
+			} else {
+				left++
+			}
+			after = e.ID
+		}
+		if len(list) < 500 {
+			return matched, left, nil
 		}
 	}
-	return matched, left, nil
 }
 
 // matchByRemark matches e to the one contact holding a mobile number one

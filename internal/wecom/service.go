@@ -89,6 +89,17 @@ func (s *Service) Save(ctx context.Context, userID int64, in Config) error {
 	} else if err != nil && !errors.Is(err, ErrNotConfigured) {
 		return err
 	}
+	in.Simulated = false
+	return s.save(ctx, in, &userID)
+}
+
+// SaveSimulated stores the connection to the demo's simulated WeCom.
+func (s *Service) SaveSimulated(ctx context.Context, in Config) error {
+	in.Simulated = true
+	return s.save(ctx, in, nil)
+}
+
+func (s *Service) save(ctx context.Context, in Config, by *int64) error {
 	if err := in.Validate(); err != nil {
 		return err
 	}
@@ -96,7 +107,7 @@ func (s *Service) Save(ctx context.Context, userID int64, in Config) error {
 	if err != nil {
 		return err
 	}
-	return s.store.SaveChannelConfig(ctx, &model.ChannelConfig{Kind: ConfigKind, Provider: ConfigKind, Config: sealed, UpdatedBy: &userID})
+	return s.store.SaveChannelConfig(ctx, &model.ChannelConfig{Kind: ConfigKind, Provider: ConfigKind, Config: sealed, UpdatedBy: by})
 }
 
 // Client returns a client of the stored connection.

@@ -17,7 +17,8 @@
 // expires or forgets tokens and fails calls on command; and pushes
 // callbacks encrypted and signed as WeCom does (AES-256-CBC with the
 // EncodingAESKey, SHA1 signature), or wrongly signed, for another corp,
-// or again. It does not import the product's packages.
+// or again. It does not import the product's packages. serve --demo runs
+// it as a simulated WeCom when no real one is connected.
 package fakewecom
 
 import (
@@ -70,8 +71,17 @@ type issued struct {
 	expires time.Time
 }
 
-// New starts a fake for a new corp with random secrets.
+// New starts a fake for a new corp with random secrets, closed when the
+// test ends.
 func New(t testing.TB) *Server {
+	s := Start()
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Start starts a fake for a new corp with random secrets on a loopback
+// port, for the demo's simulated WeCom; Close stops it.
+func Start() *Server {
 	s := &Server{
 		CorpID:         "ww" + randomHex(8),
 		ContactSecret:  "contact-" + randomHex(16),
@@ -101,7 +111,6 @@ func New(t testing.TB) *Server {
 		answer(w, 404, map[string]any{"errcode": 40058, "errmsg": "unknown api " + r.URL.Path})
 	})
 	s.Server = httptest.NewServer(mux)
-	t.Cleanup(s.Close)
 	return s
 }
 
