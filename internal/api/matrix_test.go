@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"touchbase/internal/auth"
 	"touchbase/internal/model"
 	"touchbase/internal/notify"
 	"touchbase/internal/permission"
@@ -505,7 +506,7 @@ func (w *mworld) buildFor(t *testing.T, actor, in string) fixture {
 	}
 	f.tok = 1
 	if u := w.users[actor]; u != nil {
-		_, tok, err := w.e.app.Auth.CreateAPIToken(ctx, u.ID, "spare")
+		_, tok, err := w.e.app.Auth.CreateAPIToken(ctx, u, auth.TokenSpec{Name: "spare"})
 		if err != nil {
 			t.Fatal(err)
 		}

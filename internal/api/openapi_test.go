@@ -125,7 +125,7 @@ func TestOpenAPIResponses(t *testing.T) {
 		if err := s.SetRelation(t.Context(), &model.Relation{CustomerID: f.x.ID, UserID: w.users["mate"].ID, Kind: model.RelationSharer}); err != nil {
 			t.Fatal(err)
 		}
-		sid, _, err := w.e.app.Auth.StartSession(t.Context(), w.users["admin"])
+		sid, _, err := w.e.app.Auth.StartSession(t.Context(), w.users["admin"], "")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -76,7 +76,7 @@ func TestAPITokens(t *testing.T) {
 		if res.status != http.StatusOK || m == nil || strings.Contains(res.body, "<html") {
 			t.Fatalf("create token: %d\n%s", res.status, res.body)
 		}
-		if u, err := e.app.Auth.UserByAPIToken(ctx, m[1]); err != nil || u.ID != e.agent1.ID {
+		if u, _, err := e.app.Auth.APIToken(ctx, m[1], "192.0.2.1"); err != nil || u.ID != e.agent1.ID {
 			t.Fatalf("the shown secret does not authenticate: %v", err)
 		}
 		page := c.get("/profile")
@@ -92,7 +92,7 @@ func TestAPITokens(t *testing.T) {
 		if res.status != http.StatusOK || strings.Contains(res.body, "CRM sync") {
 			t.Errorf("revoke: %d", res.status)
 		}
-		if _, err := e.app.Auth.UserByAPIToken(ctx, m[1]); err == nil {
+		if _, _, err := e.app.Auth.APIToken(ctx, m[1], "192.0.2.1"); err == nil {
 			t.Error("a revoked token still works")
 		}
 	})
