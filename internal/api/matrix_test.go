@@ -98,6 +98,8 @@ var matrix = []mrow{
 	{"DELETE", "/tokens/{TOK}", "", "", wants{same(204), same(204), same(204), same(204), same(204), same(204), same(204), same(401)}},
 	{"DELETE", "/tokens/{OTOK}", "", "", wants{same(404), same(404), same(404), same(404), same(404), same(404), same(404), same(401)}},
 	{"GET", "/me", "", "", wants{same(200), same(200), same(200), same(200), same(200), same(200), same(200), same(401)}},
+	// Sessions only: the caller's tokens stay (the matrix calls with them).
+	{"POST", "/me/sign-out-everywhere", "", "", wants{same(200), same(200), same(200), same(200), same(200), same(200), same(200), same(401)}},
 
 	// Customers.
 	{"GET", "/customers?q={CODE}", "", "X",
@@ -154,6 +156,9 @@ var matrix = []mrow{
 		wants{same(200), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
 	{"PUT", "/users/{U}/password", `{"password":"target-password-{N}"}`, "",
 		wants{same(204), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
+	{"POST", "/users/{U}/sign-out-everywhere", `{"revoke_tokens":true}`, "",
+		wants{same(200), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
+	{"GET", "/users/{U}/tokens", "", "", wants{same(200), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
 
 	// Teams.
 	{"GET", "/teams", "", "", wants{same(200), same(200), same(200), same(200), same(200), same(200), same(200), same(401)}},

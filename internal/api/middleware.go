@@ -16,8 +16,10 @@ const maxBody = 1 << 20
 
 // wrap guards one route: anonymous callers of a non-public route get 401
 // (token_expired for an expired token), bearer callers whose token's scope
-// falls short get 403, cookie callers changing data without the CSRF
-// header get 403, and the body is capped at maxBody.
+// falls short of what the route needs and its user could do get 403 (a
+// rep's token on an admin route gets the rep's own answer), cookie callers
+// changing data without the CSRF header get 403, and the body is capped
+// at maxBody.
 func (h *handler) wrap(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
@@ -27,7 +29,7 @@ func (h *handler) wrap(rt route) http.Handler {
 				h.fail(w, r, cmp.Or(httpauth.Failure(r.Context()), model.ErrUnauthenticated))
 				return
 			}
-			if id.Token != nil && !id.Token.Scope.Allows(rt.Scope) {
+			if id.Token != nil && !id.Token.Scope.Allows(rt.Scope) && model.MaxScope(id.User).Allows(rt.Scope) {
 				insufficientScope(w, rt, id.Token.Scope)
 				return
 			}

@@ -413,7 +413,7 @@ func schemas() obj {
 
 		"TokenRequest": input([]string{"username", "password"}, obj{"username": typ("string"), "password": typ("string"),
 			"name":  obj{"type": "string", "maxLength": 100, "description": "a label for the token"},
-			"scope": withOptional(scopeSchema(), obj{"default": string(model.ScopeContact)}),
+			"scope": withDefault(scopeSchema(), string(model.ScopeContact)),
 			"expires_in_days": obj{"type": "integer", "minimum": 1, "maximum": auth.MaxTokenDays, "default": auth.DefaultTokenDays,
 				"description": "the token stops working this many days from now"},
 			"never_expires": obj{"type": "boolean", "default": false,
@@ -556,6 +556,13 @@ const tokenDocs = "API tokens: each has a scope — read (GET requests and the s
 func scopeSchema() obj {
 	return obj{"type": "string", "enum": []string{string(model.ScopeRead), string(model.ScopeContact), string(model.ScopeAdmin)},
 		"description": "read: read and preview only; contact: what a rep does; admin: administration too (admins only)"}
+}
+
+// withDefault returns s with a default value.
+func withDefault(s obj, v any) obj {
+	c := maps.Clone(s)
+	c["default"] = v
+	return c
 }
 
 // routeScopes maps "METHOD /path" to the token scope its route needs; it

@@ -51,7 +51,7 @@ func (sp *TokenSpec) check(u *model.User) error {
 	switch {
 	case !sp.Scope.Valid():
 		errs.Add("scope", "invalid_scope", "scope must be read, contact or admin")
-	case sp.Scope == model.ScopeAdmin && !u.IsAdmin():
+	case !model.MaxScope(u).Allows(sp.Scope):
 		errs.Add("scope", "admin_scope", "only admins may create a token with the admin scope")
 	}
 	switch days := sp.ExpiresInDays; {

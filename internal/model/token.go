@@ -32,6 +32,15 @@ func (s TokenScope) Allows(need TokenScope) bool {
 	return s.Valid() && slices.Index(TokenScopes, s) >= slices.Index(TokenScopes, need)
 }
 
+// MaxScope is the widest scope u may give a token: admin for admins,
+// contact for everyone else.
+func MaxScope(u *User) TokenScope {
+	if u.IsAdmin() {
+		return ScopeAdmin
+	}
+	return ScopeContact
+}
+
 // APIToken is a bearer token of a user; the secret itself is never stored.
 type APIToken struct {
 	ID        int64      `json:"id"`

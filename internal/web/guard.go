@@ -44,7 +44,7 @@ func (h *handler) guard(level access, limit int64, next http.HandlerFunc) http.H
 			h.toLogin(w, r)
 			return
 		}
-		if !csrfOK(r) {
+		if !csrfOK(r, level) {
 			h.app.Log.Warn("csrf check failed", "method", r.Method, "path", r.URL.Path)
 			h.errorPage(w, r, http.StatusForbidden)
 			return
