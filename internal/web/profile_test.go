@@ -16,7 +16,6 @@ import (
 	"touchbase/internal/storage/storetest"
 )
 
-
 func TestProfile(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *storage.Store) {
 		e := newEnv(t, s)
