@@ -119,7 +119,7 @@ func userSetPassword(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "password of %s changed; %d sessions ended, %d API tokens revoked\n", u.Username, out.Sessions, out.Tokens)
+	fmt.Fprintf(e.stdout, "password of %s changed; sessions ended: %d, API tokens revoked: %d\n", u.Username, out.Sessions, out.Tokens)
 	return nil
 }
 
