@@ -546,8 +546,8 @@ func document() obj {
 const tokenDocs = "API tokens: each has a scope — read (GET requests and the send previews only), contact (what " +
 	"a rep does: customers, contacts, records, plans, single and bulk sends) or admin (administration too: users, " +
 	"teams, topics, settings, channels, SMS templates, customer sync; admins only) — and each operation names the " +
-	"scope it needs in x-token-scope. A call beyond the token's scope answers 403 insufficient_scope, naming both " +
-	"scopes. A token expires 90 days after it is made unless its creator chose another lifetime (1–365 days) or, " +
+	"scope it needs in x-token-scope. A call its user may make but the token's scope does not cover answers 403 " +
+	"insufficient_scope, naming both scopes. A token expires 90 days after it is made unless its creator chose another lifetime (1–365 days) or, " +
 	"for admins only, none; an expired token answers 401 token_expired. The last use of a token (time and client " +
 	"address) is kept and listed. Changing or resetting a user's password, or disabling the user, revokes all " +
 	"their tokens; so may sign-out-everywhere with revoke_tokens."
