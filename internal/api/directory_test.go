@@ -148,6 +148,9 @@ func TestPasswordResetAndSignOutEndAccess(t *testing.T) {
 		if r := e.do(t, "GET", "me", nil, bearer(tok)); r.status != 401 {
 			t.Errorf("token after the admin's sign-out: %v", r)
 		}
+		if r := e.do(t, "GET", "me", nil, cookie(sid)); r.status != 401 {
+			t.Errorf("session after the admin's sign-out: %v", r)
+		}
 		if r := e.do(t, "POST", "users/999999/sign-out-everywhere", nil, adm); r.status != 404 {
 			t.Errorf("sign out a missing user: %v, want 404", r)
 		}

@@ -32,8 +32,8 @@ type tokenTable struct {
 // signOutCard is the "sign out everywhere" form, for oneself on the
 // profile, for a user on the admin's user page.
 type signOutCard struct {
-	CSRF, Action string
-	Intro        string // catalog key
+	CSRF, Action   string
+	Intro, Confirm string // catalog keys
 }
 
 // tokensCard lists the user's API tokens; right after one is created it
@@ -78,7 +78,8 @@ func (h *handler) profile(w http.ResponseWriter, r *http.Request) (profileData, 
 	u := *id.User
 	d := profileData{base: h.base(w, r, "profile", "profile.title"), Form: &u,
 		Tokens: tokensCard{Form: newTokenForm(), Expiries: tokenExpiries}}
-	d.SignOut = signOutCard{CSRF: d.CSRF, Action: "/profile/sign-out-everywhere", Intro: "signout.intro_self"}
+	d.SignOut = signOutCard{CSRF: d.CSRF, Action: "/profile/sign-out-everywhere", Intro: "signout.intro_self",
+		Confirm: "signout.confirm_self"}
 	var err error
 	if d.Tokens.Tokens, err = h.app.Auth.APITokens(r.Context(), id.User.ID); err != nil {
 		return d, err

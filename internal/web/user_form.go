@@ -49,7 +49,8 @@ func (h *handler) userForm(ctx context.Context, d userFormData) (userFormData, e
 	if d.Form.ID == 0 {
 		return d, nil
 	}
-	d.SignOut = signOutCard{CSRF: d.CSRF, Action: d.Action + "/sign-out-everywhere", Intro: "signout.intro_admin"}
+	d.SignOut = signOutCard{CSRF: d.CSRF, Action: d.Action + "/sign-out-everywhere", Intro: "signout.intro_admin",
+		Confirm: "signout.confirm_admin"}
 	d.Tokens, err = h.app.Auth.APITokens(ctx, d.Form.ID)
 	return d, err
 }
