@@ -89,10 +89,7 @@ func TestSessionIdleAndAbsoluteLimits(t *testing.T) {
 		_, old, _ := a.CreateAPIToken(ctx, u, auth.TokenSpec{Name: "old"})
 		_, recent, _ := a.CreateAPIToken(ctx, u, auth.TokenSpec{Name: "recent"})
 		for tok, ago := range map[int64]time.Duration{old.ID: auth.TokenKeep + time.Hour, recent.ID: time.Hour} {
-			if _, err := s.DB().ExecContext(ctx, `UPDATE api_tokens SET expires_at = $1 WHERE id = $2`,
-				now.Add(-ago).UTC(), tok); err != nil {
-				t.Fatal(err)
-			}
+			expire(t, s, tok, now.Add(-ago))
 		}
 		sessions, tokens, err := a.SweepExpired(ctx)
 		if err != nil || sessions != 1 || tokens != 1 {

@@ -14,6 +14,14 @@ import (
 
 func days(n int) *int { return &n }
 
+// expire moves the expiry of token id to at, as time passing would.
+func expire(t *testing.T, s *storage.Store, id int64, at time.Time) {
+	t.Helper()
+	if _, err := s.DB().ExecContext(context.Background(), `UPDATE api_tokens SET expires_at = $1 WHERE id = $2`, at.UTC(), id); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestTokenSpecChecks(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
@@ -111,10 +119,7 @@ func TestTokenExpiryUseAndRevocation(t *testing.T) {
 		}
 
 		// Past its expiry the token is refused as expired, and listed so.
-		if _, err := s.DB().ExecContext(ctx, `UPDATE api_tokens SET expires_at = $1 WHERE id = $2`,
-			time.Now().Add(-time.Second).UTC(), tok.ID); err != nil {
-			t.Fatal(err)
-		}
+		expire(t, s, tok.ID, time.Now().Add(-time.Second))
 		_, _, err = a.APIToken(ctx, secret, "10.0.0.5")
 		if !errors.Is(err, auth.ErrTokenExpired) || !errors.Is(err, model.ErrUnauthenticated) {
 			t.Fatalf("expired token: %v, want ErrTokenExpired", err)
