@@ -18,5 +18,29 @@ func (s *Service) AdminSetPassword(ctx context.Context, p permission.Policy, use
 	if err := requireAdmin(p); err != nil {
 		return err
 	}
-	return s.ResetPassword(ctx, userID, password)
+	_, err := s.ResetPassword(ctx, userID, password)
+	return err
+}
+
+// SignOutUser ends every session of a user and, with tokens, revokes
+// their API tokens; admins only ("sign out everywhere" on their behalf).
+func (s *Service) SignOutUser(ctx context.Context, p permission.Policy, userID int64, tokens bool) (model.SignOut, error) {
+	if err := requireAdmin(p); err != nil {
+		return model.SignOut{}, err
+	}
+	if _, err := s.store.UserByID(ctx, userID); err != nil {
+		return model.SignOut{}, err
+	}
+	return s.store.SignOutUser(ctx, userID, tokens)
+}
+
+// UserTokens lists a user's API tokens; admins only.
+func (s *Service) UserTokens(ctx context.Context, p permission.Policy, userID int64) ([]*model.APIToken, error) {
+	if err := requireAdmin(p); err != nil {
+		return nil, err
+	}
+	if _, err := s.store.UserByID(ctx, userID); err != nil {
+		return nil, err
+	}
+	return s.store.ListAPITokens(ctx, userID)
 }

@@ -141,28 +141,38 @@ func (s *Service) UpdateProfile(ctx context.Context, self *model.User, in model.
 }
 
 // SetPassword replaces a user's password: admins for anyone, users for
-// themselves. Existing sessions of that user end.
+// themselves. Every session of that user ends and every API token of
+// theirs is revoked.
 func (s *Service) SetPassword(ctx context.Context, p permission.Policy, userID int64, password string) error {
 	if !p.Admin && p.UserID != userID {
 		return model.ErrForbidden
 	}
-	return s.ResetPassword(ctx, userID, password)
+	_, err := s.ResetPassword(ctx, userID, password)
+	return err
 }
 
-// ResetPassword sets a password without a policy: for the CLI.
-func (s *Service) ResetPassword(ctx context.Context, userID int64, password string) error {
+// ResetPassword sets a password without a policy (for the CLI) and
+// returns the sessions and tokens it ended.
+func (s *Service) ResetPassword(ctx context.Context, userID int64, password string) (model.SignOut, error) {
 	if err := validatePassword(password); err != nil {
-		return err
+		return model.SignOut{}, err
 	}
 	hash, err := auth.HashPassword(password)
 	if err != nil {
-		return err
+		return model.SignOut{}, err
 	}
 	return s.store.SetPassword(ctx, userID, hash)
 }
 
 // Users lists users. Everyone may list them (to pick a rep or a relation).
 func (s *Service) Users(ctx context.Context, f storage.UserFilter) ([]*model.User, error) {
+	return s.store.ListUsers(ctx, f)
+}
+
+// Directory lists users for p: a search matches usernames only for those
+// who may see them (admins); everyone else finds colleagues by name.
+func (s *Service) Directory(ctx context.Context, p permission.Policy, f storage.UserFilter) ([]*model.User, error) {
+	f.NamesOnly = !p.CanAdminister()
 	return s.store.ListUsers(ctx, f)
 }
 

@@ -4,8 +4,10 @@
 // Callers authenticate with an "Authorization: Bearer" API token (issued by
 // POST /api/v1/tokens) or with the web session cookie; with the cookie, every
 // request that changes data must carry the session's CSRF token in the
-// X-CSRF-Token header. The identity middleware of internal/httpauth has run
-// before any handler here.
+// X-CSRF-Token header. A token has a scope (read, contact, admin) and each
+// route the scope it needs (routes.go): a call beyond the scope is a 403
+// insufficient_scope; an expired token is a 401 token_expired. The identity
+// middleware of internal/httpauth has run before any handler here.
 //
 // All routes are listed in routes.go; each handler parses the request, calls
 // one service and writes the answer. Errors are JSON objects

@@ -112,7 +112,7 @@ func TestCookieAuthNeedsCSRF(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *storage.Store) {
 		e := newEnv(t, s)
 		admin := e.user(t, "admin", model.RoleAdmin, nil)
-		sid, sess, err := e.app.Auth.StartSession(context.Background(), admin)
+		sid, sess, err := e.app.Auth.StartSession(context.Background(), admin, "")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -54,7 +54,12 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		ve, _ := model.AsValidation(err)
 		writeError(w, http.StatusBadRequest, errorBody{Code: "validation_failed", Message: ve.Error(),
 			Field: ve[0].Field, Fields: fieldsOf(ve)})
+	case errors.Is(err, auth.ErrTokenExpired):
+		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token", error_description="the token has expired"`)
+		writeError(w, http.StatusUnauthorized, errorBody{Code: "token_expired",
+			Message: "this API token has expired; create a new one (POST /tokens or the profile page)"})
 	case errors.Is(err, model.ErrUnauthenticated):
+		w.Header().Set("WWW-Authenticate", `Bearer realm="touchbase"`)
 		writeError(w, http.StatusUnauthorized, errorBody{Code: "unauthenticated",
 			Message: "a valid API token or session is required"})
 	case errors.Is(err, auth.ErrBadCredentials):

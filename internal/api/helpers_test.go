@@ -125,10 +125,21 @@ func (e *env) user(t testing.TB, name string, role model.Role, team *model.Team)
 	return u
 }
 
-// token issues a bearer token for u.
+// token issues a bearer token for u with the widest scope u may hold:
+// admin for admins, contact for reps.
 func (e *env) token(t testing.TB, u *model.User) string {
 	t.Helper()
-	secret, _, err := e.app.Auth.CreateAPIToken(context.Background(), u.ID, "test")
+	scope := model.ScopeContact
+	if u.IsAdmin() {
+		scope = model.ScopeAdmin
+	}
+	return e.scopedToken(t, u, scope)
+}
+
+// scopedToken issues a bearer token of the given scope for u.
+func (e *env) scopedToken(t testing.TB, u *model.User, scope model.TokenScope) string {
+	t.Helper()
+	secret, _, err := e.app.Auth.CreateAPIToken(context.Background(), u, auth.TokenSpec{Name: "test", Scope: scope})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"touchbase/internal/auth"
 	"touchbase/internal/model"
 	"touchbase/internal/notify"
 	"touchbase/internal/permission"
@@ -97,6 +98,8 @@ var matrix = []mrow{
 	{"DELETE", "/tokens/{TOK}", "", "", wants{same(204), same(204), same(204), same(204), same(204), same(204), same(204), same(401)}},
 	{"DELETE", "/tokens/{OTOK}", "", "", wants{same(404), same(404), same(404), same(404), same(404), same(404), same(404), same(401)}},
 	{"GET", "/me", "", "", wants{same(200), same(200), same(200), same(200), same(200), same(200), same(200), same(401)}},
+	// Sessions only: the caller's tokens stay (the matrix calls with them).
+	{"POST", "/me/sign-out-everywhere", "", "", wants{same(200), same(200), same(200), same(200), same(200), same(200), same(200), same(401)}},
 
 	// Customers.
 	{"GET", "/customers?q={CODE}", "", "X",
@@ -153,6 +156,9 @@ var matrix = []mrow{
 		wants{same(200), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
 	{"PUT", "/users/{U}/password", `{"password":"target-password-{N}"}`, "",
 		wants{same(204), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
+	{"POST", "/users/{U}/sign-out-everywhere", `{"revoke_tokens":true}`, "",
+		wants{same(200), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
+	{"GET", "/users/{U}/tokens", "", "", wants{same(200), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
 
 	// Teams.
 	{"GET", "/teams", "", "", wants{same(200), same(200), same(200), same(200), same(200), same(200), same(200), same(401)}},
@@ -227,9 +233,9 @@ var matrix = []mrow{
 	{"PUT", "/wecom", `{"corp_id":"ww1436e0e65a779aee","contact_secret":"s3cret","base_url":"http://127.0.0.1:9"}`, "",
 		wants{same(200), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
 	{"POST", "/wecom/members/refresh", "", "", wants{same(502), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
-	{"PUT", "/wecom/members/nobody", `{"user_id":null}`, "", wants{same(404), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
+	{"PUT", "/wecom/members/nobody", `{"user_id":999999}`, "", wants{same(400), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
 	{"POST", "/wecom/sync", "", "", wants{same(202), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
-	{"PUT", "/wecom/externals/nobody", `{"contact_id":null}`, "", wants{same(404), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
+	{"PUT", "/wecom/externals/nobody", `{"contact_id":999999}`, "", wants{same(400), same(403), same(403), same(403), same(403), same(403), same(403), same(401)}},
 
 	// Bulk sends of "rep": seen by rep, mgr (manager of rep's team) and
 	// admins under every scope; cancelled and retried by rep and admins
@@ -518,7 +524,7 @@ func (w *mworld) buildFor(t *testing.T, actor, in string) fixture {
 	}
 	f.tok = 1
 	if u := w.users[actor]; u != nil {
-		_, tok, err := w.e.app.Auth.CreateAPIToken(ctx, u.ID, "spare")
+		_, tok, err := w.e.app.Auth.CreateAPIToken(ctx, u, auth.TokenSpec{Name: "spare"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"cmp"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -12,16 +14,23 @@ import (
 // maxBody is the largest request body accepted.
 const maxBody = 1 << 20
 
-// wrap guards one route: anonymous callers of a non-public route get 401,
-// cookie callers changing data without the CSRF header get 403, and the
-// body is capped at maxBody.
+// wrap guards one route: anonymous callers of a non-public route get 401
+// (token_expired for an expired token), bearer callers whose token's scope
+// falls short of what the route needs and its user could do get 403 (a
+// rep's token on an admin route gets the rep's own answer), cookie callers
+// changing data without the CSRF header get 403, and the body is capped
+// at maxBody.
 func (h *handler) wrap(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
 		if !rt.Public {
 			id := httpauth.From(r.Context())
 			if id == nil {
-				h.fail(w, r, model.ErrUnauthenticated)
+				h.fail(w, r, cmp.Or(httpauth.Failure(r.Context()), model.ErrUnauthenticated))
+				return
+			}
+			if id.Token != nil && !id.Token.Scope.Allows(rt.Scope) && model.MaxScope(id.User).Allows(rt.Scope) {
+				insufficientScope(w, rt, id.Token.Scope)
 				return
 			}
 			if !csrfOK(r, id) {
@@ -35,6 +44,22 @@ func (h *handler) wrap(rt route) http.Handler {
 		}
 		rt.Handle(h, w, r)
 	})
+}
+
+// insufficientScope answers a bearer call its token's scope does not
+// cover: 403, naming the scope it has and the one it needs (RFC 6750).
+func insufficientScope(w http.ResponseWriter, rt route, has model.TokenScope) {
+	w.Header().Set("WWW-Authenticate", `Bearer error="insufficient_scope", scope="`+string(rt.Scope)+`"`)
+	writeError(w, http.StatusForbidden, errorBody{Code: "insufficient_scope",
+		Message: fmt.Sprintf("this token's scope is %s (%s); %s %s needs a token with scope %s",
+			has, scopeMeaning[has], rt.Method, Prefix+rt.Path, rt.Scope)})
+}
+
+// scopeMeaning says what a token of each scope may do.
+var scopeMeaning = map[model.TokenScope]string{
+	model.ScopeRead:    "read-only: it may read and preview but not change or send anything",
+	model.ScopeContact: "it may do what a rep does, not administer",
+	model.ScopeAdmin:   "it may do everything its admin may",
 }
 
 // csrfOK reports whether a request may go on: safe methods and bearer

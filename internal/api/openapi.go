@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"touchbase/internal/auth"
 	"touchbase/internal/model"
 )
 
@@ -78,6 +79,13 @@ const (
 		"Accept-Language, else zh-CN), the delivery log id and whether trying later may help (transient). A " +
 		"5xx is never used for a provider's refusal, so that no client or proxy retries a send that may have " +
 		"been accepted."
+	tokenDesc = "Checks the username and password (failures count towards the login throttle: 401, then 429) and " +
+		"issues a bearer token. scope is what the token may do, within what its user may: read (read and preview, " +
+		"change nothing), contact (what a rep does: customers, contacts, records, plans, single and bulk sends) or " +
+		"admin (administration too; admins only); default contact. The token stops working expires_in_days days " +
+		"from now (1–365, default 90); never_expires makes one without expiry, which only admins may. A scope or " +
+		"expiry the user may not have is a 400 naming the field (scope, never_expires, expires_in_days). Changing " +
+		"or resetting the user's password, or disabling the user, revokes every token of theirs."
 	testDesc = "Sends one test message through the kind's configured provider (the outbox when none). 200: the " +
 		"provider accepted it. 502: the provider refused it or could not be reached; the error carries the " +
 		"reason, its text in the caller's language, the provider's own detail and whether it is transient. 400: " +
@@ -88,10 +96,17 @@ var operations = []operation{
 	{method: "GET", path: "/openapi.json", tag: "meta", summary: "This OpenAPI document", public: true, ok: 200, okSchema: "Document"},
 
 	{method: "POST", path: "/tokens", tag: "auth", summary: "Log in and issue an API token (shown once)", public: true,
-		body: "TokenRequest", ok: 201, okSchema: "NewToken", errs: []int{401, 429}},
-	{method: "GET", path: "/tokens", tag: "auth", summary: "The caller's API tokens", ok: 200, okSchema: "TokenList"},
+		desc: tokenDesc, body: "TokenRequest", ok: 201, okSchema: "NewToken", errs: []int{401, 429}},
+	{method: "GET", path: "/tokens", tag: "auth",
+		summary: "The caller's API tokens with their scope, expiry and latest use (time and client address)",
+		ok:      200, okSchema: "TokenList"},
 	{method: "DELETE", path: "/tokens/{id}", tag: "auth", summary: "Revoke one of the caller's tokens", ok: 204},
-	{method: "GET", path: "/me", tag: "auth", summary: "The caller", ok: 200, okSchema: "Me"},
+	{method: "GET", path: "/me", tag: "auth", summary: "The caller (with a bearer token: the token too)", ok: 200, okSchema: "Me"},
+	{method: "POST", path: "/me/sign-out-everywhere", tag: "auth",
+		summary: "End every session of the caller, this one included; with revoke_tokens, revoke every API token too",
+		desc: "The body may be left out (sessions only). A cookie caller is signed out by this call: the next request " +
+			"with the cookie is 401.",
+		body: "SignOutInput", ok: 200, okSchema: "SignOut"},
 
 	{method: "GET", path: "/customers", tag: "customers", summary: "Customers the caller may see",
 		query: []param{pQ, {"mine", "boolean", "only customers the caller serves (exclusive rep, participant, sharer)"},
@@ -157,17 +172,30 @@ var operations = []operation{
 		body:    "RelationInput", ok: 201, okSchema: "Relation"},
 	{method: "DELETE", path: "/customers/{id}/relations/{user_id}", tag: "relations", summary: "Remove a relation (admins)", ok: 204},
 
-	{method: "GET", path: "/users", tag: "users", summary: "Users",
-		query: []param{{"q", "string", "username or display name contains"}, {"team_id", "integer", "in this team"}, pActive},
+	{method: "GET", path: "/users", tag: "users", summary: "Users: in full for admins, as colleagues for everyone else",
+		desc: "Admins get every field. Everyone else gets their own entry in full and their colleagues' id, " +
+			"display_name, role, team_id and active only — no username, e-mail address or mobile number; their q " +
+			"matches display names alone.",
+		query: []param{{"q", "string", "display name (admins: or username) contains"}, {"team_id", "integer", "in this team"}, pActive},
 		ok:    200, okSchema: "UserList"},
-	{method: "POST", path: "/users", tag: "users", summary: "Add a user (admins)", body: "NewUserInput", ok: 201, okSchema: "User", errs: []int{409}},
-	{method: "GET", path: "/users/{id}", tag: "users", summary: "One user", ok: 200, okSchema: "User"},
-	{method: "PUT", path: "/users/{id}", tag: "users", summary: "Replace a user's writable fields (admins)",
-		body: "UserInput", ok: 200, okSchema: "User", errs: []int{409}},
-	{method: "PATCH", path: "/users/{id}", tag: "users", summary: "Change the given fields of a user (admins)",
-		body: "UserInput", ok: 200, okSchema: "User", errs: []int{409}},
-	{method: "PUT", path: "/users/{id}/password", tag: "users", summary: "Set a user's password, ending their sessions (admins)",
-		body: "PasswordInput", ok: 204},
+	{method: "POST", path: "/users", tag: "users", summary: "Add a user (admins)", body: "NewUserInput", ok: 201, okSchema: "UserDetail", errs: []int{409}},
+	{method: "GET", path: "/users/{id}", tag: "users", summary: "One user, in full for admins and oneself, as a colleague for others",
+		ok: 200, okSchema: "User"},
+	{method: "PUT", path: "/users/{id}", tag: "users",
+		summary: "Replace a user's writable fields (admins); active false ends their sessions and revokes their API tokens",
+		body:    "UserInput", ok: 200, okSchema: "UserDetail", errs: []int{409}},
+	{method: "PATCH", path: "/users/{id}", tag: "users",
+		summary: "Change the given fields of a user (admins); active false ends their sessions and revokes their API tokens",
+		body:    "UserInput", ok: 200, okSchema: "UserDetail", errs: []int{409}},
+	{method: "PUT", path: "/users/{id}/password", tag: "users",
+		summary: "Set a user's password, ending their sessions and revoking their API tokens (admins)",
+		body:    "PasswordInput", ok: 204},
+	{method: "POST", path: "/users/{id}/sign-out-everywhere", tag: "users",
+		summary: "Sign a user out everywhere: end their sessions and, with revoke_tokens, revoke their API tokens (admins)",
+		desc:    "The body may be left out (sessions only). Disabling a user (active false) does both by itself.",
+		body:    "SignOutInput", ok: 200, okSchema: "SignOut"},
+	{method: "GET", path: "/users/{id}/tokens", tag: "users",
+		summary: "A user's API tokens with their scope, expiry and latest use (admins)", ok: 200, okSchema: "TokenList"},
 
 	{method: "GET", path: "/teams", tag: "teams", summary: "Teams", ok: 200, okSchema: "TeamList"},
 	{method: "POST", path: "/teams", tag: "teams", summary: "Add a team (admins)", body: "TeamInput", ok: 201, okSchema: "Team", errs: []int{409}},
@@ -314,15 +342,29 @@ func schemas() obj {
 			"address": typ("string"), "notes": typ("string"), "rep_id": nullable(id64()),
 			"rep_name":       obj{"type": "string", "description": "display name of the exclusive rep"},
 			"do_not_contact": typ("boolean"), "contact_count": typ("integer"), "created_at": dateTime(), "updated_at": dateTime()})
+	private := func(t string) obj {
+		return obj{"type": t, "description": "only for admins and the user themselves"}
+	}
 	user := object(
-		[]string{"id", "username", "display_name", "email", "mobile", "role", "team_id", "active", "language", "timezone",
-			"created_at", "updated_at"},
-		obj{"id": id64(), "username": typ("string"), "display_name": typ("string"), "email": typ("string"), "mobile": typ("string"),
-			"role": enum("admin", "agent"), "team_id": nullable(id64()), "active": typ("boolean"), "language": typ("string"),
-			"timezone": typ("string"), "created_at": dateTime(), "updated_at": dateTime(),
+		[]string{"id", "display_name", "role", "team_id", "active"},
+		obj{"id": id64(), "username": private("string"), "display_name": typ("string"), "email": private("string"),
+			"mobile": private("string"), "role": enum("admin", "agent"), "team_id": nullable(id64()), "active": typ("boolean"),
+			"language": private("string"), "timezone": private("string"),
+			"created_at":       obj{"type": "string", "format": "date-time", "description": "only for admins and the user themselves"},
+			"updated_at":       obj{"type": "string", "format": "date-time", "description": "only for admins and the user themselves"},
 			"managed_team_ids": arrayOf(id64())})
-	token := object([]string{"id", "user_id", "name", "created_at", "last_used_at"},
-		obj{"id": id64(), "user_id": id64(), "name": typ("string"), "created_at": dateTime(), "last_used_at": nullable(dateTime())})
+	user["description"] = "A user. Admins, and every user of themselves, see every field; everyone else sees a " +
+		"colleague: id, display_name (the username for a user without one), role, team_id and active."
+	fullUser := with(user, obj{})
+	fullUser["required"] = []string{"id", "username", "display_name", "email", "mobile", "role", "team_id", "active",
+		"language", "timezone", "created_at", "updated_at"}
+	delete(fullUser, "description")
+	token := object([]string{"id", "user_id", "name", "scope", "created_at", "expires_at", "expired", "last_used_at", "last_used_ip"},
+		obj{"id": id64(), "user_id": id64(), "name": typ("string"), "scope": scopeSchema(), "created_at": dateTime(),
+			"expires_at":   obj{"type": "string", "format": "date-time", "nullable": true, "description": "when the token stops working; null: never"},
+			"expired":      obj{"type": "boolean", "description": "expires_at has passed: calls with it answer 401 token_expired"},
+			"last_used_at": nullable(dateTime()),
+			"last_used_ip": obj{"type": "string", "description": "client address of the latest use; empty before any"}})
 	userInput := obj{"username": typ("string"), "display_name": typ("string"), "email": typ("string"),
 		"mobile": typ("string"), "role": enum("admin", "agent"), "team_id": nullable(id64()),
 		"active": obj{"type": "boolean", "default": true}, "language": enum("", "zh-CN", "en"),
@@ -370,12 +412,22 @@ func schemas() obj {
 		"FieldError": fieldErr,
 
 		"TokenRequest": input([]string{"username", "password"}, obj{"username": typ("string"), "password": typ("string"),
-			"name": obj{"type": "string", "maxLength": 100, "description": "a label for the token"}}),
+			"name":  obj{"type": "string", "maxLength": 100, "description": "a label for the token"},
+			"scope": withDefault(scopeSchema(), string(model.ScopeContact)),
+			"expires_in_days": obj{"type": "integer", "minimum": 1, "maximum": auth.MaxTokenDays, "default": auth.DefaultTokenDays,
+				"description": "the token stops working this many days from now"},
+			"never_expires": obj{"type": "boolean", "default": false,
+				"description": "a token without expiry: admins only, and not with expires_in_days"}}),
 		"APIToken":  token,
 		"NewToken":  with(token, obj{"token": obj{"type": "string", "description": "the bearer secret, shown only now"}}),
 		"TokenList": listSchema("APIToken"),
-		"Me": withOptional(with(user, obj{"auth": enum("bearer", "session")}),
-			obj{"csrf_token": obj{"type": "string", "description": "with session auth: the X-CSRF-Token value"}}),
+		"Me": withOptional(with(fullUser, obj{"auth": enum("bearer", "session")}),
+			obj{"csrf_token": obj{"type": "string", "description": "with session auth: the X-CSRF-Token value"},
+				"token": ref("APIToken")}),
+		"SignOutInput": input(nil, obj{"revoke_tokens": obj{"type": "boolean", "default": false,
+			"description": "revoke every API token of the user too"}}),
+		"SignOut": object([]string{"sessions_ended", "tokens_revoked"},
+			obj{"sessions_ended": typ("integer"), "tokens_revoked": typ("integer")}),
 
 		"Customer": customer,
 		"CustomerDetail": with(customer, obj{"access": object([]string{"see", "contact", "edit"},
@@ -419,6 +471,7 @@ func schemas() obj {
 		"RelationInput": input([]string{"user_id", "kind"}, obj{"user_id": id64(), "kind": enum("participant", "sharer")}),
 
 		"User":          user,
+		"UserDetail":    fullUser,
 		"UserList":      listSchema("User"),
 		"UserInput":     input([]string{"username", "role"}, userInput),
 		"NewUserInput":  input([]string{"username", "role", "password"}, newUserInput),
@@ -474,18 +527,53 @@ func document() obj {
 				"defaults); PATCH changes only the fields present. Unknown fields are rejected. Errors are " +
 				`{"error": {"code", "message", "field", "fields"}}; a 4xx never changes data. Customers the caller ` +
 				"may not see answer 404, exactly like missing ones. Live streams (a bulk send's progress, the caller's " +
-				"notifications) are Server-Sent Events (text/event-stream)."},
+				"notifications) are Server-Sent Events (text/event-stream).\n\n" + tokenDocs},
 		"servers":  []obj{{"url": Prefix}},
 		"security": []obj{{"bearerAuth": []string{}}, {"cookieAuth": []string{}, "csrfHeader": []string{}}},
 		"paths":    paths,
 		"components": obj{
 			"schemas": sch,
 			"securitySchemes": obj{
-				"bearerAuth": obj{"type": "http", "scheme": "bearer"},
+				"bearerAuth": obj{"type": "http", "scheme": "bearer", "description": tokenDocs},
 				"cookieAuth": obj{"type": "apiKey", "in": "cookie", "name": "touchbase_session"},
 				"csrfHeader": obj{"type": "apiKey", "in": "header", "name": "X-CSRF-Token"},
 			},
 		},
+	}
+}
+
+// tokenDocs is what the document says of API tokens, at its top and on
+// the bearer scheme.
+const tokenDocs = "API tokens: each has a scope — read (GET requests and the send previews only), contact (what " +
+	"a rep does: customers, contacts, records, plans, single and bulk sends) or admin (administration too: users, " +
+	"teams, topics, settings, channels, SMS templates, customer sync; admins only) — and each operation names the " +
+	"scope it needs in x-token-scope. A call its user may make but the token's scope does not cover answers 403 " +
+	"insufficient_scope, naming both scopes. A token expires 90 days after it is made unless its creator chose another lifetime (1–365 days) or, " +
+	"for admins only, none; an expired token answers 401 token_expired. The last use of a token (time and client " +
+	"address) is kept and listed. Changing or resetting a user's password, or disabling the user, revokes all " +
+	"their tokens; so may sign-out-everywhere with revoke_tokens."
+
+// scopeSchema documents a token scope.
+func scopeSchema() obj {
+	return obj{"type": "string", "enum": []string{string(model.ScopeRead), string(model.ScopeContact), string(model.ScopeAdmin)},
+		"description": "read: read and preview only; contact: what a rep does; admin: administration too (admins only)"}
+}
+
+// withDefault returns s with a default value.
+func withDefault(s obj, v any) obj {
+	c := maps.Clone(s)
+	c["default"] = v
+	return c
+}
+
+// routeScopes maps "METHOD /path" to the token scope its route needs; it
+// is filled from the route table at start (the table refers to the
+// document's handler, so it cannot be read while variables initialise).
+var routeScopes = map[string]model.TokenScope{}
+
+func init() {
+	for _, rt := range routes {
+		routeScopes[rt.Method+" "+rt.Path] = rt.Scope
 	}
 }
 
@@ -497,6 +585,13 @@ func (op operation) build(sch obj) obj {
 	}
 	if op.public {
 		out["security"] = []obj{}
+	} else if scope := routeScopes[op.method+" "+op.path]; scope != noScope {
+		out["x-token-scope"] = scope
+		note := "Bearer tokens need scope " + string(scope) + "."
+		if op.desc != "" {
+			note = op.desc + " " + note
+		}
+		out["description"] = note
 	}
 	var params []obj
 	for _, seg := range strings.Split(op.path, "/") {

@@ -126,7 +126,7 @@ func TestOpenAPIResponses(t *testing.T) {
 		if err := s.SetRelation(t.Context(), &model.Relation{CustomerID: f.x.ID, UserID: w.users["mate"].ID, Kind: model.RelationSharer}); err != nil {
 			t.Fatal(err)
 		}
-		sid, _, err := w.e.app.Auth.StartSession(t.Context(), w.users["admin"])
+		sid, _, err := w.e.app.Auth.StartSession(t.Context(), w.users["admin"], "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -156,7 +156,7 @@ func TestOpenAPIResponses(t *testing.T) {
 			}
 			path := w.expand(strings.NewReplacer("{id}", map[string]string{
 				"/customers/{id}": "{X}", "/customers/{id}/contacts": "{X}", "/customers/{id}/relations": "{X}",
-				"/contacts/{id}": "{CX}", "/users/{id}": "{U}", "/teams/{id}": "{T}", "/topics/{id}": "{TP}",
+				"/contacts/{id}": "{CX}", "/users/{id}": "{U}", "/users/{id}/tokens": "{U}", "/teams/{id}": "{T}", "/topics/{id}": "{TP}",
 				"/records/{id}": "{R}", "/customers/{id}/records": "{X}",
 				"/bulk-sends/{id}": "{B}", "/bulk-sends/{id}/recipients": "{BD}", "/bulk-sends/{id}/recipients/export": "{BD}",
 				"/bulk-sends/{id}/events": "{BD}", "/plans/{id}": "{PL}", "/sms-templates/{id}": "{ST}",

@@ -45,7 +45,17 @@ func (b userBody) apply(u *model.User) {
 	u.TeamID, u.Active, u.Language, u.Timezone = b.TeamID, b.Active, b.Language, b.Timezone
 }
 
-// listUsers lists users; everyone may (to pick a rep or a relation).
+// userView is what the caller sees of u: every field for admins and for
+// themselves, the colleague's name, role and team for everyone else.
+func userView(r *http.Request, u *model.User) any {
+	if policy(r).SeesUserDetails(u.ID) {
+		return u
+	}
+	return u.Colleague()
+}
+
+// listUsers lists users; everyone may (to pick a rep or a relation), but
+// only admins see usernames, e-mail addresses and mobile numbers.
 func (h *handler) listUsers(w http.ResponseWriter, r *http.Request) {
 	var f storage.UserFilter
 	var err error
@@ -61,15 +71,19 @@ func (h *handler) listUsers(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	items, err := h.app.Admin.Users(r.Context(), f)
+	users, err := h.app.Admin.Directory(r.Context(), policy(r), f)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
+	items := make([]any, len(users))
+	for i, u := range users {
+		items[i] = userView(r, u)
+	}
 	writeJSON(w, http.StatusOK, listOf(items))
 }
 
-// getUser returns one user.
+// getUser returns one user, as the caller may see them.
 func (h *handler) getUser(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -81,7 +95,7 @@ func (h *handler) getUser(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, u)
+	writeJSON(w, http.StatusOK, userView(r, u))
 }
 
 // createUser adds a user with a password; admins only.
@@ -135,8 +149,8 @@ func (h *handler) updateUser(w http.ResponseWriter, r *http.Request, partial boo
 	writeJSON(w, http.StatusOK, &u)
 }
 
-// setUserPassword replaces a user's password and ends their sessions;
-// admins only.
+// setUserPassword replaces a user's password, ends their sessions and
+// revokes their API tokens; admins only.
 func (h *handler) setUserPassword(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "id")
 	if err != nil {

@@ -87,7 +87,7 @@ func New(cfg config.Options, log *slog.Logger, store *storage.Store) (*App, erro
 		Config:       cfg,
 		Log:          log,
 		Store:        store,
-		Auth:         auth.NewService(store),
+		Auth:         auth.NewService(store, auth.SessionLimits{Idle: cfg.SessionIdle, Max: cfg.SessionMax}),
 		Contacts:     contact.NewService(store),
 		Admin:        admin.NewService(store),
 		Channels:     channels,

@@ -47,7 +47,7 @@ func TestPasswordHash(t *testing.T) {
 func TestLoginSessionsTokensThrottle(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
-		a := auth.NewService(s)
+		a := auth.NewService(s, auth.DefaultSessionLimits)
 		u := newUser(t, s, "Agent1", "correct horse")
 
 		if _, err := a.Login(ctx, "agent1", "correct horse", "10.0.0.1"); err != nil {
@@ -66,7 +66,7 @@ func TestLoginSessionsTokensThrottle(t *testing.T) {
 			}
 		}
 
-		id, sess, err := a.StartSession(ctx, u)
+		id, sess, err := a.StartSession(ctx, u, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,14 +87,14 @@ func TestLoginSessionsTokensThrottle(t *testing.T) {
 			t.Fatalf("ended session still valid: %v", err)
 		}
 
-		secret, _, err := a.CreateAPIToken(ctx, u.ID, "sync")
+		secret, _, err := a.CreateAPIToken(ctx, u, auth.TokenSpec{Name: "sync"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if tu, err := a.UserByAPIToken(ctx, secret); err != nil || tu.ID != u.ID {
+		if tu, tok, err := a.APIToken(ctx, secret, "10.0.0.1"); err != nil || tu.ID != u.ID || tok.Scope != model.ScopeContact {
 			t.Fatalf("token lookup: %v", err)
 		}
-		if _, err := a.UserByAPIToken(ctx, secret+"x"); !errors.Is(err, model.ErrUnauthenticated) {
+		if _, _, err := a.APIToken(ctx, secret+"x", "10.0.0.1"); !errors.Is(err, model.ErrUnauthenticated) {
 			t.Fatalf("forged token: %v", err)
 		}
 
@@ -117,7 +117,7 @@ func TestLoginSessionsTokensThrottle(t *testing.T) {
 		}
 
 		// Deactivated users can neither log in nor use old sessions.
-		id2, _, _ := a.StartSession(ctx, u)
+		id2, _, _ := a.StartSession(ctx, u, "")
 		u.Active = false
 		if err := s.UpdateUser(ctx, u); err != nil {
 			t.Fatal(err)

@@ -123,12 +123,31 @@ func TestUserAndTokenCommands(t *testing.T) {
 	if code, _, errOut := runCmd(t, dir, "long enough pw\n", "user", "add", "lilei"); code != 1 || !strings.Contains(errOut, "username") {
 		t.Fatalf("duplicate username should fail naming the field: %d %s", code, errOut)
 	}
-	if code, out, _ := runCmd(t, dir, "", "user", "set-password", "--password", "another long pw", "lilei"); code != 0 || !strings.Contains(out, "changed") {
+	code, out, errOut = runCmd(t, dir, "", "token", "create", "lilei")
+	if code != 0 || !strings.HasPrefix(out, "tb_") || !strings.Contains(errOut, "scope contact, expires ") {
+		t.Fatalf("token: %d %q %s", code, out, errOut)
+	}
+	if code, out, _ := runCmd(t, dir, "", "user", "set-password", "--password", "another long pw", "lilei"); code != 0 ||
+		!strings.Contains(out, "changed") || !strings.Contains(out, "API tokens revoked: 1") {
 		t.Fatalf("set-password: %d %s", code, out)
 	}
-	code, out, errOut = runCmd(t, dir, "", "token", "create", "lilei")
-	if code != 0 || !strings.HasPrefix(out, "tb_") {
-		t.Fatalf("token: %d %q %s", code, out, errOut)
+	code, out, errOut = runCmd(t, dir, "", "token", "--scope", "read", "--expires", "7", "--name", "report", "lilei")
+	if code != 0 || !strings.HasPrefix(out, "tb_") || !strings.Contains(errOut, `token "report" for lilei: scope read, expires `) {
+		t.Fatalf("read token for a week: %d %q %s", code, out, errOut)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--scope", "admin"}, "scope"},
+		{[]string{"--expires", "never"}, "never_expires"},
+		{[]string{"--expires", "0"}, "expires_in_days"},
+		{[]string{"--expires", "soon"}, "expires: want a number of days"},
+	} {
+		args := append(append([]string{"token"}, tc.args...), "lilei")
+		if code, out, errOut := runCmd(t, dir, "", args...); code != 1 || out != "" || !strings.Contains(errOut, tc.want) {
+			t.Errorf("token %v: %d %q %s, want a failure naming %s", tc.args, code, out, errOut, tc.want)
+		}
 	}
 	if code, _, _ := runCmd(t, dir, "", "token", "nobody"); code != 1 {
 		t.Fatalf("token for unknown user exited %d", code)

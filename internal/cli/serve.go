@@ -149,15 +149,16 @@ func bootstrapAdmin(ctx context.Context, e env, a *app.App) error {
 	return nil
 }
 
-// sweepSessions deletes expired sessions hourly until ctx ends.
+// sweepSessions deletes ended sessions and long-expired API tokens hourly
+// until ctx ends.
 func sweepSessions(ctx context.Context, a *app.App) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
-		if n, err := a.Store.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
+		if sessions, tokens, err := a.Auth.SweepExpired(ctx); err != nil && ctx.Err() == nil {
 			a.Log.Warn("sweep sessions", "err", err)
-		} else if n > 0 {
-			a.Log.Info("swept expired sessions", "count", n)
+		} else if sessions+tokens > 0 {
+			a.Log.Info("swept expired sessions and tokens", "sessions", sessions, "tokens", tokens)
 		}
 		select {
 		case <-ctx.Done():

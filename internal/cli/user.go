@@ -115,10 +115,11 @@ func userSetPassword(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := a.Admin.ResetPassword(ctx, u.ID, pw); err != nil {
+	out, err := a.Admin.ResetPassword(ctx, u.ID, pw)
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "password of %s changed; their sessions were ended\n", u.Username)
+	fmt.Fprintf(e.stdout, "password of %s changed; sessions ended: %d, API tokens revoked: %d\n", u.Username, out.Sessions, out.Tokens)
 	return nil
 }
 

@@ -12,23 +12,29 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
 
 // Options configures the serve command and the other subcommands.
 type Options struct {
-	Addr            string
-	DB              string
-	DataDir         string
-	Demo            bool
-	AdminPassword   string
-	SecretKey       string
-	LogLevel        string
-	LogFormat       string
-	BaseURL         string
-	CookieSecure    bool
-	ShutdownTimeout time.Duration
+	Addr          string
+	DB            string
+	DataDir       string
+	Demo          bool
+	AdminPassword string
+	SecretKey     string
+	LogLevel      string
+	LogFormat     string
+	BaseURL       string
+	// CookieSecure marks cookies Secure; unless set, it is on when BaseURL
+	// is https.
+	CookieSecure bool
+	// SessionIdle is how long a browser session lives without use,
+	// SessionMax how long it lives at most after the login.
+	SessionIdle, SessionMax time.Duration
+	ShutdownTimeout         time.Duration
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For header
 	// gives the client's address (for login throttling and logs); the
 	// header of anyone else is ignored.
@@ -47,6 +53,8 @@ type Options struct {
 	// envErrs are the environment variables Register could not read;
 	// Finish reports them.
 	envErrs []error
+	// cookieSecureSet records that CookieSecure was given.
+	cookieSecureSet bool
 }
 
 // Defaults returns the options used when nothing is set.
@@ -58,6 +66,8 @@ func Defaults() Options {
 		LogFormat:       "text",
 		ShutdownTimeout: 15 * time.Second,
 		StaleAfter:      2 * time.Minute,
+		SessionIdle:     14 * day,
+		SessionMax:      30 * day,
 	}
 }
 
@@ -86,9 +96,27 @@ func (o *Options) Register(fs *flag.FlagSet, getenv func(string) string) {
 		if err != nil {
 			o.envErrs = append(o.envErrs, fmt.Errorf("TOUCHBASE_COOKIE_SECURE: %w", err))
 		}
-		o.CookieSecure = b
+		o.CookieSecure, o.cookieSecureSet = b, true
 	}
-	fs.Var(boolValue{&o.CookieSecure}, "cookie-secure", "mark cookies Secure (behind HTTPS) (env TOUCHBASE_COOKIE_SECURE)")
+	fs.Var(boolValue{&o.CookieSecure, &o.cookieSecureSet}, "cookie-secure",
+		"mark cookies Secure, so browsers send them over HTTPS only (default: on when base-url is https) (env TOUCHBASE_COOKIE_SECURE)")
+	for _, d := range []struct {
+		p           *time.Duration
+		name, usage string
+	}{
+		{&o.SessionIdle, "session-idle", "how long a browser session lives without use, such as 14d or 8h"},
+		{&o.SessionMax, "session-max", "how long a browser session lives at most after the login, used or not, such as 30d"},
+	} {
+		env := "TOUCHBASE_" + strings.ToUpper(strings.ReplaceAll(d.name, "-", "_"))
+		if v := getenv(env); v != "" {
+			x, err := parseDuration(v)
+			if err != nil {
+				o.envErrs = append(o.envErrs, fmt.Errorf("%s: %w", env, err))
+			}
+			*d.p = x
+		}
+		fs.Var(durationValue{d.p}, d.name, d.usage+" (env "+env+")")
+	}
 	fs.DurationVar(&o.ShutdownTimeout, "shutdown-timeout", o.ShutdownTimeout, "grace period for in-flight requests")
 	if v := getenv("TOUCHBASE_STALE_AFTER"); v != "" {
 		d, err := time.ParseDuration(v)
@@ -147,8 +175,47 @@ func parsePrefixes(v string) ([]netip.Prefix, error) {
 	return out, nil
 }
 
-// boolValue is a boolean flag read by parseBool.
-type boolValue struct{ p *bool }
+// day is 24 hours, the unit of the "d" suffix of parseDuration.
+const day = 24 * time.Hour
+
+// parseDuration reads a duration as time.ParseDuration does, or a whole
+// number of days such as 30d.
+func parseDuration(v string) (time.Duration, error) {
+	v = strings.TrimSpace(v)
+	if n, ok := strings.CutSuffix(v, "d"); ok {
+		if days, err := strconv.Atoi(n); err == nil && days >= 0 {
+			return time.Duration(days) * day, nil
+		}
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return 0, fmt.Errorf("want a duration such as 30d, 12h or 90m, got %q", v)
+	}
+	return d, nil
+}
+
+// durationValue is a duration flag read by parseDuration.
+type durationValue struct{ p *time.Duration }
+
+func (d durationValue) String() string {
+	if d.p == nil {
+		return "0s"
+	}
+	return d.p.String()
+}
+
+func (d durationValue) Set(v string) error {
+	x, err := parseDuration(v)
+	if err != nil {
+		return err
+	}
+	*d.p = x
+	return nil
+}
+
+// boolValue is a boolean flag read by parseBool; set, when not nil,
+// records that it was given.
+type boolValue struct{ p, set *bool }
 
 func (b boolValue) String() string {
 	if b.p == nil {
@@ -163,6 +230,9 @@ func (b boolValue) Set(v string) error {
 		return err
 	}
 	*b.p = x
+	if b.set != nil {
+		*b.set = true
+	}
 	return nil
 }
 
@@ -233,6 +303,15 @@ func (o *Options) Finish() error {
 		errs = append(errs, fmt.Errorf("base-url: want an http or https URL such as https://crm.example.com, got %q", o.BaseURL))
 	}
 	o.BaseURL = strings.TrimRight(o.BaseURL, "/")
+	if !o.cookieSecureSet {
+		o.CookieSecure = strings.HasPrefix(strings.ToLower(o.BaseURL), "https://")
+	}
+	if o.SessionIdle < 5*time.Minute {
+		errs = append(errs, fmt.Errorf("session-idle: must be at least 5m, got %s", o.SessionIdle))
+	}
+	if o.SessionMax < o.SessionIdle {
+		errs = append(errs, fmt.Errorf("session-max: must be at least session-idle (%s), got %s", o.SessionIdle, o.SessionMax))
+	}
 	return errors.Join(errs...)
 }
 

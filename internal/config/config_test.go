@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func parse(t *testing.T, env map[string]string, args ...string) (Options, error) {
@@ -138,5 +139,58 @@ func TestTrustedProxies(t *testing.T) {
 	}
 	if o, err := parse(t, nil); err != nil || o.TrustedProxies != nil {
 		t.Fatalf("default: %v %v", o.TrustedProxies, err)
+	}
+}
+
+// TestCookieSecureFollowsTheBaseURL: cookies are Secure by default behind
+// an https base URL; a setting either way wins.
+func TestCookieSecureFollowsTheBaseURL(t *testing.T) {
+	for _, tc := range []struct {
+		env  map[string]string
+		args []string
+		want bool
+	}{
+		{nil, nil, false},
+		{map[string]string{"TOUCHBASE_BASE_URL": "https://crm.example.com"}, nil, true},
+		{map[string]string{"TOUCHBASE_BASE_URL": "HTTPS://crm.example.com/"}, nil, true},
+		{map[string]string{"TOUCHBASE_BASE_URL": "http://crm.example.com"}, nil, false},
+		{map[string]string{"TOUCHBASE_BASE_URL": "https://crm.example.com", "TOUCHBASE_COOKIE_SECURE": "false"}, nil, false},
+		{nil, []string{"--base-url", "https://crm.example.com", "--cookie-secure=false"}, false},
+		{map[string]string{"TOUCHBASE_BASE_URL": "http://crm.example.com"}, []string{"--cookie-secure"}, true},
+	} {
+		o, err := parse(t, tc.env, tc.args...)
+		if err != nil || o.CookieSecure != tc.want {
+			t.Errorf("%v %v: CookieSecure %v (%v), want %v", tc.env, tc.args, o.CookieSecure, err, tc.want)
+		}
+	}
+}
+
+func TestSessionLifetimes(t *testing.T) {
+	o, err := parse(t, nil)
+	if err != nil || o.SessionIdle != 14*24*time.Hour || o.SessionMax != 30*24*time.Hour {
+		t.Fatalf("defaults: idle %v, max %v, %v", o.SessionIdle, o.SessionMax, err)
+	}
+	o, err = parse(t, map[string]string{"TOUCHBASE_SESSION_IDLE": "8h", "TOUCHBASE_SESSION_MAX": "7d"})
+	if err != nil || o.SessionIdle != 8*time.Hour || o.SessionMax != 7*24*time.Hour {
+		t.Errorf("env: idle %v, max %v, %v", o.SessionIdle, o.SessionMax, err)
+	}
+	o, err = parse(t, map[string]string{"TOUCHBASE_SESSION_MAX": "7d"}, "--session-max", "12h", "--session-idle", "30m")
+	if err != nil || o.SessionMax != 12*time.Hour || o.SessionIdle != 30*time.Minute {
+		t.Errorf("flags: idle %v, max %v, %v", o.SessionIdle, o.SessionMax, err)
+	}
+	for _, tc := range []struct {
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{map[string]string{"TOUCHBASE_SESSION_IDLE": "forever"}, nil, "TOUCHBASE_SESSION_IDLE: want a duration such as 30d"},
+		{nil, []string{"--session-max", "3w"}, "want a duration such as 30d"},
+		{nil, []string{"--session-idle", "1m"}, "session-idle: must be at least 5m"},
+		{nil, []string{"--session-idle", "10d", "--session-max", "2d"}, "session-max: must be at least session-idle"},
+	} {
+		_, err := parse(t, tc.env, tc.args...)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v %v: error %v, want one containing %q", tc.env, tc.args, err, tc.want)
+		}
 	}
 }

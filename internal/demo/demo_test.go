@@ -42,7 +42,7 @@ func TestLoadIsIdempotentAndRealistic(t *testing.T) {
 		if len(users) != demo.Agents+1 {
 			t.Fatalf("users = %d, want %d", len(users), demo.Agents+1)
 		}
-		a := auth.NewService(s)
+		a := auth.NewService(s, auth.DefaultSessionLimits)
 		u, err := a.Login(ctx, "agent1", demo.Password, "127.0.0.1")
 		if err != nil {
 			t.Fatalf("agent1/demo login: %v", err)

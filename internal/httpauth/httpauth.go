@@ -1,7 +1,8 @@
 // Package httpauth resolves who is making an HTTP request — from the session
-// cookie or an "Authorization: Bearer" API token — and puts the user, the
-// session and the permission policy in the request context, for the web and
-// API handlers alike. It also owns the session cookie and CSRF checks.
+// cookie or, for the API, an "Authorization: Bearer" API token — and puts
+// the user, the session or token and the permission policy in the request
+// context, for the web and API handlers alike. It also owns the session
+// cookie and CSRF checks.
 package httpauth
 
 import (
@@ -32,12 +33,24 @@ const (
 // Identity is the authenticated caller of a request.
 type Identity struct {
 	User    *model.User
-	Session *model.Session // nil for bearer-token calls
+	Session *model.Session  // nil for bearer-token calls
+	Token   *model.APIToken // the bearer token, nil for session calls
 	Policy  permission.Policy
 	Bearer  bool
 }
 
-type ctxKey struct{}
+type (
+	ctxKey     struct{}
+	failureKey struct{}
+)
+
+// Failure returns why the credentials of an anonymous request were
+// refused (auth.ErrTokenExpired, model.ErrUnauthenticated), or nil when
+// it brought none.
+func Failure(ctx context.Context) error {
+	err, _ := ctx.Value(failureKey{}).(error)
+	return err
+}
 
 // From returns the request's identity, or nil when anonymous.
 func From(ctx context.Context) *Identity {
@@ -58,36 +71,47 @@ type Resolver struct {
 	Secure bool // set the cookie's Secure flag
 }
 
-// Middleware resolves the identity of every request. Requests without a
-// valid session or token pass through anonymous; the web and API handlers
-// decide what anonymous callers may do (login page, 401).
-func (rv *Resolver) Middleware(next http.Handler) http.Handler {
+// Middleware resolves the identity of every request, from a bearer token
+// or the session cookie (the API's callers). Requests without valid
+// credentials pass through anonymous, with the reason in Failure; the
+// handlers decide what anonymous callers may do (login page, 401).
+func (rv *Resolver) Middleware(next http.Handler) http.Handler { return rv.middleware(next, true) }
+
+// SessionMiddleware is Middleware for the web UI: only the session cookie
+// counts, so a bearer token never reaches a page or a form.
+func (rv *Resolver) SessionMiddleware(next http.Handler) http.Handler {
+	return rv.middleware(next, false)
+}
+
+func (rv *Resolver) middleware(next http.Handler, bearer bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := rv.resolve(r)
-		if err != nil && !errors.Is(err, model.ErrUnauthenticated) {
+		id, err := rv.resolve(r, bearer)
+		switch {
+		case errors.Is(err, model.ErrUnauthenticated):
+			r = r.WithContext(context.WithValue(r.Context(), failureKey{}, err))
+		case err != nil:
 			rv.Log.Error("resolve identity", "err", err)
 			http.Error(w, "internal error", http.StatusInternalServerError)
 			return
-		}
-		if id != nil {
+		case id != nil:
 			r = r.WithContext(WithIdentity(r.Context(), id))
 		}
 		next.ServeHTTP(w, r)
 	})
 }
 
-func (rv *Resolver) resolve(r *http.Request) (*Identity, error) {
+func (rv *Resolver) resolve(r *http.Request, bearer bool) (*Identity, error) {
 	ctx := r.Context()
-	if h := r.Header.Get("Authorization"); h != "" {
-		token, ok := strings.CutPrefix(h, "Bearer ")
+	if h := r.Header.Get("Authorization"); h != "" && bearer {
+		secret, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok {
 			return nil, model.ErrUnauthenticated
 		}
-		u, err := rv.Auth.UserByAPIToken(ctx, strings.TrimSpace(token))
+		u, t, err := rv.Auth.APIToken(ctx, strings.TrimSpace(secret), ClientIP(r))
 		if err != nil {
 			return nil, err
 		}
-		return rv.identity(ctx, u, nil, true)
+		return rv.identity(ctx, &Identity{User: u, Token: t, Bearer: true})
 	}
 	c, err := r.Cookie(CookieName)
 	if err != nil {
@@ -97,22 +121,25 @@ func (rv *Resolver) resolve(r *http.Request) (*Identity, error) {
 	if err != nil {
 		return nil, err
 	}
-	return rv.identity(ctx, u, sess, false)
+	return rv.identity(ctx, &Identity{User: u, Session: sess})
 }
 
-func (rv *Resolver) identity(ctx context.Context, u *model.User, sess *model.Session, bearer bool) (*Identity, error) {
+// identity completes id with the policy of its user.
+func (rv *Resolver) identity(ctx context.Context, id *Identity) (*Identity, error) {
 	st, err := rv.Store.Settings(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return &Identity{User: u, Session: sess, Policy: permission.For(u, st), Bearer: bearer}, nil
+	id.Policy = permission.For(id.User, st)
+	return id, nil
 }
 
-// SetCookie writes the session cookie.
-func (rv *Resolver) SetCookie(w http.ResponseWriter, sessionID string) {
+// SetCookie writes the cookie of a new session; the browser keeps it until
+// the session's absolute end.
+func (rv *Resolver) SetCookie(w http.ResponseWriter, sessionID string, sess *model.Session) {
 	http.SetCookie(w, &http.Cookie{
 		Name: CookieName, Value: sessionID, Path: "/", HttpOnly: true, Secure: rv.Secure,
-		SameSite: http.SameSiteLaxMode, MaxAge: int(auth.SessionLifetime / time.Second),
+		SameSite: http.SameSiteLaxMode, MaxAge: max(1, int(time.Until(sess.EndsAt)/time.Second)),
 	})
 }
 

@@ -36,6 +36,22 @@ type User struct {
 // IsAdmin reports whether the user is an administrator.
 func (u *User) IsAdmin() bool { return u != nil && u.Role == RoleAdmin }
 
+// Colleague is what every user may see of another: their name, role and
+// team — not their username, e-mail address or mobile number.
+type Colleague struct {
+	ID          int64  `json:"id"`
+	DisplayName string `json:"display_name"`
+	Role        Role   `json:"role"`
+	TeamID      *int64 `json:"team_id"`
+	Active      bool   `json:"active"`
+}
+
+// Colleague returns what colleagues see of u. A user without a display
+// name shows under their username, as everywhere else.
+func (u *User) Colleague() Colleague {
+	return Colleague{ID: u.ID, DisplayName: u.Name(), Role: u.Role, TeamID: u.TeamID, Active: u.Active}
+}
+
 // Name returns the display name, falling back to the username.
 func (u *User) Name() string {
 	if u.DisplayName != "" {
@@ -56,20 +72,19 @@ type Team struct {
 	CreatedAt     time.Time `json:"created_at"`
 }
 
-// APIToken is a bearer token of a user; the secret itself is never stored.
-type APIToken struct {
-	ID         int64      `json:"id"`
-	UserID     int64      `json:"user_id"`
-	Name       string     `json:"name"`
-	CreatedAt  time.Time  `json:"created_at"`
-	LastUsedAt *time.Time `json:"last_used_at"`
-}
-
-// Session is a logged-in browser session.
+// Session is a logged-in browser session. It ends at ExpiresAt, which
+// each use moves on (the idle limit), and at EndsAt whatever its use (the
+// absolute limit), whichever comes first.
 type Session struct {
-	ID        string
 	UserID    int64
 	CSRFToken string
 	CreatedAt time.Time
 	ExpiresAt time.Time
+	EndsAt    time.Time
+}
+
+// SignOut counts what ending a user's access took away.
+type SignOut struct {
+	Sessions int64 `json:"sessions_ended"`
+	Tokens   int64 `json:"tokens_revoked"`
 }

@@ -38,3 +38,8 @@ type ArgFunc func(v any) string
 // CanAdminister reports whether the user may manage users, teams, topics,
 // relations and settings.
 func (p Policy) CanAdminister() bool { return p.Admin }
+
+// SeesUserDetails reports whether the user may see another user's
+// username, e-mail address and mobile number: admins may, and everyone of
+// themselves. Others see colleagues' names, roles and teams.
+func (p Policy) SeesUserDetails(userID int64) bool { return p.Admin || userID == p.UserID }

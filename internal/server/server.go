@@ -41,7 +41,7 @@ func New(a *app.App, api, web http.Handler) *Server {
 	// Provider callbacks carry their own credentials: no session.
 	mux.Handle("/callbacks/", noteRoute(callback.New(a.Receipts, a.Replies, callback.Options{BaseURL: a.Config.BaseURL, Log: a.Log, WeCom: a.WeCom})))
 	mux.Handle("/api/v1/", a.Resolver.Middleware(noteRoute(api)))
-	mux.Handle("/", a.Resolver.Middleware(noteRoute(web)))
+	mux.Handle("/", a.Resolver.SessionMiddleware(noteRoute(web)))
 	s.handler = s.recoverer(forwardedFor(a.Config.TrustedProxies, s.logRequests(securityHeaders(mux))))
 	return s
 }

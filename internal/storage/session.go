@@ -19,12 +19,14 @@ func (s *Store) CreateSession(ctx context.Context, idHash string, sess *model.Se
 	return nil
 }
 
-// SessionByHash returns an unexpired session of an active user.
-func (s *Store) SessionByHash(ctx context.Context, idHash string) (*model.Session, error) {
+// SessionByHash returns a session of an active user that has neither
+// expired nor begun before startedAfter (the absolute limit).
+func (s *Store) SessionByHash(ctx context.Context, idHash string, startedAfter time.Time) (*model.Session, error) {
 	var sess model.Session
 	err := s.r.QueryRowContext(ctx, `SELECT s.user_id, s.csrf_token, s.created_at, s.expires_at
 		FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.active = TRUE`, idHash, now()).
+		WHERE s.id_hash = $1 AND s.expires_at > $2 AND s.created_at > $3 AND u.active = TRUE`,
+		idHash, now(), dbTime(startedAfter)).
 		Scan(&sess.UserID, &sess.CSRFToken, &sess.CreatedAt, &sess.ExpiresAt)
 	if err != nil {
 		return nil, notFound(err)
@@ -44,9 +46,10 @@ func (s *Store) DeleteSession(ctx context.Context, idHash string) error {
 	return err
 }
 
-// DeleteExpiredSessions removes sessions past their expiry.
-func (s *Store) DeleteExpiredSessions(ctx context.Context) (int64, error) {
-	res, err := s.w.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= $1`, now())
+// DeleteExpiredSessions removes sessions past their expiry or begun
+// before startedBefore.
+func (s *Store) DeleteExpiredSessions(ctx context.Context, startedBefore time.Time) (int64, error) {
+	res, err := s.w.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= $1 OR created_at <= $2`, now(), dbTime(startedBefore))
 	if err != nil {
 		return 0, err
 	}

@@ -49,25 +49,39 @@ func userWriteError(err error) error {
 	return fmt.Errorf("store: write user: %w", err)
 }
 
-// UpdateUser saves every field of u except the password hash.
+// UpdateUser saves every field of u except the password hash. Saving an
+// inactive user ends their sessions and revokes their API tokens, so that
+// enabling them again brings back neither.
 func (s *Store) UpdateUser(ctx context.Context, u *model.User) error {
 	t := now()
-	res, err := s.w.ExecContext(ctx, `UPDATE users SET username = $1, display_name = $2, email = $3, mobile = $4,
-		role = $5, team_id = $6, active = $7, language = $8, timezone = $9, updated_at = $10 WHERE id = $11`,
-		u.Username, u.DisplayName, u.Email, u.Mobile, u.Role, nullInt(u.TeamID), u.Active, u.Language, u.Timezone, t, u.ID)
+	err := s.InTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET username = $1, display_name = $2, email = $3, mobile = $4,
+			role = $5, team_id = $6, active = $7, language = $8, timezone = $9, updated_at = $10 WHERE id = $11`,
+			u.Username, u.DisplayName, u.Email, u.Mobile, u.Role, nullInt(u.TeamID), u.Active, u.Language, u.Timezone, t, u.ID)
+		if err != nil {
+			return userWriteError(err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return model.ErrNotFound
+		}
+		if !u.Active {
+			_, err = signOut(ctx, tx, u.ID, true)
+		}
+		return err
+	})
 	if err != nil {
-		return userWriteError(err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return model.ErrNotFound
+		return err
 	}
 	u.UpdatedAt = t
 	return nil
 }
 
-// SetPassword replaces a user's password hash and ends their sessions.
-func (s *Store) SetPassword(ctx context.Context, userID int64, hash string) error {
-	return s.InTx(ctx, func(tx *sql.Tx) error {
+// SetPassword replaces a user's password hash, ends their sessions and
+// revokes their API tokens: whoever knew the old password may have made
+// one.
+func (s *Store) SetPassword(ctx context.Context, userID int64, hash string) (model.SignOut, error) {
+	var out model.SignOut
+	err := s.InTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3`, hash, now(), userID)
 		if err != nil {
 			return fmt.Errorf("store: set password: %w", err)
@@ -75,9 +89,10 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, hash string) erro
 		if n, _ := res.RowsAffected(); n == 0 {
 			return model.ErrNotFound
 		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
+		out, err = signOut(ctx, tx, userID, true)
 		return err
 	})
+	return out, err
 }
 
 // UserByID returns one user with the teams they manage.
@@ -118,16 +133,23 @@ func (s *Store) loadManagedTeams(ctx context.Context, u *model.User) error {
 
 // UserFilter narrows ListUsers.
 type UserFilter struct {
-	Query      string
-	TeamID     int64
+	Query  string
+	TeamID int64
+	// ActiveOnly leaves out disabled users.
 	ActiveOnly bool
+	// NamesOnly matches Query against display names alone, not usernames
+	// (for callers who may not see usernames).
+	NamesOnly bool
 }
 
 // ListUsers returns users ordered by username.
 func (s *Store) ListUsers(ctx context.Context, f UserFilter) ([]*model.User, error) {
 	var q Query
 	q.Add(`SELECT `, userColumns, ` FROM users u WHERE 1 = 1`)
-	if f.Query != "" {
+	switch {
+	case f.Query != "" && f.NamesOnly:
+		q.Add(` AND lower(u.display_name) LIKE `, q.Arg(likePattern(f.Query)), ` ESCAPE '\'`)
+	case f.Query != "":
 		p := q.Arg(likePattern(f.Query))
 		q.Add(` AND (lower(u.username) LIKE `, p, ` ESCAPE '\' OR lower(u.display_name) LIKE `, p, ` ESCAPE '\')`)
 	}

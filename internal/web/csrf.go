@@ -35,14 +35,23 @@ func (h *handler) csrfToken(w http.ResponseWriter, r *http.Request) string {
 
 // csrfOK checks the CSRF token of a state-changing request: against the
 // session for signed-in users, against anonCSRFCookie for anonymous ones.
-func csrfOK(r *http.Request) bool {
+// A public form (the login) may carry either: a login form opened before
+// another user signed in on this browser still logs in, and ends that
+// session.
+func csrfOK(r *http.Request, level access) bool {
 	switch r.Method {
 	case http.MethodGet, http.MethodHead, http.MethodOptions:
 		return true
 	}
 	if httpauth.From(r.Context()) != nil {
-		return httpauth.CheckCSRF(r)
+		return httpauth.CheckCSRF(r) || level == public && anonCSRFOK(r)
 	}
+	return anonCSRFOK(r)
+}
+
+// anonCSRFOK reports whether the request carries the token of its
+// anonCSRFCookie.
+func anonCSRFOK(r *http.Request) bool {
 	c, err := r.Cookie(anonCSRFCookie)
 	if err != nil || c.Value == "" {
 		return false

@@ -40,9 +40,15 @@ type env struct {
 
 func newEnv(t *testing.T, s *storage.Store) *env {
 	t.Helper()
-	ctx := context.Background()
 	cfg := config.Defaults()
 	cfg.DataDir = t.TempDir()
+	return newEnvWith(t, s, cfg)
+}
+
+// newEnvWith is newEnv with the options cfg.
+func newEnvWith(t *testing.T, s *storage.Store, cfg config.Options) *env {
+	t.Helper()
+	ctx := context.Background()
 	a, err := app.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), s)
 	if err != nil {
 		t.Fatal(err)

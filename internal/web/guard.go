@@ -21,9 +21,10 @@ const (
 	uploadLimit = 32 << 20
 )
 
-// guard wraps a route: it bounds the body, sends anonymous visitors to the
-// login page, checks the CSRF token of every state-changing request, and
-// keeps non-admins out of admin routes.
+// guard wraps a route: it bounds the body, sends anonymous visitors (and
+// any caller without a browser session) to the login page, checks the CSRF
+// token of every state-changing request, and keeps non-admins out of admin
+// routes.
 func (h *handler) guard(level access, limit int64, next http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > limit {
@@ -32,11 +33,18 @@ func (h *handler) guard(level access, limit int64, next http.HandlerFunc) http.H
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		id := httpauth.From(r.Context())
+		if id != nil && id.Session == nil {
+			// Pages and forms are for browser sessions: an API token
+			// (which the server never resolves here) would skip the CSRF
+			// check and its own scope.
+			id = nil
+			r = r.WithContext(httpauth.WithIdentity(r.Context(), nil))
+		}
 		if level >= signedIn && (id == nil || !id.User.Active) {
 			h.toLogin(w, r)
 			return
 		}
-		if !csrfOK(r) {
+		if !csrfOK(r, level) {
 			h.app.Log.Warn("csrf check failed", "method", r.Method, "path", r.URL.Path)
 			h.errorPage(w, r, http.StatusForbidden)
 			return

@@ -9,8 +9,9 @@ import (
 	"touchbase/internal/httpauth"
 )
 
-// login checks the credentials, starts a session, sets its cookie and
-// goes on to the page the user asked for.
+// login checks the credentials, starts a session with a new id, sets its
+// cookie and goes on to the page the user asked for. The session this
+// browser held before, whoever's it was, ends.
 func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 	username := strings.TrimSpace(r.PostFormValue("username"))
 	next := safeNext(r.PostFormValue("next"), "/")
@@ -30,11 +31,11 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, status, "login.html", data)
 		return
 	}
-	sid, _, err := h.app.Auth.StartSession(r.Context(), u)
+	sid, sess, err := h.app.Auth.StartSession(r.Context(), u, httpauth.SessionID(r))
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	h.app.Resolver.SetCookie(w, sid)
+	h.app.Resolver.SetCookie(w, sid, sess)
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }

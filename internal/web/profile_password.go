@@ -8,7 +8,8 @@ import (
 )
 
 // profilePassword changes the user's own password after checking the
-// current one. Every session of the user ends; this browser gets a new one.
+// current one. Every session of the user ends and every API token of
+// theirs is revoked; this browser gets a new session.
 func (h *handler) profilePassword(w http.ResponseWriter, r *http.Request) {
 	id := identity(r)
 	var errs model.ValidationErrors
@@ -38,11 +39,11 @@ func (h *handler) profilePassword(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusBadRequest, "profile.html", d)
 		return
 	}
-	sid, _, err := h.app.Auth.StartSession(r.Context(), id.User)
+	sid, sess, err := h.app.Auth.StartSession(r.Context(), id.User, "")
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	h.app.Resolver.SetCookie(w, sid)
+	h.app.Resolver.SetCookie(w, sid, sess)
 	h.saved(w, r, "flash.password_changed", "/profile")
 }

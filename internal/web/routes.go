@@ -93,10 +93,11 @@ func (h *handler) routes() http.Handler {
 	user("POST /notifications/read", h.notificationReadAll)
 	user("POST /notifications/{id}/read", h.notificationRead)
 
-	// Profile, API tokens and the user's group bot
+	// Profile, API tokens, signing out everywhere and the user's group bot
 	user("GET /profile", h.profilePage)
 	user("POST /profile", h.profileUpdate)
 	user("POST /profile/password", h.profilePassword)
+	user("POST /profile/sign-out-everywhere", h.profileSignOut)
 	user("POST /profile/tokens", h.tokenCreate)
 	user("POST /profile/tokens/{id}/delete", h.tokenDelete)
 	user("POST /profile/bot", h.botSave)
@@ -111,6 +112,7 @@ func (h *handler) routes() http.Handler {
 	admin("GET /admin/users/{id}", h.userEdit)
 	admin("POST /admin/users/{id}", h.userUpdate)
 	admin("POST /admin/users/{id}/password", h.userPassword)
+	admin("POST /admin/users/{id}/sign-out-everywhere", h.userSignOut)
 	admin("GET /admin/teams", h.teamList)
 	admin("GET /admin/teams/new", h.teamNew)
 	admin("POST /admin/teams", h.teamCreate)

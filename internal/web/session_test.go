@@ -1,12 +1,15 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
 	"touchbase/internal/auth"
+	"touchbase/internal/config"
+	"touchbase/internal/httpauth"
 	"touchbase/internal/storage"
 	"touchbase/internal/storage/storetest"
 )
@@ -121,4 +124,90 @@ func TestLanguageNegotiation(t *testing.T) {
 			t.Errorf("saved preference en not used: %.300s", res.body)
 		}
 	})
+}
+
+// sessionCookie returns the session cookie the client's jar holds.
+func (c *client) sessionCookie() string {
+	c.t.Helper()
+	u, _ := url.Parse(c.base)
+	for _, ck := range c.http.Jar.Cookies(u) {
+		if ck.Name == httpauth.CookieName {
+			return ck.Value
+		}
+	}
+	return ""
+}
+
+func TestLoginRotatesTheSession(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *storage.Store) {
+		e := newEnv(t, s)
+		c := e.client(t)
+		c.get("/login")
+		staleForm := c.csrf // a login form left open in another tab
+		c.login("agent1")
+		first := c.sessionCookie()
+		if first == "" {
+			t.Fatal("no session cookie after the login")
+		}
+		// A second login in the same browser, as another user from that
+		// form, gets a new id, and the first session is over, wherever
+		// its id is.
+		c.csrf = staleForm
+		res := c.post("/login", url.Values{"username": {"agent2"}, "password": {password}})
+		if res.status != http.StatusSeeOther {
+			t.Fatalf("second login: %d", res.status)
+		}
+		second := c.sessionCookie()
+		if second == "" || second == first {
+			t.Fatalf("second login kept the session id")
+		}
+		stolen := e.client(t)
+		u, _ := url.Parse(e.srv.URL)
+		stolen.http.Jar.SetCookies(u, []*http.Cookie{{Name: httpauth.CookieName, Value: first, Path: "/"}})
+		if res := stolen.get("/customers"); res.status != http.StatusSeeOther {
+			t.Errorf("the earlier session still opens pages: %d", res.status)
+		}
+		if _, _, err := e.app.Auth.Session(context.Background(), first); err == nil {
+			t.Error("the earlier session is still stored")
+		}
+		if res := c.get("/profile"); res.status != http.StatusOK || !strings.Contains(res.body, `value="agent2@example.com"`) {
+			t.Errorf("the new session: %d", res.status)
+		}
+	})
+}
+
+func TestSecureCookieBehindHTTPS(t *testing.T) {
+	for base, secure := range map[string]bool{"https://crm.example.com": true, "": false} {
+		t.Run("base="+base, func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, s *storage.Store) {
+				cfg := config.Defaults()
+				cfg.DataDir = t.TempDir()
+				cfg.BaseURL = base
+				if err := cfg.Finish(); err != nil {
+					t.Fatal(err)
+				}
+				e := newEnvWith(t, s, cfg)
+				c := e.client(t)
+				page := c.get("/login")
+				res := c.post("/login", url.Values{"username": {"agent1"}, "password": {password}})
+				if res.status != http.StatusSeeOther {
+					t.Fatalf("login: %d", res.status)
+				}
+				set := append(page.header.Values("Set-Cookie"), res.header.Values("Set-Cookie")...)
+				found := false
+				for _, line := range set {
+					if !strings.HasPrefix(line, httpauth.CookieName+"=") && !strings.HasPrefix(line, "touchbase_csrf=") {
+						continue
+					}
+					found = found || strings.HasPrefix(line, httpauth.CookieName+"=")
+					if got := strings.Contains(line, "; Secure"); got != secure {
+						t.Errorf("%q, want Secure = %v", line, secure)
+					}
+				}
+				if !found {
+					t.Errorf("no session cookie in %q", set)
+				}
+			})
+		})
+	}
 }

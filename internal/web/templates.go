@@ -123,6 +123,9 @@ func funcs(lang string, as *assets) template.FuncMap {
 			}
 			return formatTime(*t, loc)
 		},
+		"tokenTable": func(tokens []*model.APIToken, csrf string, loc *time.Location, revoke bool) tokenTable {
+			return tokenTable{Tokens: tokens, CSRF: csrf, Loc: loc, Revoke: revoke}
+		},
 		"initial": func(s string) string {
 			r, _ := utf8.DecodeRuneInString(s)
 			return string(r)

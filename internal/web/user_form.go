@@ -16,6 +16,10 @@ type userFormData struct {
 	PasswordErrors model.ValidationErrors
 	Teams          []*model.Team
 	Action         string
+	// Tokens and SignOut: on the page of an existing user, their API
+	// tokens and the "sign out everywhere" form.
+	Tokens  []*model.APIToken
+	SignOut signOutCard
 }
 
 // readUser copies the posted fields into u; the username only when the
@@ -34,9 +38,19 @@ func readUser(r *http.Request, u *model.User, isNew bool) {
 	u.Timezone = r.PostFormValue("timezone")
 }
 
-// userForm fills the team choices of d.
+// userForm fills the team choices of d and, for an existing user, their
+// tokens and the sign-out form.
 func (h *handler) userForm(ctx context.Context, d userFormData) (userFormData, error) {
 	teams, err := h.app.Admin.Teams(ctx)
+	if err != nil {
+		return d, err
+	}
 	d.Teams = teams
+	if d.Form.ID == 0 {
+		return d, nil
+	}
+	d.SignOut = signOutCard{CSRF: d.CSRF, Action: d.Action + "/sign-out-everywhere", Intro: "signout.intro_admin",
+		Confirm: "signout.confirm_admin"}
+	d.Tokens, err = h.app.Auth.APITokens(ctx, d.Form.ID)
 	return d, err
 }
