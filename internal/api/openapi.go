@@ -381,7 +381,9 @@ func schemas() obj {
 		"CustomerDetail": with(customer, obj{"access": object([]string{"see", "contact", "edit"},
 			obj{"see": typ("boolean"), "contact": typ("boolean"), "edit": typ("boolean")})}),
 		"CustomerList": listSchema("Customer"),
-		"CustomerInput": input([]string{"name"}, obj{"code": obj{"type": "string", "maxLength": 64},
+		"CustomerInput": input([]string{"name"}, obj{"code": obj{"type": "string", "maxLength": 64,
+			"description": "set and changed by admins only (a code a customer the caller cannot see uses must not be " +
+				"confirmed); a customer an agent adds gets a generated code"},
 			"name": obj{"type": "string", "maxLength": 200}, "level": obj{"type": "string", "maxLength": 32},
 			"industry": obj{"type": "string", "maxLength": 100}, "address": obj{"type": "string", "maxLength": 500},
 			"notes":          obj{"type": "string", "maxLength": 5000},
