@@ -88,10 +88,17 @@ var operations = []operation{
 	{method: "GET", path: "/openapi.json", tag: "meta", summary: "This OpenAPI document", public: true, ok: 200, okSchema: "Document"},
 
 	{method: "POST", path: "/tokens", tag: "auth", summary: "Log in and issue an API token (shown once)", public: true,
+		desc: "A user an admin requires to choose a new password gets a token too, good only for GET /me and " +
+			"PUT /me/password until they do.",
 		body: "TokenRequest", ok: 201, okSchema: "NewToken", errs: []int{401, 429}},
 	{method: "GET", path: "/tokens", tag: "auth", summary: "The caller's API tokens", ok: 200, okSchema: "TokenList"},
 	{method: "DELETE", path: "/tokens/{id}", tag: "auth", summary: "Revoke one of the caller's tokens", ok: 204},
 	{method: "GET", path: "/me", tag: "auth", summary: "The caller", ok: 200, okSchema: "Me"},
+	{method: "PUT", path: "/me/password", tag: "auth", summary: "Change the caller's own password, ending their sessions",
+		desc: "The one call, with GET /me, open to a user an admin requires to choose a new password; it lifts the " +
+			"requirement. 400 current_password/wrong_password, or password/too_short, common_password or " +
+			"same_as_username.",
+		body: "OwnPasswordInput", ok: 204},
 
 	{method: "GET", path: "/customers", tag: "customers", summary: "Customers the caller may see",
 		query: []param{pQ, {"mine", "boolean", "only customers the caller serves (exclusive rep, participant, sharer)"},
@@ -314,21 +321,25 @@ func schemas() obj {
 			"address": typ("string"), "notes": typ("string"), "rep_id": nullable(id64()),
 			"rep_name":       obj{"type": "string", "description": "display name of the exclusive rep"},
 			"do_not_contact": typ("boolean"), "contact_count": typ("integer"), "created_at": dateTime(), "updated_at": dateTime()})
+	newPassword := obj{"type": "string", "minLength": 8,
+		"description": "not one of the most common passwords, nor the username (reversed, or with digits after it)"}
+	mustChange := obj{"type": "boolean", "description": "set by an admin: until the user chooses a new password " +
+		"(PUT /me/password) the API answers their other calls 403 password_change_required"}
 	user := object(
 		[]string{"id", "username", "display_name", "email", "mobile", "role", "team_id", "active", "language", "timezone",
-			"created_at", "updated_at"},
+			"must_change_password", "created_at", "updated_at"},
 		obj{"id": id64(), "username": typ("string"), "display_name": typ("string"), "email": typ("string"), "mobile": typ("string"),
 			"role": enum("admin", "agent"), "team_id": nullable(id64()), "active": typ("boolean"), "language": typ("string"),
-			"timezone": typ("string"), "created_at": dateTime(), "updated_at": dateTime(),
+			"timezone": typ("string"), "must_change_password": mustChange, "created_at": dateTime(), "updated_at": dateTime(),
 			"managed_team_ids": arrayOf(id64())})
 	token := object([]string{"id", "user_id", "name", "created_at", "last_used_at"},
 		obj{"id": id64(), "user_id": id64(), "name": typ("string"), "created_at": dateTime(), "last_used_at": nullable(dateTime())})
 	userInput := obj{"username": typ("string"), "display_name": typ("string"), "email": typ("string"),
 		"mobile": typ("string"), "role": enum("admin", "agent"), "team_id": nullable(id64()),
 		"active": obj{"type": "boolean", "default": true}, "language": enum("", "zh-CN", "en"),
-		"timezone": obj{"type": "string", "default": "Asia/Shanghai"}}
+		"timezone": obj{"type": "string", "default": "Asia/Shanghai"}, "must_change_password": mustChange}
 	newUserInput := maps.Clone(userInput)
-	newUserInput["password"] = obj{"type": "string", "minLength": 8}
+	newUserInput["password"] = newPassword
 	fieldErr := object([]string{"field", "code", "message"}, obj{"field": typ("string"), "code": typ("string"), "message": typ("string")})
 	teamBudget := money("what the team's bulk sends of a month may cost before they need approval (\"0.00\": no budget)")
 	settings := obj{"open_contact_all": typ("boolean"), "visibility": enum("own", "team", "all"), "default_region": typ("string"),
@@ -424,7 +435,9 @@ func schemas() obj {
 		"UserList":      listSchema("User"),
 		"UserInput":     input([]string{"username", "role"}, userInput),
 		"NewUserInput":  input([]string{"username", "role", "password"}, newUserInput),
-		"PasswordInput": input([]string{"password"}, obj{"password": obj{"type": "string", "minLength": 8}}),
+		"PasswordInput": input([]string{"password"}, obj{"password": newPassword}),
+		"OwnPasswordInput": input([]string{"current_password", "password"},
+			obj{"current_password": typ("string"), "password": newPassword}),
 
 		"Team": object([]string{"id", "name", "manager_id", "monthly_budget", "member_count", "created_at"}, obj{"id": id64(),
 			"name": typ("string"), "manager_id": nullable(id64()), "monthly_budget": teamBudget, "member_count": typ("integer"),
@@ -475,7 +488,8 @@ func document() obj {
 				"header on requests that change data. PUT replaces every writable field (absent fields take their " +
 				"defaults); PATCH changes only the fields present. Unknown fields are rejected. Errors are " +
 				`{"error": {"code", "message", "field", "fields"}}; a 4xx never changes data. Customers the caller ` +
-				"may not see answer 404, exactly like missing ones. Live streams (a bulk send's progress, the caller's " +
+				"may not see answer 404, exactly like missing ones. A user an admin requires to choose a new password " +
+				"gets 403 password_change_required on every call but GET /me and PUT /me/password. Live streams (a bulk send's progress, the caller's " +
 				"notifications) are Server-Sent Events (text/event-stream)."},
 		"servers":  []obj{{"url": Prefix}},
 		"security": []obj{{"bearerAuth": []string{}}, {"cookieAuth": []string{}, "csrfHeader": []string{}}},

@@ -25,6 +25,7 @@ var routes = []route{
 	{"GET", "/tokens", authed, (*handler).listTokens},
 	{"DELETE", "/tokens/{id}", authed, (*handler).deleteToken},
 	{"GET", "/me", authed, (*handler).me},
+	{"PUT", "/me/password", authed, (*handler).changeOwnPassword},
 
 	{"GET", "/customers", authed, (*handler).listCustomers},
 	{"POST", "/customers", authed, (*handler).createCustomer},

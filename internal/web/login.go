@@ -10,7 +10,8 @@ import (
 )
 
 // login checks the credentials, starts a session, sets its cookie and
-// goes on to the page the user asked for.
+// goes on to the page the user asked for, or to the change-password page
+// when an admin requires a new password.
 func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 	username := strings.TrimSpace(r.PostFormValue("username"))
 	next := safeNext(r.PostFormValue("next"), "/")
@@ -36,5 +37,8 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.app.Resolver.SetCookie(w, sid)
+	if u.MustChangePassword {
+		next = passwordPath
+	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
