@@ -97,6 +97,9 @@ var matrix = []mrow{
 	{"DELETE", "/tokens/{TOK}", "", "", wants{same(204), same(204), same(204), same(204), same(204), same(204), same(204), same(401)}},
 	{"DELETE", "/tokens/{OTOK}", "", "", wants{same(404), same(404), same(404), same(404), same(404), same(404), same(404), same(401)}},
 	{"GET", "/me", "", "", wants{same(200), same(200), same(200), same(200), same(200), same(200), same(200), same(401)}},
+	// The same password again: every caller keeps theirs for the rows after.
+	{"PUT", "/me/password", `{"current_password":"password-1","password":"password-1"}`, "",
+		wants{same(204), same(204), same(204), same(204), same(204), same(204), same(204), same(401)}},
 
 	// Customers.
 	{"GET", "/customers?q={CODE}", "", "X",
