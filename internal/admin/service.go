@@ -68,13 +68,6 @@ func ValidateUser(u *model.User) error {
 	return errs.Err()
 }
 
-func validatePassword(pw string) error {
-	if len([]rune(pw)) < auth.MinPasswordLength {
-		return model.NewFieldError("password", "too_short", "password must have at least 8 characters")
-	}
-	return nil
-}
-
 // CreateUser adds a user with the given password.
 func (s *Service) CreateUser(ctx context.Context, p permission.Policy, u *model.User, password string) error {
 	if err := requireAdmin(p); err != nil {
@@ -96,7 +89,7 @@ func (s *Service) createUser(ctx context.Context, u *model.User, password string
 	} else if err != nil {
 		return err
 	}
-	if perr := validatePassword(password); perr != nil {
+	if perr := auth.CheckNewPassword(u.Username, password); perr != nil {
 		errs = append(errs, perr.(*model.FieldError))
 	}
 	if err := errs.Err(); err != nil {
@@ -142,26 +135,39 @@ func (s *Service) UpdateProfile(ctx context.Context, self *model.User, in model.
 
 // SetPassword replaces a user's password: admins for anyone, users for
 // themselves. Every session of that user ends and every API token of
-// theirs is revoked.
+// theirs is revoked. A password users choose themselves lifts an admin's
+// requirement to change it; one an admin sets for someone else leaves it
+// as it was.
 func (s *Service) SetPassword(ctx context.Context, p permission.Policy, userID int64, password string) error {
 	if !p.Admin && p.UserID != userID {
 		return model.ErrForbidden
 	}
-	_, err := s.ResetPassword(ctx, userID, password)
+	_, err := s.setPassword(ctx, userID, password, p.UserID == userID)
 	return err
 }
 
 // ResetPassword sets a password without a policy (for the CLI) and
-// returns the sessions and tokens it ended.
+// returns the sessions and tokens it ended. It leaves the requirement to
+// change it as it was.
 func (s *Service) ResetPassword(ctx context.Context, userID int64, password string) (model.SignOut, error) {
-	if err := validatePassword(password); err != nil {
+	return s.setPassword(ctx, userID, password, false)
+}
+
+// setPassword checks password against the policy for the user's name and
+// stores it; byUser: the user chose it themselves.
+func (s *Service) setPassword(ctx context.Context, userID int64, password string, byUser bool) (model.SignOut, error) {
+	u, err := s.store.UserByID(ctx, userID)
+	if err != nil {
+		return model.SignOut{}, err
+	}
+	if err := auth.CheckNewPassword(u.Username, password); err != nil {
 		return model.SignOut{}, err
 	}
 	hash, err := auth.HashPassword(password)
 	if err != nil {
 		return model.SignOut{}, err
 	}
-	return s.store.SetPassword(ctx, userID, hash)
+	return s.store.SetPassword(ctx, userID, hash, byUser)
 }
 
 // Users lists users. Everyone may list them (to pick a rep or a relation).

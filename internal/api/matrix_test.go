@@ -100,6 +100,9 @@ var matrix = []mrow{
 	{"GET", "/me", "", "", wants{same(200), same(200), same(200), same(200), same(200), same(200), same(200), same(401)}},
 	// Sessions only: the caller's tokens stay (the matrix calls with them).
 	{"POST", "/me/sign-out-everywhere", "", "", wants{same(200), same(200), same(200), same(200), same(200), same(200), same(200), same(401)}},
+	// The same password again: every caller keeps theirs for the rows after.
+	{"PUT", "/me/password", `{"current_password":"password-1","password":"password-1"}`, "",
+		wants{same(204), same(204), same(204), same(204), same(204), same(204), same(204), same(401)}},
 
 	// Customers.
 	{"GET", "/customers?q={CODE}", "", "X",

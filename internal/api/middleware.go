@@ -14,11 +14,18 @@ import (
 // maxBody is the largest request body accepted.
 const maxBody = 1 << 20
 
+// passwordDue are the routes open to a user an admin requires to choose a
+// new password: who they are (with the CSRF token a cookie caller needs)
+// and the change itself. Their session or token is good for nothing else
+// until then, whichever way it was obtained.
+var passwordDue = map[string]bool{"GET /me": true, "PUT /me/password": true}
+
 // wrap guards one route: anonymous callers of a non-public route get 401
 // (token_expired for an expired token), bearer callers whose token's scope
 // falls short of what the route needs and its user could do get 403 (a
 // rep's token on an admin route gets the rep's own answer), cookie callers
-// changing data without the CSRF header get 403, and the body is capped
+// changing data without the CSRF header get 403, so do users who must
+// first choose a new password (but on passwordDue), and the body is capped
 // at maxBody.
 func (h *handler) wrap(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -36,6 +43,11 @@ func (h *handler) wrap(rt route) http.Handler {
 			if !csrfOK(r, id) {
 				writeError(w, http.StatusForbidden, errorBody{Code: "csrf",
 					Message: "requests made with the session cookie need the " + httpauth.CSRFHeader + " header"})
+				return
+			}
+			if id.User.MustChangePassword && !passwordDue[rt.Method+" "+rt.Path] {
+				writeError(w, http.StatusForbidden, errorBody{Code: "password_change_required",
+					Message: "an administrator requires you to choose a new password first: PUT " + Prefix + "/me/password"})
 				return
 			}
 		}

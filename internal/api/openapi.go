@@ -96,12 +96,19 @@ var operations = []operation{
 	{method: "GET", path: "/openapi.json", tag: "meta", summary: "This OpenAPI document", public: true, ok: 200, okSchema: "Document"},
 
 	{method: "POST", path: "/tokens", tag: "auth", summary: "Log in and issue an API token (shown once)", public: true,
-		desc: tokenDesc, body: "TokenRequest", ok: 201, okSchema: "NewToken", errs: []int{401, 429}},
+		desc: tokenDesc + " A user an admin requires to choose a new password gets a token too, good only for GET /me " +
+			"and PUT /me/password until they do.",
+		body: "TokenRequest", ok: 201, okSchema: "NewToken", errs: []int{401, 429}},
 	{method: "GET", path: "/tokens", tag: "auth",
 		summary: "The caller's API tokens with their scope, expiry and latest use (time and client address)",
 		ok:      200, okSchema: "TokenList"},
 	{method: "DELETE", path: "/tokens/{id}", tag: "auth", summary: "Revoke one of the caller's tokens", ok: 204},
 	{method: "GET", path: "/me", tag: "auth", summary: "The caller (with a bearer token: the token too)", ok: 200, okSchema: "Me"},
+	{method: "PUT", path: "/me/password", tag: "auth", summary: "Change the caller's own password, ending their sessions and revoking their tokens",
+		desc: "The one call, with GET /me, open to a user an admin requires to choose a new password; it lifts the " +
+			"requirement. 400 current_password/wrong_password, or password/too_short, common_password or " +
+			"same_as_username.",
+		body: "OwnPasswordInput", ok: 204},
 	{method: "POST", path: "/me/sign-out-everywhere", tag: "auth",
 		summary: "End every session of the caller, this one included; with revoke_tokens, revoke every API token too",
 		desc: "The body may be left out (sessions only). A cookie caller is signed out by this call: the next request " +
@@ -342,6 +349,10 @@ func schemas() obj {
 			"address": typ("string"), "notes": typ("string"), "rep_id": nullable(id64()),
 			"rep_name":       obj{"type": "string", "description": "display name of the exclusive rep"},
 			"do_not_contact": typ("boolean"), "contact_count": typ("integer"), "created_at": dateTime(), "updated_at": dateTime()})
+	newPassword := obj{"type": "string", "minLength": 8,
+		"description": "not one of the most common passwords, nor the username (reversed, or with digits after it)"}
+	mustChange := obj{"type": "boolean", "description": "set by an admin: until the user chooses a new password " +
+		"(PUT /me/password) the API answers their other calls 403 password_change_required; only for admins and the user themselves"}
 	private := func(t string) obj {
 		return obj{"type": t, "description": "only for admins and the user themselves"}
 	}
@@ -349,7 +360,7 @@ func schemas() obj {
 		[]string{"id", "display_name", "role", "team_id", "active"},
 		obj{"id": id64(), "username": private("string"), "display_name": typ("string"), "email": private("string"),
 			"mobile": private("string"), "role": enum("admin", "agent"), "team_id": nullable(id64()), "active": typ("boolean"),
-			"language": private("string"), "timezone": private("string"),
+			"language": private("string"), "timezone": private("string"), "must_change_password": mustChange,
 			"created_at":       obj{"type": "string", "format": "date-time", "description": "only for admins and the user themselves"},
 			"updated_at":       obj{"type": "string", "format": "date-time", "description": "only for admins and the user themselves"},
 			"managed_team_ids": arrayOf(id64())})
@@ -357,7 +368,7 @@ func schemas() obj {
 		"colleague: id, display_name (the username for a user without one), role, team_id and active."
 	fullUser := with(user, obj{})
 	fullUser["required"] = []string{"id", "username", "display_name", "email", "mobile", "role", "team_id", "active",
-		"language", "timezone", "created_at", "updated_at"}
+		"language", "timezone", "must_change_password", "created_at", "updated_at"}
 	delete(fullUser, "description")
 	token := object([]string{"id", "user_id", "name", "scope", "created_at", "expires_at", "expired", "last_used_at", "last_used_ip"},
 		obj{"id": id64(), "user_id": id64(), "name": typ("string"), "scope": scopeSchema(), "created_at": dateTime(),
@@ -368,9 +379,9 @@ func schemas() obj {
 	userInput := obj{"username": typ("string"), "display_name": typ("string"), "email": typ("string"),
 		"mobile": typ("string"), "role": enum("admin", "agent"), "team_id": nullable(id64()),
 		"active": obj{"type": "boolean", "default": true}, "language": enum("", "zh-CN", "en"),
-		"timezone": obj{"type": "string", "default": "Asia/Shanghai"}}
+		"timezone": obj{"type": "string", "default": "Asia/Shanghai"}, "must_change_password": mustChange}
 	newUserInput := maps.Clone(userInput)
-	newUserInput["password"] = obj{"type": "string", "minLength": 8}
+	newUserInput["password"] = newPassword
 	fieldErr := object([]string{"field", "code", "message"}, obj{"field": typ("string"), "code": typ("string"), "message": typ("string")})
 	teamBudget := money("what the team's bulk sends of a month may cost before they need approval (\"0.00\": no budget)")
 	settings := obj{"open_contact_all": typ("boolean"), "visibility": enum("own", "team", "all"), "default_region": typ("string"),
@@ -433,7 +444,9 @@ func schemas() obj {
 		"CustomerDetail": with(customer, obj{"access": object([]string{"see", "contact", "edit"},
 			obj{"see": typ("boolean"), "contact": typ("boolean"), "edit": typ("boolean")})}),
 		"CustomerList": listSchema("Customer"),
-		"CustomerInput": input([]string{"name"}, obj{"code": obj{"type": "string", "maxLength": 64},
+		"CustomerInput": input([]string{"name"}, obj{"code": obj{"type": "string", "maxLength": 64,
+			"description": "set and changed by admins only (a code a customer the caller cannot see uses must not be " +
+				"confirmed); a customer an agent adds gets a generated code"},
 			"name": obj{"type": "string", "maxLength": 200}, "level": obj{"type": "string", "maxLength": 32},
 			"industry": obj{"type": "string", "maxLength": 100}, "address": obj{"type": "string", "maxLength": 500},
 			"notes":          obj{"type": "string", "maxLength": 5000},
@@ -475,7 +488,9 @@ func schemas() obj {
 		"UserList":      listSchema("User"),
 		"UserInput":     input([]string{"username", "role"}, userInput),
 		"NewUserInput":  input([]string{"username", "role", "password"}, newUserInput),
-		"PasswordInput": input([]string{"password"}, obj{"password": obj{"type": "string", "minLength": 8}}),
+		"PasswordInput": input([]string{"password"}, obj{"password": newPassword}),
+		"OwnPasswordInput": input([]string{"current_password", "password"},
+			obj{"current_password": typ("string"), "password": newPassword}),
 
 		"Team": object([]string{"id", "name", "manager_id", "monthly_budget", "member_count", "created_at"}, obj{"id": id64(),
 			"name": typ("string"), "manager_id": nullable(id64()), "monthly_budget": teamBudget, "member_count": typ("integer"),
@@ -526,8 +541,9 @@ func document() obj {
 				"header on requests that change data. PUT replaces every writable field (absent fields take their " +
 				"defaults); PATCH changes only the fields present. Unknown fields are rejected. Errors are " +
 				`{"error": {"code", "message", "field", "fields"}}; a 4xx never changes data. Customers the caller ` +
-				"may not see answer 404, exactly like missing ones. Live streams (a bulk send's progress, the caller's " +
-				"notifications) are Server-Sent Events (text/event-stream).\n\n" + tokenDocs},
+				"may not see answer 404, exactly like missing ones. A user an admin requires to choose a new password " +
+				"gets 403 password_change_required on every call but GET /me and PUT /me/password. Live streams (a bulk " +
+				"send's progress, the caller's notifications) are Server-Sent Events (text/event-stream).\n\n" + tokenDocs},
 		"servers":  []obj{{"url": Prefix}},
 		"security": []obj{{"bearerAuth": []string{}}, {"cookieAuth": []string{}, "csrfHeader": []string{}}},
 		"paths":    paths,

@@ -236,7 +236,7 @@ func TestRecordsExport(t *testing.T) {
 			{itoa(b), "2025-06-01 19:00:00", "恒信科技", "李雷", "王芳", "visit", "manual", "done", `Visit, "quoted"`, "Renewal",
 				`summary of Visit, "quoted"`, "", "", "", "", "", "outbound"},
 			{itoa(a), "2025-06-01 18:00:00", "恒信科技", "李雷", "王芳", "phone", "manual", "done", "Renewal call", "Renewal",
-				"summary of Renewal call", "", "", "+8613812345678", "", "", "outbound"},
+				"summary of Renewal call", "", "", "'+8613812345678", "", "", "outbound"},
 		}
 		if fmt.Sprint(rows) != fmt.Sprint(want) {
 			t.Errorf("CSV:\n%q\nwant\n%q", rows, want)

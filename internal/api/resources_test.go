@@ -29,9 +29,10 @@ func TestCustomersAPI(t *testing.T) {
 			c["do_not_contact"] != true || c["access"].(map[string]any)["edit"] != true {
 			t.Errorf("created customer: %s (Location %q)", r.body, r.header.Get("Location"))
 		}
-		// An agent's new customer is theirs.
+		// An agent's new customer is theirs, under a generated code.
 		r = e.do(t, "POST", "customers", `{"name":"Beta","level":"A","industry":"Retail"}`, ag)
-		if r.status != 201 || r.json(t)["rep_id"] != float64(agent.ID) {
+		if code, _ := r.json(t)["code"].(string); r.status != 201 || r.json(t)["rep_id"] != float64(agent.ID) ||
+			!generatedCode.MatchString(code) {
 			t.Fatalf("agent create: %v", r)
 		}
 		e.do(t, "POST", "customers", `{"name":"Gamma","code":"C-3","industry":"Energy"}`, adm)
@@ -57,7 +58,7 @@ func TestCustomersAPI(t *testing.T) {
 			"customers?rep_id=" + itoa(agent.ID):    "Acme,Beta/2",
 			"customers?mine=true":                   "/0",
 			"customers?limit=1&offset=1":            "Beta/3",
-			"customers?sort=code&desc=true":         "Gamma,Acme,Beta/3",
+			"customers?sort=code&desc=true":         "Beta,Gamma,Acme/3", // C… after C-3 and C-1
 			"customers?sort=name&desc=true&limit=2": "Gamma,Beta/3",
 		} {
 			if got := names(path, adm); got != want {
@@ -214,7 +215,8 @@ func TestAdminResourcesAPI(t *testing.T) {
 		// Users: create, log in, patch, replace, password.
 		r = e.do(t, "POST", "users", fmt.Sprintf(`{"username":"wang","password":"first-password","role":"agent","team_id":%d,
 			"display_name":"Wang","language":"en"}`, team), adm)
-		if r.status != 201 || r.json(t)["active"] != true || r.json(t)["timezone"] != "Asia/Shanghai" || strings.Contains(string(r.body), "password") {
+		if r.status != 201 || r.json(t)["active"] != true || r.json(t)["timezone"] != "Asia/Shanghai" ||
+			strings.Contains(string(r.body), "first-password") || strings.Contains(string(r.body), "argon2") {
 			t.Fatalf("create user: %v", r)
 		}
 		wang := r.id(t)

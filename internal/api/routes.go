@@ -43,6 +43,7 @@ var routes = []route{
 	{"DELETE", "/tokens/{id}", authed, contactScope, (*handler).deleteToken},
 	{"GET", "/me", authed, readScope, (*handler).me},
 	{"POST", "/me/sign-out-everywhere", authed, contactScope, (*handler).signOutEverywhere},
+	{"PUT", "/me/password", authed, contactScope, (*handler).changeOwnPassword},
 
 	{"GET", "/customers", authed, readScope, (*handler).listCustomers},
 	{"POST", "/customers", authed, contactScope, (*handler).createCustomer},

@@ -19,6 +19,9 @@ type userBody struct {
 	Active      bool       `json:"active"`
 	Language    string     `json:"language"`
 	Timezone    string     `json:"timezone"`
+	// MustChangePassword: the user must choose a new password before
+	// anything else.
+	MustChangePassword bool `json:"must_change_password"`
 }
 
 // newUserBody is the body of POST /users: a user and their password.
@@ -37,12 +40,14 @@ func defaultUserBody() userBody { return userBody{Active: true} }
 
 func userBodyOf(u *model.User) userBody {
 	return userBody{Username: u.Username, DisplayName: u.DisplayName, Email: u.Email, Mobile: u.Mobile, Role: u.Role,
-		TeamID: clone(u.TeamID), Active: u.Active, Language: u.Language, Timezone: u.Timezone}
+		TeamID: clone(u.TeamID), Active: u.Active, Language: u.Language, Timezone: u.Timezone,
+		MustChangePassword: u.MustChangePassword}
 }
 
 func (b userBody) apply(u *model.User) {
 	u.Username, u.DisplayName, u.Email, u.Mobile, u.Role = b.Username, b.DisplayName, b.Email, b.Mobile, b.Role
 	u.TeamID, u.Active, u.Language, u.Timezone = b.TeamID, b.Active, b.Language, b.Timezone
+	u.MustChangePassword = b.MustChangePassword
 }
 
 // userView is what the caller sees of u: every field for admins and for

@@ -132,7 +132,7 @@ func TestTokenExpiryUseAndRevocation(t *testing.T) {
 		secret2, _, _ := a.CreateAPIToken(ctx, u, auth.TokenSpec{Name: "second"})
 		sid, _, _ := a.StartSession(ctx, u, "")
 		h, _ := auth.HashPassword("a new password")
-		out, err := s.SetPassword(ctx, u.ID, h)
+		out, err := s.SetPassword(ctx, u.ID, h, false)
 		if err != nil || out.Sessions != 1 || out.Tokens != 2 {
 			t.Fatalf("set password: %+v %v, want 1 session and 2 tokens ended", out, err)
 		}

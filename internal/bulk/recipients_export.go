@@ -2,11 +2,11 @@ package bulk
 
 import (
 	"context"
-	"encoding/csv"
 	"io"
 	"strconv"
 	"time"
 
+	"touchbase/internal/csvexport"
 	"touchbase/internal/i18n"
 	"touchbase/internal/model"
 	"touchbase/internal/permission"
@@ -25,9 +25,9 @@ var recipientHeader = map[string][]string{
 
 // ExportRecipients writes the recipients of a bulk send the user may see,
 // narrowed by f (its status and channel; paging fields are ignored), to w
-// as CSV: UTF-8 with a byte-order mark, headers and reasons in lang, times
-// in loc. Rows are read a page at a time by id, so memory stays flat
-// whatever the size of the send.
+// as CSV (through csvexport: a byte-order mark, cells that cannot run as
+// formulas), headers and reasons in lang, times in loc. Rows are read a
+// page at a time by id, so memory stays flat whatever the size of the send.
 func (s *Service) ExportRecipients(ctx context.Context, p permission.Policy, id int64, f storage.RecipientFilter,
 	lang string, loc *time.Location, w io.Writer) error {
 	if _, err := s.store.BulkSendByID(ctx, p, id); err != nil {
@@ -39,10 +39,10 @@ func (s *Service) ExportRecipients(ctx context.Context, p permission.Policy, id 
 	if loc == nil {
 		loc = time.UTC
 	}
-	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+	cw, err := csvexport.NewWriter(w)
+	if err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
 	if err := cw.Write(recipientHeader[lang]); err != nil {
 		return err
 	}
@@ -62,8 +62,7 @@ func (s *Service) ExportRecipients(ctx context.Context, p permission.Policy, id 
 		}
 		f.AfterID = rows[len(rows)-1].ID
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
 
 func recipientRow(r *model.BulkRecipient, lang string, loc *time.Location) []string {

@@ -139,12 +139,27 @@ func bootstrapAdmin(ctx context.Context, e env, a *app.App) error {
 		if errors.Is(err, model.ErrConflict) {
 			return nil // another process created it first
 		}
+		if fe := passwordRefusal(err); fe != nil && !printed {
+			return fmt.Errorf("TOUCHBASE_ADMIN_PASSWORD is refused: %s; set another, or leave it unset for a random "+
+				"password printed once", fe.Message)
+		}
 		return fmt.Errorf("create admin: %w", err)
 	}
 	if printed {
 		fmt.Fprintf(e.stdout, "Created user admin with password: %s\n(shown once; change it under Profile)\n", pw)
 	} else {
 		fmt.Fprintln(e.stdout, "Created user admin with the password from TOUCHBASE_ADMIN_PASSWORD.")
+	}
+	return nil
+}
+
+// passwordRefusal returns the password policy's refusal inside err, or nil.
+func passwordRefusal(err error) *model.FieldError {
+	ve, _ := model.AsValidation(err)
+	for _, fe := range ve {
+		if fe.Field == "password" {
+			return fe
+		}
 	}
 	return nil
 }

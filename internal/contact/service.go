@@ -56,22 +56,29 @@ func (s *Service) access(ctx context.Context, p permission.Policy, id int64) (pe
 
 // CreateCustomer validates and stores a new customer. Agents become the
 // exclusive rep of customers they create; only admins assign someone else.
+// Only admins choose a code: a customer an agent adds gets a generated one
+// (see customer_code.go for why).
 func (s *Service) CreateCustomer(ctx context.Context, p permission.Policy, c *model.Customer) error {
 	if err := ValidateCustomer(c); err != nil {
 		return err
 	}
-	if !p.Admin {
-		if c.RepID != nil && *c.RepID != p.UserID {
-			return model.NewFieldError("rep_id", "forbidden", "only admins may assign another exclusive rep")
-		}
-		id := p.UserID
-		c.RepID = &id
+	if p.Admin {
+		return s.store.CreateCustomer(ctx, c)
 	}
-	return s.store.CreateCustomer(ctx, c)
+	if c.RepID != nil && *c.RepID != p.UserID {
+		return model.NewFieldError("rep_id", "forbidden", "only admins may assign another exclusive rep")
+	}
+	if c.Code != "" {
+		return errCodeAdminOnly
+	}
+	id := p.UserID
+	c.RepID = &id
+	return s.createWithGeneratedCode(ctx, c)
 }
 
 // UpdateCustomer saves a customer's details. The exclusive rep, a
-// participant or an admin may edit; only an admin may change the rep.
+// participant or an admin may edit; only an admin may change the rep or
+// the code.
 func (s *Service) UpdateCustomer(ctx context.Context, p permission.Policy, c *model.Customer) error {
 	a, err := s.access(ctx, p, c.ID)
 	if err != nil {
@@ -89,6 +96,9 @@ func (s *Service) UpdateCustomer(ctx context.Context, p permission.Policy, c *mo
 	}
 	if err := ValidateCustomer(c); err != nil {
 		return err
+	}
+	if !p.Admin && c.Code != old.Code {
+		return errCodeAdminOnly
 	}
 	return s.store.UpdateCustomer(ctx, c)
 }

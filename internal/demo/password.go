@@ -9,9 +9,12 @@ import (
 	"touchbase/internal/storage"
 )
 
-// createDemoUser validates u like any account but gives it the short demo
-// password, below the minimum enforced for real accounts: such passwords
-// exist only in demo databases.
+// createDemoUser validates u like any account but gives it the demo
+// password, which the password policy of real accounts refuses (too short,
+// and among the most common): it is written straight to the store, past
+// auth.CheckNewPassword, because demo accounts are seeded data whose
+// password the demo prints for anyone to use, and exist only in demo
+// databases.
 func createDemoUser(ctx context.Context, store *storage.Store, u *model.User) error {
 	if err := admin.ValidateUser(u); err != nil {
 		return err

@@ -16,19 +16,22 @@ func (r Role) Valid() bool { return r == RoleAdmin || r == RoleAgent }
 
 // User is an account of a rep or an admin.
 type User struct {
-	ID           int64     `json:"id"`
-	Username     string    `json:"username"`
-	DisplayName  string    `json:"display_name"`
-	Email        string    `json:"email"`
-	Mobile       string    `json:"mobile"`
-	Role         Role      `json:"role"`
-	TeamID       *int64    `json:"team_id"`
-	Active       bool      `json:"active"`
-	Language     string    `json:"language"`
-	Timezone     string    `json:"timezone"`
-	PasswordHash string    `json:"-"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	ID           int64  `json:"id"`
+	Username     string `json:"username"`
+	DisplayName  string `json:"display_name"`
+	Email        string `json:"email"`
+	Mobile       string `json:"mobile"`
+	Role         Role   `json:"role"`
+	TeamID       *int64 `json:"team_id"`
+	Active       bool   `json:"active"`
+	Language     string `json:"language"`
+	Timezone     string `json:"timezone"`
+	PasswordHash string `json:"-"`
+	// MustChangePassword is set by an admin: until the user chooses a new
+	// password they may use nothing else.
+	MustChangePassword bool      `json:"must_change_password"`
+	CreatedAt          time.Time `json:"created_at"`
+	UpdatedAt          time.Time `json:"updated_at"`
 	// ManagedTeamIDs lists the teams this user manages (filled on load).
 	ManagedTeamIDs []int64 `json:"managed_team_ids,omitempty"`
 }

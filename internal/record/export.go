@@ -3,7 +3,6 @@ package record
 import (
 	"archive/zip"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"touchbase/internal/csvexport"
 	"touchbase/internal/model"
 	"touchbase/internal/permission"
 	"touchbase/internal/storage"
@@ -46,8 +46,8 @@ func exportRow(r *model.Record, topics map[int64]*model.Topic, lang string, loc 
 }
 
 // Export writes every record matching f that the user may see to w, as CSV
-// (UTF-8 with a byte-order mark, so spreadsheet programs read Chinese
-// right) or XLSX. Rows are streamed a page at a time; memory stays flat
+// (through csvexport: a byte-order mark, cells that cannot run as
+// formulas) or XLSX (text cells). Rows are streamed a page at a time; memory stays flat
 // whatever the number of records.
 func (s *Service) Export(ctx context.Context, p permission.Policy, f storage.RecordFilter, format, lang string, loc *time.Location, w io.Writer) error {
 	if lang != "en" {
@@ -75,19 +75,18 @@ func (s *Service) Export(ctx context.Context, p permission.Policy, f storage.Rec
 
 func (s *Service) exportCSV(ctx context.Context, p permission.Policy, f storage.RecordFilter, w io.Writer,
 	row func(*model.Record) []string, header []string) error {
-	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
-		return err
-	}
-	cw := csv.NewWriter(w)
-	if err := cw.Write(header); err != nil {
-		return err
-	}
-	err := s.store.EachRecord(ctx, p, f, func(r *model.Record) error { return cw.Write(row(r)) })
+	cw, err := csvexport.NewWriter(w)
 	if err != nil {
 		return err
 	}
-	cw.Flush()
-	return cw.Error()
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	err = s.store.EachRecord(ctx, p, f, func(r *model.Record) error { return cw.Write(row(r)) })
+	if err != nil {
+		return err
+	}
+	return cw.Flush()
 }
 
 func (s *Service) exportXLSX(ctx context.Context, p permission.Policy, f storage.RecordFilter, w io.Writer,

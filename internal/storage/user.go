@@ -10,13 +10,13 @@ import (
 )
 
 const userColumns = `u.id, u.username, u.display_name, u.email, u.mobile, u.password_hash, u.role, u.team_id,
-	u.active, u.language, u.timezone, u.created_at, u.updated_at`
+	u.active, u.language, u.timezone, u.created_at, u.updated_at, u.must_change_password`
 
 func scanUser(row interface{ Scan(...any) error }) (*model.User, error) {
 	var u model.User
 	var team sql.NullInt64
 	err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Email, &u.Mobile, &u.PasswordHash, &u.Role, &team,
-		&u.Active, &u.Language, &u.Timezone, &u.CreatedAt, &u.UpdatedAt)
+		&u.Active, &u.Language, &u.Timezone, &u.CreatedAt, &u.UpdatedAt, &u.MustChangePassword)
 	if err != nil {
 		return nil, err
 	}
@@ -28,10 +28,11 @@ func scanUser(row interface{ Scan(...any) error }) (*model.User, error) {
 func (s *Store) CreateUser(ctx context.Context, u *model.User) error {
 	t := now()
 	err := s.w.QueryRowContext(ctx, `INSERT INTO users
-		(username, display_name, email, mobile, password_hash, role, team_id, active, language, timezone, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id`,
+		(username, display_name, email, mobile, password_hash, role, team_id, active, language, timezone, created_at, updated_at,
+		must_change_password)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12) RETURNING id`,
 		u.Username, u.DisplayName, u.Email, u.Mobile, u.PasswordHash, u.Role, nullInt(u.TeamID), u.Active,
-		u.Language, u.Timezone, t).Scan(&u.ID)
+		u.Language, u.Timezone, t, u.MustChangePassword).Scan(&u.ID)
 	if err != nil {
 		return userWriteError(err)
 	}
@@ -56,8 +57,10 @@ func (s *Store) UpdateUser(ctx context.Context, u *model.User) error {
 	t := now()
 	err := s.InTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET username = $1, display_name = $2, email = $3, mobile = $4,
-			role = $5, team_id = $6, active = $7, language = $8, timezone = $9, updated_at = $10 WHERE id = $11`,
-			u.Username, u.DisplayName, u.Email, u.Mobile, u.Role, nullInt(u.TeamID), u.Active, u.Language, u.Timezone, t, u.ID)
+			role = $5, team_id = $6, active = $7, language = $8, timezone = $9, updated_at = $10, must_change_password = $11
+			WHERE id = $12`,
+			u.Username, u.DisplayName, u.Email, u.Mobile, u.Role, nullInt(u.TeamID), u.Active, u.Language, u.Timezone, t,
+			u.MustChangePassword, u.ID)
 		if err != nil {
 			return userWriteError(err)
 		}
@@ -78,11 +81,16 @@ func (s *Store) UpdateUser(ctx context.Context, u *model.User) error {
 
 // SetPassword replaces a user's password hash, ends their sessions and
 // revokes their API tokens: whoever knew the old password may have made
-// one.
-func (s *Store) SetPassword(ctx context.Context, userID int64, hash string) (model.SignOut, error) {
+// one. A password the user chose themselves (byUser) also lifts the
+// requirement to change it; one set for them leaves it as it was.
+func (s *Store) SetPassword(ctx context.Context, userID int64, hash string, byUser bool) (model.SignOut, error) {
+	set := `password_hash = $1, updated_at = $2`
+	if byUser {
+		set += `, must_change_password = FALSE`
+	}
 	var out model.SignOut
 	err := s.InTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3`, hash, now(), userID)
+		res, err := tx.ExecContext(ctx, `UPDATE users SET `+set+` WHERE id = $3`, hash, now(), userID)
 		if err != nil {
 			return fmt.Errorf("store: set password: %w", err)
 		}

@@ -18,9 +18,12 @@ type customerFormData struct {
 }
 
 // readCustomer copies the posted fields into c. Only admins choose the
-// exclusive rep; for others it stays as it was.
+// exclusive rep and the code; for others they stay as they were (a new
+// customer of a rep gets a generated code).
 func readCustomer(r *http.Request, c *model.Customer, admin bool) {
-	c.Code = strings.TrimSpace(r.PostFormValue("code"))
+	if admin {
+		c.Code = strings.TrimSpace(r.PostFormValue("code"))
+	}
 	c.Name = r.PostFormValue("name")
 	c.Level = r.PostFormValue("level")
 	c.Industry = r.PostFormValue("industry")

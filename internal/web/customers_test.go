@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -180,31 +182,64 @@ func TestCustomerForm(t *testing.T) {
 		if res.status != http.StatusBadRequest || !strings.Contains(res.body, "此项为必填项") {
 			t.Fatalf("empty name: %d", res.status)
 		}
-		res = agent.post("/customers", url.Values{"name": {"Hooli"}, "code": {"C001"}})
-		if res.status != http.StatusBadRequest || !strings.Contains(res.body, "已有其他客户使用该编号") {
-			t.Fatalf("taken code: %d", res.status)
+		// An agent's posted code is not read: whether it is free (C100) or
+		// taken by a customer the agent cannot see (C003), the customer is
+		// created the same way, under a code the server generates.
+		var made []*model.Customer
+		for _, code := range []string{"C003", "C100"} {
+			res = agent.post("/customers", url.Values{"name": {"Hooli " + code}, "code": {code}, "rep_id": {fmt.Sprint(e.agent2.ID)}})
+			if res.status != http.StatusSeeOther {
+				t.Fatalf("create with code %s: %d\n%s", code, res.status, res.body)
+			}
+			id, err := strconv.ParseInt(strings.TrimPrefix(res.header.Get("Location"), "/customers/"), 10, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := s.CustomerByID(context.Background(), permission.Policy{Admin: true}, id)
+			if err != nil || c.RepID == nil || *c.RepID != e.agent1.ID || !generatedCode.MatchString(c.Code) {
+				t.Fatalf("an agent's new customer is theirs, under a generated code: %+v %v", c, err)
+			}
+			made = append(made, c)
 		}
-		res = agent.post("/customers", url.Values{"name": {"Hooli"}, "code": {"C100"}, "rep_id": {fmt.Sprint(e.agent2.ID)}})
-		if res.status != http.StatusSeeOther {
-			t.Fatalf("create: %d\n%s", res.status, res.body)
+		if made[0].Code == made[1].Code {
+			t.Errorf("two customers got the code %s", made[0].Code)
 		}
-		hooli, err := s.CustomerByCode(context.Background(), "C100")
-		if err != nil || hooli.RepID == nil || *hooli.RepID != e.agent1.ID {
-			t.Fatalf("an agent's new customer is theirs: %+v %v", hooli, err)
+		if c, _ := s.CustomerByCode(context.Background(), "C003"); c == nil || c.ID != e.initec.ID {
+			t.Errorf("C003 is %+v", c)
 		}
+		hooli := made[1]
 		page := agent.get(res.header.Get("Location"))
 		if !strings.Contains(page.body, "客户已创建。") {
 			t.Errorf("no flash after create")
 		}
-		// The rep cannot be changed by an agent, even by posting rep_id.
-		res = agent.post(fmt.Sprintf("/customers/%d", hooli.ID), url.Values{"name": {"Hooli Ltd"}, "code": {"C100"}, "rep_id": {fmt.Sprint(e.agent2.ID)}})
-		after, _ := s.CustomerByCode(context.Background(), "C100")
-		if res.status != http.StatusSeeOther || after.Name != "Hooli Ltd" || *after.RepID != e.agent1.ID {
+		if !strings.Contains(page.body, hooli.Code) {
+			t.Errorf("the customer page does not show its code %s", hooli.Code)
+		}
+		// The rep and the code cannot be changed by an agent, even by
+		// posting them.
+		res = agent.post(fmt.Sprintf("/customers/%d", hooli.ID), url.Values{"name": {"Hooli Ltd"}, "code": {"C003"}, "rep_id": {fmt.Sprint(e.agent2.ID)}})
+		after, _ := s.CustomerByID(context.Background(), permission.Policy{Admin: true}, hooli.ID)
+		if res.status != http.StatusSeeOther || after.Name != "Hooli Ltd" || *after.RepID != e.agent1.ID || after.Code != hooli.Code {
 			t.Errorf("agent update: %d %+v", res.status, after)
 		}
+		if edit := agent.get(fmt.Sprintf("/customers/%d/edit", hooli.ID)); !strings.Contains(edit.body, "客户编号由管理员分配") ||
+			strings.Contains(edit.body, `name="code"`) {
+			t.Errorf("an agent's edit form offers the code:\n%s", edit.body)
+		}
 
-		// Admins assign reps and relations.
+		// Admins assign reps, codes and relations; an admin sees every
+		// customer, so a taken code is no secret to them.
 		admin := e.signedIn(t, e.admin)
+		admin.get("/customers/new")
+		if res := admin.post("/customers", url.Values{"name": {"Dup"}, "code": {"C003"}}); res.status != http.StatusBadRequest ||
+			!strings.Contains(res.body, "已有其他客户使用该编号") {
+			t.Errorf("admin, taken code: %d", res.status)
+		}
+		if res := admin.post("/customers", url.Values{"name": {"Own code"}, "code": {"C200"}}); res.status != http.StatusSeeOther {
+			t.Errorf("admin, free code: %d", res.status)
+		} else if c, err := s.CustomerByCode(context.Background(), "C200"); err != nil || c.Name != "Own code" {
+			t.Errorf("admin's code: %+v %v", c, err)
+		}
 		admin.get(fmt.Sprintf("/customers/%d/edit", e.initec.ID))
 		res = admin.postHTMX(fmt.Sprintf("/customers/%d/relations", e.initec.ID), url.Values{"user_id": {fmt.Sprint(e.agent1.ID)}, "kind": {"participant"}})
 		if res.status != http.StatusOK || !strings.Contains(res.body, fmt.Sprintf("/relations/%d/delete", e.agent1.ID)) {
@@ -226,6 +261,9 @@ func TestCustomerForm(t *testing.T) {
 		}
 	})
 }
+
+// generatedCode is the form of a code Touchbase gives a customer.
+var generatedCode = regexp.MustCompile(`^C[0-9A-HJKMNP-TV-Z]{10}$`)
 
 func countContacts(t *testing.T, e *env, customerID int64) int {
 	t.Helper()

@@ -10,9 +10,10 @@ import (
 type access int
 
 const (
-	public    access = iota // anyone
-	signedIn                // any active signed-in user
-	adminOnly               // administrators; others get the 403 page
+	public      access = iota // anyone
+	passwordDue               // any active signed-in user, even one who must first choose a new password
+	signedIn                  // any active signed-in user who need not choose a new password first
+	adminOnly                 // administrators; others get the 403 page
 )
 
 // Request body limits: forms, and the CSV upload of the import page.
@@ -23,8 +24,9 @@ const (
 
 // guard wraps a route: it bounds the body, sends anonymous visitors (and
 // any caller without a browser session) to the login page, checks the CSRF
-// token of every state-changing request, and keeps non-admins out of admin
-// routes.
+// token of every state-changing request, sends users an admin requires to
+// choose a new password to the change-password page, and keeps non-admins
+// out of admin routes.
 func (h *handler) guard(level access, limit int64, next http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > limit {
@@ -40,13 +42,17 @@ func (h *handler) guard(level access, limit int64, next http.HandlerFunc) http.H
 			id = nil
 			r = r.WithContext(httpauth.WithIdentity(r.Context(), nil))
 		}
-		if level >= signedIn && (id == nil || !id.User.Active) {
+		if level >= passwordDue && (id == nil || !id.User.Active) {
 			h.toLogin(w, r)
 			return
 		}
 		if !csrfOK(r, level) {
 			h.app.Log.Warn("csrf check failed", "method", r.Method, "path", r.URL.Path)
 			h.errorPage(w, r, http.StatusForbidden)
+			return
+		}
+		if level >= signedIn && id.User.MustChangePassword {
+			h.toPasswordChange(w, r)
 			return
 		}
 		if level == adminOnly && !id.User.IsAdmin() {

@@ -10,8 +10,9 @@ import (
 )
 
 // login checks the credentials, starts a session with a new id, sets its
-// cookie and goes on to the page the user asked for. The session this
-// browser held before, whoever's it was, ends.
+// cookie and goes on to the page the user asked for, or to the
+// change-password page when an admin requires a new password. The session
+// this browser held before, whoever's it was, ends.
 func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 	username := strings.TrimSpace(r.PostFormValue("username"))
 	next := safeNext(r.PostFormValue("next"), "/")
@@ -37,5 +38,8 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.app.Resolver.SetCookie(w, sid, sess)
+	if u.MustChangePassword {
+		next = passwordPath
+	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }

@@ -7,6 +7,7 @@ func (h *handler) routes() http.Handler {
 	mux := http.NewServeMux()
 	pub := func(pattern string, fn http.HandlerFunc) { mux.Handle(pattern, h.guard(public, formLimit, fn)) }
 	user := func(pattern string, fn http.HandlerFunc) { mux.Handle(pattern, h.guard(signedIn, formLimit, fn)) }
+	due := func(pattern string, fn http.HandlerFunc) { mux.Handle(pattern, h.guard(passwordDue, formLimit, fn)) }
 	admin := func(pattern string, fn http.HandlerFunc) { mux.Handle(pattern, h.guard(adminOnly, formLimit, fn)) }
 
 	mux.Handle("GET /static/{file}", h.assets)
@@ -15,7 +16,7 @@ func (h *handler) routes() http.Handler {
 	// Session
 	pub("GET /login", h.loginPage)
 	pub("POST /login", h.login)
-	user("POST /logout", h.logout)
+	due("POST /logout", h.logout)
 	pub("POST /language", h.setLanguage)
 	user("GET /{$}", h.home)
 
@@ -96,7 +97,8 @@ func (h *handler) routes() http.Handler {
 	// Profile, API tokens, signing out everywhere and the user's group bot
 	user("GET /profile", h.profilePage)
 	user("POST /profile", h.profileUpdate)
-	user("POST /profile/password", h.profilePassword)
+	due("GET "+passwordPath, h.passwordPage)
+	due("POST /profile/password", h.profilePassword)
 	user("POST /profile/sign-out-everywhere", h.profileSignOut)
 	user("POST /profile/tokens", h.tokenCreate)
 	user("POST /profile/tokens/{id}/delete", h.tokenDelete)

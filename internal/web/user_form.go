@@ -34,6 +34,7 @@ func readUser(r *http.Request, u *model.User, isNew bool) {
 	u.Role = model.Role(r.PostFormValue("role"))
 	u.TeamID = formID(r, "team_id")
 	u.Active = formBool(r, "active")
+	u.MustChangePassword = formBool(r, "must_change_password")
 	u.Language = r.PostFormValue("language")
 	u.Timezone = r.PostFormValue("timezone")
 }
