@@ -245,20 +245,7 @@ func (s *Store) MatchWeComExternal(ctx context.Context, externalID string, conta
 // ContactsByMobile returns the ids of the contacts with mobile (E.164),
 // at most limit of them.
 func (s *Store) ContactsByMobile(ctx context.Context, mobile string, limit int) ([]int64, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id FROM contacts WHERE mobile = $1 ORDER BY id LIMIT $2`, mobile, limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: contacts by mobile: %w", err)
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return s.queryIDs(ctx, "contacts by mobile", `SELECT id FROM contacts WHERE mobile = $1 ORDER BY id LIMIT $2`, mobile, limit)
 }
 
 // WeComFollowersOf returns, for each contact, the names of the members

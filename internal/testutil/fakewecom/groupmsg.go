@@ -164,14 +164,20 @@ type groupMsgReq struct {
 	Cursor string `json:"cursor"`
 }
 
+// pageOf is msgOf for the calls that page (limit at most 1000).
+func (s *Server) pageOf(w http.ResponseWriter, r *http.Request, req *groupMsgReq) *GroupMsg {
+	m := s.msgOf(w, r, req)
+	if m != nil && (req.Limit < 0 || req.Limit > 1000) {
+		answer(w, 200, wecomError(40058, "limit exceeds 1000"))
+		return nil
+	}
+	return m
+}
+
 func (s *Server) groupMsgTask(w http.ResponseWriter, r *http.Request) {
 	var req groupMsgReq
-	m := s.msgOf(w, r, &req)
+	m := s.pageOf(w, r, &req)
 	if m == nil {
-		return
-	}
-	if req.Limit < 0 || req.Limit > 1000 {
-		answer(w, 200, wecomError(40058, "limit exceeds 1000"))
 		return
 	}
 	task := map[string]any{"userid": m.Sender, "status": 0}
@@ -183,12 +189,8 @@ func (s *Server) groupMsgTask(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) groupMsgResult(w http.ResponseWriter, r *http.Request) {
 	var req groupMsgReq
-	m := s.msgOf(w, r, &req)
+	m := s.pageOf(w, r, &req)
 	if m == nil {
-		return
-	}
-	if req.Limit < 0 || req.Limit > 1000 {
-		answer(w, 200, wecomError(40058, "limit exceeds 1000"))
 		return
 	}
 	if req.UserID != m.Sender {
