@@ -117,17 +117,27 @@ func TestForcedPasswordChange(t *testing.T) {
 		if r := e.do(t, "PUT", "me/password", `{"current_password":"`+testPassword+`","password":"a brand new one"}`, ck...); r.status != 204 {
 			t.Fatalf("the change: %v", r)
 		}
+		// The change ends the sessions and revokes the tokens; a token
+		// issued after it works.
+		for name, opts := range map[string][]reqOpt{"old token": {tok}, "new token": {fresh}, "session": ck} {
+			if r := e.do(t, "GET", "me", nil, opts...); r.status != 401 {
+				t.Errorf("the %s outlived the change: %v", name, r)
+			}
+		}
+		r = e.do(t, "POST", "tokens", `{"username":"wang","password":"a brand new one"}`)
+		if r.status != 201 {
+			t.Fatalf("token after the change: %v", r)
+		}
+		tok = bearer(r.json(t)["token"].(string))
 		if r := e.do(t, "GET", "customers", nil, tok); r.status != 200 {
-			t.Errorf("after the change, the token: %v", r)
+			t.Errorf("after the change, a new token: %v", r)
 		}
 		if r := e.do(t, "GET", "me", nil, tok); r.json(t)["must_change_password"] != false {
 			t.Errorf("after the change: %v", r)
 		}
-		if r := e.do(t, "GET", "me", nil, ck...); r.status != 401 {
-			t.Errorf("the session outlived the change: %v", r)
-		}
 
-		// An admin's reset keeps the requirement; only the user lifts it.
+		// An admin's reset keeps the requirement (and revokes the token);
+		// only the user lifts it, here with a token issued after the reset.
 		e.do(t, "PATCH", "users/"+itoa(wang.ID), `{"must_change_password":true}`, adm)
 		if r := e.do(t, "PUT", "users/"+itoa(wang.ID)+"/password", `{"password":"temporary words"}`, adm); r.status != 204 {
 			t.Fatalf("admin reset: %v", r)
@@ -135,11 +145,22 @@ func TestForcedPasswordChange(t *testing.T) {
 		if r := e.do(t, "GET", "users/"+itoa(wang.ID), nil, adm); r.json(t)["must_change_password"] != true {
 			t.Errorf("the reset lifted the requirement: %v", r)
 		}
+		if r := e.do(t, "GET", "me", nil, tok); r.status != 401 {
+			t.Errorf("the token outlived the admin's reset: %v", r)
+		}
+		r = e.do(t, "POST", "tokens", `{"username":"wang","password":"temporary words"}`)
+		if r.status != 201 {
+			t.Fatalf("token after the reset: %v", r)
+		}
+		tok = bearer(r.json(t)["token"].(string))
 		if r := e.do(t, "PUT", "me/password", `{"current_password":"temporary words","password":"words of my own"}`, tok); r.status != 204 {
 			t.Errorf("the change by token: %v", r)
 		}
-		if r := e.do(t, "GET", "customers", nil, tok); r.status != 200 {
-			t.Errorf("after the second change: %v", r)
+		if r := e.do(t, "GET", "customers", nil, tok); r.status != 401 {
+			t.Errorf("the token used for the change outlived it: %v", r)
+		}
+		if r := e.do(t, "GET", "users/"+itoa(wang.ID), nil, adm); r.json(t)["must_change_password"] != false {
+			t.Errorf("the user's change did not lift the requirement: %v", r)
 		}
 	})
 }
