@@ -100,9 +100,11 @@ var matrix = []mrow{
 	{"GET", "/me", "", "", wants{same(200), same(200), same(200), same(200), same(200), same(200), same(200), same(401)}},
 	// Sessions only: the caller's tokens stay (the matrix calls with them).
 	{"POST", "/me/sign-out-everywhere", "", "", wants{same(200), same(200), same(200), same(200), same(200), same(200), same(200), same(401)}},
-	// The same password again: every caller keeps theirs for the rows after.
-	{"PUT", "/me/password", `{"current_password":"password-1","password":"password-1"}`, "",
-		wants{same(204), same(204), same(204), same(204), same(204), same(204), same(204), same(401)}},
+	// A wrong current password: every caller reaches the check (400), and
+	// nobody's password changes (a change would revoke the tokens the rows
+	// after call with).
+	{"PUT", "/me/password", `{"current_password":"not-the-password","password":"a brand new one"}`, "",
+		wants{same(400), same(400), same(400), same(400), same(400), same(400), same(400), same(401)}},
 
 	// Customers.
 	{"GET", "/customers?q={CODE}", "", "X",
