@@ -151,8 +151,13 @@ func (h *handler) syncWeCom(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	if st, err := h.app.WeCom.Settings(ctx); err != nil || !st.Configured {
-		h.weComFailed(w, r, errors.Join(err, wecom.ErrNotConfigured))
+	st, err := h.app.WeCom.Settings(ctx)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if !st.Configured {
+		h.weComFailed(w, r, wecom.ErrNotConfigured)
 		return
 	}
 	if err := h.app.WeCom.SyncSoon(ctx); err != nil {

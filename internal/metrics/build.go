@@ -2,7 +2,6 @@ package metrics
 
 import (
 	"runtime/debug"
-	"strconv"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -27,5 +26,3 @@ func buildInfo() prometheus.Collector {
 	g.Set(1)
 	return g
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

@@ -8,6 +8,7 @@ package metrics
 import (
 	"crypto/subtle"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -114,7 +115,7 @@ func (s *Set) Request(route, method string, status int, took time.Duration) {
 	if s == nil {
 		return
 	}
-	s.httpRequests.WithLabelValues(route, method, itoa(status)).Inc()
+	s.httpRequests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
 	s.httpDuration.WithLabelValues(route).Observe(took.Seconds())
 }
 

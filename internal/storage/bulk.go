@@ -620,11 +620,11 @@ func (s *Store) idIn(q *Query, col string, ids []int64) string {
 	return col + ` IN (` + placeholderList(q, ids) + `)`
 }
 
-// placeholderList binds ids and returns "$a, $b, …".
-func placeholderList(q *Query, ids []int64) string {
-	ph := make([]string, len(ids))
-	for i, id := range ids {
-		ph[i] = q.Arg(id)
+// placeholderList binds vs and returns "$a, $b, …".
+func placeholderList[T any](q *Query, vs []T) string {
+	ph := make([]string, len(vs))
+	for i, v := range vs {
+		ph[i] = q.Arg(v)
 	}
 	return strings.Join(ph, ", ")
 }

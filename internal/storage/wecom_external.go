@@ -55,17 +55,12 @@ func (s *Store) SaveWeComExternal(ctx context.Context, e *model.WeComExternal, a
 			}
 			keep = append(keep, f.MemberID)
 		}
-		args := []any{e.ID, at}
-		cond := ""
-		for _, m := range keep {
-			args = append(args, m)
-			cond += fmt.Sprintf(", $%d", len(args))
+		var q Query
+		q.Add(`DELETE FROM wecom_follows WHERE external_userid = `, q.Arg(e.ID), ` AND changed_at <= `, q.Arg(at))
+		if len(keep) > 0 {
+			q.Add(` AND userid NOT IN (`, placeholderList(&q, keep), `)`)
 		}
-		stmt := `DELETE FROM wecom_follows WHERE external_userid = $1 AND changed_at <= $2`
-		if cond != "" {
-			stmt += ` AND userid NOT IN (` + cond[2:] + `)`
-		}
-		if _, err := tx.ExecContext(ctx, stmt, args...); err != nil {
+		if _, err := tx.ExecContext(ctx, q.SQL(), q.Args()...); err != nil {
 			return fmt.Errorf("store: save wecom external: %w", err)
 		}
 		return nil
@@ -128,13 +123,13 @@ type WeComExternalFilter struct {
 // WeComExternals lists external contacts with their follows, newest
 // first.
 func (s *Store) WeComExternals(ctx context.Context, f WeComExternalFilter) ([]*model.WeComExternal, error) {
-	where, args := []string{"1 = 1"}, []any{}
+	var q Query
+	q.Add(`SELECT `, weComExternalCols, ` FROM wecom_externals e WHERE 1 = 1`)
 	if f.Unmatched {
-		where = append(where, "e.contact_id IS NULL AND e.matched_by = ''")
+		q.Add(` AND e.contact_id IS NULL AND e.matched_by = ''`)
 	}
 	if f.ContactID != 0 {
-		args = append(args, f.ContactID)
-		where = append(where, fmt.Sprintf("e.contact_id = $%d", len(args)))
+		q.Add(` AND e.contact_id = `, q.Arg(f.ContactID))
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 500 {
@@ -142,28 +137,24 @@ func (s *Store) WeComExternals(ctx context.Context, f WeComExternalFilter) ([]*m
 	}
 	order := `e.updated_at DESC, e.external_userid`
 	if f.After != "" || f.Limit < 0 {
-		args = append(args, f.After)
-		where = append(where, fmt.Sprintf("e.external_userid > $%d", len(args)))
+		q.Add(` AND e.external_userid > `, q.Arg(f.After))
 		order = `e.external_userid`
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT e.external_userid, e.name, e.unionid, e.corp_name, e.contact_id, e.matched_by, e.updated_at
-		FROM wecom_externals e WHERE `+strings.Join(where, " AND ")+
-		fmt.Sprintf(` ORDER BY %s LIMIT %d`, order, limit), args...)
+	q.Add(` ORDER BY `, order, ` LIMIT `, q.Arg(limit))
+	rows, err := s.r.QueryContext(ctx, q.SQL(), q.Args()...)
 	if err != nil {
 		return nil, fmt.Errorf("store: wecom externals: %w", err)
 	}
 	var out []*model.WeComExternal
 	byID := map[string]*model.WeComExternal{}
 	for rows.Next() {
-		var e model.WeComExternal
-		var cid sql.NullInt64
-		if err := rows.Scan(&e.ID, &e.Name, &e.UnionID, &e.CorpName, &cid, &e.MatchedBy, &e.UpdatedAt); err != nil {
+		e, err := scanWeComExternal(rows)
+		if err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("store: wecom externals: %w", err)
 		}
-		e.ContactID = intPtr(cid)
-		out = append(out, &e)
-		byID[e.ID] = &e
+		out = append(out, e)
+		byID[e.ID] = e
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -172,34 +163,42 @@ func (s *Store) WeComExternals(ctx context.Context, f WeComExternalFilter) ([]*m
 	return out, s.loadWeComFollows(ctx, byID)
 }
 
-// WeComExternal returns one external contact with its follows.
-func (s *Store) WeComExternal(ctx context.Context, id string) (*model.WeComExternal, error) {
+const weComExternalCols = `e.external_userid, e.name, e.unionid, e.corp_name, e.contact_id, e.matched_by, e.updated_at`
+
+func scanWeComExternal(sc interface{ Scan(...any) error }) (*model.WeComExternal, error) {
 	var e model.WeComExternal
 	var cid sql.NullInt64
-	err := s.r.QueryRowContext(ctx, `SELECT external_userid, name, unionid, corp_name, contact_id, matched_by, updated_at
-		FROM wecom_externals WHERE external_userid = $1`, id).
-		Scan(&e.ID, &e.Name, &e.UnionID, &e.CorpName, &cid, &e.MatchedBy, &e.UpdatedAt)
+	if err := sc.Scan(&e.ID, &e.Name, &e.UnionID, &e.CorpName, &cid, &e.MatchedBy, &e.UpdatedAt); err != nil {
+		return nil, err
+	}
+	e.ContactID = intPtr(cid)
+	return &e, nil
+}
+
+// WeComExternal returns one external contact with its follows.
+func (s *Store) WeComExternal(ctx context.Context, id string) (*model.WeComExternal, error) {
+	e, err := scanWeComExternal(s.r.QueryRowContext(ctx, `SELECT `+weComExternalCols+`
+		FROM wecom_externals e WHERE e.external_userid = $1`, id))
 	if err != nil {
 		return nil, notFound(err)
 	}
-	e.ContactID = intPtr(cid)
-	return &e, s.loadWeComFollows(ctx, map[string]*model.WeComExternal{e.ID: &e})
+	return e, s.loadWeComFollows(ctx, map[string]*model.WeComExternal{e.ID: e})
 }
 
 func (s *Store) loadWeComFollows(ctx context.Context, byID map[string]*model.WeComExternal) error {
 	if len(byID) == 0 {
 		return nil
 	}
-	args := make([]any, 0, len(byID))
-	marks := make([]string, 0, len(byID))
+	ids := make([]string, 0, len(byID))
 	for id := range byID {
-		args = append(args, id)
-		marks = append(marks, fmt.Sprintf("$%d", len(args)))
+		ids = append(ids, id)
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT f.external_userid, f.userid, COALESCE(NULLIF(u.display_name, ''), m.name, f.userid),
+	var q Query
+	q.Add(`SELECT f.external_userid, f.userid, COALESCE(NULLIF(u.display_name, ''), m.name, f.userid),
 		f.remark, f.remark_mobiles, f.added_at
 		FROM wecom_follows f LEFT JOIN wecom_members m ON m.userid = f.userid LEFT JOIN users u ON u.id = m.user_id
-		WHERE f.external_userid IN (`+strings.Join(marks, ", ")+`) ORDER BY f.added_at, f.userid`, args...)
+		WHERE f.external_userid IN (`, placeholderList(&q, ids), `) ORDER BY f.added_at, f.userid`)
+	rows, err := s.r.QueryContext(ctx, q.SQL(), q.Args()...)
 	if err != nil {
 		return fmt.Errorf("store: wecom follows: %w", err)
 	}
@@ -256,15 +255,12 @@ func (s *Store) WeComFollowersOf(ctx context.Context, contactIDs []int64) (map[i
 	if len(contactIDs) == 0 {
 		return out, nil
 	}
-	args := make([]any, len(contactIDs))
-	marks := make([]string, len(contactIDs))
-	for i, id := range contactIDs {
-		args[i], marks[i] = id, fmt.Sprintf("$%d", i+1)
-	}
-	rows, err := s.r.QueryContext(ctx, `SELECT e.contact_id, COALESCE(NULLIF(u.display_name, ''), m.name, f.userid)
+	var q Query
+	q.Add(`SELECT e.contact_id, COALESCE(NULLIF(u.display_name, ''), m.name, f.userid)
 		FROM wecom_externals e JOIN wecom_follows f ON f.external_userid = e.external_userid
 		LEFT JOIN wecom_members m ON m.userid = f.userid LEFT JOIN users u ON u.id = m.user_id
-		WHERE e.contact_id IN (`+strings.Join(marks, ", ")+`) ORDER BY e.contact_id, f.added_at, f.userid`, args...)
+		WHERE `, s.idIn(&q, "e.contact_id", contactIDs), ` ORDER BY e.contact_id, f.added_at, f.userid`)
+	rows, err := s.r.QueryContext(ctx, q.SQL(), q.Args()...)
 	if err != nil {
 		return nil, fmt.Errorf("store: wecom followers: %w", err)
 	}

@@ -4,16 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"touchbase/internal/contact"
 	"touchbase/internal/model"
 	"touchbase/internal/permission"
 	"touchbase/internal/storage"
 )
-
-// storageUnmatched selects the review list.
-var storageUnmatched = storage.WeComExternalFilter{Unmatched: true}
 
 // MemberSync is what reading the members found.
 type MemberSync struct {
@@ -232,7 +228,7 @@ func (s *Service) matchByRemark(ctx context.Context, e *model.WeComExternal, reg
 // Review lists the external contacts matched to no contact, for an admin
 // to resolve.
 func (s *Service) Review(ctx context.Context) ([]*model.WeComExternal, error) {
-	return s.store.WeComExternals(ctx, storageUnmatched)
+	return s.store.WeComExternals(ctx, storage.WeComExternalFilter{Unmatched: true})
 }
 
 // Resolve settles one external contact of the review list: matched by
@@ -262,9 +258,6 @@ func (s *Service) region(ctx context.Context) string {
 	}
 	return "CN"
 }
-
-// syncTimeout bounds one sync.
-const syncTimeout = 30 * time.Minute
 
 // Counts sums up the identities known.
 func (s *Service) Counts(ctx context.Context) (storage.WeComCounts, error) {

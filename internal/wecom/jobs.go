@@ -14,6 +14,9 @@ import (
 // besides the admin's "sync now" and the callbacks in between.
 const SyncEvery = 6 * time.Hour
 
+// syncTimeout bounds one sync.
+const syncTimeout = 30 * time.Minute
+
 // eventsKept is how long received callback events are remembered (WeCom
 // retries within minutes).
 const eventsKept = 7 * 24 * time.Hour
