@@ -259,7 +259,7 @@ func bulkSchemas() obj {
 		model.SkipFrequencyCap: obj{"type": "integer", "description": "over a frequency cap at the send's time"}})
 	notification := object([]string{"id", "user_id", "kind", "title", "body", "link", "data", "read_at", "created_at"}, obj{
 		"id": id64(), "user_id": id64(),
-		"kind": obj{"type": "string", "description": strings.Join([]string{model.NotifyBulkFinished, model.NotifyBulkCancelled, model.NotifyBulkReceipts, model.NotifyBulkPaused,
+		"kind": obj{"type": "string", "description": strings.Join([]string{model.NotifyBulkFinished, model.NotifyBulkCancelled, model.NotifyBulkReceipts, model.NotifyBulkPaused, model.NotifyWeComTask,
 			model.NotifyBulkApproval, model.NotifyBulkDecided, model.NotifyPlanReminder, model.NotifySystem}, ", ")},
 		"title": obj{"type": "string", "description": "in the user's language"}, "body": typ("string"),
 		"link":    obj{"type": "string", "description": "a path in the web UI, or empty"},

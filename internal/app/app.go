@@ -125,6 +125,8 @@ func New(cfg config.Options, log *slog.Logger, store *storage.Store) (*App, erro
 	a.Plans.SetMailer(channels, cfg.BaseURL, log)
 	a.Records = record.NewService(store, channels, a.SMSTemplates, a.Plans, time.Now)
 	a.WeCom = wecom.NewService(store, box, providerClients("wecom"), log, time.Now)
+	a.WeCom.OnTask(a.Notify.WeComTask)
+	a.Bulk.SetWeCom(a.WeCom)
 	workers := river.NewWorkers()
 	sweep := a.Bulk.Register(workers)
 	index := a.Records.Register(workers)

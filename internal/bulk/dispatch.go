@@ -59,6 +59,9 @@ func (s *Service) dispatch(ctx context.Context, a DispatchArgs) error {
 	if b.Status != model.BulkRunning {
 		return nil
 	}
+	if a.Channel == model.ChannelWeCom {
+		return s.dispatchWeCom(ctx, b)
+	}
 	kind := channel.Kind(a.Channel)
 	ch, rate, err := s.channels.Channel(ctx, kind)
 	if err != nil {

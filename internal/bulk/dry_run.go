@@ -114,7 +114,12 @@ func (s *Service) DryRun(ctx context.Context, p permission.Policy, user *model.U
 			run.Send -= capped
 			run.Skipped[model.SkipFrequencyCap] = capped
 		}
-		if err := s.dryRunHeld(ctx, p, in, ch, rules, at, &run); err != nil {
+		if ch == model.ChannelWeCom {
+			// Members choose when to confirm: no quiet hours hold them.
+			if err := s.dryRunWeCom(ctx, p, in, &run); err != nil {
+				return nil, err
+			}
+		} else if err := s.dryRunHeld(ctx, p, in, ch, rules, at, &run); err != nil {
 			return nil, err
 		}
 		run.Units = run.Send

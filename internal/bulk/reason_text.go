@@ -22,6 +22,14 @@ var skipTexts = map[string][2]string{
 	model.SkipApprovalExpired: {"Nobody approved the send in time; nothing was sent", "批量联系审批超时，未发送"},
 	model.FailOutcomeUnknown: {"Interrupted while sending; whether it arrived is unknown (retry to send again)",
 		"发送中断，是否送达未知（可重试发送）"},
+	model.SkipNoWeCom:          {"The contact has no WeChat known to WeCom", "该联系人没有已关联的微信（企业微信外部联系人）"},
+	model.SkipWeComNotFollowed: {"No colleague has the contact as a WeCom customer", "没有同事添加该联系人为企业微信客户"},
+	model.SkipWeComNotFriend:   {"The contact is no longer the sender's WeCom customer", "该联系人已不是发送人的企业微信客户"},
+	model.SkipWeComMonthlyLimit: {"The contact has had as many WeCom mass messages this month as WeCom allows",
+		"该联系人本月接收的企业微信群发已达上限"},
+	model.SkipWeComNotConfirmed: {"The sender did not confirm the message in WeCom in time", "发送人未在期限内于企业微信确认发送"},
+	model.SkipWeComNotConnected: {"WeCom was not connected when the send went out", "发送时企业微信未连接"},
+	model.FailWeComRefused:      {"WeCom refused to create the sender's task", "企业微信拒绝创建发送人的群发任务"},
 }
 
 // ReasonText returns the user-facing text of a recipient's reason code in

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -48,12 +49,16 @@ type Config struct {
 	// ApprovalWait is how long past its time a send may wait for approval
 	// before it expires.
 	ApprovalWait time.Duration
+	// WeComPoll is how often, at first, the tasks of a WeCom send are read
+	// back while members confirm them.
+	WeComPoll time.Duration
 }
 
 // DefaultConfig is the production tuning.
 func DefaultConfig() Config {
 	return Config{ChunkSize: 500, Slots: 4, MaxAttempts: 5, MaxThrottledAttempts: 20, RetryBase: 15 * time.Second, Lease: 2 * time.Minute,
-		WorkBudget: 10 * time.Second, HoldCheck: 5 * time.Minute, ApprovalWait: DefaultApprovalWait}
+		WorkBudget: 10 * time.Second, HoldCheck: 5 * time.Minute, ApprovalWait: DefaultApprovalWait,
+		WeComPoll: 30 * time.Second}
 }
 
 func (c Config) withDefaults() Config {
@@ -86,6 +91,9 @@ func (c Config) withDefaults() Config {
 	if c.ApprovalWait <= 0 {
 		c.ApprovalWait = d.ApprovalWait
 	}
+	if c.WeComPoll <= 0 {
+		c.WeComPoll = d.WeComPoll
+	}
 	return c
 }
 
@@ -108,6 +116,7 @@ type Service struct {
 	onChunk     ChunkFunc
 	onPause     PauseFunc
 	approvals   ApprovalNotes
+	wecom       WeCom // nil: WeCom sends are not offered
 }
 
 // UnsubscribeFunc returns the unsubscribe link of a message to address for
@@ -148,11 +157,15 @@ type Input struct {
 	SMSParams     map[string]string `json:"sms_params,omitempty"`
 	// Marketing marks a promotional send: only it may use a marketing
 	// template.
-	Marketing    bool                       `json:"marketing"`
-	EmailSubject string                     `json:"email_subject"`
-	EmailBody    string                     `json:"email_body"`
-	ScheduledAt  *time.Time                 `json:"scheduled_at"` // nil: send now
-	Recipients   storage.RecipientSelection `json:"recipients"`
+	Marketing    bool   `json:"marketing"`
+	EmailSubject string `json:"email_subject"`
+	EmailBody    string `json:"email_body"`
+	// WeComText and WeComAttachments make a customer mass message (客户群发)
+	// through WeCom: the same for every customer, so without merge fields.
+	WeComText        string                     `json:"wecom_text"`
+	WeComAttachments []model.WeComAttachment    `json:"wecom_attachments"`
+	ScheduledAt      *time.Time                 `json:"scheduled_at"` // nil: send now
+	Recipients       storage.RecipientSelection `json:"recipients"`
 }
 
 // MaxTicked bounds the contacts an operator may tick one by one; larger
@@ -176,8 +189,11 @@ func (s *Service) validate(ctx context.Context, in *Input) error {
 		// is filled from the template when it goes out.
 		in.SMSText = smstemplate.Signed(filler.Sign(), tpl.Content)
 	}
-	if in.SMSText == "" && in.EmailSubject == "" && in.EmailBody == "" {
-		errs.Add("channels", "required", "write an SMS text, an e-mail or both")
+	if in.SMSText == "" && in.EmailSubject == "" && in.EmailBody == "" && in.WeComText == "" && len(in.WeComAttachments) == 0 {
+		errs.Add("channels", "required", "write an SMS text, an e-mail or a WeCom message")
+	}
+	if err := s.validateWeCom(ctx, in, &errs); err != nil {
+		return err
 	}
 	check := func(field, src string, max int, required bool) {
 		before := len(errs)
@@ -224,7 +240,8 @@ func (s *Service) Create(ctx context.Context, p permission.Policy, user *model.U
 	b := &model.BulkSend{
 		UserID: &uid, Title: in.Title, Summary: strings.TrimSpace(in.Summary), TopicIDs: in.TopicIDs, SMSText: in.SMSText,
 		SMSTemplateID: in.SMSTemplateID, SMSParams: in.SMSParams, Marketing: in.Marketing,
-		EmailSubject: in.EmailSubject, EmailBody: in.EmailBody, Selection: string(sel), Status: model.BulkScheduled,
+		EmailSubject: in.EmailSubject, EmailBody: in.EmailBody, WeComText: in.WeComText, WeComAttachments: in.WeComAttachments,
+		Selection: string(sel), Status: model.BulkScheduled,
 		ScheduledAt: s.now(),
 	}
 	dr, err := s.estimate(ctx, p, user, in, b.Channels())
@@ -261,7 +278,9 @@ func (s *Service) Create(ctx context.Context, p permission.Policy, user *model.U
 		if b.CanaryLastID, err = s.store.SetCanary(ctx, b.ID, n); err != nil {
 			return nil, err
 		}
-		b.CanarySize = n
+		if b.CanaryLastID > 0 {
+			b.CanarySize = n
+		}
 	}
 	b.UserName = user.Name()
 	// Should this insert be lost (crash right here), the sweeper finds the
@@ -321,7 +340,21 @@ func (s *Service) Cancel(ctx context.Context, p permission.Policy, id int64) err
 	if !ok {
 		return model.NewFieldError("status", "not_cancellable", "only a scheduled, running or paused send can be cancelled")
 	}
-	if b, err := s.store.BulkSendByID(ctx, permission.Policy{Admin: true}, id); err == nil && s.onFinish != nil {
+	b, err := s.store.BulkSendByID(ctx, permission.Policy{Admin: true}, id)
+	if err != nil {
+		return nil
+	}
+	if s.wecom != nil && slices.Contains(b.Channels(), model.ChannelWeCom) {
+		// Tasks waiting for their members are withdrawn: a cancelled send
+		// is not waiting for anyone.
+		if err := s.wecom.CancelTasks(ctx, b); err != nil {
+			s.log.Warn("cancel wecom tasks; the poller settles them", "bulk_send", id, "err", err)
+		}
+		if b, err = s.store.BulkSendByID(ctx, permission.Policy{Admin: true}, id); err != nil {
+			return nil
+		}
+	}
+	if s.onFinish != nil {
 		s.onFinish(ctx, b)
 	}
 	return nil
@@ -361,7 +394,11 @@ func (s *Service) enqueueStart(ctx context.Context, id int64, at time.Time) erro
 func (s *Service) enqueueDispatch(ctx context.Context, b *model.BulkSend, round int64) error {
 	var params []river.InsertManyParams
 	for _, ch := range b.Channels() {
-		for slot := 0; slot < s.cfg.Slots; slot++ {
+		slots := s.cfg.Slots
+		if ch == model.ChannelWeCom {
+			slots = 1 // one job hands every member their task
+		}
+		for slot := 0; slot < slots; slot++ {
 			params = append(params, river.InsertManyParams{
 				Args:       DispatchArgs{BulkSendID: b.ID, Channel: ch, Slot: slot, Round: round},
 				InsertOpts: &river.InsertOpts{UniqueOpts: *uniqueArgs, MaxAttempts: 25},

@@ -48,6 +48,7 @@ func (s *Service) Register(w *river.Workers) *river.PeriodicJob {
 	river.AddWorker(w, &startWorker{svc: s})
 	river.AddWorker(w, &dispatchWorker{svc: s})
 	river.AddWorker(w, &sweepWorker{svc: s})
+	river.AddWorker(w, &pollWorker{svc: s})
 	return river.NewPeriodicJob(river.PeriodicInterval(30*time.Second),
 		func() (river.JobArgs, *river.InsertOpts) {
 			return SweepArgs{}, &river.InsertOpts{UniqueOpts: *uniqueArgs}

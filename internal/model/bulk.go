@@ -97,6 +97,27 @@ const (
 	FailOutcomeUnknown  = "outcome_unknown"
 )
 
+// Reasons a WeCom recipient is skipped.
+const (
+	// SkipNoWeCom: the contact has no WeChat identity known to WeCom.
+	SkipNoWeCom = "no_wecom"
+	// SkipWeComNotFollowed: no member follows the contact's WeChat.
+	SkipWeComNotFollowed = "wecom_not_followed"
+	// SkipWeComNotFriend: the contact is no longer the sender's friend.
+	SkipWeComNotFriend = "wecom_not_friend"
+	// SkipWeComMonthlyLimit: the contact has had as many mass messages
+	// this month as WeCom lets a customer receive.
+	SkipWeComMonthlyLimit = "wecom_monthly_limit"
+	// SkipWeComNotConfirmed: the sender did not confirm the task in the
+	// WeCom client in time.
+	SkipWeComNotConfirmed = "wecom_not_confirmed"
+	// SkipWeComNotConnected: WeCom was not connected when the send's
+	// turn came.
+	SkipWeComNotConnected = "wecom_not_connected"
+	// FailWeComRefused: WeCom refused to create the sender's task.
+	FailWeComRefused = "wecom_refused"
+)
+
 // BulkSend is one bulk contact (批量联系): content sent to many contacts.
 type BulkSend struct {
 	ID        int64   `json:"id"`
@@ -113,16 +134,20 @@ type BulkSend struct {
 	SMSTemplateID *int64            `json:"sms_template_id,omitempty"`
 	SMSParams     map[string]string `json:"sms_params,omitempty"`
 	// Marketing marks a promotional send.
-	Marketing    bool       `json:"marketing"`
-	EmailSubject string     `json:"email_subject"`
-	EmailBody    string     `json:"email_body"`
-	Selection    string     `json:"selection"` // JSON of the recipient selection, for the record
-	Status       string     `json:"status"`
-	ScheduledAt  time.Time  `json:"scheduled_at"`
-	StartedAt    *time.Time `json:"started_at"`
-	FinishedAt   *time.Time `json:"finished_at"`
-	CreatedAt    time.Time  `json:"created_at"`
-	Counts       Counts     `json:"counts"`
+	Marketing    bool   `json:"marketing"`
+	EmailSubject string `json:"email_subject"`
+	EmailBody    string `json:"email_body"`
+	// WeComText and WeComAttachments are the customer mass message
+	// (客户群发) of the send's WeCom part.
+	WeComText        string            `json:"wecom_text"`
+	WeComAttachments []WeComAttachment `json:"wecom_attachments"`
+	Selection        string            `json:"selection"` // JSON of the recipient selection, for the record
+	Status           string            `json:"status"`
+	ScheduledAt      time.Time         `json:"scheduled_at"`
+	StartedAt        *time.Time        `json:"started_at"`
+	FinishedAt       *time.Time        `json:"finished_at"`
+	CreatedAt        time.Time         `json:"created_at"`
+	Counts           Counts            `json:"counts"`
 	// CanarySize recipients are sent first, alone; the rest follow once
 	// CanaryPassedAt is set. Zero: no canary.
 	CanarySize     int        `json:"canary_size"`
@@ -151,8 +176,30 @@ func (b *BulkSend) Channels() []string {
 	if b.EmailSubject != "" || b.EmailBody != "" {
 		out = append(out, ChannelEmail)
 	}
+	// WeCom comes last: its recipients, stored last, never fall in the
+	// canary (a person confirms them, there is no provider to test).
+	if b.WeComText != "" || len(b.WeComAttachments) > 0 {
+		out = append(out, ChannelWeCom)
+	}
 	return out
 }
+
+// WeComAttachment is a link card or a picture sent with a WeCom mass
+// message.
+type WeComAttachment struct {
+	Kind  string `json:"kind"` // link or image
+	Title string `json:"title,omitempty"`
+	URL   string `json:"url"` // the link, or the picture's address
+	Desc  string `json:"desc,omitempty"`
+	// PicURL is the link card's picture.
+	PicURL string `json:"pic_url,omitempty"`
+}
+
+// Kinds of WeCom attachment.
+const (
+	WeComLink  = "link"
+	WeComImage = "image"
+)
 
 // Counts are a bulk send's recipients by status.
 type Counts struct {
@@ -165,6 +212,9 @@ type Counts struct {
 	// the earliest end.
 	Held      int        `json:"held"`
 	HeldUntil *time.Time `json:"held_until"`
+	// Awaiting of the pending are WeCom messages waiting for their sender
+	// to confirm them in the WeCom client.
+	Awaiting int `json:"awaiting"`
 	// Of the sent: reported delivered, reported undelivered, no receipt
 	// within the provider's retention, and still awaiting a receipt (sent
 	// through a provider that sends receipts).

@@ -15,6 +15,8 @@ const (
 	// NotifyBulkDecided tells its operator the outcome.
 	NotifyBulkApproval = "bulk_approval"
 	NotifyBulkDecided  = "bulk_decided"
+	// NotifyWeComTask asks a member to confirm a WeCom mass-message task.
+	NotifyWeComTask    = "wecom_task"
 	NotifyPlanReminder = "plan_reminder"
 	NotifySystem       = "system"
 )

@@ -51,3 +51,35 @@ type WeComFollow struct {
 	RemarkMobiles []string   `json:"remark_mobiles,omitempty"`
 	AddedAt       *time.Time `json:"added_at,omitempty"`
 }
+
+// WeComTask states. A task is created (creating, then waiting for its
+// sender), then ends: sent once the sender confirmed it and every
+// receiver's result is known, cancelled, expired (not confirmed in time),
+// failed (WeCom refused it) or unknown (the process creating it stopped
+// before WeCom's answer was kept).
+const (
+	WeComTaskCreating  = "creating"
+	WeComTaskWaiting   = "waiting"
+	WeComTaskSent      = "sent"
+	WeComTaskCancelled = "cancelled"
+	WeComTaskExpired   = "expired"
+	WeComTaskFailed    = "failed"
+	WeComTaskUnknown   = "unknown"
+)
+
+// WeComTask is one customer mass-message task (群发任务) of a bulk send:
+// the receivers one member sends to once they confirm it in WeCom.
+type WeComTask struct {
+	ID          int64      `json:"id"`
+	BulkSendID  int64      `json:"bulk_send_id"`
+	Sender      string     `json:"sender"` // the member's userid
+	SenderName  string     `json:"sender_name"`
+	UserID      *int64     `json:"user_id"` // the user that member is
+	MsgID       string     `json:"msgid"`
+	State       string     `json:"state"`
+	Receivers   int        `json:"receivers"`
+	Waiting     int        `json:"waiting"` // receivers still waiting
+	CreatedAt   time.Time  `json:"created_at"`
+	Deadline    time.Time  `json:"deadline"`
+	ConfirmedAt *time.Time `json:"confirmed_at"`
+}

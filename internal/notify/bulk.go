@@ -10,6 +10,7 @@ import (
 	"touchbase/internal/channel"
 	"touchbase/internal/i18n"
 	"touchbase/internal/model"
+	"touchbase/internal/quiet"
 )
 
 // texts are the package's own strings, per language.
@@ -154,4 +155,36 @@ func (s *Service) language(ctx context.Context, userID int64) string {
 		return i18n.Default
 	}
 	return u.Language
+}
+
+// WeComTask tells the user who is task t's member that a WeCom
+// mass-message task of send b waits for them to confirm it in the WeCom
+// client.
+func (s *Service) WeComTask(ctx context.Context, b *model.BulkSend, t *model.WeComTask) {
+	if t.UserID == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+	defer cancel()
+	lang := s.language(ctx, *t.UserID)
+	_, err := s.Notify(ctx, *t.UserID, Message{
+		Kind:      model.NotifyWeComTask,
+		Title:     i18n.T(lang, "bulknotify.wecom_task_title", b.Title),
+		Body:      i18n.T(lang, "bulknotify.wecom_task_body", t.Waiting, t.Deadline.In(s.zone(ctx)).Format("01-02 15:04")),
+		Link:      "/bulk/" + strconv.FormatInt(b.ID, 10),
+		Data:      map[string]any{"bulk_send_id": b.ID, "task_id": t.ID, "receivers": t.Waiting, "deadline": t.Deadline},
+		DedupeKey: "wecom_task:" + strconv.FormatInt(t.ID, 10),
+	})
+	if err != nil && !errors.Is(err, ErrDuplicate) {
+		s.log.Warn("notifications: wecom task", "bulk_send", b.ID, "task", t.ID, "err", err)
+	}
+}
+
+// zone is the company's time zone, in which notifications state times.
+func (s *Service) zone(ctx context.Context) *time.Location {
+	st, err := s.store.Settings(ctx)
+	if err != nil {
+		return time.Local
+	}
+	return quiet.New(st).Home()
 }

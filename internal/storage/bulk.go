@@ -91,7 +91,17 @@ func (sel RecipientSelection) where(q *Query, p permission.Policy) {
 var channelColumns = map[string][2]string{
 	model.ChannelSMS:   {"ct.mobile", "ct.opt_out_sms"},
 	model.ChannelEmail: {"ct.email", "ct.opt_out_email"},
+	// A contact's WeCom address is the first of its WeChat identities
+	// that some member follows; WeCom has no opt-out of its own (the
+	// customer removes the member instead).
+	model.ChannelWeCom: {`COALESCE((SELECT min(x.external_userid) FROM wecom_externals x WHERE x.contact_id = ct.id
+		AND EXISTS (SELECT 1 FROM wecom_follows f WHERE f.external_userid = x.external_userid)), '')`, "FALSE"},
 }
+
+// weComNoAddress is why a contact without a WeCom address is skipped: no
+// identity at all, or one nobody follows.
+var weComNoAddress = `CASE WHEN EXISTS (SELECT 1 FROM wecom_externals x WHERE x.contact_id = ct.id) THEN '` +
+	model.SkipWeComNotFollowed + `' ELSE '` + model.SkipNoWeCom + `' END`
 
 // candidates writes a SELECT of (contact id, customer id, address, reason)
 // for one channel: reason is empty for a recipient to send to, else why it
@@ -99,12 +109,15 @@ var channelColumns = map[string][2]string{
 // (lowest id) is kept and the others are skipped as duplicates.
 func (sel RecipientSelection) candidates(q *Query, p permission.Policy, channel string) {
 	cols := channelColumns[channel]
-	addr, optOut := cols[0], cols[1]
+	addr, optOut, noAddr := cols[0], cols[1], `'`+model.SkipNoAddress+`'`
+	if channel == model.ChannelWeCom {
+		noAddr = weComNoAddress
+	}
 	blocked := `(c.do_not_contact OR ` + optOut + ` OR ` + addr + ` = '')`
 	q.Add(`SELECT ct.id AS contact_id, ct.customer_id AS customer_id, `, addr, ` AS address, CASE`,
 		` WHEN c.do_not_contact THEN '`, model.SkipDoNotContact, `'`,
 		` WHEN `, optOut, ` THEN '`, model.SkipOptedOut, `'`,
-		` WHEN `, addr, ` = '' THEN '`, model.SkipNoAddress, `'`,
+		` WHEN `, addr, ` = '' THEN `, noAddr,
 		` WHEN ROW_NUMBER() OVER (PARTITION BY `, addr, `, `, blocked, ` ORDER BY ct.id) > 1 THEN '`, model.SkipDuplicate, `'`,
 		` ELSE '' END AS reason FROM contacts ct JOIN customers c ON c.id = ct.customer_id`)
 	sel.where(q, p)
@@ -164,11 +177,11 @@ func (s *Store) CreateBulkSend(ctx context.Context, p permission.Policy, b *mode
 		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO bulk_sends (user_id, title, summary, sms_text, sms_template_id, sms_params,
 			marketing, email_subject, email_body, selection, status, scheduled_at, started_at, created_at, approval, approval_need,
-			estimated_messages, estimated_cost)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+			estimated_messages, estimated_cost, wecom_text, wecom_attachments)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
 			RETURNING id`, nullInt(b.UserID), b.Title, b.Summary, b.SMSText, nullInt(b.SMSTemplateID), paramsJSON(b.SMSParams),
 			b.Marketing, b.EmailSubject, b.EmailBody, b.Selection, b.Status, b.ScheduledAt, started, t, approval, need,
-			b.EstimatedMessages, int64(b.EstimatedCost)).Scan(&b.ID)
+			b.EstimatedMessages, int64(b.EstimatedCost), b.WeComText, attachmentsJSON(b.WeComAttachments)).Scan(&b.ID)
 		if err != nil {
 			return fmt.Errorf("store: create bulk send: %w", err)
 		}
@@ -249,7 +262,7 @@ const bulkColumns = `b.id, b.user_id, COALESCE(NULLIF(u.display_name, ''), u.use
 	b.sms_template_id, b.sms_params, b.marketing, b.email_subject, b.email_body, b.selection, b.status, b.scheduled_at, b.started_at, b.finished_at, b.created_at,
 	b.canary_size, b.canary_last_id, b.canary_passed_at, b.paused_at, b.pause_reason, b.pause_detail, b.pause_failed_percent, b.paused_by,
 	b.approval, b.approval_need, b.approval_by, COALESCE(NULLIF(au.display_name, ''), au.username, ''), b.approval_at, b.approval_comment,
-	b.estimated_messages, b.estimated_cost`
+	b.estimated_messages, b.estimated_cost, b.wecom_text, b.wecom_attachments`
 
 func scanBulk(row interface{ Scan(...any) error }) (*model.BulkSend, error) {
 	var b model.BulkSend
@@ -261,12 +274,19 @@ func scanBulk(row interface{ Scan(...any) error }) (*model.BulkSend, error) {
 	var appr model.Approval
 	var apprBy sql.NullInt64
 	var apprAt sql.NullTime
+	var attachments string
 	err := row.Scan(&b.ID, &user, &b.UserName, &b.UserEmail, &b.Title, &b.Summary, &b.SMSText, &tpl, &params, &b.Marketing,
 		&b.EmailSubject, &b.EmailBody, &b.Selection, &b.Status, &b.ScheduledAt, &started, &finished, &b.CreatedAt,
 		&b.CanarySize, &b.CanaryLastID, &canaryPassed, &pausedAt, &pause.Reason, &pause.Detail, &pause.FailedPercent, &pausedBy,
-		&appr.State, &appr.Need, &apprBy, &appr.ByName, &apprAt, &appr.Comment, &b.EstimatedMessages, &b.EstimatedCost)
+		&appr.State, &appr.Need, &apprBy, &appr.ByName, &apprAt, &appr.Comment, &b.EstimatedMessages, &b.EstimatedCost,
+		&b.WeComText, &attachments)
 	if err != nil {
 		return nil, err
+	}
+	if attachments != "[]" && attachments != "" {
+		if err := json.Unmarshal([]byte(attachments), &b.WeComAttachments); err != nil {
+			return nil, fmt.Errorf("bulk send %d wecom attachments: %w", b.ID, err)
+		}
 	}
 	if appr.State != "" {
 		appr.By = intPtr(apprBy)
@@ -319,6 +339,15 @@ func paramsJSON(p map[string]string) string {
 		return "{}"
 	}
 	b, _ := json.Marshal(p) // strings always encode
+	return string(b)
+}
+
+// attachmentsJSON encodes a send's WeCom attachments.
+func attachmentsJSON(a []model.WeComAttachment) string {
+	if len(a) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(a) // strings only
 	return string(b)
 }
 

@@ -93,11 +93,15 @@ func (s *Store) settleHeld(ctx context.Context, tx *sql.Tx, holder string, held 
 }
 
 // heldCounts adds to counts how many pending recipients of each send are
-// held for quiet hours, and until when at the earliest.
+// held for quiet hours, and until when at the earliest, and how many wait
+// for their WeCom sender's confirmation.
 func heldCounts(ctx context.Context, db querier, ids []int64, counts map[int64]model.Counts) error {
 	var q Query
-	q.Add(`SELECT bulk_send_id, count(*), min(held_until) FROM bulk_recipients WHERE bulk_send_id IN (`, placeholderList(&q, ids),
-		`) AND NOT settled AND status = '`, model.RecipientPending, `' AND held_until IS NOT NULL GROUP BY bulk_send_id`)
+	pending, sending := `status = '`+model.RecipientPending+`'`, `status = '`+model.RecipientSending+`'`
+	q.Add(`SELECT bulk_send_id, sum(CASE WHEN `, pending, ` AND held_until IS NOT NULL THEN 1 ELSE 0 END),
+		min(CASE WHEN `, pending, ` THEN held_until END), sum(CASE WHEN `, sending, ` AND wecom_task_id IS NOT NULL THEN 1 ELSE 0 END)
+		FROM bulk_recipients WHERE bulk_send_id IN (`, placeholderList(&q, ids),
+		`) AND NOT settled AND (held_until IS NOT NULL OR wecom_task_id IS NOT NULL) GROUP BY bulk_send_id`)
 	rows, err := db.QueryContext(ctx, q.SQL(), q.Args()...)
 	if err != nil {
 		return fmt.Errorf("store: held counts: %w", err)
@@ -105,13 +109,13 @@ func heldCounts(ctx context.Context, db querier, ids []int64, counts map[int64]m
 	defer rows.Close()
 	for rows.Next() {
 		var id int64
-		var n int
+		var n, awaiting int
 		var at any
-		if err := rows.Scan(&id, &n, &at); err != nil {
+		if err := rows.Scan(&id, &n, &at, &awaiting); err != nil {
 			return err
 		}
 		c := counts[id]
-		c.Held = n
+		c.Held, c.Awaiting = n, awaiting
 		if t, ok := aggregateTime(at); ok {
 			c.HeldUntil = &t
 		}

@@ -47,10 +47,14 @@ func (s *Store) ResumeBulkSend(ctx context.Context, id int64) (bool, error) {
 func (s *Store) SetCanary(ctx context.Context, id int64, size int) (int64, error) {
 	var last int64
 	err := s.InTx(ctx, func(tx *sql.Tx) error {
+		// WeCom recipients are never part of it: a person confirms them.
 		err := tx.QueryRowContext(ctx, `SELECT COALESCE(max(id), 0) FROM (SELECT id FROM bulk_recipients WHERE bulk_send_id = $1
-			AND status = $2 ORDER BY id LIMIT $3) AS first`, id, model.RecipientPending, size).Scan(&last)
+			AND status = $2 AND channel <> $4 ORDER BY id LIMIT $3) AS first`, id, model.RecipientPending, size, model.ChannelWeCom).Scan(&last)
 		if err != nil {
 			return err
+		}
+		if last == 0 {
+			size = 0
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE bulk_sends SET canary_size = $1, canary_last_id = $2 WHERE id = $3`, size, last, id)
 		return err

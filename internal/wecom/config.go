@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 
 	"touchbase/internal/channel"
 	"touchbase/internal/model"
@@ -30,6 +31,14 @@ type Config struct {
 	// BaseURL is the API's address: WeCom's unless a private deployment
 	// or a proxy says otherwise.
 	BaseURL string `json:"base_url,omitempty"`
+	// ConfirmHours is how long a member has to confirm a mass-message
+	// task before its receivers are skipped as not confirmed (0: the
+	// default, DefaultConfirmHours).
+	ConfirmHours int `json:"confirm_hours,omitempty"`
+	// MonthlyLimit is how many mass messages a customer may receive a
+	// month, when the company's WeCom sets fewer than WeCom's own limit
+	// (as many as the month has days); 0 keeps WeCom's.
+	MonthlyLimit int `json:"monthly_limit,omitempty"`
 	// Simulated marks the demo's built-in simulated WeCom; only the demo
 	// sets it (an admin's Save clears it).
 	Simulated bool `json:"simulated,omitempty"`
@@ -69,6 +78,12 @@ func (c Config) Validate() error {
 			return model.NewFieldError("encoding_aes_key", "invalid", "the EncodingAESKey is 43 letters and digits")
 		}
 	}
+	if c.ConfirmHours < 0 || c.ConfirmHours > MaxConfirmHours {
+		return model.NewFieldError("confirm_hours", "invalid", "the time to confirm is 1 to 720 hours")
+	}
+	if c.MonthlyLimit < 0 || c.MonthlyLimit > 31 {
+		return model.NewFieldError("monthly_limit", "invalid", "the monthly limit is 1 to 31 messages")
+	}
 	if c.BaseURL != "" {
 		u, err := url.Parse(c.BaseURL)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.User != nil {
@@ -84,6 +99,31 @@ func aesKey(s string) ([]byte, error) {
 		return nil, errBadKey
 	}
 	return base64.StdEncoding.DecodeString(s + "=")
+}
+
+// The time members have to confirm a task: by default, and at most.
+const (
+	DefaultConfirmHours = 48
+	MaxConfirmHours     = 720
+)
+
+// confirmWait is how long a member has to confirm a task.
+func (c Config) confirmWait() time.Duration {
+	if c.ConfirmHours <= 0 {
+		return DefaultConfirmHours * time.Hour
+	}
+	return time.Duration(c.ConfirmHours) * time.Hour
+}
+
+// monthlyLimit is how many mass messages a customer may receive in the
+// month of t: as many as the month has days, or the company's lower
+// setting.
+func (c Config) monthlyLimit(t time.Time) int {
+	days := time.Date(t.Year(), t.Month()+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	if c.MonthlyLimit > 0 {
+		return min(c.MonthlyLimit, days)
+	}
+	return days
 }
 
 func (c Config) baseURL() string {

@@ -28,6 +28,7 @@ type Service struct {
 	queue  jobs.Queue
 	log    *slog.Logger
 	now    func() time.Time
+	onTask TaskFunc
 }
 
 // NewService returns a Service; httpClient makes the API calls, box

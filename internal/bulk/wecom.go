@@ -1,0 +1,214 @@
+package bulk
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"touchbase/internal/message"
+	"touchbase/internal/model"
+	"touchbase/internal/permission"
+	"touchbase/internal/storage"
+)
+
+// WeCom is the WeCom side of bulk sends: it hands recipients to
+// customer mass-message tasks, which their members confirm in the WeCom
+// client, and reads back what became of them.
+type WeCom interface {
+	// Hand gives the send's pending WeCom recipients to tasks, claiming
+	// them as holder.
+	Hand(ctx context.Context, b *model.BulkSend, holder string) error
+	// Poll settles what the send's tasks have done and reports whether
+	// any recipient still waits.
+	Poll(ctx context.Context, b *model.BulkSend) (bool, error)
+	// CancelTasks stops the send's waiting tasks.
+	CancelTasks(ctx context.Context, b *model.BulkSend) error
+	// Remind reminds the members who have not confirmed.
+	Remind(ctx context.Context, b *model.BulkSend, userID int64) (int, error)
+	// Connected reports whether WeCom is connected.
+	Connected(ctx context.Context) (bool, error)
+	// OverMonthlyLimit counts the contacts of sel that have had their
+	// monthly share of mass messages.
+	OverMonthlyLimit(ctx context.Context, p permission.Policy, sel storage.RecipientSelection) (int, error)
+}
+
+// dryRunWeCom counts, in the dry run of a WeCom channel, the contacts
+// that have had their monthly share of mass messages.
+func (s *Service) dryRunWeCom(ctx context.Context, p permission.Policy, in Input, run *ChannelRun) error {
+	if s.wecom == nil || run.Send <= 0 {
+		return nil
+	}
+	n, err := s.wecom.OverMonthlyLimit(ctx, p, in.Recipients)
+	if err != nil || n == 0 {
+		return err
+	}
+	n = min(n, run.Send)
+	run.Send -= n
+	run.Skipped[model.SkipWeComMonthlyLimit] += n
+	return nil
+}
+
+// WeCom's limits of a customer mass message.
+const (
+	maxWeComTextBytes   = 4000
+	maxWeComAttachments = 9
+)
+
+// validateWeCom checks the WeCom message of in, adding what is wrong to
+// errs.
+func (s *Service) validateWeCom(ctx context.Context, in *Input, errs *model.ValidationErrors) error {
+	in.WeComText = strings.TrimSpace(in.WeComText)
+	if in.WeComText == "" && len(in.WeComAttachments) == 0 {
+		return nil
+	}
+	connected := false
+	if s.wecom != nil {
+		var err error
+		if connected, err = s.wecom.Connected(ctx); err != nil {
+			return err
+		}
+	}
+	if !connected {
+		errs.Add("wecom_text", "not_connected", "WeCom is not connected; an admin connects it in Settings")
+		return nil
+	}
+	if len(in.WeComText) > maxWeComTextBytes {
+		errs.Add("wecom_text", "too_long", "a WeCom message is at most 4000 bytes (about 1300 Chinese characters)")
+	} else if t, err := message.Parse(in.WeComText); err != nil {
+		errs.Add("wecom_text", "invalid_template", err.Error())
+	} else if len(t.Fields()) > 0 {
+		errs.Add("wecom_text", "merge_fields", "a WeCom mass message is the same for every customer: it cannot hold merge fields")
+	}
+	if len(in.WeComAttachments) > maxWeComAttachments {
+		errs.Add("wecom_attachments", "too_many", "at most 9 attachments")
+		return nil
+	}
+	for i := range in.WeComAttachments {
+		a := &in.WeComAttachments[i]
+		field := fmt.Sprintf("wecom_attachments[%d]", i)
+		a.Title, a.URL, a.Desc, a.PicURL = strings.TrimSpace(a.Title), strings.TrimSpace(a.URL), strings.TrimSpace(a.Desc), strings.TrimSpace(a.PicURL)
+		switch {
+		case a.Kind != model.WeComLink && a.Kind != model.WeComImage:
+			errs.Add(field+".kind", "invalid", "an attachment is a link or an image")
+		case !webURL(a.URL):
+			errs.Add(field+".url", "invalid", "the address must be an http or https URL")
+		case a.Kind == model.WeComLink && a.Title == "":
+			errs.Add(field+".title", "required", "a link needs a title")
+		case a.PicURL != "" && !webURL(a.PicURL):
+			errs.Add(field+".pic_url", "invalid", "the picture's address must be an http or https URL")
+		default:
+			errs.Text(field+".title", a.Title, false, 128)
+			errs.Text(field+".desc", a.Desc, false, 512)
+		}
+	}
+	return nil
+}
+
+// webURL reports whether raw is an absolute http or https URL.
+func webURL(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && len(raw) <= 2048
+}
+
+// SetWeCom lets sends use WeCom through w.
+func (s *Service) SetWeCom(w WeCom) { s.wecom = w }
+
+// PollArgs reads back what a send's WeCom tasks have done, until none
+// waits.
+type PollArgs struct {
+	BulkSendID int64 `json:"bulk_send_id"`
+}
+
+// Kind names the job.
+func (PollArgs) Kind() string { return "bulk_wecom_poll" }
+
+// dispatchWeCom hands a send's WeCom recipients to their members' tasks,
+// and makes sure a poller follows them.
+func (s *Service) dispatchWeCom(ctx context.Context, b *model.BulkSend) error {
+	if s.wecom == nil {
+		if _, err := s.store.SkipPendingRecipients(ctx, b.ID, model.ChannelWeCom, model.SkipWeComNotConnected); err != nil {
+			return err
+		}
+		return s.finishIfDone(ctx, b.ID)
+	}
+	if err := s.wecom.Hand(ctx, b, holder()); err != nil {
+		return err
+	}
+	if err := s.enqueuePoll(ctx, b.ID); err != nil {
+		return err
+	}
+	// Recipients WeCom asked us to hand again later (throttled).
+	next, pending, err := s.store.NextRecipientAttempt(ctx, b.ID, model.ChannelWeCom)
+	if err != nil {
+		return err
+	}
+	if pending {
+		return river.JobSnooze(min(max(next.Sub(s.now()), time.Second), s.cfg.HoldCheck))
+	}
+	return s.finishIfDone(ctx, b.ID)
+}
+
+func (s *Service) enqueuePoll(ctx context.Context, id int64) error {
+	_, err := s.queue.Insert(ctx, PollArgs{BulkSendID: id}, &river.InsertOpts{ScheduledAt: s.now().Add(s.cfg.WeComPoll),
+		UniqueOpts: *uniqueArgs, MaxAttempts: 25})
+	return err
+}
+
+// pollWait is how long the poller waits before it looks again at a send
+// started at started: WeComPoll at first, longer as the send ages (a
+// member who has not confirmed in an hour rarely does so within the
+// minute), at most ten minutes.
+func (s *Service) pollWait(started time.Time) time.Duration {
+	return min(max(s.now().Sub(started)/20, s.cfg.WeComPoll), 10*time.Minute)
+}
+
+type pollWorker struct {
+	river.WorkerDefaults[PollArgs]
+	svc *Service
+}
+
+// NextRetry backs off from a failing WeCom (errors, throttling): its
+// first retry after a poll interval, then twice as long each time.
+func (w *pollWorker) NextRetry(job *river.Job[PollArgs]) time.Time {
+	return time.Now().Add(w.svc.cfg.WeComPoll << min(job.Attempt, 6))
+}
+
+func (w *pollWorker) Work(ctx context.Context, job *river.Job[PollArgs]) error {
+	s := w.svc
+	if s.wecom == nil {
+		return nil
+	}
+	b, err := s.store.BulkSendToWork(ctx, job.Args.BulkSendID)
+	if err != nil {
+		return err
+	}
+	waiting, err := s.wecom.Poll(ctx, b)
+	if err != nil {
+		return err
+	}
+	if waiting {
+		started := b.CreatedAt
+		if b.StartedAt != nil {
+			started = *b.StartedAt
+		}
+		return river.JobSnooze(s.pollWait(started))
+	}
+	return s.finishIfDone(ctx, b.ID)
+}
+
+// RemindWeCom reminds the members who have not confirmed their tasks of
+// a send. Only its operator or an admin may.
+func (s *Service) RemindWeCom(ctx context.Context, p permission.Policy, id int64) (int, error) {
+	b, err := s.manage(ctx, p, id)
+	if err != nil {
+		return 0, err
+	}
+	if s.wecom == nil {
+		return 0, model.NewFieldError("wecom", "not_connected", "WeCom is not connected")
+	}
+	return s.wecom.Remind(ctx, b, p.UserID)
+}

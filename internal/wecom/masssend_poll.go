@@ -1,0 +1,252 @@
+package wecom
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"touchbase/internal/model"
+	"touchbase/internal/storage"
+)
+
+// CodeNotWaiting is WeCom's answer to reminding or cancelling a task
+// that no longer waits.
+const CodeNotWaiting = 41062
+
+// RemindsPerDay is how many reminders WeCom allows a task in 24 hours.
+const RemindsPerDay = 3
+
+// Poll reads what became of the waiting tasks of b and settles their
+// receivers: sent (with their contact record), not a friend of the
+// sender, over the monthly limit, or, past the task's deadline, not
+// confirmed. It reports whether any receiver still waits.
+func (s *Service) Poll(ctx context.Context, b *model.BulkSend) (bool, error) {
+	cl, _, err := s.client(ctx)
+	if err != nil {
+		return true, err
+	}
+	if err := s.resolveStale(ctx, b); err != nil {
+		return true, err
+	}
+	tasks, err := s.store.WeComTasks(ctx, b.ID, model.WeComTaskCreating, model.WeComTaskWaiting)
+	if err != nil {
+		return true, err
+	}
+	waiting := false
+	for _, t := range tasks {
+		if t.State == model.WeComTaskCreating {
+			waiting = true
+			continue
+		}
+		done, err := s.pollTask(ctx, cl, b, t, true)
+		if err != nil {
+			return true, err
+		}
+		waiting = waiting || !done
+	}
+	return waiting, nil
+}
+
+// pollTask settles what WeCom knows of task t; expire gives up on a task
+// past its deadline. It reports whether the task is over.
+func (s *Service) pollTask(ctx context.Context, cl *Client, b *model.BulkSend, t *model.WeComTask, expire bool) (bool, error) {
+	states, err := cl.GroupMsgTasks(ctx, t.MsgID)
+	if err != nil {
+		return false, err
+	}
+	var confirmed *time.Time
+	for _, st := range states {
+		if st.Sender == t.Sender && st.Status == TaskSent {
+			at := s.now()
+			if st.SentTime != nil {
+				at = *st.SentTime
+			}
+			confirmed = &at
+		}
+	}
+	if confirmed != nil {
+		t.ConfirmedAt = confirmed
+	}
+	late := expire && s.now().After(t.Deadline)
+	if confirmed == nil {
+		if !late {
+			return false, nil
+		}
+		if err := cl.CancelGroupMsg(ctx, t.MsgID); err != nil && !notWaiting(err) {
+			s.log.Warn("cancel an expired wecom task", "bulk_send", b.ID, "task", t.ID, "err", err)
+		}
+		return true, s.endTask(ctx, b, t, model.WeComTaskExpired, model.SkipWeComNotConfirmed)
+	}
+	results, err := cl.GroupMsgResults(ctx, t.MsgID, t.Sender)
+	if err != nil {
+		return false, err
+	}
+	byAddr := make(map[string]int, len(results))
+	for _, r := range results {
+		byAddr[r.ExternalUserID] = r.Status
+	}
+	rows, err := s.store.WeComTaskRecipients(ctx, t.ID)
+	if err != nil {
+		return false, err
+	}
+	text := content(b)
+	var outs []storage.Outcome
+	for _, r := range rows {
+		switch byAddr[r.Address] {
+		case SendSent:
+			outs = append(outs, storage.Outcome{Recipient: r, Sent: true, ProviderID: t.MsgID, Content: text})
+		case SendNotFriend:
+			outs = append(outs, storage.Outcome{Recipient: r, Skip: true, Reason: model.SkipWeComNotFriend})
+		case SendLimitReached:
+			outs = append(outs, storage.Outcome{Recipient: r, Skip: true, Reason: model.SkipWeComMonthlyLimit})
+		default:
+			// Confirmed but not sent yet: WeCom is still sending, until
+			// the deadline.
+			if late {
+				outs = append(outs, storage.Outcome{Recipient: r, Skip: true, Reason: model.SkipWeComNotConfirmed})
+			}
+		}
+	}
+	if err := s.store.CompleteRecipients(ctx, b, Provider, storage.WeComTaskHolder(t.ID), outs); err != nil {
+		return false, err
+	}
+	state := model.WeComTaskWaiting
+	if len(outs) == len(rows) {
+		state = model.WeComTaskSent
+	}
+	if err := s.store.SetWeComTask(ctx, t.ID, state, "", "", confirmed); err != nil {
+		return false, err
+	}
+	return state == model.WeComTaskSent, nil
+}
+
+// endTask ends task t in state, its waiting receivers skipped for reason.
+func (s *Service) endTask(ctx context.Context, b *model.BulkSend, t *model.WeComTask, state, reason string) error {
+	rows, err := s.store.WeComTaskRecipients(ctx, t.ID)
+	if err != nil {
+		return err
+	}
+	outs := make([]storage.Outcome, len(rows))
+	for i, r := range rows {
+		outs[i] = storage.Outcome{Recipient: r, Skip: true, Reason: reason}
+	}
+	if err := s.store.CompleteRecipients(ctx, b, Provider, storage.WeComTaskHolder(t.ID), outs); err != nil {
+		return err
+	}
+	return s.store.SetWeComTask(ctx, t.ID, state, "", "", nil)
+}
+
+// CancelTasks stops the waiting tasks of b (cancel_groupmsg_send): what
+// a member confirmed before is settled as sent, the rest is skipped as
+// cancelled.
+func (s *Service) CancelTasks(ctx context.Context, b *model.BulkSend) error {
+	tasks, err := s.store.WeComTasks(ctx, b.ID, model.WeComTaskWaiting)
+	if err != nil || len(tasks) == 0 {
+		return err
+	}
+	cl, _, err := s.client(ctx)
+	if err != nil {
+		return err
+	}
+	for _, t := range tasks {
+		done, err := s.pollTask(ctx, cl, b, t, false)
+		if err != nil {
+			return err
+		}
+		if done {
+			continue
+		}
+		if t.ConfirmedAt == nil {
+			if err := cl.CancelGroupMsg(ctx, t.MsgID); err != nil && !notWaiting(err) {
+				return err
+			}
+		}
+		if err := s.endTask(ctx, b, t, model.WeComTaskCancelled, model.SkipCancelled); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Reminders says how many reminders a send may still give its waiting
+// members today, and how many members wait.
+type Reminders struct {
+	Left    int `json:"left"`
+	Waiting int `json:"waiting_members"`
+}
+
+// RemindersOf returns the reminders left to b and who waits.
+func (s *Service) RemindersOf(ctx context.Context, b *model.BulkSend) (Reminders, error) {
+	tasks, err := s.unconfirmed(ctx, b)
+	if err != nil {
+		return Reminders{}, err
+	}
+	n, err := s.store.WeComRemindersSince(ctx, b.ID, s.now().Add(-24*time.Hour))
+	if err != nil {
+		return Reminders{}, err
+	}
+	return Reminders{Left: max(RemindsPerDay-n, 0), Waiting: len(tasks)}, nil
+}
+
+// unconfirmed lists the tasks of b waiting for their member.
+func (s *Service) unconfirmed(ctx context.Context, b *model.BulkSend) ([]*model.WeComTask, error) {
+	tasks, err := s.store.WeComTasks(ctx, b.ID, model.WeComTaskWaiting)
+	if err != nil {
+		return nil, err
+	}
+	var out []*model.WeComTask
+	for _, t := range tasks {
+		if t.ConfirmedAt == nil {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// Remind asks every member who has not confirmed their task of b to do
+// so (remind_groupmsg_send), at most RemindsPerDay times in 24 hours,
+// counted here so WeCom's limit is never hit. It returns how many members
+// were reminded.
+func (s *Service) Remind(ctx context.Context, b *model.BulkSend, userID int64) (int, error) {
+	tasks, err := s.unconfirmed(ctx, b)
+	if err != nil {
+		return 0, err
+	}
+	if len(tasks) == 0 {
+		return 0, model.NewFieldError("wecom", "nothing_waiting", "no member has a task of this send waiting")
+	}
+	cl, _, err := s.client(ctx)
+	if err != nil {
+		return 0, err
+	}
+	at := s.now()
+	ok, err := s.store.AddWeComReminder(ctx, b.ID, userID, at, at.Add(-24*time.Hour), RemindsPerDay)
+	if err != nil {
+		return 0, err
+	}
+	if !ok {
+		return 0, model.NewFieldError("wecom", "remind_limit", "WeCom allows three reminders a day; try again tomorrow")
+	}
+	n := 0
+	for _, t := range tasks {
+		if err := cl.RemindGroupMsg(ctx, t.MsgID); err != nil {
+			if notWaiting(err) {
+				continue
+			}
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// notWaiting reports whether WeCom answered that a task no longer waits.
+func notWaiting(err error) bool {
+	var we *Error
+	return errors.As(err, &we) && we.Code == CodeNotWaiting
+}
+
+// Tasks lists the tasks of b.
+func (s *Service) Tasks(ctx context.Context, b *model.BulkSend) ([]*model.WeComTask, error) {
+	return s.store.WeComTasks(ctx, b.ID)
+}
