@@ -16,17 +16,19 @@ import (
 // of the wizard's first step, when to send, and the recipients of its
 // second step.
 type bulkBody struct {
-	Title        string            `json:"title"`
-	TopicIDs     []int64           `json:"topic_ids"`
-	Summary      string            `json:"summary"`
-	SMSText      string            `json:"sms_text"`
-	SMSTemplate  *int64            `json:"sms_template_id"`
-	SMSParams    map[string]string `json:"sms_params"`
-	Marketing    bool              `json:"marketing"`
-	EmailSubject string            `json:"email_subject"`
-	EmailBody    string            `json:"email_body"`
-	ScheduledAt  *string           `json:"scheduled_at"` // RFC 3339; null or absent: now
-	Recipients   *selectionBody    `json:"recipients"`
+	Title        string                  `json:"title"`
+	TopicIDs     []int64                 `json:"topic_ids"`
+	Summary      string                  `json:"summary"`
+	SMSText      string                  `json:"sms_text"`
+	SMSTemplate  *int64                  `json:"sms_template_id"`
+	SMSParams    map[string]string       `json:"sms_params"`
+	Marketing    bool                    `json:"marketing"`
+	EmailSubject string                  `json:"email_subject"`
+	EmailBody    string                  `json:"email_body"`
+	ScheduledAt  *string                 `json:"scheduled_at"` // RFC 3339; null or absent: now
+	Recipients   *selectionBody          `json:"recipients"`
+	WeComText    string                  `json:"wecom_text"`
+	WeComAttach  []model.WeComAttachment `json:"wecom_attachments"`
 }
 
 // selectionBody chooses recipients among the contacts the caller may see:
@@ -106,7 +108,8 @@ func (b *selectionBody) selection(errs *model.ValidationErrors) storage.Recipien
 func (b bulkBody) input() (bulk.Input, error) {
 	var errs model.ValidationErrors
 	in := bulk.Input{Title: b.Title, Summary: b.Summary, SMSText: b.SMSText, SMSTemplateID: b.SMSTemplate,
-		SMSParams: b.SMSParams, Marketing: b.Marketing, EmailSubject: b.EmailSubject, EmailBody: b.EmailBody}
+		SMSParams: b.SMSParams, Marketing: b.Marketing, EmailSubject: b.EmailSubject, EmailBody: b.EmailBody,
+		WeComText: b.WeComText, WeComAttachments: b.WeComAttach}
 	in.Recipients = b.Recipients.selection(&errs)
 	if len(b.TopicIDs) > maxTopics {
 		errs.Add("topic_ids", "too_many", "at most 100 topics")
@@ -153,6 +156,9 @@ func bulkOut(b *model.BulkSend) bulkSend {
 	}
 	if b.TopicIDs == nil {
 		b.TopicIDs = []int64{}
+	}
+	if b.WeComAttachments == nil {
+		b.WeComAttachments = []model.WeComAttachment{}
 	}
 	return out
 }

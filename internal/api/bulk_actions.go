@@ -120,3 +120,48 @@ func (h *handler) bulkDecision(w http.ResponseWriter, r *http.Request,
 	}
 	writeJSON(w, http.StatusOK, bulkOut(b))
 }
+
+// weComTasks is a send's WeCom tasks and the reminders it may still give.
+type weComTasks struct {
+	Tasks         []*model.WeComTask `json:"tasks"`
+	RemindersLeft int                `json:"reminders_left"`
+}
+
+// bulkWeComTasks lists a send's WeCom tasks, one per sending member.
+func (h *handler) bulkWeComTasks(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	tasks, left, err := h.app.Bulk.WeComTasks(r.Context(), policy(r), id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if tasks == nil {
+		tasks = []*model.WeComTask{}
+	}
+	writeJSON(w, http.StatusOK, weComTasks{Tasks: tasks, RemindersLeft: left})
+}
+
+// remindWeComTasks reminds the members who have not confirmed their
+// tasks of a send.
+func (h *handler) remindWeComTasks(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	n, err := h.app.Bulk.RemindWeCom(r.Context(), policy(r), id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	_, left, err := h.app.Bulk.WeComTasks(r.Context(), policy(r), id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]int{"reminded": n, "reminders_left": left})
+}

@@ -272,6 +272,11 @@ var matrix = []mrow{
 		wants{same(409), same(403), same(404), same(404), same(404), same(409), same(404), same(401)}},
 	{"POST", "/bulk-sends/{BD}/retry-failed", "", "",
 		wants{same(200), same(200), same(404), same(404), same(404), same(403), same(404), same(401)}},
+	{"GET", "/bulk-sends/{BD}/wecom-tasks", "", "", wants{same(200), same(200), same(404), same(404), same(404), same(200), same(404), same(401)}},
+	// A send without WeCom tasks has no member to remind: 400 to those
+	// who may manage it.
+	{"POST", "/bulk-sends/{BD}/wecom-tasks/remind", "", "",
+		wants{same(400), same(400), same(404), same(404), same(404), same(403), same(404), same(401)}},
 
 	// Notifications: only ever the caller's own; another user's is 404,
 	// admins included.

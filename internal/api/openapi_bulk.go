@@ -9,13 +9,16 @@ import (
 	"touchbase/internal/model"
 )
 
+// bulkChannels are the channels a bulk send may use.
+var bulkChannels = []string{model.ChannelSMS, model.ChannelEmail, model.ChannelWeCom}
+
 var (
 	pBeforeID = param{"before_id", "integer", "older than this one (next_before_id of the previous page)"}
 	// recipientQuery narrows the drill-down and its export.
 	recipientQuery = []param{
 		{"status", "string", "pending (includes sending), sending, sent, failed or skipped; held (of the pending, those held for quiet hours); or, of the sent, delivered, " +
 			"undelivered, no_receipt (none came within the provider's retention) or awaiting_receipt"},
-		{"channel", "string", "sms or email"}}
+		{"channel", "string", "sms, email or wecom"}}
 )
 
 const (
@@ -110,6 +113,13 @@ var bulkOperations = []operation{
 			"requeued 0: nothing had failed. The operator and admins may: a manager gets 403. 409: the send is " +
 			"scheduled or cancelled.",
 		ok: 200, okSchema: "BulkRetryResult", errs: []int{409}},
+	{method: "GET", path: "/bulk-sends/{id}/wecom-tasks", tag: "bulk sends",
+		summary: "The WeCom mass-message tasks of a send: one per sending member, with what each still waits for",
+		desc:    "Same visibility as the send.", ok: 200, okSchema: "WeComTasks"},
+	{method: "POST", path: "/bulk-sends/{id}/wecom-tasks/remind", tag: "bulk sends",
+		summary: "Remind the members who have not confirmed their tasks (at most three times in 24 hours)",
+		desc: "The operator and admins may: a manager gets 403. 400 wecom: no task waits (nothing_waiting), or three " +
+			"reminders were sent in the last 24 hours (remind_limit).", ok: 200, okSchema: "WeComReminded"},
 	{method: "GET", path: "/bulk-sends/{id}/events", tag: "bulk sends", summary: "Live progress of a bulk send (Server-Sent Events)",
 		desc: bulkEventsDesc, ok: 200, okMedia: []string{mediaSSE}},
 
@@ -180,11 +190,15 @@ func bulkSchemas() obj {
 		"email_body":    obj{"type": "string", "maxLength": 100000, "description": "plain text (an HTML part is derived); " + mergeFields},
 		"scheduled_at":  obj{"type": "string", "format": "date-time", "nullable": true, "description": "RFC 3339; null or absent: now"},
 		"recipients":    ref("BulkSelection"),
+		"wecom_text": obj{"type": "string", "maxLength": 4000, "description": "a WeCom customer mass message (客户群发), the same for every " +
+			"customer (no merge fields); needs WeCom connected. Each member who follows recipients gets a task to confirm in the WeCom client"},
+		"wecom_attachments": obj{"type": "array", "maxItems": 9, "items": ref("WeComAttachment")},
 	}
 	previewIn := withOptional(input([]string{"recipients"}, content1), obj{"channels": obj{"type": "array",
-		"items": enum(model.ChannelSMS, model.ChannelEmail), "description": "default: the channels with content, else both"}})
-	counts := object([]string{"total", "pending", "sent", "failed", "skipped", "held", "held_until", "delivered", "undelivered", "no_receipt",
+		"items": enum(bulkChannels...), "description": "default: the channels with content, else sms and email"}})
+	counts := object([]string{"total", "pending", "sent", "failed", "skipped", "held", "held_until", "awaiting", "delivered", "undelivered", "no_receipt",
 		"awaiting_receipt"}, obj{"total": typ("integer"),
+		"awaiting":   obj{"type": "integer", "description": "of the pending: WeCom messages waiting for their sender to confirm them in the WeCom client"},
 		"held":       obj{"type": "integer", "description": "of the pending: held for quiet hours, to go out when their window opens"},
 		"held_until": obj{"type": "string", "format": "date-time", "nullable": true, "description": "when the first held recipients go out"},
 		"pending":    obj{"type": "integer", "description": "includes those being sent"}, "sent": typ("integer"),
@@ -204,8 +218,9 @@ func bulkSchemas() obj {
 		"sms_params":      obj{"type": "object", "additionalProperties": typ("string"), "description": "the values the operator filled"},
 		"marketing":       typ("boolean"),
 		"email_subject":   typ("string"), "email_body": typ("string"),
+		"wecom_text": typ("string"), "wecom_attachments": arrayOf(ref("WeComAttachment")),
 		"selection":    ref("BulkSelection"),
-		"channels":     arrayOf(enum(model.ChannelSMS, model.ChannelEmail)),
+		"channels":     arrayOf(enum(bulkChannels...)),
 		"status":       statuses,
 		"scheduled_at": dateTime(), "started_at": nullable(dateTime()), "finished_at": nullable(dateTime()),
 		"created_at": dateTime(), "counts": ref("BulkCounts"),
@@ -230,12 +245,13 @@ func bulkSchemas() obj {
 	})
 	reasons := append([]string{model.SkipDoNotContact, model.SkipOptedOut, model.SkipNoAddress, model.SkipDuplicate,
 		model.SkipCancelled, model.SkipTemplateUnavailable, model.SkipFrequencyCap, model.SkipRejected, model.SkipApprovalExpired,
-		model.FailOutcomeUnknown}, channel.Reasons()...)
+		model.FailOutcomeUnknown, model.SkipNoWeCom, model.SkipWeComNotFollowed, model.SkipWeComNotFriend, model.SkipWeComMonthlyLimit,
+		model.SkipWeComNotConfirmed, model.SkipWeComNotConnected, model.FailWeComRefused}, channel.Reasons()...)
 	recipient := object([]string{"id", "bulk_send_id", "contact_id", "contact_name", "customer_id", "customer_name", "channel",
 		"address", "status", "reason", "reason_text", "detail", "attempts", "provider", "provider_message_id", "delivery",
 		"delivery_code", "delivery_reason", "record_id", "updated_at", "held_until"}, obj{
 		"id": id64(), "bulk_send_id": id64(), "contact_id": nullable(id64()), "contact_name": typ("string"),
-		"customer_id": nullable(id64()), "customer_name": typ("string"), "channel": enum(model.ChannelSMS, model.ChannelEmail),
+		"customer_id": nullable(id64()), "customer_name": typ("string"), "channel": enum(bulkChannels...),
 		"address": typ("string"), "status": enum(recipientStatuses...),
 		"reason":      obj{"type": "string", "description": "why it failed or was skipped, empty otherwise: " + strings.Join(reasons, ", ")},
 		"reason_text": obj{"type": "string", "description": "the reason in the caller's language"},
@@ -255,8 +271,12 @@ func bulkSchemas() obj {
 	skipped := object([]string{model.SkipDoNotContact, model.SkipOptedOut, model.SkipNoAddress, model.SkipDuplicate,
 		model.SkipFrequencyCap}, obj{
 		model.SkipDoNotContact: typ("integer"), model.SkipOptedOut: typ("integer"), model.SkipNoAddress: typ("integer"),
-		model.SkipDuplicate:    typ("integer"),
-		model.SkipFrequencyCap: obj{"type": "integer", "description": "over a frequency cap at the send's time"}})
+		model.SkipDuplicate:        typ("integer"),
+		model.SkipFrequencyCap:     obj{"type": "integer", "description": "over a frequency cap at the send's time"},
+		model.SkipNoWeCom:          obj{"type": "integer", "description": "WeCom: the contact has no WeChat known to WeCom"},
+		model.SkipWeComNotFollowed: obj{"type": "integer", "description": "WeCom: no member follows the contact's WeChat"},
+		model.SkipWeComMonthlyLimit: obj{"type": "integer",
+			"description": "WeCom: the contact has had this month's share of mass messages (counted from Touchbase's sends)"}})
 	notification := object([]string{"id", "user_id", "kind", "title", "body", "link", "data", "read_at", "created_at"}, obj{
 		"id": id64(), "user_id": id64(),
 		"kind": obj{"type": "string", "description": strings.Join([]string{model.NotifyBulkFinished, model.NotifyBulkCancelled, model.NotifyBulkReceipts, model.NotifyBulkPaused, model.NotifyWeComTask,
@@ -285,7 +305,7 @@ func bulkSchemas() obj {
 					"used": obj{"type": "integer", "description": "messages of the caller's bulk sends today (company time)"}, "over": typ("boolean")}},
 			"channels": arrayOf(object([]string{"channel", "provider", "total", "send", "skipped", "skipped_by_reason", "held",
 				"held_until", "units", "unit_price", "cost"}, obj{
-				"channel": enum(model.ChannelSMS, model.ChannelEmail), "provider": typ("string"), "total": typ("integer"),
+				"channel": enum(bulkChannels...), "provider": typ("string"), "total": typ("integer"),
 				"send":    obj{"type": "integer", "description": "recipients that will be sent to"},
 				"skipped": typ("integer"), "skipped_by_reason": skipped,
 				"held":       obj{"type": "integer", "description": "of those to send, in the company's time zone: held for quiet hours"},
@@ -311,6 +331,26 @@ func bulkSchemas() obj {
 			"errors": arrayOf(ref("FieldError")),
 		}),
 		"BulkRecipient": recipient,
+		"WeComAttachment": input([]string{"kind", "url"}, obj{"kind": enum(model.WeComLink, model.WeComImage),
+			"title":   obj{"type": "string", "maxLength": 128, "description": "a link's title (required for a link)"},
+			"url":     obj{"type": "string", "maxLength": 2048, "description": "the link, or the picture's address (http or https)"},
+			"desc":    obj{"type": "string", "maxLength": 512, "description": "a link's description"},
+			"pic_url": obj{"type": "string", "maxLength": 2048, "description": "a link card's picture"}}),
+		"WeComTask": object([]string{"id", "sender", "sender_name", "state", "receivers", "waiting", "created_at", "deadline", "confirmed_at"}, obj{
+			"id": id64(), "bulk_send_id": id64(), "sender": obj{"type": "string", "description": "the member's WeCom userid"},
+			"sender_name": typ("string"), "user_id": obj{"type": "integer", "format": "int64", "nullable": true, "description": "the user that member is"},
+			"msgid": obj{"type": "string", "description": "WeCom's id of the task"},
+			"state": enum(model.WeComTaskCreating, model.WeComTaskWaiting, model.WeComTaskSent, model.WeComTaskCancelled,
+				model.WeComTaskExpired, model.WeComTaskFailed, model.WeComTaskUnknown),
+			"receivers": typ("integer"), "waiting": obj{"type": "integer", "description": "receivers still waiting"},
+			"created_at": dateTime(), "deadline": obj{"type": "string", "format": "date-time",
+				"description": "unconfirmed by then, the task is withdrawn and its receivers skipped (wecom_not_confirmed)"},
+			"confirmed_at": nullable(dateTime())}),
+		"WeComTasks": object([]string{"tasks", "reminders_left"}, obj{"tasks": arrayOf(ref("WeComTask")),
+			"reminders_left": obj{"type": "integer", "description": "reminders the send may still give today (WeCom allows three a day)"}}),
+		"WeComReminded": object([]string{"reminded", "reminders_left"}, obj{
+			"reminded":       obj{"type": "integer", "description": "members reminded"},
+			"reminders_left": typ("integer")}),
 		"BulkRecipientPage": object([]string{"items", "next_after_id"}, obj{"items": arrayOf(ref("BulkRecipient")),
 			"next_after_id": obj{"type": "integer", "format": "int64", "nullable": true,
 				"description": "pass as after_id for the next page; null when this page was not full"}}),

@@ -159,7 +159,7 @@ func TestOpenAPIResponses(t *testing.T) {
 				"/contacts/{id}": "{CX}", "/users/{id}": "{U}", "/users/{id}/tokens": "{U}", "/teams/{id}": "{T}", "/topics/{id}": "{TP}",
 				"/records/{id}": "{R}", "/customers/{id}/records": "{X}",
 				"/bulk-sends/{id}": "{B}", "/bulk-sends/{id}/recipients": "{BD}", "/bulk-sends/{id}/recipients/export": "{BD}",
-				"/bulk-sends/{id}/events": "{BD}", "/plans/{id}": "{PL}", "/sms-templates/{id}": "{ST}",
+				"/bulk-sends/{id}/events": "{BD}", "/bulk-sends/{id}/wecom-tasks": "{BD}", "/plans/{id}": "{PL}", "/sms-templates/{id}": "{ST}",
 			}[rt.Path]).Replace(rt.Path), f, "team", false)
 			if rt.Path == "/records/export" {
 				path += "?format=xlsx"

@@ -134,6 +134,8 @@ var routes = []route{
 	{"POST", "/bulk-sends/{id}/resume", authed, contactScope, (*handler).resumeBulkSend},
 	{"POST", "/bulk-sends/{id}/retry-failed", authed, contactScope, (*handler).retryBulkSend},
 	{"GET", "/bulk-sends/{id}/events", authed, readScope, (*handler).bulkSendEvents},
+	{"GET", "/bulk-sends/{id}/wecom-tasks", authed, readScope, (*handler).bulkWeComTasks},
+	{"POST", "/bulk-sends/{id}/wecom-tasks/remind", authed, contactScope, (*handler).remindWeComTasks},
 
 	{"GET", "/plans", authed, readScope, (*handler).listPlans},
 	{"POST", "/plans", authed, contactScope, (*handler).createPlan},

@@ -212,3 +212,23 @@ func (s *Service) RemindWeCom(ctx context.Context, p permission.Policy, id int64
 	}
 	return s.wecom.Remind(ctx, b, p.UserID)
 }
+
+// WeComTasks lists the WeCom tasks of a send the user may see, and how
+// many reminders it may still give today.
+func (s *Service) WeComTasks(ctx context.Context, p permission.Policy, id int64) ([]*model.WeComTask, int, error) {
+	if _, err := s.store.BulkSendByID(ctx, p, id); err != nil {
+		return nil, 0, err
+	}
+	tasks, err := s.store.WeComTasks(ctx, id)
+	if err != nil {
+		return nil, 0, err
+	}
+	n, err := s.store.WeComRemindersSince(ctx, id, s.now().Add(-24*time.Hour))
+	if err != nil {
+		return nil, 0, err
+	}
+	return tasks, max(wecomRemindsPerDay-n, 0), nil
+}
+
+// wecomRemindsPerDay is how many reminders WeCom allows a task a day.
+const wecomRemindsPerDay = 3

@@ -168,26 +168,6 @@ func (s *Service) CancelTasks(ctx context.Context, b *model.BulkSend) error {
 	return nil
 }
 
-// Reminders says how many reminders a send may still give its waiting
-// members today, and how many members wait.
-type Reminders struct {
-	Left    int `json:"left"`
-	Waiting int `json:"waiting_members"`
-}
-
-// RemindersOf returns the reminders left to b and who waits.
-func (s *Service) RemindersOf(ctx context.Context, b *model.BulkSend) (Reminders, error) {
-	tasks, err := s.unconfirmed(ctx, b)
-	if err != nil {
-		return Reminders{}, err
-	}
-	n, err := s.store.WeComRemindersSince(ctx, b.ID, s.now().Add(-24*time.Hour))
-	if err != nil {
-		return Reminders{}, err
-	}
-	return Reminders{Left: max(RemindsPerDay-n, 0), Waiting: len(tasks)}, nil
-}
-
 // unconfirmed lists the tasks of b waiting for their member.
 func (s *Service) unconfirmed(ctx context.Context, b *model.BulkSend) ([]*model.WeComTask, error) {
 	tasks, err := s.store.WeComTasks(ctx, b.ID, model.WeComTaskWaiting)
@@ -244,9 +224,4 @@ func (s *Service) Remind(ctx context.Context, b *model.BulkSend, userID int64) (
 func notWaiting(err error) bool {
 	var we *Error
 	return errors.As(err, &we) && we.Code == CodeNotWaiting
-}
-
-// Tasks lists the tasks of b.
-func (s *Service) Tasks(ctx context.Context, b *model.BulkSend) ([]*model.WeComTask, error) {
-	return s.store.WeComTasks(ctx, b.ID)
 }
