@@ -70,6 +70,11 @@ type skipReasons struct {
 	NoAddress     int `json:"no_address"`
 	Duplicate     int `json:"duplicate"`
 	FrequencyCaps int `json:"frequency_capped"`
+	// WeCom only: no WeChat known to WeCom, nobody follows it, had this
+	// month's share of mass messages.
+	NoWeCom      int `json:"no_wecom,omitempty"`
+	NotFollowed  int `json:"wecom_not_followed,omitempty"`
+	MonthlyLimit int `json:"wecom_monthly_limit,omitempty"`
 }
 
 // sampleRecipient is who a sample message goes to.
@@ -98,7 +103,6 @@ func sampleOf(r *model.BulkRecipient) sampleRecipient {
 
 // previewChannels returns the channels to count.
 func (b bulkPreviewBody) previewChannels() ([]string, error) {
-	all := []string{model.ChannelSMS, model.ChannelEmail}
 	if b.Channels == nil {
 		var out []string
 		if b.SMSText != "" {
@@ -107,15 +111,18 @@ func (b bulkPreviewBody) previewChannels() ([]string, error) {
 		if b.EmailSubject != "" || b.EmailBody != "" {
 			out = append(out, model.ChannelEmail)
 		}
+		if b.WeComText != "" || len(b.WeComAttach) > 0 {
+			out = append(out, model.ChannelWeCom)
+		}
 		if out == nil {
-			out = all
+			out = []string{model.ChannelSMS, model.ChannelEmail}
 		}
 		return out, nil
 	}
 	var out []string
 	for _, ch := range b.Channels {
-		if !slices.Contains(all, ch) {
-			return nil, model.NewFieldError("channels", "invalid", "channels must hold sms and/or email")
+		if !slices.Contains(bulkChannels, ch) {
+			return nil, model.NewFieldError("channels", "invalid", "channels must hold sms, email or wecom")
 		}
 		if !slices.Contains(out, ch) {
 			out = append(out, ch)
@@ -175,7 +182,8 @@ func (h *handler) previewBulkSend(w http.ResponseWriter, r *http.Request) {
 		m := run.Skipped
 		c := channelCount{Channel: run.Channel, Provider: run.Provider, Total: run.Total, Send: run.Send,
 			SkippedByReason: skipReasons{DoNotContact: m[model.SkipDoNotContact], OptedOut: m[model.SkipOptedOut],
-				NoAddress: m[model.SkipNoAddress], Duplicate: m[model.SkipDuplicate], FrequencyCaps: m[model.SkipFrequencyCap]},
+				NoAddress: m[model.SkipNoAddress], Duplicate: m[model.SkipDuplicate], FrequencyCaps: m[model.SkipFrequencyCap],
+				NoWeCom: m[model.SkipNoWeCom], NotFollowed: m[model.SkipWeComNotFollowed], MonthlyLimit: m[model.SkipWeComMonthlyLimit]},
 			Held: run.Held, HeldUntil: run.HeldUntil, Units: run.Units, Cost: run.Cost}
 		if run.Priced {
 			c.UnitPrice = &run.UnitPrice

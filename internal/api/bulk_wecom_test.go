@@ -72,6 +72,14 @@ func TestBulkWeComAPI(t *testing.T) {
 			t.Fatalf("refused sends changed the data:\n%s\n%s", before, after)
 		}
 
+		pr := e.do(t, "POST", "bulk-sends/preview", body("新品上市，欢迎咨询", nil), tok)
+		if pr.status != 200 {
+			t.Fatalf("preview: %v", pr)
+		}
+		if chs := pr.json(t)["channels"].([]any); len(chs) != 1 || chs[0].(map[string]any)["channel"] != "wecom" ||
+			chs[0].(map[string]any)["send"] != float64(1) || chs[0].(map[string]any)["provider"] != "wecom" {
+			t.Fatalf("preview channels %v", chs)
+		}
 		r := e.do(t, "POST", "bulk-sends", body("新品上市，欢迎咨询", []map[string]string{{"kind": "image", "url": "https://example.cn/a.png"}}), tok)
 		if r.status != 201 {
 			t.Fatalf("create: %v", r)
