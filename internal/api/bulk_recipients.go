@@ -19,7 +19,7 @@ var recipientStatuses = []string{model.RecipientPending, model.RecipientSending,
 // recipientFilters are what the drill-down's status accepts: a status, or
 // the pending held for quiet hours, or a delivery state of the sent
 // recipients.
-var recipientFilters = append(append([]string(nil), recipientStatuses...), model.RecipientHeld, model.DeliveryDelivered,
+var recipientFilters = append(append([]string(nil), recipientStatuses...), model.RecipientHeld, model.RecipientAwaiting, model.DeliveryDelivered,
 	model.DeliveryUndelivered, model.DeliveryNoReceipt, model.DeliveryAwaiting)
 
 // bulkRecipient is one recipient with its reason in the caller's language.

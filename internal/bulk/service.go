@@ -58,7 +58,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{ChunkSize: 500, Slots: 4, MaxAttempts: 5, MaxThrottledAttempts: 20, RetryBase: 15 * time.Second, Lease: 2 * time.Minute,
 		WorkBudget: 10 * time.Second, HoldCheck: 5 * time.Minute, ApprovalWait: DefaultApprovalWait,
-		WeComPoll: 30 * time.Second}
+		WeComPoll: 10 * time.Second}
 }
 
 func (c Config) withDefaults() Config {

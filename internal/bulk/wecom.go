@@ -213,6 +213,27 @@ func (s *Service) RemindWeCom(ctx context.Context, p permission.Policy, id int64
 	return s.wecom.Remind(ctx, b, p.UserID)
 }
 
+// RefreshWeCom reads back at once what the WeCom tasks of a send the user
+// may see have done (a member who just confirmed need not wait for the
+// poller), and finishes the send when nothing waits any more.
+func (s *Service) RefreshWeCom(ctx context.Context, p permission.Policy, id int64) error {
+	if _, err := s.store.BulkSendByID(ctx, p, id); err != nil {
+		return err
+	}
+	if s.wecom == nil {
+		return model.NewFieldError("wecom", "not_connected", "WeCom is not connected")
+	}
+	b, err := s.store.BulkSendToWork(ctx, id)
+	if err != nil {
+		return err
+	}
+	waiting, err := s.wecom.Poll(ctx, b)
+	if err != nil || waiting {
+		return err
+	}
+	return s.finishIfDone(ctx, id)
+}
+
 // WeComTasks lists the WeCom tasks of a send the user may see, and how
 // many reminders it may still give today.
 func (s *Service) WeComTasks(ctx context.Context, p permission.Policy, id int64) ([]*model.WeComTask, int, error) {

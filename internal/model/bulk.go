@@ -75,6 +75,9 @@ const (
 	RecipientSkipped = "skipped"
 	// RecipientHeld filters the pending recipients held for quiet hours.
 	RecipientHeld = "held"
+	// RecipientAwaiting filters the pending WeCom recipients waiting for
+	// their sender to confirm.
+	RecipientAwaiting = "awaiting"
 )
 
 // Reasons a recipient is skipped or failed besides a provider's own.

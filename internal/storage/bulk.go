@@ -587,6 +587,8 @@ func (s *Store) ListRecipients(ctx context.Context, bulkID int64, f RecipientFil
 			q.Add(` AND br.status IN (`, q.Arg(model.RecipientPending), `, `, q.Arg(model.RecipientSending), `)`)
 		case model.RecipientHeld:
 			q.Add(` AND NOT br.settled AND br.status = `, q.Arg(model.RecipientPending), ` AND br.held_until IS NOT NULL`)
+		case model.RecipientAwaiting:
+			q.Add(` AND NOT br.settled AND br.status = `, q.Arg(model.RecipientSending), ` AND br.wecom_task_id IS NOT NULL`)
 		case model.DeliveryDelivered, model.DeliveryUndelivered, model.DeliveryNoReceipt:
 			q.Add(` AND br.status = `, q.Arg(model.RecipientSent), ` AND br.delivery = `, q.Arg(f.Status))
 		case model.DeliveryAwaiting:

@@ -31,6 +31,29 @@ func (h *handler) bulkPause(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// bulkRemind reminds the members who have not confirmed their WeCom
+// tasks of a send. Past WeCom's three reminders a day, or with nobody
+// waiting, the page says so instead.
+func (h *handler) bulkRemind(w http.ResponseWriter, r *http.Request) {
+	h.bulkAction(w, r, "flash.wecom_reminded", func(id int64) error {
+		_, err := h.app.Bulk.RemindWeCom(r.Context(), identity(r).Policy, id)
+		var fe *model.FieldError
+		if errors.As(err, &fe) && fe.Field == "wecom" {
+			setFlash(w, "error."+fe.Code)
+			h.redirect(w, r, "/bulk/"+strconv.FormatInt(id, 10))
+			return errAnswered
+		}
+		return err
+	})
+}
+
+// bulkRefresh reads back at once what a send's WeCom tasks have done.
+func (h *handler) bulkRefresh(w http.ResponseWriter, r *http.Request) {
+	h.bulkAction(w, r, "flash.wecom_refreshed", func(id int64) error {
+		return h.app.Bulk.RefreshWeCom(r.Context(), identity(r).Policy, id)
+	})
+}
+
 // bulkResume sets a paused send going again.
 func (h *handler) bulkResume(w http.ResponseWriter, r *http.Request) {
 	h.bulkAction(w, r, "flash.bulk_resumed", func(id int64) error {

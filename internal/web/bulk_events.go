@@ -22,12 +22,14 @@ type bulkProgress struct {
 	// Held of the pending wait for quiet hours: when some start or stop
 	// waiting, the page says so.
 	Held int `json:"held"`
+	// Awaiting of the pending wait for their WeCom sender's confirmation.
+	Awaiting int `json:"awaiting"`
 }
 
 func progressOf(b *model.BulkSend) bulkProgress {
 	c := b.Counts
 	p := bulkProgress{Status: b.Status, Total: c.Total, Pending: c.Pending, Sent: c.Sent, Failed: c.Failed, Skipped: c.Skipped,
-		Percent: 100, Held: c.Held}
+		Percent: 100, Held: c.Held, Awaiting: c.Awaiting}
 	if c.Total > 0 {
 		p.Percent = (c.Sent + c.Failed + c.Skipped) * 100 / c.Total
 	}

@@ -49,6 +49,11 @@ type bulkForm struct {
 	EmailSubject string
 	EmailBody    string
 	SMSChoice    smsChoice // on a template SMS channel
+	// WeCom: the text, and an optional link card and picture.
+	WeComText      string
+	WeComLinkTitle string
+	WeComLinkURL   string
+	WeComImageURL  string
 	When         string    // "now" or "later"
 	ScheduledAt  string    // datetime-local in the user's time zone
 	// Recipients
@@ -78,6 +83,8 @@ func readBulkForm(r *http.Request) bulkForm {
 	f := bulkForm{Step: r.FormValue("step"), Title: r.FormValue("title"), Summary: r.FormValue("summary"),
 		TopicIDs: formIDs(r, "topic_ids"), Channels: formValues(r, "channels"), SMSText: r.FormValue("sms_text"),
 		EmailSubject: r.FormValue("email_subject"), EmailBody: r.FormValue("email_body"), SMSChoice: readSMSChoice(r), When: r.FormValue("when"),
+		WeComText: r.FormValue("wecom_text"), WeComLinkTitle: strings.TrimSpace(r.FormValue("wecom_link_title")),
+		WeComLinkURL: strings.TrimSpace(r.FormValue("wecom_link_url")), WeComImageURL: strings.TrimSpace(r.FormValue("wecom_image_url")),
 		ScheduledAt: strings.TrimSpace(r.FormValue("scheduled_at")), Mode: r.FormValue("mode"), Page: formInt(r, "page", 1)}
 	if !slices.Contains(bulkSteps, f.Step) {
 		f.Step = stepContent
@@ -170,6 +177,21 @@ func (f bulkForm) channels() []string {
 	if f.Checked(model.ChannelEmail) && (f.EmailSubject != "" || f.EmailBody != "") {
 		out = append(out, model.ChannelEmail)
 	}
+	if f.Checked(model.ChannelWeCom) && (f.WeComText != "" || len(f.weComAttachments()) > 0) {
+		out = append(out, model.ChannelWeCom)
+	}
+	return out
+}
+
+// weComAttachments are the link card and picture the form holds.
+func (f bulkForm) weComAttachments() []model.WeComAttachment {
+	var out []model.WeComAttachment
+	if f.WeComLinkURL != "" || f.WeComLinkTitle != "" {
+		out = append(out, model.WeComAttachment{Kind: model.WeComLink, Title: f.WeComLinkTitle, URL: f.WeComLinkURL})
+	}
+	if f.WeComImageURL != "" {
+		out = append(out, model.WeComAttachment{Kind: model.WeComImage, URL: f.WeComImageURL})
+	}
 	return out
 }
 
@@ -199,6 +221,12 @@ func (f bulkForm) content(loc *time.Location, templated bool) (bulk.Input, model
 		if strings.TrimSpace(f.EmailSubject) == "" && strings.TrimSpace(f.EmailBody) == "" {
 			errs.Add("email_subject", "required", "write the e-mail's subject")
 			errs.Add("email_body", "required", "write the e-mail")
+		}
+	}
+	if f.Checked(model.ChannelWeCom) {
+		in.WeComText, in.WeComAttachments = f.WeComText, f.weComAttachments()
+		if strings.TrimSpace(f.WeComText) == "" && len(in.WeComAttachments) == 0 {
+			errs.Add("wecom_text", "required", "write the WeCom message")
 		}
 	}
 	if f.When == "later" {
@@ -239,12 +267,34 @@ func (h *handler) checkBulk(r *http.Request, f bulkForm, loc *time.Location) (in
 			if e.Field == "channels" && len(f.Channels) > 0 && len(errs) > 0 {
 				continue
 			}
+			e.Field = f.formField(e.Field)
 			if errs.For(e.Field) == nil {
 				errs = append(errs, e)
 			}
 		}
 	}
 	return in, errs, chosen, nil
+}
+
+// formField is the wizard's name of a field the bulk service names: the
+// attachments are the form's link card and picture.
+func (f bulkForm) formField(field string) string {
+	rest, ok := strings.CutPrefix(field, "wecom_attachments[")
+	if !ok {
+		return field
+	}
+	i, sub, _ := strings.Cut(rest, "]")
+	n, err := strconv.Atoi(i)
+	atts := f.weComAttachments()
+	switch {
+	case err != nil || n < 0 || n >= len(atts):
+		return "wecom_text"
+	case atts[n].Kind == model.WeComImage:
+		return "wecom_image_url"
+	case sub == ".title":
+		return "wecom_link_title"
+	}
+	return "wecom_link_url"
 }
 
 // stepOf is the wizard step where a field is entered.

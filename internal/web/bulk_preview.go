@@ -34,6 +34,11 @@ type bulkPreview struct {
 // operator types: the preview pane, and the SMS counter out of band.
 func (h *handler) bulkContentPreview(w http.ResponseWriter, r *http.Request) {
 	d := bulkWizardData{base: h.base(w, r, "bulk_new", "bulk.title"), Form: readBulkForm(r)}
+	var err error
+	if d.WeCom, err = h.weComOffer(r); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	if err := h.bulkPreview(r, &d); err != nil {
 		h.fail(w, r, err)
 		return

@@ -17,7 +17,8 @@ const recipientsShown = 50
 
 // drillStatuses are the drill-down's tabs ("" is every recipient).
 var drillStatuses = []string{"", model.RecipientPending, model.RecipientSent, model.RecipientFailed, model.RecipientSkipped,
-	model.DeliveryDelivered, model.DeliveryUndelivered, model.DeliveryAwaiting, model.DeliveryNoReceipt, model.RecipientHeld}
+	model.DeliveryDelivered, model.DeliveryUndelivered, model.DeliveryAwaiting, model.DeliveryNoReceipt, model.RecipientHeld,
+	model.RecipientAwaiting}
 
 // deliveryStatuses are the tabs of what receipts said of sent recipients.
 var deliveryStatuses = []string{model.DeliveryDelivered, model.DeliveryUndelivered, model.DeliveryAwaiting, model.DeliveryNoReceipt}
@@ -37,6 +38,21 @@ type bulkShowData struct {
 	Recipients []*model.BulkRecipient
 	After      int64  // the drill-down page starts after this recipient
 	Next       string // link to the next drill-down page, "" at the end
+	// WeComTasks are the send's WeCom tasks, one per sending member, and
+	// RemindersLeft the reminders it may still give today.
+	WeComTasks    []*model.WeComTask
+	RemindersLeft int
+}
+
+// Unconfirmed counts the WeCom tasks waiting for their member.
+func (d bulkShowData) Unconfirmed() int {
+	n := 0
+	for _, t := range d.WeComTasks {
+		if t.State == model.WeComTaskWaiting && t.ConfirmedAt == nil {
+			n++
+		}
+	}
+	return n
 }
 
 // selectionPart is one line of "who it went to".
@@ -85,10 +101,14 @@ func (d bulkShowData) Export() string {
 // Statuses are the drill-down's tabs of sending.
 // Held recipients have a tab of their own while there are any.
 func (d bulkShowData) Statuses() []string {
+	out := drillStatuses[:5:5]
 	if d.Send.Counts.Held > 0 || d.Status == model.RecipientHeld {
-		return append(drillStatuses[:5:5], model.RecipientHeld)
+		out = append(out, model.RecipientHeld)
 	}
-	return drillStatuses[:5]
+	if d.Send.Counts.Awaiting > 0 || d.Status == model.RecipientAwaiting {
+		out = append(out, model.RecipientAwaiting)
+	}
+	return out
 }
 
 // DeliveryStatuses are the tabs of delivery, shown once receipts are
@@ -115,6 +135,8 @@ func (d bulkShowData) Count(status string) int {
 		return c.Skipped
 	case model.RecipientHeld:
 		return c.Held
+	case model.RecipientAwaiting:
+		return c.Awaiting
 	case model.DeliveryDelivered:
 		return c.Delivered
 	case model.DeliveryUndelivered:
@@ -201,6 +223,11 @@ func (h *handler) bulkSend(w http.ResponseWriter, r *http.Request) (bulkShowData
 		d.Next = d.link(d.Status, d.Channel, rows[len(rows)-1].ID)
 	}
 	d.Recipients = rows
+	if slices.Contains(b.Channels(), model.ChannelWeCom) {
+		if d.WeComTasks, d.RemindersLeft, err = h.app.Bulk.WeComTasks(ctx, id.Policy, b.ID); err != nil {
+			return d, err
+		}
+	}
 	topics, err := h.topicIndex(ctx)
 	if err != nil {
 		return d, err

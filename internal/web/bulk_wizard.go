@@ -32,6 +32,24 @@ type bulkWizardData struct {
 	Preview    *bulkPreview
 	Review     *bulkReview
 	SMS        *smsPick // the templates of a template SMS channel; nil: free text
+	// WeCom is set when WeCom is connected: mass messages are offered.
+	WeCom *weComOffer
+}
+
+// weComOffer says WeCom mass messages may be sent, and whether through
+// the demo's simulated WeCom.
+type weComOffer struct {
+	Simulated bool
+}
+
+// weComOffer returns what the wizard says of WeCom: nil while it is not
+// connected.
+func (h *handler) weComOffer(r *http.Request) (*weComOffer, error) {
+	ws, err := h.app.WeCom.Settings(r.Context())
+	if err != nil || !ws.Configured {
+		return nil, err
+	}
+	return &weComOffer{Simulated: ws.Config.Simulated}, nil
 }
 
 // bulkPick is one page of the recipient picker.
@@ -119,6 +137,9 @@ func (h *handler) newBulkWizard(w http.ResponseWriter, r *http.Request, f bulkFo
 		d.Outbox[string(s.Kind)] = s.IsOutbox
 	}
 	if d.SMS, err = h.smsPick(ctx, f.SMSChoice); err != nil {
+		return d, err
+	}
+	if d.WeCom, err = h.weComOffer(r); err != nil {
 		return d, err
 	}
 	if d.Levels, err = h.app.Contacts.CustomerLevels(ctx); err != nil {

@@ -13,7 +13,7 @@ import (
 // dynamicPrefixes are catalog keys built at run time (error codes, status
 // pages, roles…), which the scan below cannot see used.
 var dynamicPrefixes = []string{"import.col.", "error.", "errorpage.", "role.", "relation.", "language.", "visibility.", "login.",
-	"medium.", "source.", "recstatus.", "provider.", "mergefield.", "bulk.step_", "bulkstatus.", "rcpt.", "bulkreason.",
+	"medium.", "source.", "recstatus.", "provider.", "mergefield.", "bulk.step_", "bulkstatus.", "rcpt.", "bulkreason.", "wecomtask.",
 	"bot.provider.", "direction.", "optout.source.", "smstpl.kind.", "smstpl.state.", "delivery_reason.", "bulk.count_",
 	"unsubscribe.record_", // the unsubscribe service writes the record of an unsubscribe
 	"settings.window.",    // the settings page names each send window

@@ -70,6 +70,8 @@ func (h *handler) routes() http.Handler {
 	user("POST /bulk/{id}/retry", h.bulkRetry)
 	user("POST /bulk/{id}/pause", h.bulkPause)
 	user("POST /bulk/{id}/resume", h.bulkResume)
+	user("POST /bulk/{id}/remind", h.bulkRemind)
+	user("POST /bulk/{id}/refresh", h.bulkRefresh)
 	user("POST /bulk/{id}/approve", h.bulkApprove)
 	user("POST /bulk/{id}/reject", h.bulkReject)
 

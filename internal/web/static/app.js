@@ -192,9 +192,10 @@
     section.dataset.live = "1";
     var status = section.getAttribute("data-status");
     var held = section.getAttribute("data-held") !== "0";
+    var awaiting = Number(section.getAttribute("data-awaiting") || "0");
     var es = listen(section.getAttribute("data-events"), {
       progress: function (d) {
-        ["total", "pending", "sent", "failed", "skipped", "percent"].forEach(function (k) {
+        ["total", "pending", "sent", "failed", "skipped", "awaiting", "percent"].forEach(function (k) {
           document.querySelectorAll('[data-count="' + k + '"]').forEach(function (el) {
             el.textContent = k === "percent" ? String(d[k]) : Number(d[k]).toLocaleString("en-US");
           });
@@ -204,9 +205,10 @@
           bar.max = Math.max(d.total, 1);
           bar.value = d.sent + d.failed + d.skipped;
         }
-        if (d.status !== status || (d.held > 0) !== held) {
+        if (d.status !== status || (d.held > 0) !== held || d.awaiting !== awaiting) {
           status = d.status;
           held = d.held > 0;
+          awaiting = d.awaiting;
           refreshBulk();
         }
       },
