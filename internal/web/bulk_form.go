@@ -54,8 +54,8 @@ type bulkForm struct {
 	WeComLinkTitle string
 	WeComLinkURL   string
 	WeComImageURL  string
-	When         string    // "now" or "later"
-	ScheduledAt  string    // datetime-local in the user's time zone
+	When           string // "now" or "later"
+	ScheduledAt    string // datetime-local in the user's time zone
 	// Recipients
 	Filter bulkFilter
 	Mode   string // pickTicked or pickAll
