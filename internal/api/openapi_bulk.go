@@ -246,7 +246,7 @@ func bulkSchemas() obj {
 	reasons := append([]string{model.SkipDoNotContact, model.SkipOptedOut, model.SkipNoAddress, model.SkipDuplicate,
 		model.SkipCancelled, model.SkipTemplateUnavailable, model.SkipFrequencyCap, model.SkipRejected, model.SkipApprovalExpired,
 		model.FailOutcomeUnknown, model.SkipNoWeCom, model.SkipWeComNotFollowed, model.SkipWeComNotFriend, model.SkipWeComMonthlyLimit,
-		model.SkipWeComNotConfirmed, model.SkipWeComNotConnected, model.FailWeComRefused}, channel.Reasons()...)
+		model.SkipWeComNotConfirmed, model.SkipWeComNotConnected, model.FailWeComRefused, model.FailWeComTaskGone}, channel.Reasons()...)
 	recipient := object([]string{"id", "bulk_send_id", "contact_id", "contact_name", "customer_id", "customer_name", "channel",
 		"address", "status", "reason", "reason_text", "detail", "attempts", "provider", "provider_message_id", "delivery",
 		"delivery_code", "delivery_reason", "record_id", "updated_at", "held_until"}, obj{

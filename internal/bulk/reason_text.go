@@ -30,6 +30,7 @@ var skipTexts = map[string][2]string{
 	model.SkipWeComNotConfirmed: {"The sender did not confirm the message in WeCom in time", "发送人未在期限内于企业微信确认发送"},
 	model.SkipWeComNotConnected: {"WeCom was not connected when the send went out", "发送时企业微信未连接"},
 	model.FailWeComRefused:      {"WeCom refused to create the sender's task", "企业微信拒绝创建发送人的群发任务"},
+	model.FailWeComTaskGone:     {"WeCom no longer knows the sender's task; nothing was sent", "企业微信中已找不到该群发任务，未发送"},
 }
 
 // ReasonText returns the user-facing text of a recipient's reason code in

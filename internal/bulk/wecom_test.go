@@ -566,3 +566,30 @@ func TestWeComTaskLeftCreatingIsNeverCreatedAgain(t *testing.T) {
 		}
 	})
 }
+
+// TestWeComTaskWeComNoLongerKnows: WeCom answers that it knows no such
+// task (the demo's simulator restarted, say): its receivers fail (the
+// operator may send them again), the other tasks go on.
+func TestWeComTaskWeComNoLongerKnows(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		p := startWeComProcess(t, s)
+		w := newWeComWorld(t, s, p, 12, 2)
+		b, err := p.bulk.Create(ctx, w.pol, w.operator, w.input("春节问候"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		msgs := w.tasksOf(t, 2)
+		w.fake.Fail("get_groupmsg_task", wecom.CodeUnknownTask)
+		w.fake.Confirm(msgs[1].MsgID)
+		end := waitFinished(t, p.finished, b.ID)
+		if end.Counts.Failed != len(msgs[0].Receivers) || end.Counts.Sent != len(msgs[1].Receivers) {
+			t.Fatalf("counts %+v, want %d failed and %d sent", end.Counts, len(msgs[0].Receivers), len(msgs[1].Receivers))
+		}
+		for _, r := range allRecipients(t, s, b.ID) {
+			if r.Status == model.RecipientFailed && r.Reason != model.FailWeComTaskGone {
+				t.Fatalf("failed recipient %+v", r)
+			}
+		}
+	})
+}

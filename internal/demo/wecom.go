@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"touchbase/internal/model"
 	"touchbase/internal/permission"
@@ -14,6 +15,10 @@ import (
 
 // SimulatedCorpID is the corp of the demo's simulated WeCom.
 const SimulatedCorpID = "wwdemo0000simulated"
+
+// ConfirmDelay is how long the simulated members take to confirm a
+// mass-message task in their (simulated) WeCom client.
+const ConfirmDelay = 15 * time.Second
 
 // StartWeCom gives serve --demo a simulated WeCom when no real one is
 // connected: the fake the tests use, on a loopback port, whose members
@@ -33,6 +38,7 @@ func StartWeCom(ctx context.Context, store *storage.Store, svc *wecom.Service) (
 	}
 	sim := fakewecom.Start()
 	sim.CorpID = SimulatedCorpID
+	sim.SetAutoConfirm(ConfirmDelay)
 	if err := seedWeCom(ctx, store, sim); err != nil {
 		sim.Close()
 		return nil, err

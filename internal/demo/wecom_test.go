@@ -12,6 +12,7 @@ import (
 	"touchbase/internal/demo"
 	"touchbase/internal/storage"
 	"touchbase/internal/storage/storetest"
+	"touchbase/internal/testutil/fakewecom"
 	"touchbase/internal/wecom"
 )
 
@@ -55,6 +56,9 @@ func TestSimulatedWeCom(t *testing.T) {
 				t.Fatalf("the restart changed the identities: %+v then %+v", counts, c)
 			}
 			counts = c
+			if run == 0 {
+				confirmsByThemselves(t, ctx, s, svc, sim)
+			}
 			sim.Close()
 		}
 		// An admin connects a real WeCom: the demo leaves it alone.
@@ -70,4 +74,38 @@ func TestSimulatedWeCom(t *testing.T) {
 			t.Fatalf("the real connection was replaced: %+v", st)
 		}
 	})
+}
+
+// confirmsByThemselves: the simulated members confirm a mass-message task
+// by themselves, after demo.ConfirmDelay (shortened here).
+func confirmsByThemselves(t *testing.T, ctx context.Context, s *storage.Store, svc *wecom.Service, sim *fakewecom.Server) {
+	t.Helper()
+	if sim.AutoConfirm() != demo.ConfirmDelay {
+		t.Fatalf("simulated members confirm after %v, want %v", sim.AutoConfirm(), demo.ConfirmDelay)
+	}
+	sim.SetAutoConfirm(50 * time.Millisecond)
+	cl, err := svc.Client(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exts, err := s.WeComExternals(ctx, storage.WeComExternalFilter{Limit: 1})
+	if err != nil || len(exts) == 0 || len(exts[0].Follows) == 0 {
+		t.Fatalf("no followed external contact: %v", err)
+	}
+	sender, receiver := exts[0].Follows[0].MemberID, exts[0].ID
+	msgID, refused, err := cl.AddGroupMsg(ctx, wecom.GroupMsg{Sender: sender, Receivers: []string{receiver}, Text: "演示群发"})
+	if err != nil || len(refused) != 0 {
+		t.Fatalf("add a task: %v, refused %v", err, refused)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		tasks, err := cl.GroupMsgTasks(ctx, msgID)
+		if err == nil && len(tasks) == 1 && tasks[0].Status == wecom.TaskSent {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the simulated member did not confirm: %v %v", tasks, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

@@ -119,6 +119,9 @@ const (
 	SkipWeComNotConnected = "wecom_not_connected"
 	// FailWeComRefused: WeCom refused to create the sender's task.
 	FailWeComRefused = "wecom_refused"
+	// FailWeComTaskGone: WeCom no longer knows the sender's task; nothing
+	// of it was sent.
+	FailWeComTaskGone = "wecom_task_gone"
 )
 
 // BulkSend is one bulk contact (批量联系): content sent to many contacts.

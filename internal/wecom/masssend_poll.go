@@ -51,6 +51,11 @@ func (s *Service) Poll(ctx context.Context, b *model.BulkSend) (bool, error) {
 // past its deadline. It reports whether the task is over.
 func (s *Service) pollTask(ctx context.Context, cl *Client, b *model.BulkSend, t *model.WeComTask, expire bool) (bool, error) {
 	states, err := cl.GroupMsgTasks(ctx, t.MsgID)
+	if unknownTask(err) {
+		// WeCom has no such task (any more): nothing of it was sent.
+		s.log.Warn("wecom no longer knows a task", "bulk_send", b.ID, "task", t.ID, "msgid", t.MsgID)
+		return true, s.endTask(ctx, b, t, model.WeComTaskFailed, model.FailWeComTaskGone)
+	}
 	if err != nil {
 		return false, err
 	}
@@ -120,7 +125,8 @@ func (s *Service) pollTask(ctx context.Context, cl *Client, b *model.BulkSend, t
 	return state == model.WeComTaskSent, nil
 }
 
-// endTask ends task t in state, its waiting receivers skipped for reason.
+// endTask ends task t in state, its waiting receivers skipped for reason
+// (failed, when the task failed: the operator may send them again).
 func (s *Service) endTask(ctx context.Context, b *model.BulkSend, t *model.WeComTask, state, reason string) error {
 	rows, err := s.store.WeComTaskRecipients(ctx, t.ID)
 	if err != nil {
@@ -128,7 +134,7 @@ func (s *Service) endTask(ctx context.Context, b *model.BulkSend, t *model.WeCom
 	}
 	outs := make([]storage.Outcome, len(rows))
 	for i, r := range rows {
-		outs[i] = storage.Outcome{Recipient: r, Skip: true, Reason: reason}
+		outs[i] = storage.Outcome{Recipient: r, Skip: state != model.WeComTaskFailed, Reason: reason}
 	}
 	if err := s.store.CompleteRecipients(ctx, b, Provider, storage.WeComTaskHolder(t.ID), outs); err != nil {
 		return err
@@ -218,6 +224,15 @@ func (s *Service) Remind(ctx context.Context, b *model.BulkSend, userID int64) (
 		n++
 	}
 	return n, nil
+}
+
+// CodeUnknownTask is WeCom's answer about a msgid it does not know.
+const CodeUnknownTask = 41063
+
+// unknownTask reports whether WeCom answered that it knows no such task.
+func unknownTask(err error) bool {
+	var we *Error
+	return errors.As(err, &we) && we.Code == CodeUnknownTask
 }
 
 // notWaiting reports whether WeCom answered that a task no longer waits.

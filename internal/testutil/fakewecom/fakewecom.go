@@ -63,6 +63,7 @@ type Server struct {
 	msgSeq       int
 	received     map[string]int // mass messages received, by external contact and month
 	monthlyLimit int
+	autoConfirm  time.Duration // members confirm their tasks this long after they are created; 0: never by themselves
 }
 
 // issued is one access token and the secret it was issued for.

@@ -99,6 +99,10 @@ func (s *Server) addMsgTemplate(w http.ResponseWriter, r *http.Request) {
 		Attachments: req.Attachments, Created: s.now(), Results: map[string]int{}}
 	s.groupMsgs[m.MsgID] = m
 	s.msgOrder = append(s.msgOrder, m.MsgID)
+	if s.autoConfirm > 0 {
+		id := m.MsgID
+		time.AfterFunc(s.autoConfirm, func() { s.Confirm(id) })
+	}
 	if fail == nil {
 		fail = []string{}
 	}
@@ -274,6 +278,23 @@ func (s *Server) GroupMsgs() []GroupMsg {
 		out = append(out, m)
 	}
 	return out
+}
+
+// SetAutoConfirm makes members confirm each task in the WeCom client d
+// after it is created, as the demo's simulated members do; 0 leaves
+// confirming to the test (Confirm).
+func (s *Server) SetAutoConfirm(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.autoConfirm = d
+}
+
+// AutoConfirm is how long after a task is created its member confirms it
+// by themselves (0: never).
+func (s *Server) AutoConfirm() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.autoConfirm
 }
 
 // SetMonthlyLimit sets how many mass messages one customer receives a
