@@ -14,7 +14,7 @@ var weComOperations = []operation{
 		ok: 200, okSchema: "WeComSettings"},
 	{method: "PUT", path: "/wecom", tag: "wecom",
 		summary: "Set the WeCom connection; secrets left empty keep their stored value (admins)",
-		desc:    "400 names the bad field (corp_id, contact_secret, agent_id, agent_secret, callback_token, encoding_aes_key, base_url).",
+		desc:    "400 names the bad field (corp_id, contact_secret, agent_id, agent_secret, callback_token, encoding_aes_key, base_url, confirm_hours, monthly_limit).",
 		body:    "WeComInput", ok: 200, okSchema: "WeComSettings"},
 	{method: "POST", path: "/wecom/test", tag: "wecom",
 		summary: "Fetch a token, list the members who may serve customers and read one (admins)",
@@ -48,6 +48,10 @@ func weComSchemas() obj {
 		"callback_token":   obj{"type": "string", "maxLength": 32, "description": "the callback's Token; write only"},
 		"encoding_aes_key": obj{"type": "string", "description": "the callback's EncodingAESKey (43 characters); write only"},
 		"base_url":         obj{"type": "string", "description": "the API's address; empty: https://qyapi.weixin.qq.com"},
+		"confirm_hours": obj{"type": "integer", "minimum": 0, "maximum": 720,
+			"description": "how long a member has to confirm a mass-message task before its customers are skipped (wecom_not_confirmed); 0: 48"},
+		"monthly_limit": obj{"type": "integer", "minimum": 0, "maximum": 31,
+			"description": "mass messages a customer may receive a month, when the company set fewer than WeCom's (as many as the month has days); 0: WeCom's"},
 	}
 	follow := object([]string{"userid"}, obj{"userid": typ("string"), "member_name": typ("string"), "remark": typ("string"),
 		"remark_mobiles": arrayOf(typ("string")), "added_at": dateTime()})

@@ -29,6 +29,18 @@ func weComForm(r *http.Request) (wecom.Config, model.ValidationErrors) {
 		}
 		c.AgentID = id
 	}
+	for _, f := range []struct {
+		name string
+		dst  *int
+	}{{"confirm_hours", &c.ConfirmHours}, {"monthly_limit", &c.MonthlyLimit}} {
+		if v := strings.TrimSpace(r.FormValue(f.name)); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return c, model.ValidationErrors{model.NewFieldError(f.name, "invalid", f.name+" must be a whole number")}
+			}
+			*f.dst = n
+		}
+	}
 	return c, nil
 }
 

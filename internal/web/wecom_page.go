@@ -111,3 +111,17 @@ func (d weComData) AgentID() string {
 	}
 	return strconv.FormatInt(d.Form.AgentID, 10)
 }
+
+// ConfirmHours and MonthlyLimit are the form's numbers, empty for the
+// defaults.
+func (d weComData) ConfirmHours() string { return optionalInt(d.Form.ConfirmHours) }
+
+func (d weComData) MonthlyLimit() string { return optionalInt(d.Form.MonthlyLimit) }
+
+// optionalInt writes n, or "" for 0.
+func optionalInt(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
+}

@@ -53,10 +53,18 @@ func TestWeComSettingsPage(t *testing.T) {
 			t.Fatal("refused settings were stored")
 		}
 		form.Set("encoding_aes_key", fake.EncodingAESKey)
+		form.Set("confirm_hours", "999")
+		if res := admin.post("/admin/wecom", form); res.status != 400 || !strings.Contains(res.body, "请填写 1 到 720 之间的整数") {
+			t.Fatalf("a confirm time of 999 hours: %d", res.status)
+		}
+		form.Set("confirm_hours", "24")
 		if res := admin.post("/admin/wecom", form); res.status != http.StatusSeeOther {
 			t.Fatalf("save: %d", res.status)
 		}
 		res := admin.get("/admin/wecom")
+		if !strings.Contains(res.body, `name="confirm_hours" value="24"`) {
+			t.Fatal("the confirm time is not shown as saved")
+		}
 		if !strings.Contains(res.body, "企业微信连接已保存") || !strings.Contains(res.body, "已连接 "+fake.CorpID) {
 			t.Fatalf("page after saving: %d", res.status)
 		}
