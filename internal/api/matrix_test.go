@@ -321,6 +321,11 @@ var matrix = []mrow{
 		wants{same(200), same(404), same(404), same(404), same(404), same(200), same(404), same(401)}},
 
 	// Group bots: everyone has their own; the admin-wide one is for admins.
+	// WeCom is not connected in the matrix: nobody can turn its
+	// notifications on.
+	{"GET", "/me/wecom-notifications", "", "", wants{same(200), same(200), same(200), same(200), same(200), same(200), same(200), same(401)}},
+	{"PUT", "/me/wecom-notifications", `{"enabled":true}`, "",
+		wants{same(400), same(400), same(400), same(400), same(400), same(400), same(400), same(401)}},
 	{"GET", "/me/bot-webhook", "", "", wants{same(200), same(200), same(200), same(200), same(200), same(200), same(200), same(401)}},
 	{"PUT", "/me/bot-webhook", `{"provider":"wecom","url":"{BOT}/cgi-bin/webhook/send?key=k{N}"}`, "",
 		wants{same(200), same(200), same(200), same(200), same(200), same(200), same(200), same(401)}},

@@ -10,6 +10,15 @@ const weComDesc = "The connection to the company's WeCom (企业微信): corp id
 
 // weComOperations are the endpoints of the WeCom connection.
 var weComOperations = []operation{
+	{method: "GET", path: "/me/wecom-notifications", tag: "wecom",
+		summary: "Whether the caller's notifications also go to their WeCom as application messages",
+		desc:    "available: WeCom is connected with an application and a member is mapped to the caller.",
+		ok:      200, okSchema: "WeComAppNotify"},
+	{method: "PUT", path: "/me/wecom-notifications", tag: "wecom",
+		summary: "Turn the caller's WeCom application messages on or off",
+		desc: "Notifications go to the member as text cards linking to Touchbase; several in a short time come as one digest. " +
+			"400 enabled (unavailable): WeCom has no application, or no member is mapped to the caller.",
+		body: "WeComAppNotifyInput", ok: 200, okSchema: "WeComAppNotify"},
 	{method: "GET", path: "/wecom", tag: "wecom", desc: weComDesc, summary: "The WeCom connection, secrets emptied (admins)",
 		ok: 200, okSchema: "WeComSettings"},
 	{method: "PUT", path: "/wecom", tag: "wecom",
@@ -66,7 +75,10 @@ func weComSchemas() obj {
 		"matched_by": enum(model.WeComMatchedByRemarkPhone, model.WeComMatchedByHand, model.WeComNotACustomer),
 		"follows":    nullable(arrayOf(ref("WeComFollow"))), "updated_at": dateTime()})
 	return obj{
-		"WeComInput": input([]string{"corp_id"}, config),
+		"WeComAppNotify": object([]string{"available", "enabled"}, obj{"available": typ("boolean"), "enabled": typ("boolean"),
+			"member": obj{"type": "string", "description": "the caller's member (userid)"}}),
+		"WeComAppNotifyInput": input([]string{"enabled"}, obj{"enabled": typ("boolean")}),
+		"WeComInput":          input([]string{"corp_id"}, config),
 		"WeComSettings": object([]string{"config", "secrets_set", "configured"}, obj{
 			"config": withOptional(object(nil, config), obj{"simulated": obj{"type": "boolean",
 				"description": "the demo's built-in simulated WeCom (serve --demo), never a real one"}}),

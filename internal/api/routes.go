@@ -44,6 +44,8 @@ var routes = []route{
 	{"GET", "/me", authed, readScope, (*handler).me},
 	{"POST", "/me/sign-out-everywhere", authed, contactScope, (*handler).signOutEverywhere},
 	{"PUT", "/me/password", authed, contactScope, (*handler).changeOwnPassword},
+	{"GET", "/me/wecom-notifications", authed, readScope, (*handler).myWeComNotify},
+	{"PUT", "/me/wecom-notifications", authed, contactScope, (*handler).setMyWeComNotify},
 
 	{"GET", "/customers", authed, readScope, (*handler).listCustomers},
 	{"POST", "/customers", authed, contactScope, (*handler).createCustomer},

@@ -212,3 +212,36 @@ func (h *handler) resolveWeComExternal(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, e)
 }
+
+// myWeComNotify answers whether the caller's notifications go to their
+// WeCom.
+func (h *handler) myWeComNotify(w http.ResponseWriter, r *http.Request) {
+	a, err := h.app.WeCom.AppNotifyOf(r.Context(), identity(r).User.ID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, a)
+}
+
+// setMyWeComNotify turns the caller's WeCom application messages on or
+// off.
+func (h *handler) setMyWeComNotify(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Enabled *bool `json:"enabled"`
+	}
+	if err := decode(r, &in); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if in.Enabled == nil {
+		h.fail(w, r, model.NewFieldError("enabled", "required", "enabled is required: true or false"))
+		return
+	}
+	a, err := h.app.WeCom.SetAppNotify(r.Context(), identity(r).User.ID, *in.Enabled)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, a)
+}

@@ -126,6 +126,8 @@ func New(cfg config.Options, log *slog.Logger, store *storage.Store) (*App, erro
 	a.Records = record.NewService(store, channels, a.SMSTemplates, a.Plans, time.Now)
 	a.WeCom = wecom.NewService(store, box, providerClients("wecom"), log, time.Now)
 	a.WeCom.OnTask(a.Notify.WeComTask)
+	a.WeCom.SetBaseURL(cfg.BaseURL)
+	a.Notify.OnStored(a.WeCom.Notified)
 	a.Bulk.SetWeCom(a.WeCom)
 	workers := river.NewWorkers()
 	sweep := a.Bulk.Register(workers)
@@ -133,13 +135,13 @@ func New(cfg config.Options, log *slog.Logger, store *storage.Store) (*App, erro
 	a.Plans.Register(workers)
 	templateSync := a.SMSTemplates.Register(workers, log)
 	receiptPoll := a.Receipts.Register(workers)
-	weComSync := a.WeCom.Register(workers)
+	weComJobs := a.WeCom.Register(workers)
 	poll := time.Duration(0)
 	if store.Dialect() == storage.SQLite {
 		poll = 200 * time.Millisecond // no LISTEN/NOTIFY on SQLite
 	}
 	a.Queue, err = jobs.New(store, jobs.Options{Workers: workers, MaxWorkers: 8,
-		Queues: map[string]int{plan.ReminderQueue: plan.ReminderWorkers}, PeriodicJobs: []*river.PeriodicJob{sweep, index, templateSync, receiptPoll, weComSync},
+		Queues: map[string]int{plan.ReminderQueue: plan.ReminderWorkers}, PeriodicJobs: append([]*river.PeriodicJob{sweep, index, templateSync, receiptPoll}, weComJobs...),
 		FetchPoll: poll, RescueAfter: cfg.StaleAfter, Log: log})
 	if err != nil {
 		return nil, err

@@ -86,7 +86,13 @@ type Service struct {
 	forward chan forwardJob
 	running atomic.Bool
 	ready   chan struct{}
+	// onStored hears of every notification stored (to send it on, to
+	// WeCom say).
+	onStored func(ctx context.Context, n *model.Notification)
 }
+
+// OnStored sets the function told of every notification stored.
+func (s *Service) OnStored(f func(ctx context.Context, n *model.Notification)) { s.onStored = f }
 
 // NewService returns a Service on store. bots posts to group bots (nil: no
 // forwarding); secrets seals their settings (nil: stored as given).
@@ -112,6 +118,9 @@ func (s *Service) Notify(ctx context.Context, userID int64, m Message) (*model.N
 	}
 	s.published(ctx, n)
 	s.enqueueForward(ctx, forwardJob{n: n, scope: toUserAndAdmin})
+	if s.onStored != nil {
+		s.onStored(ctx, n)
+	}
 	return n, nil
 }
 
@@ -141,6 +150,9 @@ func (s *Service) NotifyUsers(ctx context.Context, userIDs []int64, m Message) (
 		}
 		s.published(ctx, n)
 		s.enqueueForward(ctx, forwardJob{n: n, scope: toUser})
+		if s.onStored != nil {
+			s.onStored(ctx, n)
+		}
 		out = append(out, n)
 	}
 	if len(out) > 0 {

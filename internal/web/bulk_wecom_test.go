@@ -44,6 +44,18 @@ func TestBulkWeComPages(t *testing.T) {
 			Follows: []model.WeComFollow{{MemberID: "agent1"}}}}, time.Now()))
 		wang := e.contactNamed(e.acme.ID, "王小明")
 		must(t, s.MatchWeComExternal(ctx, "wmWANG", &wang.ID, model.WeComMatchedByHand))
+		if res := agent.get("/profile"); !strings.Contains(res.body, `id="wecom-notify"`) || !strings.Contains(res.body, "未开启") {
+			t.Fatal("the profile does not offer notifications in WeCom")
+		}
+		if r := agent.post("/profile/wecom", url.Values{"enabled": {"on"}}); r.status != http.StatusSeeOther {
+			t.Fatalf("turn on WeCom notifications: %d", r.status)
+		}
+		if res := agent.get("/profile"); !strings.Contains(res.body, "已开启企业微信通知") {
+			t.Fatal("WeCom notifications not shown on")
+		}
+		if r := e.signedIn(t, e.agent2).post("/profile/wecom", url.Values{"enabled": {"on"}}); r.status != http.StatusBadRequest {
+			t.Fatalf("a rep with no member turns them on: %d", r.status)
+		}
 		if res := agent.get("/bulk/new"); !strings.Contains(res.body, `id="ch-wecom"`) || !strings.Contains(res.body, `id="f-wecom_text"`) {
 			t.Fatal("the wizard does not offer WeCom once it is connected")
 		}
@@ -86,6 +98,17 @@ func TestBulkWeComPages(t *testing.T) {
 		}
 		if m := msgs[0]; m.Sender != "agent1" || len(m.Receivers) != 1 || m.Receivers[0] != "wmWANG" || len(m.Attachments) != 1 {
 			t.Fatalf("task %+v", m)
+		}
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+			if app := fake.AppMessages(); len(app) > 0 {
+				if app[0].ToUser != "agent1" || app[0].Title != "请在企业微信中确认群发：新品通知" || !strings.HasSuffix(app[0].URL, "/bulk/"+strconv.FormatInt(id, 10)) {
+					t.Fatalf("application message %+v", app[0])
+				}
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the member's task notification did not reach their WeCom")
+			}
 		}
 		page := "/bulk/" + strconv.FormatInt(id, 10)
 		var res response

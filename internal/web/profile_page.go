@@ -7,6 +7,7 @@ import (
 
 	"touchbase/internal/auth"
 	"touchbase/internal/model"
+	"touchbase/internal/wecom"
 )
 
 // profileData is the data of the profile page.
@@ -18,6 +19,7 @@ type profileData struct {
 	Tokens         tokensCard
 	Bot            botCard // the user's own group bot
 	SignOut        signOutCard
+	WeCom          wecom.AppNotify // notifications as WeCom application messages
 }
 
 // tokenTable is the list of a user's tokens: on the profile with a revoke
@@ -84,6 +86,9 @@ func (h *handler) profile(w http.ResponseWriter, r *http.Request) (profileData, 
 	if d.Tokens.Tokens, err = h.app.Auth.APITokens(r.Context(), id.User.ID); err != nil {
 		return d, err
 	}
-	d.Bot, err = h.botCard(r, false, d.CSRF)
+	if d.Bot, err = h.botCard(r, false, d.CSRF); err != nil {
+		return d, err
+	}
+	d.WeCom, err = h.app.WeCom.AppNotifyOf(r.Context(), id.User.ID)
 	return d, err
 }

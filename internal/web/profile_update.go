@@ -8,6 +8,20 @@ import (
 
 // profileUpdate saves the user's own display name, e-mail, mobile,
 // language and time zone.
+// profileWeCom turns the user's WeCom application messages on or off.
+func (h *handler) profileWeCom(w http.ResponseWriter, r *http.Request) {
+	on := r.PostFormValue("enabled") == "on"
+	if _, err := h.app.WeCom.SetAppNotify(r.Context(), identity(r).User.ID, on); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	flash := "flash.wecom_notify_off"
+	if on {
+		flash = "flash.wecom_notify_on"
+	}
+	h.saved(w, r, flash, "/profile")
+}
+
 func (h *handler) profileUpdate(w http.ResponseWriter, r *http.Request) {
 	id := identity(r)
 	in := model.User{DisplayName: r.PostFormValue("display_name"), Email: r.PostFormValue("email"),

@@ -105,6 +105,7 @@ func (h *handler) routes() http.Handler {
 	user("POST /profile/tokens", h.tokenCreate)
 	user("POST /profile/tokens/{id}/delete", h.tokenDelete)
 	user("POST /profile/bot", h.botSave)
+	user("POST /profile/wecom", h.profileWeCom)
 	user("POST /profile/bot/test", h.botTestSend)
 	user("POST /profile/bot/delete", h.botDelete)
 

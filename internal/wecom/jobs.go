@@ -68,10 +68,15 @@ func (s *Service) SyncSoon(ctx context.Context) error {
 	return err
 }
 
-// Register adds the workers to w and returns the periodic sync.
-func (s *Service) Register(w *river.Workers) *river.PeriodicJob {
+// Register adds the workers to w and returns the periodic jobs: the sync
+// and the sweep of application messages.
+func (s *Service) Register(w *river.Workers) []*river.PeriodicJob {
 	river.AddWorker(w, &eventWorker{svc: s})
 	river.AddWorker(w, &syncWorker{svc: s, log: s.log})
-	return river.NewPeriodicJob(river.PeriodicInterval(SyncEvery),
-		func() (river.JobArgs, *river.InsertOpts) { return SyncArgs{}, nil }, nil)
+	river.AddWorker(w, &appMessageWorker{svc: s})
+	river.AddWorker(w, &appSweepWorker{svc: s})
+	return []*river.PeriodicJob{
+		river.NewPeriodicJob(river.PeriodicInterval(SyncEvery), func() (river.JobArgs, *river.InsertOpts) { return SyncArgs{}, nil }, nil),
+		river.NewPeriodicJob(river.PeriodicInterval(time.Minute), func() (river.JobArgs, *river.InsertOpts) { return appSweepArgs{}, nil }, nil),
+	}
 }

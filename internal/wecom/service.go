@@ -29,6 +29,9 @@ type Service struct {
 	log    *slog.Logger
 	now    func() time.Time
 	onTask TaskFunc
+	// baseURL is Touchbase's address, for the links of application
+	// messages.
+	baseURL string
 }
 
 // NewService returns a Service; httpClient makes the API calls, box

@@ -64,6 +64,8 @@ type Server struct {
 	received     map[string]int // mass messages received, by external contact and month
 	monthlyLimit int
 	autoConfirm  time.Duration // members confirm their tasks this long after they are created; 0: never by themselves
+
+	appMessages []AppMessage
 }
 
 // issued is one access token and the secret it was issued for.
@@ -108,6 +110,7 @@ func Start() *Server {
 	mux.HandleFunc("GET /cgi-bin/externalcontact/get", s.api("externalcontact/get", contactOnly, s.externalGet))
 	mux.HandleFunc("POST /cgi-bin/externalcontact/batch/get_by_user", s.api("batch/get_by_user", contactOnly, s.batchGetByUser))
 	s.registerGroupMsg(mux)
+	mux.HandleFunc("POST /cgi-bin/message/send", s.api("message/send", agentOnly, s.messageSend))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		answer(w, 404, map[string]any{"errcode": 40058, "errmsg": "unknown api " + r.URL.Path})
 	})
@@ -221,6 +224,7 @@ func (s *Server) gettoken(w http.ResponseWriter, r *http.Request) {
 const (
 	anySecret   = ""
 	contactOnly = "contact"
+	agentOnly   = "agent"
 )
 
 // api wraps an API's handler with the checks every call gets: the token,
