@@ -135,6 +135,11 @@ func (s *Service) dispatchWeCom(ctx context.Context, b *model.BulkSend) error {
 		}
 		return s.finishIfDone(ctx, b.ID)
 	}
+	// Rows a stopped worker claimed and handed to no task go back to be
+	// handed: no task holds them, so none can have been sent.
+	if _, err := s.store.ResolveStaleSending(ctx, b.ID, model.ChannelWeCom, s.cfg.Lease, true); err != nil {
+		return err
+	}
 	if err := s.wecom.Hand(ctx, b, holder()); err != nil {
 		return err
 	}
@@ -185,6 +190,10 @@ func (w *pollWorker) Work(ctx context.Context, job *river.Job[PollArgs]) error {
 	b, err := s.store.BulkSendToWork(ctx, job.Args.BulkSendID)
 	if err != nil {
 		return err
+	}
+	if b.Status == model.BulkCancelled {
+		// Cancelled while its tasks were being created: withdraw them.
+		return s.wecom.CancelTasks(ctx, b)
 	}
 	waiting, err := s.wecom.Poll(ctx, b)
 	if err != nil {

@@ -53,7 +53,7 @@ func startWeComProcess(t *testing.T, s *storage.Store) *weComProcess {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	p := &weComProcess{finished: make(chan *model.BulkSend, 10), tasks: make(chan *model.WeComTask, 100)}
 	reg := registry.New(s, box, channel.Env{HTTPClient: &http.Client{Timeout: 2 * time.Second}})
-	p.bulk = bulk.NewService(s, reg, nil, bulk.Config{WeComPoll: 100 * time.Millisecond}, log, time.Now,
+	p.bulk = bulk.NewService(s, reg, nil, bulk.Config{WeComPoll: 100 * time.Millisecond, Lease: time.Second}, log, time.Now,
 		func(_ context.Context, b *model.BulkSend) { p.finished <- b })
 	p.wecom = wecom.NewService(s, box, &http.Client{Timeout: 5 * time.Second}, log, p.now)
 	p.wecom.OnTask(func(_ context.Context, _ *model.BulkSend, task *model.WeComTask) { p.tasks <- task })
@@ -590,6 +590,35 @@ func TestWeComTaskWeComNoLongerKnows(t *testing.T) {
 			if r.Status == model.RecipientFailed && r.Reason != model.FailWeComTaskGone {
 				t.Fatalf("failed recipient %+v", r)
 			}
+		}
+	})
+}
+
+// TestWeComClaimedByAStoppedWorker: a worker claimed recipients and
+// stopped before handing them to any task; once the lease is over they
+// are handed by the next one, none lost and none failed.
+func TestWeComClaimedByAStoppedWorker(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		first := startWeComProcess(t, s)
+		const n = 20
+		w := newWeComWorld(t, s, first, n, 2)
+		first.stop()
+		b, err := first.bulk.Create(ctx, w.pol, w.operator, w.input("会员日"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rows, err := s.ClaimRecipients(ctx, b.ID, model.ChannelWeCom, 8, "stopped"); err != nil || len(rows) != 8 {
+			t.Fatalf("claimed %d: %v", len(rows), err)
+		}
+		time.Sleep(1100 * time.Millisecond) // the lease
+		second := startWeComProcess(t, s)
+		for _, m := range w.tasksOf(t, 2) {
+			w.fake.Confirm(m.MsgID)
+		}
+		end := waitFinished(t, second.finished, b.ID)
+		if end.Counts.Sent != n || end.Counts.Failed != 0 {
+			t.Fatalf("counts %+v, want all %d sent", end.Counts, n)
 		}
 	})
 }

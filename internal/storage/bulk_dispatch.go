@@ -57,7 +57,7 @@ func (s *Store) ClaimRecipientsDue(ctx context.Context, bulkID int64, channel st
 		// at its next claim.
 		where += ` AND NOT EXISTS (SELECT 1 FROM bulk_sends WHERE id = $4 AND paused_at IS NOT NULL)`
 		rows, err := tx.QueryContext(ctx, `UPDATE bulk_recipients SET status = $1, claimed_by = $2, attempts = attempts + 1,
-			held_until = NULL, updated_at = $3 WHERE `+where+` RETURNING id, contact_id, customer_id, address, attempts`,
+			held_until = NULL, wecom_task_id = NULL, updated_at = $3 WHERE `+where+` RETURNING id, contact_id, customer_id, address, attempts`,
 			model.RecipientSending, holder, t, bulkID, channel, limit, dbTime(due))
 		if err != nil {
 			return err
@@ -350,7 +350,8 @@ func (s *Store) settleSent(ctx context.Context, tx *sql.Tx, b *model.BulkSend, p
 }
 
 // ResolveStaleSending settles recipients of one channel left in "sending"
-// by a worker that stopped (crashed, killed) more than lease ago. The
+// by a worker that stopped (crashed, killed) more than lease ago; WeCom
+// recipients handed to a task (waiting for its member) are not stale. The
 // provider may or may not have taken their messages. When resend is true
 // (the provider never delivers a ref twice) they go back to pending and
 // are sent again under the same ref; otherwise they are never re-sent
@@ -369,7 +370,7 @@ func (s *Store) ResolveStaleSending(ctx context.Context, bulkID int64, channel s
 	}
 	res, err := s.w.ExecContext(ctx, `UPDATE bulk_recipients SET status = $1, settled = `+settledFor(status)+`, reason = $2,
 		detail = $3, next_attempt_at = $4, updated_at = $4 WHERE bulk_send_id = $5 AND channel = $6 AND NOT settled
-		AND next_attempt_at < $8 AND status = $7 AND updated_at < $8`,
+		AND next_attempt_at < $8 AND status = $7 AND updated_at < $8 AND wecom_task_id IS NULL`,
 		status, reason, detail, t, bulkID, channel, model.RecipientSending, t.Add(-lease))
 	if err != nil {
 		return 0, fmt.Errorf("store: resolve stale: %w", err)
