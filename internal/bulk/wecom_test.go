@@ -249,11 +249,15 @@ func TestWeComBulkSend(t *testing.T) {
 		if run.Send != n || run.Skipped[model.SkipNoWeCom] != 1 || run.Skipped[model.SkipWeComNotFollowed] != 1 || run.Provider != "wecom" {
 			t.Fatalf("dry run: send %d, skipped %v, provider %q", run.Send, run.Skipped, run.Provider)
 		}
+		start := time.Now()
 		b, err := p.bulk.Create(ctx, w.pol, w.operator, in)
 		if err != nil {
 			t.Fatal(err)
 		}
+		accepted := time.Since(start)
 		msgs := w.tasksOf(t, members)
+		t.Logf("%d recipients: accepted in %v, handed to %d tasks in %v", n, accepted.Round(time.Millisecond), members,
+			(time.Since(start) - 200*time.Millisecond).Round(time.Millisecond))
 		seen := map[string]string{}
 		bySender := map[string]fakewecom.GroupMsg{}
 		for _, m := range msgs {
@@ -311,10 +315,13 @@ func TestWeComBulkSend(t *testing.T) {
 			}
 			confirmed += len(bySender[m].Receivers)
 		}
+		confirmedAt := time.Now()
 		waitFor(t, "confirmed tasks settled", 30*time.Second, func() bool {
 			c := w.send(t, b.ID).Counts
 			return c.Sent == confirmed-1 && c.Awaiting == n-confirmed
 		})
+		t.Logf("%d confirmed recipients settled with their records %v after the confirmations (poll every 100 ms)", confirmed-1,
+			time.Since(confirmedAt).Round(time.Millisecond))
 		if err := p.bulk.Cancel(ctx, w.pol, b.ID); err != nil {
 			t.Fatal(err)
 		}
