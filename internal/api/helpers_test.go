@@ -62,12 +62,15 @@ type env struct {
 	logs  *syncBuffer
 }
 
-func newEnv(t testing.TB, s *storage.Store) *env {
+func newEnv(t testing.TB, s *storage.Store, opts ...func(*config.Options)) *env {
 	t.Helper()
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	cfg := config.Defaults()
 	cfg.DataDir = t.TempDir()
+	for _, o := range opts {
+		o(&cfg)
+	}
 	a, err := app.New(cfg, log, s)
 	if err != nil {
 		t.Fatal(err)

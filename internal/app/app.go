@@ -97,6 +97,7 @@ func New(cfg config.Options, log *slog.Logger, store *storage.Store) (*App, erro
 		box:            box,
 		keyFingerprint: channel.KeyFingerprint(key),
 	}
+	a.Auth.OnLoginFailure(m.LoginFailed)
 	a.Resolver = &httpauth.Resolver{Auth: a.Auth, Store: store, Log: log, Secure: cfg.CookieSecure}
 
 	bcfg := bulk.DefaultConfig()

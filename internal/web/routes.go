@@ -147,6 +147,7 @@ func (h *handler) routes() http.Handler {
 	admin("GET /admin/sms-templates/{id}/edit", h.smsTemplateEdit)
 	admin("POST /admin/sms-templates/{id}", h.smsTemplateSave)
 	admin("GET /admin/import", h.importPage)
+	admin("GET /admin/login-failures", h.loginFailures)
 	mux.Handle("POST /admin/import", h.guard(adminOnly, uploadLimit, h.importRun))
 	return mux
 }
