@@ -68,6 +68,8 @@ func newEnv(t testing.TB, s *storage.Store, opts ...func(*config.Options)) *env 
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	cfg := config.Defaults()
 	cfg.DataDir = t.TempDir()
+	// The tests' fake providers listen on loopback.
+	cfg.AllowPrivateProviders = true
 	for _, o := range opts {
 		o(&cfg)
 	}
