@@ -5,6 +5,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -146,5 +149,40 @@ func TestSnippet(t *testing.T) {
 	}
 	if got := outbound.Unreadable(http.Header{"Content-Type": {"text/html"}}, []byte("<p>secret</p>")); got != "unreadable answer" {
 		t.Errorf("Unreadable of HTML: %q", got)
+	}
+}
+
+// clientUse finds a client built or the default one used ("*http.Client{"
+// is a type, in a map literal).
+var clientUse = regexp.MustCompile(`(?:^|[^*\w])http\.Client\{|http\.DefaultClient|http\.(?:Get|Post|PostForm|Head)\(`)
+
+// TestOneConstructor: no other package of the product builds an HTTP
+// client or uses the default one, so every call out keeps to the policy.
+// (The healthcheck command calls the server itself; test fakes are not
+// the product.)
+func TestOneConstructor(t *testing.T) {
+	allowed := map[string]bool{"outbound/outbound.go": true, "cli/healthcheck.go": true}
+	err := filepath.WalkDir("..", func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel := filepath.ToSlash(strings.TrimPrefix(path, ".."+string(filepath.Separator)))
+		if d.IsDir() && rel == "testutil" {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") || allowed[rel] {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if m := clientUse.FindString(string(b)); m != "" {
+			t.Errorf("%s uses %q: build clients with outbound.NewClient", rel, m)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
