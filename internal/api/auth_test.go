@@ -114,10 +114,7 @@ func TestCookieAuthNeedsCSRF(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *storage.Store) {
 		e := newEnv(t, s)
 		admin := e.user(t, "admin", model.RoleAdmin, nil)
-		sid, sess, err := e.app.Auth.StartSession(context.Background(), admin, "")
-		if err != nil {
-			t.Fatal(err)
-		}
+		sid, sess := e.session(t, admin)
 		me := e.do(t, "GET", "me", nil, cookie(sid))
 		if me.status != 200 || me.json(t)["auth"] != "session" || me.json(t)["csrf_token"] != sess.CSRFToken {
 			t.Fatalf("GET /me with the cookie: %v", me)
@@ -145,7 +142,7 @@ func TestCookieAuthNeedsCSRF(t *testing.T) {
 			if rt.Method == "GET" || rt.Public {
 				continue
 			}
-			path := strings.NewReplacer("{id}", "1", "{user_id}", "1", "{code}", "C1", "{kind}", "sms").Replace(rt.Path)
+			path := samplePath(rt)
 			r := e.do(t, rt.Method, path, "{}", cookie(sid))
 			if code, _ := r.errCode(t); r.status != 403 || code != "csrf" {
 				t.Errorf("%s %s without CSRF header: %v, want 403 csrf", rt.Method, rt.Path, r)

@@ -1,8 +1,6 @@
 package api
 
 import (
-	"context"
-	"strings"
 	"testing"
 
 	"touchbase/internal/httpauth"
@@ -21,17 +19,14 @@ func TestCookieCallsFromOtherSitesRefused(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *storage.Store) {
 		e := newEnv(t, s)
 		admin := e.user(t, "admin", model.RoleAdmin, nil)
-		sid, sess, err := e.app.Auth.StartSession(context.Background(), admin, "")
-		if err != nil {
-			t.Fatal(err)
-		}
+		sid, sess := e.session(t, admin)
 		withCookie := []reqOpt{cookie(sid), header(httpauth.CSRFHeader, sess.CSRFToken)}
 		before := counts(t, s)
 		for _, rt := range routes {
 			if rt.Method == "GET" || rt.Public {
 				continue
 			}
-			path := strings.NewReplacer("{id}", "1", "{user_id}", "1", "{code}", "C1", "{kind}", "sms").Replace(rt.Path)
+			path := samplePath(rt)
 			for _, h := range [][2]string{{"Origin", "https://evil.example"}, {"Origin", "null"}, {"Sec-Fetch-Site", "cross-site"}} {
 				r := e.do(t, rt.Method, path, "{}", append(withCookie, header(h[0], h[1]))...)
 				if code, _ := r.errCode(t); r.status != 403 || code != "cross_origin" {

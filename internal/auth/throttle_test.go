@@ -3,7 +3,6 @@ package auth_test
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
 	"time"
 
@@ -12,23 +11,12 @@ import (
 	"touchbase/internal/storage/storetest"
 )
 
-// clock is a settable time for throttling tests.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+// clock is the settable time of a throttling test.
+type clock struct{ t time.Time }
 
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
+func (c *clock) now() time.Time { return c.t }
 
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
 
 // throttled returns a service with rules small enough to test: two free
 // failures, then 1 s doubling up to 8 s; ceiling failures per address in
