@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -40,6 +41,7 @@ func newBadRequest(code, field, message string) error {
 // with a generic message) for anything unexpected.
 func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var bad *badRequest
+	var throttled *auth.ThrottledError
 	switch {
 	case errors.As(err, &bad):
 		writeError(w, http.StatusBadRequest, errorBody{Code: bad.code, Message: bad.message, Field: bad.field})
@@ -64,10 +66,10 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 			Message: "a valid API token or session is required"})
 	case errors.Is(err, auth.ErrBadCredentials):
 		writeError(w, http.StatusUnauthorized, errorBody{Code: "bad_credentials", Message: "wrong username or password"})
-	case errors.Is(err, auth.ErrThrottled):
-		w.Header().Set("Retry-After", strconv.Itoa(int(auth.LockTime.Seconds())))
+	case errors.As(err, &throttled):
+		w.Header().Set("Retry-After", strconv.Itoa(throttled.Seconds()))
 		writeError(w, http.StatusTooManyRequests, errorBody{Code: "throttled",
-			Message: "too many failed logins, try again later"})
+			Message: fmt.Sprintf("too many failed logins, try again in %d seconds", throttled.Seconds())})
 	case errors.Is(err, model.ErrForbidden):
 		writeError(w, http.StatusForbidden, errorBody{Code: "forbidden", Message: "you may not do this"})
 	case errors.Is(err, model.ErrNotFound):

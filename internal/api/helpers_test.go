@@ -62,12 +62,17 @@ type env struct {
 	logs  *syncBuffer
 }
 
-func newEnv(t testing.TB, s *storage.Store) *env {
+func newEnv(t testing.TB, s *storage.Store, opts ...func(*config.Options)) *env {
 	t.Helper()
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	cfg := config.Defaults()
 	cfg.DataDir = t.TempDir()
+	// The tests' fake providers listen on loopback.
+	cfg.AllowPrivateProviders = true
+	for _, o := range opts {
+		o(&cfg)
+	}
 	a, err := app.New(cfg, log, s)
 	if err != nil {
 		t.Fatal(err)
@@ -329,3 +334,19 @@ func counts(t testing.TB, s *storage.Store) string {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// samplePath is rt's path with its parameters filled in with values of
+// the right form.
+func samplePath(rt route) string {
+	return strings.NewReplacer("{id}", "1", "{user_id}", "1", "{code}", "C1", "{kind}", "sms").Replace(rt.Path)
+}
+
+// session starts a browser session of u: its cookie's id and the session.
+func (e *env) session(t testing.TB, u *model.User) (string, *model.Session) {
+	t.Helper()
+	sid, sess, err := e.app.Auth.StartSession(context.Background(), u, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sid, sess
+}

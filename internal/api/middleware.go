@@ -24,7 +24,8 @@ var passwordDue = map[string]bool{"GET /me": true, "PUT /me/password": true}
 // (token_expired for an expired token), bearer callers whose token's scope
 // falls short of what the route needs and its user could do get 403 (a
 // rep's token on an admin route gets the rep's own answer), cookie callers
-// changing data without the CSRF header get 403, so do users who must
+// changing data from another site (Origin, Sec-Fetch-Site) or without the
+// CSRF header get 403, so do users who must
 // first choose a new password (but on passwordDue), and the body is capped
 // at maxBody.
 func (h *handler) wrap(rt route) http.Handler {
@@ -38,6 +39,11 @@ func (h *handler) wrap(rt route) http.Handler {
 			}
 			if id.Token != nil && !id.Token.Scope.Allows(rt.Scope) && model.MaxScope(id.User).Allows(rt.Scope) {
 				insufficientScope(w, rt, id.Token.Scope)
+				return
+			}
+			if !id.Bearer && !safeMethod(r) && httpauth.CrossSite(r, h.app.Config.BaseURL) {
+				writeError(w, http.StatusForbidden, errorBody{Code: "cross_origin",
+					Message: "requests made with the session cookie must come from Touchbase's own pages, not another site"})
 				return
 			}
 			if !csrfOK(r, id) {
@@ -78,11 +84,7 @@ var scopeMeaning = map[model.TokenScope]string{
 // calls always may; cookie calls changing data must carry the CSRF header
 // (never a form field: API bodies are JSON).
 func csrfOK(r *http.Request, id *httpauth.Identity) bool {
-	switch r.Method {
-	case http.MethodGet, http.MethodHead, http.MethodOptions:
-		return true
-	}
-	if id.Bearer {
+	if safeMethod(r) || id.Bearer {
 		return true
 	}
 	if r.Header.Get(httpauth.CSRFHeader) == "" {
@@ -118,3 +120,12 @@ func identity(r *http.Request) *httpauth.Identity { return httpauth.From(r.Conte
 
 // policy returns the caller's permission policy.
 func policy(r *http.Request) permission.Policy { return identity(r).Policy }
+
+// safeMethod reports a method that changes nothing.
+func safeMethod(r *http.Request) bool {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return true
+	}
+	return false
+}

@@ -538,7 +538,8 @@ func document() obj {
 			"description": "Customers, contacts, relations, users, teams, topics, settings, single contact, contact " +
 				"records, contact plans, channels, the outbox, bulk sends and notifications of Touchbase. " +
 				"Authenticate with a bearer token from POST /tokens, or with the session cookie plus the X-CSRF-Token " +
-				"header on requests that change data. PUT replaces every writable field (absent fields take their " +
+				"header on requests that change data; a cookie call a browser marks as coming from another site (Origin, " +
+				"Sec-Fetch-Site) gets 403 cross_origin. PUT replaces every writable field (absent fields take their " +
 				"defaults); PATCH changes only the fields present. Unknown fields are rejected. Errors are " +
 				`{"error": {"code", "message", "field", "fields"}}; a 4xx never changes data. Customers the caller ` +
 				"may not see answer 404, exactly like missing ones. A user an admin requires to choose a new password " +

@@ -7,7 +7,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -24,6 +23,7 @@ import (
 	"touchbase/internal/metrics"
 	"touchbase/internal/model"
 	"touchbase/internal/notify"
+	"touchbase/internal/outbound"
 	"touchbase/internal/plan"
 	"touchbase/internal/receipt"
 	"touchbase/internal/record"
@@ -80,7 +80,10 @@ func New(cfg config.Options, log *slog.Logger, store *storage.Store) (*App, erro
 		return nil, fmt.Errorf("secret key: %w", err)
 	}
 	m := metrics.New()
-	providerHTTP := &http.Client{Timeout: 30 * time.Second}
+	// Every provider, bot and WeCom call goes out through the outbound
+	// guard; the metrics wrap its transport.
+	network := outbound.Policy{AllowPrivate: cfg.AllowPrivateProviders}
+	providerHTTP := outbound.NewClient(network)
 	providerClients := m.ProviderClients(providerHTTP)
 	channels := registry.New(store, box, channel.Env{HTTPClient: providerHTTP, ProviderClient: providerClients})
 	a := &App{
@@ -97,12 +100,13 @@ func New(cfg config.Options, log *slog.Logger, store *storage.Store) (*App, erro
 		box:            box,
 		keyFingerprint: channel.KeyFingerprint(key),
 	}
+	a.Auth.OnLoginFailure(m.LoginFailed)
 	a.Resolver = &httpauth.Resolver{Auth: a.Auth, Store: store, Log: log, Secure: cfg.CookieSecure}
 
 	bcfg := bulk.DefaultConfig()
 	bcfg.Lease = cfg.StaleAfter
 	bcfg.WorkBudget = min(bcfg.WorkBudget, cfg.StaleAfter/2)
-	a.Notify = notify.NewService(store, notify.NewBotClient(&http.Client{Timeout: 10 * time.Second}, false), box, log,
+	a.Notify = notify.NewService(store, notify.NewBotClient(outbound.NewClient(outbound.Policy{AllowPrivate: network.AllowPrivate, Timeout: 10 * time.Second}), false), box, log,
 		notify.Config{BaseURL: cfg.BaseURL})
 	a.Bulk = bulk.NewService(store, channels, a.SMSTemplates, bcfg, log, time.Now, func(ctx context.Context, b *model.BulkSend) {
 		a.Notify.BulkFinished(ctx, b)

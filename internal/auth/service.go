@@ -4,19 +4,10 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
-	"strings"
 	"time"
 
 	"touchbase/internal/model"
 	"touchbase/internal/storage"
-)
-
-// Throttling: after MaxFailures failed logins within FailureWindow for one
-// username or one client address, logins for it are refused for LockTime.
-const (
-	MaxFailures   = 5
-	FailureWindow = 15 * time.Minute
-	LockTime      = 15 * time.Minute
 )
 
 // SessionLimits bound a browser session: it ends after Idle without use
@@ -31,17 +22,51 @@ var DefaultSessionLimits = SessionLimits{Idle: 14 * 24 * time.Hour, Max: 30 * 24
 // Errors of Login.
 var (
 	ErrBadCredentials = errors.New("auth: wrong username or password")
-	ErrThrottled      = errors.New("auth: too many failed logins, try again later")
+	// ErrThrottled is matched by every *ThrottledError.
+	ErrThrottled = errors.New("auth: too many failed logins, try again later")
+)
+
+// ThrottledError refuses a login attempt made too soon; RetryAfter says
+// when the next one will be heard.
+type ThrottledError struct {
+	RetryAfter time.Duration
+	// ByAddress is set when the client address's ceiling refused it,
+	// rather than the pair's delay.
+	ByAddress bool
+}
+
+// Error implements error.
+func (e *ThrottledError) Error() string { return ErrThrottled.Error() }
+
+// Seconds is the wait in whole seconds, at least 1 (for Retry-After).
+func (e *ThrottledError) Seconds() int {
+	return max(1, int((e.RetryAfter+time.Second-1)/time.Second))
+}
+
+// Is makes errors.Is(err, ErrThrottled) hold.
+func (e *ThrottledError) Is(target error) bool { return target == ErrThrottled }
+
+// Reasons of failed logins, given to the OnLoginFailure hook.
+const (
+	FailUnknownUser   = "unknown_user"
+	FailWrongPassword = "wrong_password"
+	FailInactive      = "inactive"
+	FailThrottled     = "throttled"
+	FailAddressLimit  = "address_limit"
 )
 
 // Service authenticates users.
 type Service struct {
-	store  *storage.Store
-	limits SessionLimits
+	store    *storage.Store
+	limits   SessionLimits
+	throttle Throttle
+	now      func() time.Time
+	onFail   func(reason string)
 }
 
 // NewService returns a Service on store whose sessions keep to limits
-// (a zero limit takes its default).
+// (a zero limit takes its default) and whose logins are throttled by
+// DefaultThrottle.
 func NewService(store *storage.Store, limits SessionLimits) *Service {
 	if limits.Idle <= 0 {
 		limits.Idle = DefaultSessionLimits.Idle
@@ -49,57 +74,90 @@ func NewService(store *storage.Store, limits SessionLimits) *Service {
 	if limits.Max <= 0 {
 		limits.Max = DefaultSessionLimits.Max
 	}
-	return &Service{store: store, limits: limits}
+	return &Service{store: store, limits: limits, throttle: DefaultThrottle, now: time.Now}
 }
 
-// Login checks a username and password from client address ip. It returns
-// ErrThrottled while either is locked and ErrBadCredentials on a mismatch
-// (also for unknown or inactive users).
+// SetThrottle replaces the login throttling rules and the clock they read
+// (nil keeps time.Now), for tests and tools.
+func (s *Service) SetThrottle(t Throttle, now func() time.Time) {
+	s.throttle = t
+	if now != nil {
+		s.now = now
+	}
+}
+
+// OnLoginFailure calls fn with the reason of every refused login (one of
+// the Fail… constants), for metrics.
+func (s *Service) OnLoginFailure(fn func(reason string)) { s.onFail = fn }
+
+func (s *Service) failed(reason string) {
+	if s.onFail != nil {
+		s.onFail(reason)
+	}
+}
+
+// Login checks a username and password from client address ip. It
+// returns a *ThrottledError (errors.Is ErrThrottled) when the pair
+// (username, ip) must still wait after its failures or ip failed too
+// often across all usernames, and ErrBadCredentials on a mismatch (also
+// for unknown or inactive users). Failures of one pair never refuse
+// another: the right password from another address always gets in.
 func (s *Service) Login(ctx context.Context, username, password, ip string) (*model.User, error) {
 	// A name that is not valid text (a NUL, a broken byte) belongs to nobody
 	// — names are checked when users are made — and never reaches the
 	// database as it stands; its failure counts under the text it holds.
-	keys := []string{"user:" + strings.ToLower(model.TextOnly(username)), "ip:" + ip}
-	for _, k := range keys {
-		until, err := s.store.LoginLockedUntil(ctx, k)
-		if err != nil {
-			return nil, err
-		}
-		if !until.IsZero() {
-			return nil, ErrThrottled
-		}
+	key := throttleKey(username)
+	t := s.now()
+	st, err := s.store.LoginState(ctx, key, ip, t.Add(-s.throttle.AddressWindow))
+	if err != nil {
+		return nil, err
+	}
+	if wait := st.RetryAt.Sub(t); wait > 0 {
+		s.failed(FailThrottled)
+		return nil, &ThrottledError{RetryAfter: wait}
+	}
+	if st.IPFailures >= s.throttle.AddressCeiling {
+		s.failed(FailAddressLimit)
+		return nil, &ThrottledError{RetryAfter: max(time.Second, st.IPOldest.Add(s.throttle.AddressWindow).Sub(t)), ByAddress: true}
 	}
 	var u *model.User
-	err := model.ErrNotFound
+	err = model.ErrNotFound
 	if model.IsText(username) {
 		u, err = s.store.UserByUsername(ctx, username)
 	}
-	ok := false
-	if err == nil && u.Active && u.PasswordHash != "" {
-		ok, err = CheckPassword(u.PasswordHash, password)
-		if err != nil {
+	ok, reason := false, FailUnknownUser
+	switch {
+	case err == nil && u.Active && u.PasswordHash != "":
+		if ok, err = CheckPassword(u.PasswordHash, password); err != nil {
 			return nil, err
 		}
-	} else if err != nil && !errors.Is(err, model.ErrNotFound) {
+		reason = FailWrongPassword
+	case err != nil && !errors.Is(err, model.ErrNotFound):
 		return nil, err
-	} else {
+	default:
+		if err == nil {
+			reason = FailInactive
+		}
 		// Spend the same time as a real check so unknown names are not revealed.
 		_, _ = CheckPassword(dummyHash, password)
 	}
 	if !ok {
-		for _, k := range keys {
-			if _, err := s.store.RecordLoginFailure(ctx, k, FailureWindow, MaxFailures, LockTime); err != nil {
-				return nil, err
-			}
-		}
-		return nil, ErrBadCredentials
-	}
-	for _, k := range keys {
-		if err := s.store.ClearLoginFailures(ctx, k); err != nil {
+		if _, err := s.store.RecordLoginFailure(ctx, key, ip, t, s.throttle.Forget, s.throttle.Delay); err != nil {
 			return nil, err
 		}
+		s.failed(reason)
+		return nil, ErrBadCredentials
+	}
+	if err := s.store.RecordLoginSuccess(ctx, key, ip, t); err != nil {
+		return nil, err
 	}
 	return u, nil
+}
+
+// RecentLoginFailures lists, for admins, the usernames and addresses that
+// failed to log in within the last week, the latest first.
+func (s *Service) RecentLoginFailures(ctx context.Context, limit int) ([]model.LoginFailure, error) {
+	return s.store.RecentLoginFailures(ctx, s.now().Add(-FailureKeep), limit)
 }
 
 // dummyHash is a valid hash of a random password, checked against when the
@@ -178,14 +236,18 @@ func (s *Service) SignOutEverywhere(ctx context.Context, userID int64, tokens bo
 	return s.store.SignOutUser(ctx, userID, tokens)
 }
 
-// SweepExpired deletes the sessions that have ended and the API tokens
-// that expired more than TokenKeep ago.
+// SweepExpired deletes the sessions that have ended, the API tokens that
+// expired more than TokenKeep ago and the failed logins older than
+// FailureKeep.
 func (s *Service) SweepExpired(ctx context.Context) (sessions, tokens int64, err error) {
 	t := time.Now()
 	if sessions, err = s.store.DeleteExpiredSessions(ctx, t.Add(-s.limits.Max)); err != nil {
 		return 0, 0, err
 	}
-	tokens, err = s.store.DeleteExpiredAPITokens(ctx, t.Add(-TokenKeep))
+	if tokens, err = s.store.DeleteExpiredAPITokens(ctx, t.Add(-TokenKeep)); err != nil {
+		return 0, 0, err
+	}
+	_, err = s.store.DeleteLoginFailures(ctx, t.Add(-FailureKeep))
 	return sessions, tokens, err
 }
 

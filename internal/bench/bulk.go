@@ -23,6 +23,7 @@ import (
 	"touchbase/internal/importer"
 	"touchbase/internal/jobs"
 	"touchbase/internal/model"
+	"touchbase/internal/outbound"
 	"touchbase/internal/permission"
 	"touchbase/internal/record"
 	"touchbase/internal/storage"
@@ -72,7 +73,7 @@ func runBulk(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	box, _ := channel.NewSecretBox(key)
-	reg := registry.New(store, box, channel.Env{HTTPClient: &http.Client{Timeout: 30 * time.Second}})
+	reg := registry.New(store, box, channel.Env{Network: outbound.Policy{AllowPrivate: true}})
 	provider := channel.ProviderSMTP
 	if *kind == "sms" {
 		provider = channel.ProviderWebhook

@@ -22,6 +22,7 @@ import (
 	"touchbase/internal/channel/registry"
 	"touchbase/internal/jobs"
 	"touchbase/internal/model"
+	"touchbase/internal/outbound"
 	"touchbase/internal/permission"
 	"touchbase/internal/storage"
 )
@@ -73,7 +74,7 @@ func runCrash(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer ln.Close()
 	go http.Serve(ln, sk) //nolint:errcheck
 	box, _ := channel.NewSecretBox(keyBytes)
-	reg := registry.New(store, box, channel.Env{})
+	reg := registry.New(store, box, channel.Env{Network: outbound.Policy{AllowPrivate: true}})
 	cfg, _ := json.Marshal(map[string]any{"url": "http://" + ln.Addr().String(), "secret": "crash", "max_batch": 1000})
 	if err := reg.Save(ctx, operator.ID, channel.KindSMS, channel.ProviderWebhook, cfg, 0); err != nil {
 		return err
@@ -94,7 +95,7 @@ func runCrash(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	serve := func() (*exec.Cmd, error) {
 		cmd := exec.CommandContext(ctx, *bin, "serve", "--db", *db, "--addr", "127.0.0.1:0", "--data-dir", dir,
-			"--stale-after", stale.String(), "--log-level", "warn")
+			"--stale-after", stale.String(), "--log-level", "warn", "--allow-private-providers")
 		cmd.Env = append(os.Environ(), "TOUCHBASE_SECRET_KEY="+key, "TOUCHBASE_ADMIN_PASSWORD=crash-test-pw")
 		cmd.Stdout, cmd.Stderr = io.Discard, stderr
 		return cmd, cmd.Start()

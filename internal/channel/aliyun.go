@@ -313,9 +313,9 @@ func (a *Aliyun) rpc(ctx context.Context, action string, params url.Values, out 
 	code, message := out.status()
 	if jerr != nil || code == "" {
 		if resp.Status/100 != 2 {
-			return httpStatusError(ProviderAliyun, resp.Status, snippet(resp.Body))
+			return httpStatusError(ProviderAliyun, resp.Status, resp.snippet())
 		}
-		return &Error{Provider: ProviderAliyun, Reason: ReasonProviderError, Detail: "unreadable answer: " + snippet(resp.Body)}
+		return &Error{Provider: ProviderAliyun, Reason: ReasonProviderError, Detail: resp.unreadable()}
 	}
 	if code != "OK" {
 		e := aliyunError(code, message)

@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"sort"
 	"time"
+
+	"touchbase/internal/outbound"
 )
 
 // Provider names accepted by New.
@@ -22,15 +24,16 @@ const (
 	ProviderWebhook = "webhook"
 )
 
-// defaultHTTPTimeout bounds one provider call when the caller's client has
-// no timeout of its own.
-const defaultHTTPTimeout = 30 * time.Second
-
 // Env holds what providers take from their surroundings. Zero fields get
-// defaults: a new HTTP client with a 30 s timeout, time.Now and
-// crypto/rand.Reader.
+// defaults: an outbound client keeping to Network (30 s timeout),
+// time.Now and crypto/rand.Reader.
 type Env struct {
+	// HTTPClient makes the providers' calls; build it with
+	// outbound.NewClient so redirects and inward addresses are refused.
 	HTTPClient *http.Client
+	// Network is the policy of the client made when HTTPClient is nil:
+	// by default no loopback or private addresses.
+	Network outbound.Policy
 	// ProviderClient, when set, gives each provider its own HTTP client
 	// (one whose calls are counted under the provider's name); it takes
 	// the place of HTTPClient.
@@ -46,7 +49,7 @@ type Env struct {
 
 func (e Env) withDefaults() Env {
 	if e.HTTPClient == nil {
-		e.HTTPClient = &http.Client{Timeout: defaultHTTPTimeout}
+		e.HTTPClient = outbound.NewClient(e.Network)
 	}
 	if e.Now == nil {
 		e.Now = time.Now
@@ -81,8 +84,8 @@ func Providers() []string {
 }
 
 // New builds the channel of provider from its JSON configuration (secrets
-// already opened). httpClient is used by HTTP-based providers; nil gets a
-// client with a 30 s timeout. Invalid configurations return a *ConfigError.
+// already opened). httpClient is used by HTTP-based providers; nil gets an
+// outbound client that reaches no loopback or private address. Invalid configurations return a *ConfigError.
 func New(provider string, cfgJSON []byte, httpClient *http.Client) (Channel, error) {
 	return NewWithEnv(provider, cfgJSON, Env{HTTPClient: httpClient})
 }

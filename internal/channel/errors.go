@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+
+	"touchbase/internal/outbound"
 )
 
 // Stable reason codes of delivery failures. They are stored with each
@@ -114,6 +116,13 @@ func transportError(provider string, err error) *Error {
 		e.Reason = ReasonCanceled
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
 		e.Reason = ReasonTimeout
+	case outbound.Refused(err):
+		// An address the server may not reach, or a redirect: settings
+		// to fix, not failures that go away.
+		e.Transient = false
+		if _, redirect := errors.AsType[*outbound.RedirectError](err); redirect {
+			e.Reason = ReasonProviderError
+		}
 	case errors.As(err, &verifyErr), errors.As(err, &authorityErr), errors.As(err, &hostErr), errors.As(err, &invalidErr):
 		// The server's certificate is not trusted: a setting to fix, not
 		// a failure that goes away.

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"touchbase/internal/outbound"
 )
 
 // fixedNow is the clock of every provider test.
@@ -91,10 +92,11 @@ func (f *fakeProvider) requests() []recorded {
 }
 
 // testEnv returns an Env with a fixed clock and a deterministic random
-// source.
+// source; without a client of its own, an outbound client allowed to
+// reach the fakes on loopback.
 func testEnv(client *http.Client) Env {
 	if client == nil {
-		client = &http.Client{Timeout: 5 * time.Second}
+		client = outbound.NewClient(outbound.Policy{AllowPrivate: true, Timeout: 5 * time.Second})
 	}
 	return Env{HTTPClient: client, Now: func() time.Time { return fixedNow },
 		Random: bytes.NewReader(bytes.Repeat([]byte{0xab}, 1<<16))}

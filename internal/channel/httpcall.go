@@ -5,7 +5,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
+
+	"touchbase/internal/outbound"
 )
 
 // maxResponseBody bounds how much of a provider's answer is read.
@@ -34,14 +35,12 @@ func doHTTP(ctx context.Context, provider string, client *http.Client, req *http
 	return &httpResponse{Status: resp.StatusCode, Header: resp.Header, Body: body}, nil
 }
 
-// snippet shortens a response body for an error detail.
-func snippet(body []byte) string {
-	s := strings.TrimSpace(string(body))
-	if len(s) > 300 {
-		s = s[:300] + "…"
-	}
-	return s
-}
+// snippet is what an error detail quotes of an answer: a JSON body cut
+// short, nothing of any other.
+func (r *httpResponse) snippet() string { return outbound.Snippet(r.Header, r.Body) }
+
+// unreadable is the detail of an answer that could not be understood.
+func (r *httpResponse) unreadable() string { return outbound.Unreadable(r.Header, r.Body) }
 
 // parseBaseURL validates a configured base URL.
 func parseBaseURL(provider, field, raw string) (*url.URL, error) {

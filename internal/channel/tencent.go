@@ -334,9 +334,9 @@ func (t *Tencent) api(ctx context.Context, action string, payload any, out tence
 	}
 	if jerr := json.Unmarshal(resp.Body, out); jerr != nil {
 		if resp.Status/100 != 2 {
-			return httpStatusError(ProviderTencent, resp.Status, snippet(resp.Body))
+			return httpStatusError(ProviderTencent, resp.Status, resp.snippet())
 		}
-		return &Error{Provider: ProviderTencent, Reason: ReasonProviderError, Detail: "unreadable answer: " + snippet(resp.Body)}
+		return &Error{Provider: ProviderTencent, Reason: ReasonProviderError, Detail: resp.unreadable()}
 	}
 	if e := out.status().Error; e != nil {
 		ce := tencentError(e.Code, e.Message)
@@ -346,7 +346,7 @@ func (t *Tencent) api(ctx context.Context, action string, payload any, out tence
 		return ce
 	}
 	if resp.Status/100 != 2 {
-		return httpStatusError(ProviderTencent, resp.Status, snippet(resp.Body))
+		return httpStatusError(ProviderTencent, resp.Status, resp.snippet())
 	}
 	return nil
 }

@@ -129,13 +129,13 @@ func (t *Twilio) Send(ctx context.Context, msg Message) (string, error) {
 	if resp.Status/100 == 2 {
 		var m twilioMessage
 		if err := json.Unmarshal(resp.Body, &m); err != nil || m.SID == "" {
-			return "", &Error{Provider: ProviderTwilio, Reason: ReasonProviderError, Detail: "unreadable answer: " + snippet(resp.Body)}
+			return "", &Error{Provider: ProviderTwilio, Reason: ReasonProviderError, Detail: resp.unreadable()}
 		}
 		return m.SID, nil
 	}
 	var te twilioError
 	if err := json.Unmarshal(resp.Body, &te); err != nil || te.Code == 0 {
-		return "", httpStatusError(ProviderTwilio, resp.Status, snippet(resp.Body))
+		return "", httpStatusError(ProviderTwilio, resp.Status, resp.snippet())
 	}
 	return "", twilioAPIError(resp.Status, te)
 }

@@ -177,7 +177,7 @@ func (w *Webhook) post(ctx context.Context, msgs []Message) []Result {
 		return failAll(msgs, err)
 	}
 	if resp.Status/100 != 2 {
-		return failAll(msgs, httpStatusError(ProviderWebhook, resp.Status, snippet(resp.Body)))
+		return failAll(msgs, httpStatusError(ProviderWebhook, resp.Status, resp.snippet()))
 	}
 	results := make([]Result, len(msgs))
 	for i, m := range msgs {

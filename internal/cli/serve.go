@@ -26,6 +26,10 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err := parseOptions(e, fs, args, &o); err != nil {
 		return err
 	}
+	if o.Demo {
+		// The demo's simulated providers listen on loopback.
+		o.AllowPrivateProviders = true
+	}
 	log := newLogger(o, e.stderr)
 	log.Info("starting touchbase", "config", o.String())
 	store, err := openStore(ctx, o, log)

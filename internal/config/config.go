@@ -39,6 +39,11 @@ type Options struct {
 	// gives the client's address (for login throttling and logs); the
 	// header of anyone else is ignored.
 	TrustedProxies []netip.Prefix
+	// AllowPrivateProviders lets provider, group-bot and WeCom calls reach
+	// loopback and private networks (an on-premises gateway); by default
+	// they may reach only public addresses. Demo mode turns it on for its
+	// simulated providers.
+	AllowPrivateProviders bool
 	// StaleAfter is how long a bulk recipient may stay "sending", and a
 	// job "running", before they are taken for abandoned by a process
 	// that died (then settled as outcome unknown, and re-run).
@@ -137,6 +142,16 @@ func (o *Options) Register(fs *flag.FlagSet, getenv func(string) string) {
 		o.TrustedProxies, err = parsePrefixes(v)
 		return err
 	})
+	if v := getenv("TOUCHBASE_ALLOW_PRIVATE_PROVIDERS"); v != "" {
+		b, err := parseBool(v)
+		if err != nil {
+			o.envErrs = append(o.envErrs, fmt.Errorf("TOUCHBASE_ALLOW_PRIVATE_PROVIDERS: %w", err))
+		}
+		o.AllowPrivateProviders = b
+	}
+	fs.BoolVar(&o.AllowPrivateProviders, "allow-private-providers", o.AllowPrivateProviders,
+		"let provider, group-bot and WeCom calls reach loopback and private networks, for an on-premises gateway "+
+			"(link-local and cloud metadata addresses stay refused) (env TOUCHBASE_ALLOW_PRIVATE_PROVIDERS)")
 	fs.DurationVar(&o.StaleAfter, "stale-after", o.StaleAfter,
 		"how long work of a dead process stays claimed before recovery (env TOUCHBASE_STALE_AFTER)")
 }
@@ -324,8 +339,10 @@ func (o Options) String() string {
 		return "********"
 	}
 	db := RedactDB(o.DB)
-	return fmt.Sprintf("addr=%s db=%s data-dir=%s demo=%v admin-password=%s secret-key=%s metrics-addr=%s metrics-token=%s",
-		o.Addr, db, o.DataDir, o.Demo, hide(o.AdminPassword), hide(o.SecretKey), o.MetricsAddr, hide(o.MetricsToken))
+	return fmt.Sprintf("addr=%s db=%s data-dir=%s demo=%v admin-password=%s secret-key=%s metrics-addr=%s metrics-token=%s "+
+		"allow-private-providers=%v",
+		o.Addr, db, o.DataDir, o.Demo, hide(o.AdminPassword), hide(o.SecretKey), o.MetricsAddr, hide(o.MetricsToken),
+		o.AllowPrivateProviders)
 }
 
 // RedactDB returns a database setting fit for a log line or an error: the

@@ -194,3 +194,25 @@ func TestSessionLifetimes(t *testing.T) {
 		}
 	}
 }
+
+func TestAllowPrivateProviders(t *testing.T) {
+	for _, tc := range []struct {
+		env  map[string]string
+		args []string
+		want bool
+	}{
+		{nil, nil, false},
+		{map[string]string{"TOUCHBASE_ALLOW_PRIVATE_PROVIDERS": "yes"}, nil, true},
+		{nil, []string{"--allow-private-providers"}, true},
+		{map[string]string{"TOUCHBASE_ALLOW_PRIVATE_PROVIDERS": "on"}, []string{"--allow-private-providers=false"}, false},
+	} {
+		o, err := parse(t, tc.env, tc.args...)
+		if err != nil || o.AllowPrivateProviders != tc.want {
+			t.Errorf("%v %v: %v %v, want %v", tc.env, tc.args, o.AllowPrivateProviders, err, tc.want)
+		}
+	}
+	if _, err := parse(t, map[string]string{"TOUCHBASE_ALLOW_PRIVATE_PROVIDERS": "maybe"}); err == nil ||
+		!strings.Contains(err.Error(), "TOUCHBASE_ALLOW_PRIVATE_PROVIDERS") {
+		t.Errorf("a bad value: %v", err)
+	}
+}

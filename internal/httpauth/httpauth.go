@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -186,4 +187,25 @@ func ClientIP(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
+}
+
+// CrossSite reports whether the browser says a request comes from another
+// site: its Origin names a host other than the request's own and the
+// public base URL's (an opaque "null" origin included), or, without an
+// Origin, Sec-Fetch-Site says cross-site. Requests from tools send
+// neither and are not cross-site; they are left to the CSRF token.
+func CrossSite(r *http.Request, baseURL string) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return r.Header.Get("Sec-Fetch-Site") == "cross-site"
+	}
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" {
+		return true
+	}
+	if strings.EqualFold(u.Host, r.Host) {
+		return false
+	}
+	b, err := url.Parse(baseURL)
+	return err != nil || b.Host == "" || !strings.EqualFold(u.Host, b.Host)
 }

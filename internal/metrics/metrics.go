@@ -28,6 +28,7 @@ type Set struct {
 	retries          *prometheus.CounterVec
 	chunkDuration    *prometheus.HistogramVec
 	providerRequests *prometheus.CounterVec
+	loginFailures    *prometheus.CounterVec
 	providerDuration *prometheus.HistogramVec
 	reminderLateness prometheus.Histogram
 }
@@ -65,6 +66,10 @@ func New() *Set {
 			Name: "touchbase_provider_request_duration_seconds", Help: "Latency of HTTP calls to providers, by provider.",
 			Buckets: []float64{.01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
 		}, []string{"provider"}),
+		loginFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "touchbase_login_failures_total",
+			Help: "Refused logins by reason (wrong_password, unknown_user, inactive, throttled, address_limit).",
+		}, []string{"reason"}),
 		reminderLateness: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "touchbase_reminder_lateness_seconds",
 			Help:    "Time from a plan reminder's due moment to its notification.",
@@ -73,7 +78,7 @@ func New() *Set {
 	}
 	s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		buildInfo(), s.httpRequests, s.httpDuration, s.recipients, s.retries, s.chunkDuration,
-		s.providerRequests, s.providerDuration, s.reminderLateness)
+		s.providerRequests, s.providerDuration, s.reminderLateness, s.loginFailures)
 	return s
 }
 
@@ -117,6 +122,14 @@ func (s *Set) Request(route, method string, status int, took time.Duration) {
 	}
 	s.httpRequests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
 	s.httpDuration.WithLabelValues(route).Observe(took.Seconds())
+}
+
+// LoginFailed counts one refused login under its reason; the username is
+// never a label.
+func (s *Set) LoginFailed(reason string) {
+	if s != nil {
+		s.loginFailures.WithLabelValues(reason).Inc()
+	}
 }
 
 // ReminderLate records how long after its due moment a reminder's

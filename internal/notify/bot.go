@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"touchbase/internal/model"
+	"touchbase/internal/outbound"
 )
 
 // BotClient posts messages to WeCom, DingTalk and Feishu group-bot
@@ -21,12 +22,14 @@ type BotClient struct {
 	now     func() time.Time
 }
 
-// NewBotClient returns a BotClient using client (nil: a client with a 10s
-// timeout). Webhook URLs must be the vendors' own https hosts unless
-// anyHost is set (private deployments, tests).
+// NewBotClient returns a BotClient using client, made by
+// outbound.NewClient (nil: an outbound client with a 10s timeout that
+// reaches private networks only with anyHost). Webhook URLs must be the
+// vendors' own https hosts unless anyHost is set (private deployments,
+// tests).
 func NewBotClient(client *http.Client, anyHost bool) *BotClient {
 	if client == nil {
-		client = &http.Client{Timeout: 10 * time.Second}
+		client = outbound.NewClient(outbound.Policy{AllowPrivate: anyHost, Timeout: 10 * time.Second})
 	}
 	return &BotClient{http: client, anyHost: anyHost, now: time.Now}
 }
@@ -81,16 +84,16 @@ func (c *BotClient) Send(ctx context.Context, b *model.BotWebhook, m BotMessage)
 	defer resp.Body.Close()
 	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	if resp.StatusCode/100 != 2 {
-		return &BotError{Provider: b.Provider, Status: resp.StatusCode, Message: snippet(answer),
+		return &BotError{Provider: b.Provider, Status: resp.StatusCode, Message: outbound.Snippet(resp.Header, answer),
 			Transient: resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500}
 	}
-	return botAnswer(b.Provider, answer)
+	return botAnswer(b.Provider, resp.Header, answer)
 }
 
 // botAnswer reads a vendor's JSON answer: WeCom and DingTalk say
 // {"errcode":0,"errmsg":"ok"}, Feishu {"code":0,"msg":"success"} (older
 // bots {"StatusCode":0,"StatusMessage":"success"}).
-func botAnswer(provider string, body []byte) error {
+func botAnswer(provider string, h http.Header, body []byte) error {
 	var a struct {
 		ErrCode       *int   `json:"errcode"`
 		ErrMsg        string `json:"errmsg"`
@@ -100,7 +103,7 @@ func botAnswer(provider string, body []byte) error {
 		StatusMessage string `json:"StatusMessage"`
 	}
 	if err := json.Unmarshal(body, &a); err != nil {
-		return &BotError{Provider: provider, Status: http.StatusOK, Message: "unreadable answer: " + snippet(body)}
+		return &BotError{Provider: provider, Status: http.StatusOK, Message: outbound.Unreadable(h, body)}
 	}
 	for _, r := range []struct {
 		code *int
@@ -111,14 +114,6 @@ func botAnswer(provider string, body []byte) error {
 		}
 	}
 	return nil
-}
-
-func snippet(b []byte) string {
-	s := strings.TrimSpace(string(b))
-	if len(s) > 300 {
-		s = s[:300] + "…"
-	}
-	return s
 }
 
 // redactURL removes the webhook URL (which holds its access key) from a

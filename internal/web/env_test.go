@@ -42,6 +42,8 @@ func newEnv(t *testing.T, s *storage.Store) *env {
 	t.Helper()
 	cfg := config.Defaults()
 	cfg.DataDir = t.TempDir()
+	// The tests' fake providers listen on loopback.
+	cfg.AllowPrivateProviders = true
 	return newEnvWith(t, s, cfg)
 }
 

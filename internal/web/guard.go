@@ -23,8 +23,9 @@ const (
 )
 
 // guard wraps a route: it bounds the body, sends anonymous visitors (and
-// any caller without a browser session) to the login page, checks the CSRF
-// token of every state-changing request, sends users an admin requires to
+// any caller without a browser session) to the login page, refuses
+// state-changing requests the browser marks as coming from another site,
+// checks the CSRF token of every state-changing request, sends users an admin requires to
 // choose a new password to the change-password page, and keeps non-admins
 // out of admin routes.
 func (h *handler) guard(level access, limit int64, next http.HandlerFunc) http.Handler {
@@ -44,6 +45,11 @@ func (h *handler) guard(level access, limit int64, next http.HandlerFunc) http.H
 		}
 		if level >= passwordDue && (id == nil || !id.User.Active) {
 			h.toLogin(w, r)
+			return
+		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead && httpauth.CrossSite(r, h.app.Config.BaseURL) {
+			h.app.Log.Warn("cross-site form refused", "method", r.Method, "path", r.URL.Path, "origin", r.Header.Get("Origin"))
+			h.errorPage(w, r, http.StatusForbidden)
 			return
 		}
 		if !csrfOK(r, level) {

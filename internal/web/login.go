@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"touchbase/internal/auth"
@@ -20,9 +21,11 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		data := loginData{base: h.base(w, r, "", "login.title"), Username: username, Next: next}
 		status := http.StatusUnauthorized
+		var te *auth.ThrottledError
 		switch {
-		case errors.Is(err, auth.ErrThrottled):
-			data.Error, status = "login.throttled", http.StatusTooManyRequests
+		case errors.As(err, &te):
+			data.Error, data.Wait, status = "login.throttled", te.Seconds(), http.StatusTooManyRequests
+			w.Header().Set("Retry-After", strconv.Itoa(data.Wait))
 		case errors.Is(err, auth.ErrBadCredentials):
 			data.Error = "login.bad_credentials"
 		default:

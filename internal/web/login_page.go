@@ -12,6 +12,8 @@ type loginData struct {
 	Username string
 	Next     string
 	Error    string // catalog key of the failure, if any
+	// Wait is, for a throttled attempt, the seconds until the next one.
+	Wait int
 }
 
 // loginPage shows the login form; signed-in users go straight on.

@@ -74,7 +74,6 @@ func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, pag
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Security-Policy", contentSecurityPolicy)
 	h.execute(w, status, func(buf *bytes.Buffer) error { return set.ExecuteTemplate(buf, page, data) })
 }
 
@@ -95,7 +94,9 @@ func (h *handler) view(w http.ResponseWriter, r *http.Request, status int, page,
 }
 
 // execute renders into a buffer first, so a template error is a clean 500
-// rather than half a page.
+// rather than half a page. Pages and fragments alike carry the
+// Content-Security-Policy: a fragment opened on its own runs no script
+// either.
 func (h *handler) execute(w http.ResponseWriter, status int, run func(*bytes.Buffer) error) {
 	var buf bytes.Buffer
 	if err := run(&buf); err != nil {
@@ -104,6 +105,7 @@ func (h *handler) execute(w http.ResponseWriter, status int, run func(*bytes.Buf
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Security-Policy", contentSecurityPolicy)
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes()) //nolint:errcheck

@@ -4,7 +4,8 @@ import "net/http"
 
 // routes lists every page and action of the web UI.
 func (h *handler) routes() http.Handler {
-	mux := http.NewServeMux()
+	mux := &routeMux{ServeMux: http.NewServeMux()}
+	defer func() { h.patterns = mux.patterns }()
 	pub := func(pattern string, fn http.HandlerFunc) { mux.Handle(pattern, h.guard(public, formLimit, fn)) }
 	user := func(pattern string, fn http.HandlerFunc) { mux.Handle(pattern, h.guard(signedIn, formLimit, fn)) }
 	due := func(pattern string, fn http.HandlerFunc) { mux.Handle(pattern, h.guard(passwordDue, formLimit, fn)) }
@@ -150,6 +151,20 @@ func (h *handler) routes() http.Handler {
 	admin("GET /admin/sms-templates/{id}/edit", h.smsTemplateEdit)
 	admin("POST /admin/sms-templates/{id}", h.smsTemplateSave)
 	admin("GET /admin/import", h.importPage)
+	admin("GET /admin/login-failures", h.loginFailures)
 	mux.Handle("POST /admin/import", h.guard(adminOnly, uploadLimit, h.importRun))
 	return mux
+}
+
+// routeMux is a ServeMux that remembers its patterns, so tests can check
+// every route against the authorization matrix.
+type routeMux struct {
+	*http.ServeMux
+	patterns []string
+}
+
+// Handle registers handler for pattern.
+func (m *routeMux) Handle(pattern string, handler http.Handler) {
+	m.patterns = append(m.patterns, pattern)
+	m.ServeMux.Handle(pattern, handler)
 }

@@ -24,6 +24,8 @@ type handler struct {
 	tmpl   *templates
 	// unsubLimit rate-limits the unsubscribe links per client address.
 	unsubLimit *clientLimit
+	// patterns are the routes' patterns, as routes registered them.
+	patterns []string
 }
 
 // New parses the templates, fingerprints the assets and returns the

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"touchbase/internal/channel"
+	"touchbase/internal/outbound"
 	"touchbase/internal/testutil/fakealiyun"
 )
 
@@ -748,7 +749,8 @@ func TestClockAndConfig(t *testing.T) {
 	if cfg["endpoint"] != s.URL() || cfg["access_key_id"] != fakealiyun.AccessKeyID || cfg["text_param"] != "content" {
 		t.Errorf("config %v", cfg)
 	}
-	ch, err := channel.NewWithEnv("aliyun", s.Config(sign, notice, nil), channel.Env{Now: func() time.Time { return past }})
+	ch, err := channel.NewWithEnv("aliyun", s.Config(sign, notice, nil), channel.Env{Now: func() time.Time { return past },
+		Network: outbound.Policy{AllowPrivate: true}}) // the fake listens on loopback
 	if err != nil {
 		t.Fatal(err)
 	}
