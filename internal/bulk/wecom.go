@@ -226,8 +226,12 @@ func (s *Service) RemindWeCom(ctx context.Context, p permission.Policy, id int64
 // may see have done (a member who just confirmed need not wait for the
 // poller), and finishes the send when nothing waits any more.
 func (s *Service) RefreshWeCom(ctx context.Context, p permission.Policy, id int64) error {
-	if _, err := s.store.BulkSendByID(ctx, p, id); err != nil {
+	seen, err := s.store.BulkSendByID(ctx, p, id)
+	if err != nil {
 		return err
+	}
+	if seen.Counts.Awaiting == 0 {
+		return model.NewFieldError("wecom", "nothing_waiting", "no WeCom message of this send waits")
 	}
 	if s.wecom == nil {
 		return model.NewFieldError("wecom", "not_connected", "WeCom is not connected")

@@ -37,20 +37,27 @@ func (h *handler) bulkPause(w http.ResponseWriter, r *http.Request) {
 func (h *handler) bulkRemind(w http.ResponseWriter, r *http.Request) {
 	h.bulkAction(w, r, "flash.wecom_reminded", func(id int64) error {
 		_, err := h.app.Bulk.RemindWeCom(r.Context(), identity(r).Policy, id)
-		var fe *model.FieldError
-		if errors.As(err, &fe) && fe.Field == "wecom" {
-			setFlash(w, "error."+fe.Code)
-			h.redirect(w, r, "/bulk/"+strconv.FormatInt(id, 10))
-			return errAnswered
-		}
-		return err
+		return h.weComRefusal(w, r, id, err)
 	})
+}
+
+// weComRefusal answers a refusal of a WeCom action (nothing waits, the
+// day's reminders used) with the send's page saying why; other errors
+// are returned.
+func (h *handler) weComRefusal(w http.ResponseWriter, r *http.Request, id int64, err error) error {
+	var fe *model.FieldError
+	if errors.As(err, &fe) && fe.Field == "wecom" {
+		setFlash(w, "error."+fe.Code)
+		h.redirect(w, r, "/bulk/"+strconv.FormatInt(id, 10))
+		return errAnswered
+	}
+	return err
 }
 
 // bulkRefresh reads back at once what a send's WeCom tasks have done.
 func (h *handler) bulkRefresh(w http.ResponseWriter, r *http.Request) {
 	h.bulkAction(w, r, "flash.wecom_refreshed", func(id int64) error {
-		return h.app.Bulk.RefreshWeCom(r.Context(), identity(r).Policy, id)
+		return h.weComRefusal(w, r, id, h.app.Bulk.RefreshWeCom(r.Context(), identity(r).Policy, id))
 	})
 }
 

@@ -26,6 +26,7 @@ var dynamicPrefixes = []string{"import.col.", "error.", "errorpage.", "role.", "
 	"wecom.errcode.",    // WeCom's refusals, by errcode
 	"wecom.matched_by.", // how a WeCom identity was matched
 	"wecom.secret.",     // the WeCom connection's secret fields
+	"wecomapp.",         // the WeCom service writes application messages
 }
 
 var (

@@ -287,6 +287,10 @@ func pageRows() []prow {
 		{method: "POST", path: "/bulk/{B}/resume", want: scoped(409).with(managerRefused)},
 		{method: "POST", path: "/bulk/{B}/approve", want: scoped(409).with(want{rep: 403})},
 		{method: "POST", path: "/bulk/{B}/reject", want: scoped(400)}, // a rejection needs its comment
+		// A send without WeCom has no task to remind or read back: its
+		// page says so.
+		{method: "POST", path: "/bulk/{B}/remind", want: scoped(303).with(managerRefused)},
+		{method: "POST", path: "/bulk/{B}/refresh", want: scoped(303)},
 
 		// Plans
 		{method: "GET", path: "/plans", want: everyone(200)},
@@ -322,6 +326,8 @@ func pageRows() []prow {
 		{method: "POST", path: "/profile/bot", form: url.Values{"provider": {"wecom"}, "url": {"http://evil.example/"}}, want: everyone(400)},
 		{method: "POST", path: "/profile/bot/test", want: everyone(200)}, // the outcome, shown in place
 		{method: "POST", path: "/profile/bot/delete", want: everyone(303)},
+		// WeCom is not connected: nobody can have notifications in it.
+		{method: "POST", path: "/profile/wecom", form: url.Values{"enabled": {"on"}}, want: everyone(400)},
 
 		// Administration
 		{method: "GET", path: "/admin", want: adminsOnly(303)},

@@ -173,6 +173,11 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, body
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
+		// The request's URL carries the access token: it is never quoted.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return &Error{Path: path, Msg: err.Error(), Err: err}
 	}
 	defer resp.Body.Close()

@@ -2,6 +2,7 @@ package wecom_test
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -90,4 +91,25 @@ func TestTwoProcessesShareOneToken(t *testing.T) {
 	if n := fake.TokenFetches("agent"); n != 2 {
 		t.Fatalf("%d gettoken calls for the application, want 2", n)
 	}
+}
+
+// TestTransportErrorsKeepTheTokenSecret: a call that reaches no server
+// fails with an error that does not quote the access token.
+func TestTransportErrorsKeepTheTokenSecret(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *storage.Store) {
+		fake := fakewecom.New(t)
+		e := newEnv(t, s, fake, false)
+		cl, err := e.svc.Client(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := cl.FollowUsers(context.Background()); err != nil {
+			t.Fatal(err) // fetches and keeps a token
+		}
+		fake.Close()
+		_, err = cl.FollowUsers(context.Background())
+		if err == nil || strings.Contains(err.Error(), "access_token") {
+			t.Fatalf("a call to a closed server: %v", err)
+		}
+	})
 }
