@@ -29,6 +29,8 @@ type WeCom interface {
 	CancelTasks(ctx context.Context, b *model.BulkSend) error
 	// Remind reminds the members who have not confirmed.
 	Remind(ctx context.Context, b *model.BulkSend, userID int64) (int, error)
+	// RemindersLeft is how many reminders the send may still give today.
+	RemindersLeft(ctx context.Context, b *model.BulkSend) (int, error)
 	// Connected reports whether WeCom is connected.
 	Connected(ctx context.Context) (bool, error)
 	// OverMonthlyLimit counts the contacts of sel that have had their
@@ -250,19 +252,14 @@ func (s *Service) RefreshWeCom(ctx context.Context, p permission.Policy, id int6
 // WeComTasks lists the WeCom tasks of a send the user may see, and how
 // many reminders it may still give today.
 func (s *Service) WeComTasks(ctx context.Context, p permission.Policy, id int64) ([]*model.WeComTask, int, error) {
-	if _, err := s.store.BulkSendByID(ctx, p, id); err != nil {
+	b, err := s.store.BulkSendByID(ctx, p, id)
+	if err != nil {
 		return nil, 0, err
 	}
 	tasks, err := s.store.WeComTasks(ctx, id)
-	if err != nil {
-		return nil, 0, err
+	if err != nil || s.wecom == nil {
+		return tasks, 0, err
 	}
-	n, err := s.store.WeComRemindersSince(ctx, id, s.now().Add(-24*time.Hour))
-	if err != nil {
-		return nil, 0, err
-	}
-	return tasks, max(wecomRemindsPerDay-n, 0), nil
+	left, err := s.wecom.RemindersLeft(ctx, b)
+	return tasks, left, err
 }
-
-// wecomRemindsPerDay is how many reminders WeCom allows a task a day.
-const wecomRemindsPerDay = 3

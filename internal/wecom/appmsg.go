@@ -1,6 +1,7 @@
 package wecom
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -211,7 +212,7 @@ func (s *Service) sendAppMessages(ctx context.Context, member string) error {
 func (s *Service) card(lang string, ns []*model.Notification) TextCard {
 	if len(ns) == 1 {
 		n := ns[0]
-		return TextCard{Title: clip(n.Title, 128), Description: clip(or(n.Body, n.Title), 512), URL: s.link(n.Link)}
+		return TextCard{Title: clip(n.Title, 128), Description: clip(cmp.Or(n.Body, n.Title), 512), URL: s.link(n.Link)}
 	}
 	var lines []string
 	for i, n := range ns {
@@ -254,11 +255,4 @@ func clip(s string, n int) string {
 		n--
 	}
 	return s[:n]
-}
-
-func or(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }

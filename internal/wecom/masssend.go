@@ -238,12 +238,17 @@ func (s *Service) taskRefused(ctx context.Context, b *model.BulkSend, t *model.W
 	if serr := s.store.SetWeComTask(ctx, t.ID, state, "", err.Error(), nil); serr != nil {
 		return serr
 	}
+	return s.store.CompleteRecipients(ctx, b, Provider, storage.WeComTaskHolder(t.ID), each(rows, o))
+}
+
+// each is outcome o for every one of rows.
+func each(rows []*model.BulkRecipient, o storage.Outcome) []storage.Outcome {
 	outs := make([]storage.Outcome, len(rows))
 	for i, r := range rows {
 		outs[i] = o
 		outs[i].Recipient = r
 	}
-	return s.store.CompleteRecipients(ctx, b, Provider, storage.WeComTaskHolder(t.ID), outs)
+	return outs
 }
 
 // resolveStale settles the tasks of b left "creating" by a process that

@@ -132,11 +132,8 @@ func (s *Service) endTask(ctx context.Context, b *model.BulkSend, t *model.WeCom
 	if err != nil {
 		return err
 	}
-	outs := make([]storage.Outcome, len(rows))
-	for i, r := range rows {
-		outs[i] = storage.Outcome{Recipient: r, Skip: state != model.WeComTaskFailed, Reason: reason}
-	}
-	if err := s.store.CompleteRecipients(ctx, b, Provider, storage.WeComTaskHolder(t.ID), outs); err != nil {
+	o := storage.Outcome{Skip: state != model.WeComTaskFailed, Reason: reason}
+	if err := s.store.CompleteRecipients(ctx, b, Provider, storage.WeComTaskHolder(t.ID), each(rows, o)); err != nil {
 		return err
 	}
 	return s.store.SetWeComTask(ctx, t.ID, state, "", "", nil)
@@ -172,6 +169,13 @@ func (s *Service) CancelTasks(ctx context.Context, b *model.BulkSend) error {
 		}
 	}
 	return nil
+}
+
+// RemindersLeft is how many reminders b may still give its waiting
+// members in the 24 hours from now.
+func (s *Service) RemindersLeft(ctx context.Context, b *model.BulkSend) (int, error) {
+	n, err := s.store.WeComRemindersSince(ctx, b.ID, s.now().Add(-24*time.Hour))
+	return max(RemindsPerDay-n, 0), err
 }
 
 // unconfirmed lists the tasks of b waiting for their member.
