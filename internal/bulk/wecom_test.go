@@ -250,10 +250,7 @@ func TestWeComBulkSend(t *testing.T) {
 			t.Fatalf("dry run: send %d, skipped %v, provider %q", run.Send, run.Skipped, run.Provider)
 		}
 		start := time.Now()
-		b, err := p.bulk.Create(ctx, w.pol, w.operator, in)
-		if err != nil {
-			t.Fatal(err)
-		}
+		b := w.create(t, p, in)
 		accepted := time.Since(start)
 		msgs := w.tasksOf(t, members)
 		t.Logf("%d recipients: accepted in %v, handed to %d tasks in %v", n, accepted.Round(time.Millisecond), members,
@@ -365,14 +362,10 @@ func TestWeComBulkSend(t *testing.T) {
 // is created twice.
 func TestWeComBulkSendSurvivesRestart(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *storage.Store) {
-		ctx := context.Background()
 		first := startWeComProcess(t, s)
 		const n, members = 600, 5
 		w := newWeComWorld(t, s, first, n, members)
-		b, err := first.bulk.Create(ctx, w.pol, w.operator, w.input("年终回馈活动开始了"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		b := w.create(t, first, w.input("年终回馈活动开始了"))
 		msgs := w.tasksOf(t, members)
 		first.stop()
 		second := startWeComProcess(t, s)
@@ -407,10 +400,7 @@ func TestWeComMonthlyLimitAndDeadline(t *testing.T) {
 		if err := p.wecom.Save(ctx, w.operator.ID, cfg); err != nil {
 			t.Fatal(err)
 		}
-		b, err := p.bulk.Create(ctx, w.pol, w.operator, w.input("第一次"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		b := w.create(t, p, w.input("第一次"))
 		for _, m := range w.tasksOf(t, members) {
 			w.fake.Confirm(m.MsgID)
 		}
@@ -425,10 +415,7 @@ func TestWeComMonthlyLimitAndDeadline(t *testing.T) {
 		if run := dr.Channels[0]; run.Send != 0 || run.Skipped[model.SkipWeComMonthlyLimit] != n {
 			t.Fatalf("dry run of the second send: send %d, skipped %v", run.Send, run.Skipped)
 		}
-		b2, err := p.bulk.Create(ctx, w.pol, w.operator, in)
-		if err != nil {
-			t.Fatal(err)
-		}
+		b2 := w.create(t, p, in)
 		if end := waitFinished(t, p.finished, b2.ID); end.Counts.Sent != 0 || end.Counts.Skipped != n+2 {
 			t.Fatalf("second send: %+v", end.Counts)
 		}
@@ -439,10 +426,7 @@ func TestWeComMonthlyLimitAndDeadline(t *testing.T) {
 		// Next month, nobody confirms within two hours.
 		p.advance(31 * 24 * time.Hour)
 		w.fake.SetClock(p.now)
-		b3, err := p.bulk.Create(ctx, w.pol, w.operator, w.input("第三次"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		b3 := w.create(t, p, w.input("第三次"))
 		w.tasksOf(t, 2*members)
 		p.advance(3 * time.Hour)
 		end := waitFinished(t, p.finished, b3.ID)
@@ -468,6 +452,16 @@ func TestWeComMonthlyLimitAndDeadline(t *testing.T) {
 			}
 		}
 	})
+}
+
+// create accepts the bulk send in through process p.
+func (w *weComWorld) create(t *testing.T, p *weComProcess, in bulk.Input) *model.BulkSend {
+	t.Helper()
+	b, err := p.bulk.Create(context.Background(), w.pol, w.operator, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // send reads a bulk send with its counts.
@@ -531,10 +525,7 @@ func TestWeComTaskLeftCreatingIsNeverCreatedAgain(t *testing.T) {
 		const n, members = 30, 3
 		w := newWeComWorld(t, s, first, n, members)
 		first.stop()
-		b, err := first.bulk.Create(ctx, w.pol, w.operator, w.input("限时优惠"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		b := w.create(t, first, w.input("限时优惠"))
 		rows, err := s.ClaimRecipients(ctx, b.ID, model.ChannelWeCom, 10, "stopped")
 		if err != nil || len(rows) != 10 {
 			t.Fatalf("claimed %d: %v", len(rows), err)
@@ -579,13 +570,9 @@ func TestWeComTaskLeftCreatingIsNeverCreatedAgain(t *testing.T) {
 // operator may send them again), the other tasks go on.
 func TestWeComTaskWeComNoLongerKnows(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *storage.Store) {
-		ctx := context.Background()
 		p := startWeComProcess(t, s)
 		w := newWeComWorld(t, s, p, 12, 2)
-		b, err := p.bulk.Create(ctx, w.pol, w.operator, w.input("春节问候"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		b := w.create(t, p, w.input("春节问候"))
 		msgs := w.tasksOf(t, 2)
 		w.fake.Fail("get_groupmsg_task", wecom.CodeUnknownTask)
 		w.fake.Confirm(msgs[1].MsgID)
@@ -611,10 +598,7 @@ func TestWeComClaimedByAStoppedWorker(t *testing.T) {
 		const n = 20
 		w := newWeComWorld(t, s, first, n, 2)
 		first.stop()
-		b, err := first.bulk.Create(ctx, w.pol, w.operator, w.input("会员日"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		b := w.create(t, first, w.input("会员日"))
 		if rows, err := s.ClaimRecipients(ctx, b.ID, model.ChannelWeCom, 8, "stopped"); err != nil || len(rows) != 8 {
 			t.Fatalf("claimed %d: %v", len(rows), err)
 		}
