@@ -16,6 +16,7 @@ import (
 	"touchbase/internal/storage"
 	"touchbase/internal/storage/storetest"
 	"touchbase/internal/testutil/fakewebhook"
+	"touchbase/internal/testutil/race"
 )
 
 // TestSmallSendUnderALowLimitEndsAtOnce: at 10 messages/s a send of three
@@ -48,14 +49,15 @@ func TestSmallSendUnderALowLimitEndsAtOnce(t *testing.T) {
 }
 
 // TestSingleContactDoesNotWaitBehindBulk sends one SMS from the single
-// contact dialog's service while a 10,000-recipient send runs on the same
+// contact dialog's service while a 10,000-recipient send (2,000 under the
+// race detector, still far more than the test sends) runs on the same
 // provider: it reaches the provider within a second, and the provider
 // never sees more than the limit (and one bulk slice) in any second.
 func TestSingleContactDoesNotWaitBehindBulk(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
 		e := newEnv(t, s, bulk.Config{})
-		e.contacts(t, 10000)
+		e.contacts(t, race.Scale(10000))
 		fake := fakewebhook.New(t, "k")
 		const rate = 100
 		if err := e.reg.Save(ctx, e.operator.ID, channel.KindSMS, channel.ProviderWebhook, fake.Config(), rate); err != nil {
@@ -104,13 +106,16 @@ func TestSingleContactDoesNotWaitBehindBulk(t *testing.T) {
 		if len(fake.Messages()) == bulkBefore {
 			t.Fatal("the bulk send stopped after the single contact")
 		}
-		// Over the whole run the pace is the limit's; a window of one
-		// second may hold one more slice taken at its start, and one more
-		// whose first message arrived late over HTTP.
+		// Over the whole run the pace is the limit's, and one slice more:
+		// the one taken at the start. The provider sees each message a
+		// little after its slice was taken, and not always equally late
+		// (HTTP on a loaded machine), which shortens the span it measures
+		// by up to that difference: jitter allows for a quarter second.
 		msgs := fake.Messages()
 		span := msgs[len(msgs)-1].At.Sub(msgs[0].At)
 		burst := int(rate * registry.BulkSlice.Seconds())
-		if n := len(msgs); float64(n) > float64(rate)*span.Seconds()+float64(burst+1) {
+		const jitter = 250 * time.Millisecond
+		if n := len(msgs); float64(n) > float64(rate)*(span+jitter).Seconds()+float64(burst+1) {
 			t.Fatalf("provider got %d messages in %v, over %d/s", n, span, rate)
 		}
 		if n := fake.MaxInWindow(time.Second); n > rate+2*burst {

@@ -23,6 +23,7 @@ import (
 	"touchbase/internal/storage"
 	"touchbase/internal/storage/storetest"
 	"touchbase/internal/testutil/fakewecom"
+	"touchbase/internal/testutil/race"
 	"touchbase/internal/wecom"
 )
 
@@ -228,7 +229,7 @@ func (w *weComWorld) tasksOf(t *testing.T, want int) []fakewecom.GroupMsg {
 }
 
 // TestWeComBulkSend sends one WeCom mass message to 10,000 contacts
-// followed by 20 members: one task per member, no contact in two tasks,
+// (2,000 under the race detector) followed by 20 members: one task per member, no contact in two tasks,
 // each going to its exclusive rep when the rep follows it; members
 // confirm (one after a customer removed them), reminders stop at three a
 // day, a cancel withdraws the unconfirmed tasks; the counts add up and
@@ -237,7 +238,7 @@ func TestWeComBulkSend(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
 		p := startWeComProcess(t, s)
-		const n, members = 10000, 20
+		n, members := race.Scale(10000), 20
 		w := newWeComWorld(t, s, p, n, members)
 		in := w.input("新品上市，欢迎咨询。")
 

@@ -7,7 +7,9 @@ package jobs
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"time"
@@ -70,6 +72,36 @@ func Migrate(ctx context.Context, store *storage.Store) error {
 		}
 		return migrate(ctx, riversqlite.New(store.DB()))
 	})
+}
+
+// SchemaDigest returns a digest of the job queue's migrations on dialect,
+// as storage.SchemaDigest does for Touchbase's own.
+func SchemaDigest(dialect storage.Dialect) string {
+	var (
+		m   []rivermigrate.Migration
+		err error
+	)
+	if dialect == storage.Postgres {
+		m, err = allVersions(riverpgxv5.New(nil))
+	} else {
+		m, err = allVersions(riversqlite.New(nil))
+	}
+	if err != nil {
+		panic(err) // River's migrations are compiled in
+	}
+	h := sha256.New()
+	for _, v := range m {
+		fmt.Fprintf(h, "%d %s %d\n%s", v.Version, v.Name, len(v.SQLUp), v.SQLUp)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func allVersions[TTx any](driver riverdriver.Driver[TTx]) ([]rivermigrate.Migration, error) {
+	m, err := rivermigrate.New(driver, nil)
+	if err != nil {
+		return nil, err
+	}
+	return m.AllVersions(), nil
 }
 
 func migrate[TTx any](ctx context.Context, driver riverdriver.Driver[TTx]) error {

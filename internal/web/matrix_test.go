@@ -421,8 +421,11 @@ func TestPageAuthorizationMatrix(t *testing.T) {
 		calls := 0
 		for _, r := range rows {
 			for _, caller := range callers {
+				// A change that goes through gets targets of its own; one
+				// to be refused may use the shared ones, since it is checked
+				// to change nothing.
 				tg := shared
-				if r.fresh {
+				if want := r.want[caller]; r.fresh && want != 403 && want != 404 {
 					tg = w.build(t)
 				}
 				w.call(t, r, caller, tg)
@@ -448,7 +451,11 @@ func (w *pworld) call(t *testing.T, r prow, caller string, tg *targets) {
 	case r.method == "GET":
 		res = c.get(path)
 	default:
-		before = w.snapshot(t, tg)
+		// Only a change that is to be refused is checked for leaving
+		// everything as it was.
+		if want := r.want[caller]; want == 403 || want == 404 {
+			before = w.snapshot(t, tg)
+		}
 		form := url.Values{}
 		for k, vs := range r.form {
 			for _, v := range vs {

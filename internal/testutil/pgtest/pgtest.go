@@ -29,6 +29,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -151,6 +152,12 @@ func withDatabase(connString, name string) (string, error) {
 // for a while when PostgreSQL reports the template database busy, which can
 // happen when many tests create databases at the same moment.
 func createDatabase(ctx context.Context, admin, name string) error {
+	return createDatabaseFrom(ctx, admin, name, "")
+}
+
+// createDatabaseFrom is createDatabase with a copy of template ("": the
+// server's default, template1).
+func createDatabaseFrom(ctx context.Context, admin, name, template string) error {
 	conn, err := pgx.Connect(ctx, admin)
 	if err != nil {
 		return fmt.Errorf("connect: %w", err)
@@ -158,6 +165,9 @@ func createDatabase(ctx context.Context, admin, name string) error {
 	defer conn.Close(context.Background())
 
 	stmt := "CREATE DATABASE " + pgx.Identifier{name}.Sanitize()
+	if template != "" {
+		stmt += " TEMPLATE " + pgx.Identifier{template}.Sanitize()
+	}
 	for delay := 50 * time.Millisecond; ; delay = min(2*delay, time.Second) {
 		_, err = conn.Exec(ctx, stmt)
 		var pgErr *pgconn.PgError
@@ -181,4 +191,102 @@ func dropDatabase(ctx context.Context, admin, name string) error {
 	defer conn.Close(context.Background())
 	_, err = conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
 	return err
+}
+
+// templateLockID is the advisory lock under which a template is built, so
+// that of several test processes starting at once one builds it.
+const templateLockID = 7242002
+
+// built remembers the templates this process has made sure of.
+var built sync.Map // name → struct{}
+
+// Template makes sure the server of TOUCHBASE_TEST_POSTGRES has a template
+// database called name, calling build with the URL of an empty database
+// to fill it when it does not (build must close its connections before it
+// returns), and returns name. The template is kept for later runs: name
+// should change whenever what build makes would, e.g. by holding a digest
+// of the schema. Of several processes that need it at once one builds it
+// and the others wait; a build that died halfway is started again.
+//
+// It skips the test when TOUCHBASE_TEST_POSTGRES is not set.
+func Template(t testing.TB, name string, build func(url string) error) string {
+	t.Helper()
+	admin := URL(t)
+	if _, ok := built.Load(name); ok {
+		return name
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 4*opTimeout)
+	defer cancel()
+	if err := ensureTemplate(ctx, admin, name, build); err != nil {
+		t.Fatalf("pgtest: template %s: %v", name, err)
+	}
+	built.Store(name, struct{}{})
+	return name
+}
+
+func ensureTemplate(ctx context.Context, admin, name string, build func(url string) error) error {
+	conn, err := pgx.Connect(ctx, admin)
+	if err != nil {
+		return fmt.Errorf("connect: %w", err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", templateLockID); err != nil {
+		return err
+	}
+	defer conn.Exec(context.Background(), "SELECT pg_advisory_unlock($1)", templateLockID) //nolint:errcheck
+	var exists bool
+	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil || exists {
+		return err
+	}
+	// Built under another name and renamed when whole: a process that
+	// dies halfway leaves no template that looks finished.
+	draft := name + "_draft"
+	if err := dropDatabase(ctx, admin, draft); err != nil {
+		return err
+	}
+	if err := createDatabase(ctx, admin, draft); err != nil {
+		return err
+	}
+	draftURL, err := withDatabase(admin, draft)
+	if err != nil {
+		return err
+	}
+	if err := build(draftURL); err != nil {
+		dropDatabase(context.Background(), admin, draft) //nolint:errcheck
+		return err
+	}
+	for _, stmt := range []string{
+		"ALTER DATABASE " + pgx.Identifier{draft}.Sanitize() + " RENAME TO " + pgx.Identifier{name}.Sanitize(),
+		"ALTER DATABASE " + pgx.Identifier{name}.Sanitize() + " WITH IS_TEMPLATE true ALLOW_CONNECTIONS false",
+	} {
+		if _, err := conn.Exec(ctx, stmt); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// FromTemplate is FreshDatabase with a copy of the template database
+// (see Template) instead of an empty one.
+func FromTemplate(t testing.TB, template string) string {
+	t.Helper()
+	admin := URL(t)
+	name := databaseName(t.Name())
+	dbURL, err := withDatabase(admin, name)
+	if err != nil {
+		t.Fatalf("pgtest: %s: %v", EnvVar, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+	defer cancel()
+	if err := createDatabaseFrom(ctx, admin, name, template); err != nil {
+		t.Fatalf("pgtest: create database %s from %s: %v", name, template, err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+		defer cancel()
+		if err := dropDatabase(ctx, admin, name); err != nil {
+			t.Errorf("pgtest: drop database %s: %v", name, err)
+		}
+	})
+	return dbURL
 }

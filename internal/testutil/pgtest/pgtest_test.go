@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -232,6 +233,74 @@ func TestFreshDatabaseIsolated(t *testing.T) {
 	for name := range names {
 		if databaseExists(t, ctx, adminConn, name) {
 			t.Errorf("database %s still exists after its test ended", name)
+		}
+	}
+}
+
+// TestTemplate builds a template once for several callers at the same
+// time, over a draft a dead build left, and gives each test its own copy.
+func TestTemplate(t *testing.T) {
+	admin := URL(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	adminConn := connect(t, ctx, admin)
+	t.Cleanup(func() { adminConn.Close(context.Background()) }) // after the template's drop
+	name := databaseName("template")
+	t.Cleanup(func() {
+		adminConn.Exec(context.Background(), "ALTER DATABASE "+pgx.Identifier{name}.Sanitize()+" WITH IS_TEMPLATE false") //nolint:errcheck
+		if err := dropDatabase(context.Background(), admin, name); err != nil {
+			t.Errorf("drop the template: %v", err)
+		}
+	})
+	// What a build that died halfway leaves.
+	if _, err := adminConn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name + "_draft"}.Sanitize()); err != nil {
+		t.Fatal(err)
+	}
+	var builds atomic.Int32
+	build := func(u string) error {
+		builds.Add(1)
+		conn, err := pgx.Connect(ctx, u)
+		if err != nil {
+			return err
+		}
+		defer conn.Close(context.Background())
+		_, err = conn.Exec(ctx, "CREATE TABLE customers (name TEXT NOT NULL); INSERT INTO customers VALUES ('ACME')")
+		return err
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			if got := Template(t, name, build); got != name {
+				t.Errorf("Template returned %q, want %q", got, name)
+			}
+		})
+	}
+	wg.Wait()
+	if n := builds.Load(); n != 1 {
+		t.Fatalf("built %d times, want once", n)
+	}
+	if databaseExists(t, ctx, adminConn, name+"_draft") {
+		t.Fatal("the draft is still there")
+	}
+	var urls []string
+	for i := range 2 {
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			u := FromTemplate(t, name)
+			urls = append(urls, u)
+			conn := connect(t, ctx, u)
+			defer conn.Close(context.Background())
+			if _, err := conn.Exec(ctx, "INSERT INTO customers VALUES ('Globex')"); err != nil {
+				t.Fatal(err)
+			}
+			var n int
+			if err := conn.QueryRow(ctx, "SELECT count(*) FROM customers").Scan(&n); err != nil || n != 2 {
+				t.Fatalf("copy %d holds %d customers (%v), want the template's one and its own", i, n, err)
+			}
+		})
+	}
+	for _, u := range urls {
+		if databaseExists(t, ctx, adminConn, dbName(t, u)) {
+			t.Fatalf("copy %s outlived its test", dbName(t, u))
 		}
 	}
 }
