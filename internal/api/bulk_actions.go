@@ -64,15 +64,27 @@ func (h *handler) bulkStateChange(w http.ResponseWriter, r *http.Request, change
 	writeJSON(w, http.StatusOK, bulkOut(b))
 }
 
+// retryBody chooses whether recipients whose outcome is unknown (they
+// may have arrived) are sent again too.
+type retryBody struct {
+	IncludeUnknown bool `json:"include_unknown"`
+}
+
 // retryBulkSend queues the failed recipients of a running or finished
-// send again, as a new attempt each. None failed: 200 with requeued 0.
+// send again, as a new attempt each; those whose outcome is unknown only
+// with include_unknown. None failed: 200 with requeued 0.
 func (h *handler) retryBulkSend(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	n, err := h.app.Bulk.RetryFailed(r.Context(), policy(r), id)
+	var body retryBody
+	if err := decodeOptional(r, &body); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	n, err := h.app.Bulk.RetryFailed(r.Context(), policy(r), id, body.IncludeUnknown)
 	if err != nil {
 		h.fail(w, r, stateConflict(err))
 		return

@@ -110,9 +110,11 @@ var bulkOperations = []operation{
 	{method: "POST", path: "/bulk-sends/{id}/retry-failed", tag: "bulk sends",
 		summary: "Queue the failed recipients of a running or finished send again",
 		desc: "Each failed recipient becomes pending again and is sent as a new attempt; the send runs again. " +
-			"requeued 0: nothing had failed. The operator and admins may: a manager gets 403. 409: the send is " +
-			"scheduled or cancelled.",
-		ok: 200, okSchema: "BulkRetryResult", errs: []int{409}},
+			"Recipients whose outcome is unknown (counts.unknown, reason outcome_unknown: interrupted while a provider " +
+			"that cannot be asked again had them, so they may have arrived) are left out unless include_unknown is true. " +
+			"The body may be left out. requeued 0: nothing had failed. The operator and admins may: a manager gets 403. " +
+			"409: the send is scheduled or cancelled.",
+		body: "BulkRetry", ok: 200, okSchema: "BulkRetryResult", errs: []int{409}},
 	{method: "GET", path: "/bulk-sends/{id}/wecom-tasks", tag: "bulk sends",
 		summary: "The WeCom mass-message tasks of a send: one per sending member, with what each still waits for",
 		desc:    "Same visibility as the send.", ok: 200, okSchema: "WeComTasks"},
@@ -196,13 +198,15 @@ func bulkSchemas() obj {
 	}
 	previewIn := withOptional(input([]string{"recipients"}, content1), obj{"channels": obj{"type": "array",
 		"items": enum(bulkChannels...), "description": "default: the channels with content, else sms and email"}})
-	counts := object([]string{"total", "pending", "sent", "failed", "skipped", "held", "held_until", "awaiting", "delivered", "undelivered", "no_receipt",
+	counts := object([]string{"total", "pending", "sent", "failed", "skipped", "unknown", "held", "held_until", "awaiting", "delivered", "undelivered", "no_receipt",
 		"awaiting_receipt"}, obj{"total": typ("integer"),
 		"awaiting":   obj{"type": "integer", "description": "of the pending: WeCom messages waiting for their sender to confirm them in the WeCom client"},
 		"held":       obj{"type": "integer", "description": "of the pending: held for quiet hours, to go out when their window opens"},
 		"held_until": obj{"type": "string", "format": "date-time", "nullable": true, "description": "when the first held recipients go out"},
 		"pending":    obj{"type": "integer", "description": "includes those being sent"}, "sent": typ("integer"),
 		"failed": typ("integer"), "skipped": typ("integer"),
+		"unknown": obj{"type": "integer", "description": "of the failed: interrupted while a provider that cannot be asked " +
+			"again had them; they may have arrived (reason outcome_unknown)"},
 		"delivered":        obj{"type": "integer", "description": "of the sent: the provider's receipt reported delivery"},
 		"undelivered":      obj{"type": "integer", "description": "of the sent: the receipt reported the message not delivered"},
 		"no_receipt":       obj{"type": "integer", "description": "of the sent: no receipt came within the provider's retention"},
@@ -295,6 +299,8 @@ func bulkSchemas() obj {
 		"BulkSendPage": object([]string{"items", "next_before_id"}, obj{"items": arrayOf(ref("BulkSend")),
 			"next_before_id": obj{"type": "integer", "format": "int64", "nullable": true,
 				"description": "pass as before_id for the next page; null when this page was not full"}}),
+		"BulkRetry": object(nil, obj{"include_unknown": obj{"type": "boolean", "default": false,
+			"description": "also send again to the recipients whose outcome is unknown, who may receive the message twice"}}),
 		"BulkDecision": object(nil, obj{"comment": obj{"type": "string", "maxLength": 500,
 			"description": "the approver's comment, told to the operator; required to reject"}}),
 		"BulkPreview": object([]string{"channels", "sms", "email", "errors", "messages", "estimated_cost", "unpriced",

@@ -93,7 +93,7 @@ func (s *Service) dispatch(ctx context.Context, a DispatchArgs) error {
 	if err := s.holdQuiet(ctx, b, a.Channel, rules); err != nil {
 		return err
 	}
-	d := &chunker{ch: ch, rate: rate, r: r, rules: rules, me: holder(),
+	d := &chunker{ch: ch, rate: rate, r: r, rules: rules, me: holder(), resend: channel.IsIdempotent(ch),
 		caps: model.CapsFor(st.FrequencyCaps, a.Channel, b.Marketing)}
 	if b.InCanary() {
 		if a.Slot != 0 {
@@ -210,7 +210,19 @@ type chunker struct {
 	me        string
 	upTo      int64 // while the canary goes: its last recipient
 	throttled int
+	resend    bool // the provider never delivers a ref twice
 }
+
+// mayHave reports whether the provider may have row's message: this
+// attempt or an earlier one timed out, or the process sending it stopped
+// before the answer was recorded.
+func mayHave(row *model.BulkRecipient, err error) bool {
+	return channel.Reason(err) == channel.ReasonTimeout || row.Reason == channel.ReasonTimeout || row.Reason == model.FailOutcomeUnknown
+}
+
+// maxTimeoutRetry is the longest wait before a message whose call timed
+// out is asked again of a provider that de-duplicates refs.
+const maxTimeoutRetry = 5 * time.Minute
 
 // dispatchChunk claims, sends and settles one chunk of up to limit rows;
 // it returns how many rows it claimed, and adds the messages' outcomes
@@ -294,6 +306,17 @@ func (s *Service) dispatchChunk(ctx context.Context, b *model.BulkSend, d *chunk
 			wasThrottled = true
 			o.Retry, o.Reason, o.Detail = true, channel.ReasonThrottled, errDetail(res.Err)
 			o.RetryAt = s.now().Add(pause)
+		case d.resend && mayHave(row, res.Err) && channel.IsTransient(res.Err) && row.Attempts < s.cfg.MaxThrottledAttempts:
+			// The provider may have the message: asked again under the
+			// same ref it answers without delivering twice, so it is
+			// asked until it answers, never failed for what it may have.
+			// The reason stays what says so (timeout, outcome unknown);
+			// the detail is this attempt's error.
+			o.Retry, o.Reason, o.Detail = true, row.Reason, errDetail(res.Err)
+			if channel.Reason(res.Err) == channel.ReasonTimeout {
+				o.Reason = channel.ReasonTimeout
+			}
+			o.RetryAt = s.now().Add(min(s.cfg.RetryBase<<min(row.Attempts-1, 10), maxTimeoutRetry))
 		case retryable(res.Err) && row.Attempts < s.cfg.MaxAttempts:
 			o.Retry, o.Reason, o.Detail = true, channel.Reason(res.Err), errDetail(res.Err)
 			o.RetryAt = s.now().Add(s.cfg.RetryBase << min(row.Attempts-1, 10))
@@ -344,8 +367,9 @@ func throttlePause(n int) time.Duration {
 
 // retryable reports whether a failed send may be sent again without risk
 // of a duplicate: transient errors where the provider surely did not take
-// the message. A timeout is not one: the provider may have taken it, so it
-// fails (reason timeout) and the operator decides.
+// the message. A timeout is not one: the provider may have taken it, so
+// unless the provider de-duplicates refs it fails (reason timeout) and the
+// operator decides.
 func retryable(err error) bool {
 	return channel.IsTransient(err) && channel.Reason(err) != channel.ReasonTimeout
 }

@@ -361,7 +361,10 @@ func (s *Service) Cancel(ctx context.Context, p permission.Policy, id int64) err
 }
 
 // RetryFailed re-queues the failed recipients of a send as a new attempt.
-func (s *Service) RetryFailed(ctx context.Context, p permission.Policy, id int64) (int64, error) {
+// Those whose outcome is unknown (interrupted while a provider that
+// cannot be asked again had them) may have arrived: they are re-queued
+// only when includeUnknown, which the operator chooses knowingly.
+func (s *Service) RetryFailed(ctx context.Context, p permission.Policy, id int64, includeUnknown bool) (int64, error) {
 	b, err := s.manage(ctx, p, id)
 	if err != nil {
 		return 0, err
@@ -370,7 +373,7 @@ func (s *Service) RetryFailed(ctx context.Context, p permission.Policy, id int64
 	case model.BulkCancelled, model.BulkScheduled, model.BulkPaused, model.BulkAwaitingApproval, model.BulkRejected, model.BulkExpired:
 		return 0, model.NewFieldError("status", "not_retryable", "only a running or finished send can retry its failures")
 	}
-	n, err := s.store.RetryFailedRecipients(ctx, id)
+	n, err := s.store.RetryFailedRecipients(ctx, id, includeUnknown)
 	if err != nil || n == 0 {
 		return n, err
 	}

@@ -214,6 +214,9 @@ type Counts struct {
 	Sent    int `json:"sent"`
 	Failed  int `json:"failed"`
 	Skipped int `json:"skipped"`
+	// Unknown of the failed were interrupted while a provider that cannot
+	// be asked again had them: they may have arrived (outcome_unknown).
+	Unknown int `json:"unknown"`
 	// Held of the pending wait for their quiet hours to end; HeldUntil is
 	// the earliest end.
 	Held      int        `json:"held"`
@@ -248,6 +251,10 @@ func (c *Counts) AddDelivery(delivery, provider string, n int) {
 		}
 	}
 }
+
+// Retryable is how many of the failed a retry sends again unless asked
+// to include those whose outcome is unknown.
+func (c Counts) Retryable() int { return c.Failed - c.Unknown }
 
 // Add counts n recipients of status.
 func (c *Counts) Add(status string, n int) {

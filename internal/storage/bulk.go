@@ -223,14 +223,15 @@ func bulkCounts(ctx context.Context, db querier, ids []int64) (map[int64]model.C
 		return out, nil
 	}
 	var q Query
-	q.Add(`SELECT bulk_send_id, status, delivery, provider, count(*) FROM bulk_recipients WHERE bulk_send_id IN (`)
+	q.Add(`SELECT bulk_send_id, status, delivery, provider, CASE WHEN reason = '`, model.FailOutcomeUnknown, `' THEN 1 ELSE 0 END,
+		count(*) FROM bulk_recipients WHERE bulk_send_id IN (`)
 	for i, id := range ids {
 		if i > 0 {
 			q.Add(", ")
 		}
 		q.Add(q.Arg(id))
 	}
-	q.Add(`) GROUP BY bulk_send_id, status, delivery, provider`)
+	q.Add(`) GROUP BY bulk_send_id, status, delivery, provider, CASE WHEN reason = '`, model.FailOutcomeUnknown, `' THEN 1 ELSE 0 END`)
 	rows, err := db.QueryContext(ctx, q.SQL(), q.Args()...)
 	if err != nil {
 		return nil, fmt.Errorf("store: bulk counts: %w", err)
@@ -239,12 +240,15 @@ func bulkCounts(ctx context.Context, db querier, ids []int64) (map[int64]model.C
 	for rows.Next() {
 		var id int64
 		var status, delivery, provider string
-		var n int
-		if err := rows.Scan(&id, &status, &delivery, &provider, &n); err != nil {
+		var unknown, n int
+		if err := rows.Scan(&id, &status, &delivery, &provider, &unknown, &n); err != nil {
 			return nil, err
 		}
 		c := out[id]
 		c.Add(status, n)
+		if status == model.RecipientFailed && unknown == 1 {
+			c.Unknown += n
+		}
 		if status == model.RecipientSent {
 			c.AddDelivery(delivery, provider, n)
 		}
@@ -535,14 +539,16 @@ func (s *Store) SkipPendingRecipients(ctx context.Context, id int64, channel, re
 }
 
 // RetryFailedRecipients re-queues the failed recipients of a finished or
-// running send as a new attempt and sets the send running again. It
-// returns how many rows it re-queued.
-func (s *Store) RetryFailedRecipients(ctx context.Context, id int64) (int64, error) {
+// running send as a new attempt and sets the send running again; those
+// whose outcome is unknown (they may have arrived) only when
+// includeUnknown. It returns how many rows it re-queued.
+func (s *Store) RetryFailedRecipients(ctx context.Context, id int64, includeUnknown bool) (int64, error) {
 	var n int64
 	err := s.InTx(ctx, func(tx *sql.Tx) error {
 		t := now()
 		res, err := tx.ExecContext(ctx, `UPDATE bulk_recipients SET status = $1, settled = FALSE, reason = '', detail = '',
-			next_attempt_at = $2, updated_at = $2 WHERE bulk_send_id = $3 AND status = $4`, model.RecipientPending, t, id, model.RecipientFailed)
+			next_attempt_at = $2, updated_at = $2 WHERE bulk_send_id = $3 AND status = $4 AND ($5 OR reason <> $6)`,
+			model.RecipientPending, t, id, model.RecipientFailed, includeUnknown, model.FailOutcomeUnknown)
 		if err != nil {
 			return err
 		}

@@ -57,7 +57,7 @@ func (s *Store) ClaimRecipientsDue(ctx context.Context, bulkID int64, channel st
 		// at its next claim.
 		where += ` AND NOT EXISTS (SELECT 1 FROM bulk_sends WHERE id = $4 AND paused_at IS NOT NULL)`
 		rows, err := tx.QueryContext(ctx, `UPDATE bulk_recipients SET status = $1, claimed_by = $2, attempts = attempts + 1,
-			held_until = NULL, wecom_task_id = NULL, updated_at = $3 WHERE `+where+` RETURNING id, contact_id, customer_id, address, attempts`,
+			held_until = NULL, wecom_task_id = NULL, updated_at = $3 WHERE `+where+` RETURNING id, contact_id, customer_id, address, attempts, reason`,
 			model.RecipientSending, holder, t, bulkID, channel, limit, dbTime(due))
 		if err != nil {
 			return err
@@ -66,7 +66,7 @@ func (s *Store) ClaimRecipientsDue(ctx context.Context, bulkID int64, channel st
 		for rows.Next() {
 			r := &model.BulkRecipient{BulkSendID: bulkID, Channel: channel, Status: model.RecipientSending}
 			var contact, customer sql.NullInt64
-			if err := rows.Scan(&r.ID, &contact, &customer, &r.Address, &r.Attempts); err != nil {
+			if err := rows.Scan(&r.ID, &contact, &customer, &r.Address, &r.Attempts, &r.Reason); err != nil {
 				return err
 			}
 			r.ContactID, r.CustomerID = intPtr(contact), intPtr(customer)
@@ -353,10 +353,12 @@ func (s *Store) settleSent(ctx context.Context, tx *sql.Tx, b *model.BulkSend, p
 // by a worker that stopped (crashed, killed) more than lease ago; WeCom
 // recipients handed to a task (waiting for its member) are not stale. The
 // provider may or may not have taken their messages. When resend is true
-// (the provider never delivers a ref twice) they go back to pending and
-// are sent again under the same ref; otherwise they are never re-sent
-// blindly: they fail with reason outcome_unknown for the operator to
-// decide. It returns how many rows it settled.
+// (the provider never delivers a ref twice) they go back to pending, with
+// reason outcome_unknown (the provider may have them: they are asked
+// again until it answers), and are sent again under the same ref;
+// otherwise they are never re-sent blindly: they fail with reason
+// outcome_unknown for the operator to decide. It returns how many rows it
+// settled.
 //
 // A claim takes only rows due by its time and stamps them with it, so a
 // stale row was also due before the lease began: the statement reads the
@@ -366,7 +368,7 @@ func (s *Store) ResolveStaleSending(ctx context.Context, bulkID int64, channel s
 	status, reason, detail := model.RecipientFailed, model.FailOutcomeUnknown,
 		"the process sending it stopped before the provider answer was recorded"
 	if resend {
-		status, reason, detail = model.RecipientPending, "", ""
+		status, detail = model.RecipientPending, "the process sending it stopped; asked again under the same reference"
 	}
 	res, err := s.w.ExecContext(ctx, `UPDATE bulk_recipients SET status = $1, settled = `+settledFor(status)+`, reason = $2,
 		detail = $3, next_attempt_at = $4, updated_at = $4 WHERE bulk_send_id = $5 AND channel = $6 AND NOT settled

@@ -16,10 +16,12 @@ func (h *handler) bulkCancel(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// bulkRetry sends again to the recipients that failed.
+// bulkRetry sends again to the recipients that failed; to those whose
+// outcome is unknown only when the operator ticked the box that says
+// they may have arrived.
 func (h *handler) bulkRetry(w http.ResponseWriter, r *http.Request) {
 	h.bulkAction(w, r, "flash.bulk_retried", func(id int64) error {
-		_, err := h.app.Bulk.RetryFailed(r.Context(), identity(r).Policy, id)
+		_, err := h.app.Bulk.RetryFailed(r.Context(), identity(r).Policy, id, r.PostFormValue("include_unknown") == "1")
 		return err
 	})
 }

@@ -34,3 +34,37 @@ func SentBulk(t testing.TB, s *storage.Store, title string, text func(r *model.B
 	}
 	return b, len(rows)
 }
+
+// InterruptedBulk stores a bulk send by SMS to every contact with a
+// mobile number (at least two) that has ended with each recipient
+// failed: the first refused by the provider (invalid_mobile), the others
+// with reason outcome_unknown, as when the process sending them stopped
+// while a provider that cannot be asked again had them.
+func InterruptedBulk(t testing.TB, s *storage.Store, title string) *model.BulkSend {
+	t.Helper()
+	ctx := context.Background()
+	b := &model.BulkSend{Title: title, SMSText: "x", Selection: "{}", Status: model.BulkRunning, ScheduledAt: time.Now()}
+	if err := s.CreateBulkSend(ctx, permission.Policy{Admin: true}, b, storage.RecipientSelection{HasMobile: true}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := s.ClaimRecipients(ctx, b.ID, "sms", 1000, "stopped")
+	if err != nil || len(rows) < 2 {
+		t.Fatalf("claim: %v (%d rows, want two or more)", err, len(rows))
+	}
+	refused := []storage.Outcome{{Recipient: rows[0], Reason: "invalid_mobile", Detail: "number does not exist"}}
+	if err := s.CompleteRecipients(ctx, b, "webhook", "stopped", refused); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2 * time.Millisecond)
+	if n, err := s.ResolveStaleSending(ctx, b.ID, "sms", time.Millisecond, false); err != nil || n != int64(len(rows)-1) {
+		t.Fatalf("resolve the stopped process's rows: %d, %v", n, err)
+	}
+	if done, err := s.FinishBulkSendIfDone(ctx, b.ID); err != nil || !done {
+		t.Fatalf("finish: %v, %v", done, err)
+	}
+	got, err := s.BulkSendByID(ctx, permission.Policy{Admin: true}, b.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
