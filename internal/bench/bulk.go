@@ -37,6 +37,8 @@ func runBulk(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	workers := fs.Int("workers", 8, "River workers in this process")
 	slots := fs.Int("slots", 4, "dispatch jobs per channel")
 	chunk := fs.Int("chunk", 1000, "recipients claimed per chunk")
+	handOver := fs.Int("handover", 0, "e-mails handed to SMTP at once per dispatch job, each group settled before the next "+
+		"(a stopped process leaves at most slots × handover unknown; 0: the default)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the dispatch to this file")
 	marketing := fs.Bool("marketing", false, "a marketing send: frequency caps are checked and counted per chunk, and quiet hours apply "+
 		"(the caps skip every contact of a second marketing run the same day: use a fresh database)")
@@ -87,7 +89,8 @@ func runBulk(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	// The records' keyword indexer runs as in serve: every few seconds,
 	// giving way to the send, and once the send finishes.
 	recs := record.NewService(store, reg, nil, nil, time.Now)
-	svc := bulk.NewService(store, reg, nil, bulk.Config{ChunkSize: *chunk, Slots: *slots, WorkBudget: 20 * time.Second}, log, time.Now,
+	svc := bulk.NewService(store, reg, nil, bulk.Config{ChunkSize: *chunk, Slots: *slots, WorkBudget: 20 * time.Second,
+		HandOver: *handOver}, log, time.Now,
 		func(ctx context.Context, b *model.BulkSend) {
 			if err := recs.IndexSoon(ctx); err != nil {
 				fmt.Fprintf(stdout, "queue record indexing: %v\n", err)

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -38,6 +39,8 @@ func runCrash(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	kills := fs.Int("kills", 3, "SIGKILLs during the send")
 	bin := fs.String("bin", "", "touchbase binary (default: build ./cmd/touchbase)")
 	stale := fs.Duration("stale-after", 10*time.Second, "serve --stale-after: how soon a dead process's claims are recovered")
+	kind := fs.String("channel", "sms", "sms (webhook batch calls to a loopback sink, which honours refs) or "+
+		"email (SMTP to a loopback sink: a message cannot be asked for again)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -72,11 +75,26 @@ func runCrash(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer ln.Close()
-	go http.Serve(ln, sk) //nolint:errcheck
+	in := bulk.Input{Title: "crash test", Recipients: storage.RecipientSelection{Query: "BENCH-"}}
+	provider, cfg := channel.ProviderWebhook, []byte(nil)
+	switch *kind {
+	case "sms":
+		go http.Serve(ln, sk) //nolint:errcheck
+		cfg, _ = json.Marshal(map[string]any{"url": "http://" + ln.Addr().String(), "secret": "crash", "max_batch": 1000})
+		in.SMSText, in.Recipients.HasMobile = "{{contact.name}}您好", true
+	case "email":
+		srv := sk.serveSMTP(ln)
+		defer srv.Close()
+		provider = channel.ProviderSMTP
+		cfg, _ = json.Marshal(map[string]any{"host": "127.0.0.1", "port": ln.Addr().(*net.TCPAddr).Port, "security": "none",
+			"from": "crash@example.com", "max_batch": 1000})
+		in.EmailSubject, in.EmailBody, in.Recipients.HasEmail = "{{customer.name}}", "{{contact.name}}，您好", true
+	default:
+		return fmt.Errorf("channel: want sms or email, got %q", *kind)
+	}
 	box, _ := channel.NewSecretBox(keyBytes)
 	reg := registry.New(store, box, channel.Env{Network: outbound.Policy{AllowPrivate: true}})
-	cfg, _ := json.Marshal(map[string]any{"url": "http://" + ln.Addr().String(), "secret": "crash", "max_batch": 1000})
-	if err := reg.Save(ctx, operator.ID, channel.KindSMS, channel.ProviderWebhook, cfg, 0); err != nil {
+	if err := reg.Save(ctx, operator.ID, channel.Kind(*kind), provider, cfg, 0); err != nil {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -86,8 +104,7 @@ func runCrash(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	svc.SetQueue(q)
-	b, err := svc.Create(ctx, permission.Policy{Admin: true}, operator, bulk.Input{Title: "crash test",
-		SMSText: "{{contact.name}}您好", Recipients: storage.RecipientSelection{Query: "BENCH-", HasMobile: true}})
+	b, err := svc.Create(ctx, permission.Policy{Admin: true}, operator, in)
 	if err != nil {
 		return err
 	}
@@ -155,29 +172,45 @@ func runCrash(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("keyword index: records still queued: %w", err)
 	}
 	fmt.Fprintf(stdout, "keyword index: every record indexed %s after that\n", indexed.Round(time.Millisecond))
-	return crashReport(ctx, store, final, sk, stdout)
+	return crashReport(ctx, store, final, sk, *kills, stdout)
 }
 
-func crashReport(ctx context.Context, store *storage.Store, b *model.BulkSend, sk *sink, stdout io.Writer) error {
+func crashReport(ctx context.Context, store *storage.Store, b *model.BulkSend, sk *sink, kills int, stdout io.Writer) error {
 	c := b.Counts
 	distinct, dups := sk.tally()
 	missing, err := missingAtSink(ctx, store, b.ID, sk)
 	if err != nil {
 		return err
 	}
-	var records, unknown int
+	var records int
 	if err := store.ReadDB().QueryRowContext(ctx, `SELECT count(*) FROM contact_records WHERE bulk_send_id = $1`, b.ID).Scan(&records); err != nil {
 		return err
 	}
-	if err := store.ReadDB().QueryRowContext(ctx, `SELECT count(*) FROM bulk_recipients WHERE bulk_send_id = $1 AND reason = $2`,
-		b.ID, model.FailOutcomeUnknown).Scan(&unknown); err != nil {
-		return err
+	unknown, arrived := 0, 0
+	for after := int64(0); ; {
+		failed, err := store.ListRecipients(ctx, b.ID, storage.RecipientFilter{Status: model.RecipientFailed, AfterID: after, Limit: 1000})
+		if err != nil {
+			return err
+		}
+		for _, r := range failed {
+			if r.Reason == model.FailOutcomeUnknown {
+				unknown++
+				if sk.has("b" + strconv.FormatInt(r.ID, 10)) {
+					arrived++
+				}
+			}
+			after = r.ID
+		}
+		if len(failed) < 1000 {
+			break
+		}
 	}
 	fmt.Fprintf(stdout, "recipients %d = sent %d + failed %d + skipped %d (pending %d); records %d\n",
 		c.Total, c.Sent, c.Failed, c.Skipped, c.Pending, records)
 	fmt.Fprintf(stdout, "sink: %d distinct, %d duplicates; sent but not received: %d\n", distinct, dups, missing)
 	fmt.Fprintf(stdout, "re-sent after a kill under the same ref (recognised by the receiver): %d\n", sk.repeated())
-	fmt.Fprintf(stdout, "outcome unknown after a kill (failed, for the operator to retry): %d\n", unknown)
+	fmt.Fprintf(stdout, "outcome unknown after a kill (failed, for the operator to decide): %d (%.1f per kill), of which %d had arrived\n",
+		unknown, float64(unknown)/float64(max(kills, 1)), arrived)
 	var errs []error
 	if dups > 0 {
 		errs = append(errs, fmt.Errorf("%d duplicates", dups))

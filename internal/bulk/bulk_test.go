@@ -316,6 +316,10 @@ func TestBulkSendRetriesFlakyProvider(t *testing.T) {
 	})
 }
 
+// TestStaleSendingIsNeverResent: of the rows a worker that then stopped
+// had claimed, those it had handed to a provider that cannot be asked
+// again fail as outcome unknown, never sent twice; those it had not go
+// back to pending, the attempt not counted.
 func TestStaleSendingIsNeverResent(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
@@ -332,6 +336,10 @@ func TestStaleSendingIsNeverResent(t *testing.T) {
 		if err != nil || len(rows) != 4 {
 			t.Fatalf("claim: %v %d", err, len(rows))
 		}
+		full, _ := s.BulkSendByID(ctx, permission.Policy{Admin: true}, b.ID)
+		if handed, err := s.SettleAndHand(ctx, full, "smtp", "dead-worker", nil, []int64{rows[0].ID, rows[1].ID}); err != nil || len(handed) != 2 {
+			t.Fatalf("hand: %v %v", handed, err)
+		}
 		if n, err := s.ResolveStaleSending(ctx, b.ID, "sms", time.Hour, false); err != nil || n != 0 {
 			t.Fatalf("fresh claims resolved: %d %v", n, err)
 		}
@@ -339,18 +347,30 @@ func TestStaleSendingIsNeverResent(t *testing.T) {
 		if n, err := s.ResolveStaleSending(ctx, b.ID, "sms", time.Millisecond, false); err != nil || n != 4 {
 			t.Fatalf("stale claims: %d %v", n, err)
 		}
-		// The dead worker coming back cannot settle rows that are no longer its.
+		// The dead worker coming back cannot settle rows that are no
+		// longer its, nor hand the ones taken back.
 		outs := []storage.Outcome{{Recipient: rows[0], Sent: true, ProviderID: "late"}}
-		full, _ := s.BulkSendByID(ctx, permission.Policy{Admin: true}, b.ID)
 		if err := s.CompleteRecipients(ctx, full, "outbox", "dead-worker", outs); err != nil {
 			t.Fatal(err)
+		}
+		if handed, err := s.SettleAndHand(ctx, full, "smtp", "dead-worker", nil, []int64{rows[2].ID}); err != nil || len(handed) != 0 {
+			t.Fatalf("a row taken back was handed: %v %v", handed, err)
 		}
 		if n := e.count(t, `SELECT count(*) FROM contact_records WHERE bulk_send_id = $1`, b.ID); n != 0 {
 			t.Fatalf("a stale settle wrote %d records", n)
 		}
 		failed, _ := s.ListRecipients(ctx, b.ID, storage.RecipientFilter{Status: model.RecipientFailed})
-		if len(failed) != 4 || failed[0].Reason != model.FailOutcomeUnknown {
+		if len(failed) != 2 || failed[0].Reason != model.FailOutcomeUnknown || failed[0].ID != rows[0].ID || failed[1].ID != rows[1].ID {
 			t.Fatalf("failed rows: %+v", failed)
+		}
+		back, _ := s.ListRecipients(ctx, b.ID, storage.RecipientFilter{Status: model.RecipientPending})
+		for _, r := range back {
+			if r.Attempts != 0 {
+				t.Fatalf("a row never handed counts an attempt: %+v", r)
+			}
+		}
+		if len(back) != 8 {
+			t.Fatalf("%d rows pending, want the 6 never claimed and the 2 never handed", len(back))
 		}
 		// Cancel: pending rows become skipped; nothing is sent.
 		if err := e.svc.Cancel(ctx, e.pol, b.ID); err != nil {

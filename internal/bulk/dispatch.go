@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -230,10 +232,10 @@ const maxTimeoutRetry = 5 * time.Minute
 // it may send now (the priority lane keeps its place) and gives back what
 // it did not claim.
 func (s *Service) dispatchChunk(ctx context.Context, b *model.BulkSend, d *chunker, limit int, h *health) (int, error) {
-	ch, rate, r, rules, me, throttled := d.ch, d.rate, d.r, d.rules, d.me, &d.throttled
+	ch, rate, r, rules, me := d.ch, d.rate, d.r, d.rules, d.me
 	// Once taken from the limit or claimed, what is unused is given back
-	// and a chunk is sent and settled even if the job is being stopped:
-	// its rows must not be left in "sending".
+	// and the messages handed to the provider are settled even if the job
+	// is being stopped: their rows must not be left in "sending".
 	sctx := context.WithoutCancel(ctx)
 	took, err := s.channels.TakeBulk(ctx, ch.Kind(), limit, rate)
 	if err != nil {
@@ -286,77 +288,195 @@ func (s *Service) dispatchChunk(ctx context.Context, b *model.BulkSend, d *chunk
 			s.log.Warn("bulk: give back rate of skipped recipients", "err", gerr)
 		}
 	}
-	var results []channel.Result
-	var sendTime time.Duration
-	if len(msgs) > 0 {
-		start := time.Now()
-		results = ch.SendBatch(sctx, msgs)
-		sendTime = time.Since(start)
+	sent, err := s.sendWaves(ctx, b, d, sendable, msgs, outs)
+	if err != nil {
+		return 0, err
 	}
-	pause := throttlePause(*throttled)
-	wasThrottled := false
-	first := len(outs) // outs[first+i] is the outcome of msgs[i]
-	for i, row := range sendable {
-		o := storage.Outcome{Recipient: row, Content: msgs[i].Text, Subject: msgs[i].Subject}
-		res := results[i]
-		switch {
-		case res.Err == nil:
-			o.Sent, o.ProviderID = true, res.ProviderID
-		case channel.Reason(res.Err) == channel.ReasonThrottled && row.Attempts < s.cfg.MaxThrottledAttempts:
-			wasThrottled = true
-			o.Retry, o.Reason, o.Detail = true, channel.ReasonThrottled, errDetail(res.Err)
-			o.RetryAt = s.now().Add(pause)
-		case d.resend && mayHave(row, res.Err) && channel.IsTransient(res.Err) && row.Attempts < s.cfg.MaxThrottledAttempts:
-			// The provider may have the message: asked again under the
-			// same ref it answers without delivering twice, so it is
-			// asked until it answers, never failed for what it may have.
-			// The reason stays what says so (timeout, outcome unknown);
-			// the detail is this attempt's error.
-			o.Retry, o.Reason, o.Detail = true, row.Reason, errDetail(res.Err)
-			if channel.Reason(res.Err) == channel.ReasonTimeout {
-				o.Reason = channel.ReasonTimeout
-			}
-			o.RetryAt = s.now().Add(min(s.cfg.RetryBase<<min(row.Attempts-1, 10), maxTimeoutRetry))
-		case retryable(res.Err) && row.Attempts < s.cfg.MaxAttempts:
-			o.Retry, o.Reason, o.Detail = true, channel.Reason(res.Err), errDetail(res.Err)
-			o.RetryAt = s.now().Add(s.cfg.RetryBase << min(row.Attempts-1, 10))
-		default:
-			o.Reason, o.Detail = channel.Reason(res.Err), errDetail(res.Err)
-			if channel.IsTransient(res.Err) {
-				o.Detail = fmt.Sprintf("gave up after %d attempts: %s", row.Attempts, o.Detail)
+	if s.onChunk != nil {
+		s.onChunk(chunkReport(ch, sent.outs, sent.took))
+	}
+	if s.onSettled != nil && len(sent.ids) > 0 {
+		s.onSettled(sctx, ch.Name(), sent.ids, sent.refs)
+	}
+	if h != nil {
+		for _, o := range sent.outs[len(outs):] {
+			if !o.Retry {
+				h.add(o.Reason)
 			}
 		}
-		if h != nil && !o.Retry {
-			h.add(o.Reason)
-		}
-		outs = append(outs, o)
 	}
-	if wasThrottled {
-		*throttled++
+	return len(rows), nil
+}
+
+// waveResult is what sendWaves did: every outcome (those it was given
+// first), how long the provider took, and the provider ids and refs of
+// the messages sent.
+type waveResult struct {
+	outs      []storage.Outcome
+	took      time.Duration
+	ids, refs []string
+}
+
+// sendWaves sends msgs (of rows) and settles them with the outcomes
+// already known (skips, holds). Where a stopped process would leave the
+// messages with the provider unknown (the provider cannot be asked again
+// under the same ref), they go in waves, a provider call's worth at a
+// time, one message for a channel that hands them over one by one: the
+// rows of each wave are marked handed just before it goes, in the
+// transaction that settles the one before. A stopped process then leaves
+// unknown at most one wave; the rest of its claim goes back to pending.
+// A provider that de-duplicates refs gets every message in one call.
+func (s *Service) sendWaves(ctx context.Context, b *model.BulkSend, d *chunker, rows []*model.BulkRecipient, msgs []channel.Message,
+	known []storage.Outcome) (waveResult, error) {
+	ch, me := d.ch, d.me
+	sctx := context.WithoutCancel(ctx)
+	res := waveResult{outs: known}
+	settle := slices.Clone(known)
+	wave := len(msgs)
+	if !d.resend {
+		wave = s.cfg.HandOver
+		if !channel.HandsOneByOne(ch) {
+			wave = max(1, ch.MaxBatch())
+		}
+	}
+	stop := s.keepClaim(sctx, b.ID, string(ch.Kind()), me)
+	defer stop()
+	pause := throttlePause(d.throttled)
+	throttled, left := false, 0
+	for start := 0; start < len(msgs); start += wave {
+		end := min(start+wave, len(msgs))
+		part, partMsgs := rows[start:end], msgs[start:end]
+		if !d.resend {
+			if throttled || ctx.Err() != nil {
+				// The rest was never handed: it goes back to pending.
+				left = len(msgs) - start
+				break
+			}
+			ids := make([]int64, len(part))
+			for i, r := range part {
+				ids[i] = r.ID
+			}
+			handed, err := s.store.SettleAndHand(sctx, b, ch.Name(), me, settle, ids)
+			if err != nil {
+				return res, err
+			}
+			settle = nil
+			if len(handed) < len(part) {
+				// Rows whose claim lapsed were taken back: not sent here.
+				part, partMsgs = pickHanded(part, partMsgs, handed)
+			}
+		}
+		if len(partMsgs) == 0 {
+			continue
+		}
+		t0 := time.Now()
+		results := ch.SendBatch(sctx, partMsgs)
+		res.took += time.Since(t0)
+		for i, row := range part {
+			o, thr := s.outcome(row, partMsgs[i], results[i], d, pause)
+			throttled = throttled || thr
+			if o.Sent {
+				res.ids, res.refs = append(res.ids, o.ProviderID), append(res.refs, partMsgs[i].Ref)
+			}
+			settle = append(settle, o)
+			res.outs = append(res.outs, o)
+		}
+	}
+	if throttled {
+		d.throttled++
 		if err := s.channels.Hold(sctx, ch.Kind(), pause); err != nil {
 			s.log.Warn("bulk: hold throttled channel", "channel", ch.Kind(), "err", err)
 		}
 	} else {
-		*throttled = 0
+		d.throttled = 0
 	}
-	if err := s.store.CompleteRecipients(sctx, b, ch.Name(), me, outs); err != nil {
-		return 0, err
+	if err := s.store.CompleteRecipients(sctx, b, ch.Name(), me, settle); err != nil {
+		return res, err
 	}
-	if s.onChunk != nil {
-		s.onChunk(chunkReport(ch, outs, sendTime))
+	if left > 0 {
+		if err := s.store.ReleaseClaim(sctx, b.ID, string(ch.Kind()), me); err != nil {
+			return res, err
+		}
+		if err := s.channels.GiveBack(sctx, ch.Kind(), left, d.rate); err != nil {
+			s.log.Warn("bulk: give back rate of unsent recipients", "err", err)
+		}
 	}
-	if s.onSettled != nil {
-		var ids, refs []string
-		for i, o := range outs[first:] {
-			if o.Sent {
-				ids, refs = append(ids, o.ProviderID), append(refs, msgs[i].Ref)
+	return res, nil
+}
+
+// pickHanded keeps of rows (and their msgs) those whose ids are in
+// handed.
+func pickHanded(rows []*model.BulkRecipient, msgs []channel.Message, handed []int64) ([]*model.BulkRecipient, []channel.Message) {
+	var r []*model.BulkRecipient
+	var m []channel.Message
+	for i, row := range rows {
+		if slices.Contains(handed, row.ID) {
+			r, m = append(r, row), append(m, msgs[i])
+		}
+	}
+	return r, m
+}
+
+// outcome turns the provider's answer for row's message into its
+// outcome, and says whether the provider asked us to slow down.
+func (s *Service) outcome(row *model.BulkRecipient, msg channel.Message, res channel.Result, d *chunker, pause time.Duration) (storage.Outcome, bool) {
+	o := storage.Outcome{Recipient: row, Content: msg.Text, Subject: msg.Subject}
+	switch {
+	case res.Err == nil:
+		o.Sent, o.ProviderID = true, res.ProviderID
+	case channel.Reason(res.Err) == channel.ReasonThrottled && row.Attempts < s.cfg.MaxThrottledAttempts:
+		o.Retry, o.Reason, o.Detail = true, channel.ReasonThrottled, errDetail(res.Err)
+		o.RetryAt = s.now().Add(pause)
+		return o, true
+	case d.resend && mayHave(row, res.Err) && channel.IsTransient(res.Err) && row.Attempts < s.cfg.MaxThrottledAttempts:
+		// The provider may have the message: asked again under the
+		// same ref it answers without delivering twice, so it is
+		// asked until it answers, never failed for what it may have.
+		// The reason stays what says so (timeout, outcome unknown);
+		// the detail is this attempt's error.
+		o.Retry, o.Reason, o.Detail = true, row.Reason, errDetail(res.Err)
+		if channel.Reason(res.Err) == channel.ReasonTimeout {
+			o.Reason = channel.ReasonTimeout
+		}
+		o.RetryAt = s.now().Add(min(s.cfg.RetryBase<<min(row.Attempts-1, 10), maxTimeoutRetry))
+	case retryable(res.Err) && row.Attempts < s.cfg.MaxAttempts:
+		o.Retry, o.Reason, o.Detail = true, channel.Reason(res.Err), errDetail(res.Err)
+		o.RetryAt = s.now().Add(s.cfg.RetryBase << min(row.Attempts-1, 10))
+	default:
+		o.Reason, o.Detail = channel.Reason(res.Err), errDetail(res.Err)
+		if channel.IsTransient(res.Err) {
+			o.Detail = fmt.Sprintf("gave up after %d attempts: %s", row.Attempts, o.Detail)
+		}
+	}
+	return o, false
+}
+
+// keepClaim renews the claim of the rows holder has of one channel of a
+// send every third of the lease until the returned stop is called: rows
+// whose messages are with a slow provider are never taken for a stopped
+// process's.
+func (s *Service) keepClaim(ctx context.Context, bulkID int64, ch, holder string) (stop func()) {
+	every := s.cfg.Lease / 3
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				if err := s.store.RenewClaim(ctx, bulkID, ch, holder); err != nil {
+					s.log.Warn("bulk: renew claim", "bulk_send", bulkID, "err", err)
+				}
 			}
 		}
-		if len(ids) > 0 {
-			s.onSettled(sctx, ch.Name(), ids, refs)
-		}
+	})
+	return func() {
+		close(done)
+		wg.Wait()
 	}
-	return len(rows), nil
 }
 
 // throttlePause is how long a channel is held when its provider throttles

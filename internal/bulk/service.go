@@ -52,13 +52,19 @@ type Config struct {
 	// WeComPoll is how often, at first, the tasks of a WeCom send are read
 	// back while members confirm them.
 	WeComPoll time.Duration
+	// HandOver is how many messages one dispatch job hands at once to a
+	// channel that passes them to its provider one by one (SMTP) and
+	// cannot ask it about one again: each group is marked handed before
+	// it goes and settled as its answers come, so a stopped process
+	// leaves at most Slots × HandOver recipients of unknown outcome.
+	HandOver int
 }
 
 // DefaultConfig is the production tuning.
 func DefaultConfig() Config {
 	return Config{ChunkSize: 500, Slots: 4, MaxAttempts: 5, MaxThrottledAttempts: 20, RetryBase: 15 * time.Second, Lease: 2 * time.Minute,
 		WorkBudget: 10 * time.Second, HoldCheck: 5 * time.Minute, ApprovalWait: DefaultApprovalWait,
-		WeComPoll: 10 * time.Second}
+		WeComPoll: 10 * time.Second, HandOver: 5}
 }
 
 func (c Config) withDefaults() Config {
@@ -93,6 +99,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.WeComPoll <= 0 {
 		c.WeComPoll = d.WeComPoll
+	}
+	if c.HandOver <= 0 {
+		c.HandOver = d.HandOver
 	}
 	return c
 }

@@ -25,12 +25,26 @@ import (
 )
 
 // mailSink is a real SMTP server that keeps every message by recipient.
+// With holdNth set, the holdNth message it takes is not answered until
+// hold is closed; reached is closed when it arrives, heldTo is its
+// recipient.
 type mailSink struct {
-	mu   sync.Mutex
-	msgs map[string][][]byte
+	mu       sync.Mutex
+	msgs     map[string][][]byte
+	sessions int
+	taken    int
+	holdNth  int
+	hold     chan struct{}
+	reached  chan struct{}
+	heldTo   string
 }
 
-func (s *mailSink) NewSession(*smtp.Conn) (smtp.Session, error) { return &mailSession{s: s}, nil }
+func (s *mailSink) NewSession(*smtp.Conn) (smtp.Session, error) {
+	s.mu.Lock()
+	s.sessions++
+	s.mu.Unlock()
+	return &mailSession{s: s}, nil
+}
 
 type mailSession struct {
 	s  *mailSink
@@ -51,7 +65,16 @@ func (m *mailSession) Data(r io.Reader) error {
 	for _, to := range m.to {
 		m.s.msgs[to] = append(m.s.msgs[to], b)
 	}
+	m.s.taken++
+	held := m.s.taken == m.s.holdNth
+	if held {
+		m.s.heldTo = m.to[0]
+	}
 	m.s.mu.Unlock()
+	if held {
+		close(m.s.reached)
+		<-m.s.hold
+	}
 	return nil
 }
 func (m *mailSession) Reset()        { m.to = nil }
@@ -65,7 +88,7 @@ func (s *mailSink) get(to string) [][]byte {
 
 func startMailSink(t *testing.T) (*mailSink, string) {
 	t.Helper()
-	s := &mailSink{msgs: map[string][][]byte{}}
+	s := &mailSink{msgs: map[string][][]byte{}, hold: make(chan struct{}), reached: make(chan struct{})}
 	srv := smtp.NewServer(s)
 	srv.Domain = "sink.test"
 	srv.AllowInsecureAuth = true

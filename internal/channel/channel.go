@@ -99,6 +99,21 @@ func IsIdempotent(ch Channel) bool {
 	return ok && i.IdempotentRefs()
 }
 
+// Sequential is implemented by channels whose SendBatch hands its
+// messages to the provider one after another over one connection, which
+// it keeps open between calls (SMTP). A sender that must know which
+// messages reached the provider gives such a channel one message per
+// call, so that at any moment at most one is there unanswered.
+type Sequential interface {
+	Sequential() bool
+}
+
+// HandsOneByOne reports whether ch is Sequential.
+func HandsOneByOne(ch Channel) bool {
+	q, ok := ch.(Sequential)
+	return ok && q.Sequential()
+}
+
 // SendEach implements SendBatch for providers without a batch call: it sends
 // the messages one by one with send. Once ctx is done, the remaining
 // messages are not attempted and report the context's error.

@@ -8,6 +8,7 @@ import (
 	"net/mail"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -59,7 +60,17 @@ type SMTP struct {
 	env    Env
 	// timeout bounds each message's commands on an open connection.
 	timeout time.Duration
+
+	// idle is the connection the last SendBatch left open for the next
+	// one: a dispatcher that must know which messages reached the server
+	// gives the channel one message per call (see Sequential).
+	mu   sync.Mutex
+	idle *smtpConn
 }
+
+// smtpIdleReuse is how long a connection left open by SendBatch is used
+// again; an older one is closed and a new one dialled.
+const smtpIdleReuse = 5 * time.Second
 
 // NewSMTP validates cfg and returns the provider. It does not connect.
 func NewSMTP(cfg SMTPConfig, env Env) (*SMTP, error) {
@@ -164,28 +175,72 @@ func (s *SMTP) Kind() Kind { return KindEmail }
 // MaxBatch returns the number of messages sent per connection.
 func (s *SMTP) MaxBatch() int { return s.cfg.MaxBatch }
 
-// Close does nothing: connections live for one Send or SendBatch.
-func (s *SMTP) Close() error { return nil }
+// Sequential reports that SendBatch hands its messages to the server one
+// after another over one connection, which it keeps open for the next
+// call.
+func (s *SMTP) Sequential() bool { return true }
 
-// Send sends one email over a new connection and returns its Message-ID.
+// Close closes the connection SendBatch left open, if any.
+func (s *SMTP) Close() error {
+	s.mu.Lock()
+	c := s.idle
+	s.idle = nil
+	s.mu.Unlock()
+	c.close()
+	return nil
+}
+
+// Send sends one email over a new connection, closed after it, and
+// returns its Message-ID.
 func (s *SMTP) Send(ctx context.Context, msg Message) (string, error) {
-	r := s.SendBatch(ctx, []Message{msg})
+	r := s.sendBatch(ctx, []Message{msg}, false)
 	return r[0].ProviderID, r[0].Err
 }
 
-// SendBatch sends msgs over one connection per MaxBatch messages. The
-// ProviderID of each message is its Message-ID (without angle brackets),
-// derived from the message's Ref when it has one.
+// SendBatch sends msgs over one connection per MaxBatch messages; the
+// last one stays open for the next call (until Close, or for
+// smtpIdleReuse). The ProviderID of each message is its Message-ID
+// (without angle brackets), derived from the message's Ref when it has
+// one.
 func (s *SMTP) SendBatch(ctx context.Context, msgs []Message) []Result {
+	return s.sendBatch(ctx, msgs, true)
+}
+
+// takeIdle returns the connection the last call left open, when it is
+// recent enough to use; an older one is closed.
+func (s *SMTP) takeIdle() *smtpConn {
+	s.mu.Lock()
+	c := s.idle
+	s.idle = nil
+	s.mu.Unlock()
+	if c != nil && time.Since(c.idleSince) > smtpIdleReuse {
+		c.close()
+		return nil
+	}
+	return c
+}
+
+func (s *SMTP) sendBatch(ctx context.Context, msgs []Message, keep bool) []Result {
 	results := make([]Result, len(msgs))
 	built := make([]*gomail.Msg, len(msgs))
 	for i, m := range msgs {
 		results[i] = Result{Ref: m.Ref, To: m.To}
 		built[i], results[i].ProviderID, results[i].Err = s.build(m)
 	}
-	var conn *smtpConn
-	defer func() { conn.close() }()
-	sentOnConn := 0
+	conn := s.takeIdle()
+	reused := conn != nil
+	defer func() {
+		if !keep || conn == nil || conn.broken || conn.ahead != nil || conn.sent >= s.cfg.MaxBatch {
+			conn.close()
+			return
+		}
+		conn.idleSince = time.Now()
+		s.mu.Lock()
+		old := s.idle
+		s.idle = conn
+		s.mu.Unlock()
+		old.close()
+	}()
 	for i, gm := range built {
 		if gm == nil {
 			continue // not built: results[i] holds why
@@ -194,7 +249,7 @@ func (s *SMTP) SendBatch(ctx context.Context, msgs []Message) []Result {
 			results[i].ProviderID, results[i].Err = "", contextError(ProviderSMTP, err)
 			continue
 		}
-		if conn != nil && sentOnConn >= s.cfg.MaxBatch {
+		if conn != nil && conn.sent >= s.cfg.MaxBatch {
 			conn.close()
 			conn = nil
 		}
@@ -204,13 +259,12 @@ func (s *SMTP) SendBatch(ctx context.Context, msgs []Message) []Result {
 				results[i].ProviderID, results[i].Err = "", err
 				continue
 			}
-			sentOnConn = 0
+			reused = false
 		}
-		sentOnConn++
 		// The next message's envelope may travel with this message's
 		// content when it will use this connection too.
 		var next *gomail.Msg
-		if sentOnConn < s.cfg.MaxBatch {
+		if conn.sent+1 < s.cfg.MaxBatch {
 			for _, n := range built[i+1:] {
 				if n != nil {
 					next = n
@@ -218,7 +272,22 @@ func (s *SMTP) SendBatch(ctx context.Context, msgs []Message) []Result {
 				}
 			}
 		}
-		if err := conn.send(s, gm, next); err != nil {
+		conn.sent++
+		err := conn.send(s, gm, next)
+		if err != nil && reused && conn.broken && !conn.wrote {
+			// The server closed the connection while it waited: nothing
+			// of this message reached it, so it goes over a new one.
+			conn.close()
+			var derr error
+			if conn, derr = s.dial(ctx); derr != nil {
+				results[i].ProviderID, results[i].Err = "", derr
+				continue
+			}
+			conn.sent++
+			err = conn.send(s, gm, next)
+		}
+		reused = false
+		if err != nil {
 			ce := smtpError(err)
 			results[i].ProviderID, results[i].Err = "", ce
 			if ce.Code == "" || conn.broken {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/textproto"
 	"strings"
+	"time"
 
 	gomail "github.com/wneessen/go-mail"
 	gosmtp "github.com/wneessen/go-mail/smtp"
@@ -31,6 +32,12 @@ type smtpConn struct {
 	// it, so the next envelope can follow in the same packet.
 	dot *textproto.Writer
 	buf *bufio.Writer
+	// sent counts the messages the connection has carried; wrote is set
+	// once the current message's content has started to go out;
+	// idleSince is when SendBatch left the connection open.
+	sent      int
+	wrote     bool
+	idleSince time.Time
 }
 
 // dial opens a connection: greeting, STARTTLS and AUTH as configured. Once
@@ -69,7 +76,9 @@ func (s *SMTP) dial(ctx context.Context) (*smtpConn, error) {
 // sent as an *Error; any other error means the connection failed (and is
 // marked broken).
 func (c *smtpConn) send(s *SMTP, gm, next *gomail.Msg) error {
+	c.wrote = false
 	if !c.pipelining {
+		c.wrote = true // go-mail's exchange does not say how far it got
 		err := s.client.SendWithSMTPClient(c.client, gm)
 		if err != nil {
 			if serr := gm.SendError(); serr != nil {
@@ -149,6 +158,7 @@ func (c *smtpConn) send(s *SMTP, gm, next *gomail.Msg) error {
 		c.dot = textproto.NewWriter(c.buf)
 	}
 	dw := c.dot.DotWriter()
+	c.wrote = true
 	if _, err := gm.WriteTo(dw); err != nil {
 		return c.fail(err)
 	}

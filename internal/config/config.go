@@ -46,7 +46,11 @@ type Options struct {
 	AllowPrivateProviders bool
 	// StaleAfter is how long a bulk recipient may stay "sending", and a
 	// job "running", before they are taken for abandoned by a process
-	// that died (then settled as outcome unknown, and re-run).
+	// that died: recipients it never handed to the provider are sent
+	// again, those it had handed settled as outcome unknown (or asked
+	// again, where the provider de-duplicates), and its jobs re-run. A
+	// live process renews its claim every third of it, so a provider
+	// slower than StaleAfter does not lose it.
 	StaleAfter time.Duration
 	// MetricsAddr, when set, is the address of a second listener that
 	// serves /metrics and /debug/pprof/ instead of the main one.

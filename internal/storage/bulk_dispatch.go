@@ -57,7 +57,7 @@ func (s *Store) ClaimRecipientsDue(ctx context.Context, bulkID int64, channel st
 		// at its next claim.
 		where += ` AND NOT EXISTS (SELECT 1 FROM bulk_sends WHERE id = $4 AND paused_at IS NOT NULL)`
 		rows, err := tx.QueryContext(ctx, `UPDATE bulk_recipients SET status = $1, claimed_by = $2, attempts = attempts + 1,
-			held_until = NULL, wecom_task_id = NULL, updated_at = $3 WHERE `+where+` RETURNING id, contact_id, customer_id, address, attempts, reason`,
+			held_until = NULL, wecom_task_id = NULL, handed = FALSE, updated_at = $3 WHERE `+where+` RETURNING id, contact_id, customer_id, address, attempts, reason`,
 			model.RecipientSending, holder, t, bulkID, channel, limit, dbTime(due))
 		if err != nil {
 			return err
@@ -203,11 +203,25 @@ type Outcome struct {
 // elsewhere (cancel, recovery) is never settled twice. b is the send as
 // BulkSendToWork returns it: its records get its topics.
 func (s *Store) CompleteRecipients(ctx context.Context, b *model.BulkSend, provider, holder string, outs []Outcome) error {
-	if len(outs) == 0 {
-		return nil
+	_, err := s.SettleAndHand(ctx, b, provider, holder, outs, nil)
+	return err
+}
+
+// SettleAndHand settles outs as CompleteRecipients does and, in the same
+// transaction, marks the rows of hand handed: their messages go to the
+// provider next. Only rows holder still has in "sending" are marked (a
+// row whose claim lapsed was taken back and must not be sent); it
+// returns their ids, in hand's order. Marking also renews the rows'
+// claim.
+func (s *Store) SettleAndHand(ctx context.Context, b *model.BulkSend, provider, holder string, outs []Outcome, hand []int64) ([]int64, error) {
+	if len(outs) == 0 && len(hand) == 0 {
+		return nil, nil
 	}
-	s.prepareWanted(ctx)
-	return s.InTx(ctx, func(tx *sql.Tx) error {
+	if len(outs) > 0 {
+		s.prepareWanted(ctx)
+	}
+	var handed []int64
+	err := s.InTx(ctx, func(tx *sql.Tx) error {
 		t := now()
 		for start := 0; start < len(outs); start += settleChunk {
 			part := outs[start:min(start+settleChunk, len(outs))]
@@ -215,12 +229,65 @@ func (s *Store) CompleteRecipients(ctx context.Context, b *model.BulkSend, provi
 				return err
 			}
 		}
-		return nil
+		if len(hand) == 0 {
+			return nil
+		}
+		var err error
+		handed, err = s.hand(ctx, tx, holder, hand, t)
+		return err
 	})
+	return handed, err
+}
+
+func (s *Store) hand(ctx context.Context, tx *sql.Tx, holder string, ids []int64, t time.Time) ([]int64, error) {
+	u := s.bulkQuery()
+	u.Add(`UPDATE bulk_recipients SET handed = TRUE, updated_at = `, u.Arg(t), ` WHERE `, s.idIn(u, "id", ids),
+		` AND status = `, u.Arg(model.RecipientSending), ` AND claimed_by = `, u.Arg(holder), ` RETURNING id`)
+	rows, err := s.txQuery(ctx, tx, repeatsText(len(ids)), u.SQL(), u.Args()...)
+	if err != nil {
+		return nil, fmt.Errorf("hand: %w", err)
+	}
+	defer rows.Close()
+	got := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		got[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]int64, 0, len(got))
+	for _, id := range ids {
+		if got[id] {
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
+
+// RenewClaim keeps the rows holder has in "sending" of one channel of a
+// send from lapsing while their messages are with a slow provider.
+func (s *Store) RenewClaim(ctx context.Context, bulkID int64, channel, holder string) error {
+	_, err := s.w.ExecContext(ctx, `UPDATE bulk_recipients SET updated_at = $1 WHERE bulk_send_id = $2 AND channel = $3
+		AND NOT settled AND status = $4 AND claimed_by = $5`, now(), bulkID, channel, model.RecipientSending, holder)
+	if err != nil {
+		return fmt.Errorf("store: renew claim: %w", err)
+	}
+	return nil
 }
 
 // settleChunk is how many outcomes one statement settles.
 const settleChunk = 500
+
+// repeatsText reports whether a statement naming n rows by id has a text
+// that comes again and again: a full chunk's, or a small group's.
+func repeatsText(n int) bool { return n == settleChunk || n <= smallGroup }
+
+// smallGroup is the most rows a group handed over at a time names.
+const smallGroup = 10
 
 func (s *Store) settle(ctx context.Context, tx *sql.Tx, b *model.BulkSend, provider, holder string, outs []Outcome, t time.Time) error {
 	var sent, failed, retry, skipped, held []Outcome
@@ -302,9 +369,10 @@ func (s *Store) settleSent(ctx context.Context, tx *sql.Tx, b *model.BulkSend, p
 	u.Add(`UPDATE bulk_recipients SET status = `, u.Arg(model.RecipientSent), `, settled = `, settledFor(model.RecipientSent), `, provider = `, u.Arg(provider),
 		`, updated_at = `, u.Arg(t), ` WHERE `, s.idIn(u, "id", outcomeIDs(sent)), ` AND status = `,
 		u.Arg(model.RecipientSending), ` AND claimed_by = `, u.Arg(holder), ` RETURNING id`)
-	// A full chunk's statements repeat their text: on SQLite they are
-	// compiled once.
-	full := len(sent) == settleChunk
+	// A full chunk's statements repeat their text, as do those of the
+	// few messages settled at a time while a dispatcher hands them over
+	// in small groups: on SQLite they are compiled once.
+	full := repeatsText(len(sent))
 	rows, err := s.txQuery(ctx, tx, full, u.SQL(), u.Args()...)
 	if err != nil {
 		return fmt.Errorf("mark sent: %w", err)
@@ -351,8 +419,10 @@ func (s *Store) settleSent(ctx context.Context, tx *sql.Tx, b *model.BulkSend, p
 
 // ResolveStaleSending settles recipients of one channel left in "sending"
 // by a worker that stopped (crashed, killed) more than lease ago; WeCom
-// recipients handed to a task (waiting for its member) are not stale. The
-// provider may or may not have taken their messages. When resend is true
+// recipients handed to a task (waiting for its member) are not stale.
+// Rows it never handed to the provider go back to pending, the attempt
+// not counted, and are sent. The provider may or may not have taken the
+// messages of the handed ones. When resend is true
 // (the provider never delivers a ref twice) they go back to pending, with
 // reason outcome_unknown (the provider may have them: they are asked
 // again until it answers), and are sent again under the same ref;
@@ -370,14 +440,30 @@ func (s *Store) ResolveStaleSending(ctx context.Context, bulkID int64, channel s
 	if resend {
 		status, detail = model.RecipientPending, "the process sending it stopped; asked again under the same reference"
 	}
-	res, err := s.w.ExecContext(ctx, `UPDATE bulk_recipients SET status = $1, settled = `+settledFor(status)+`, reason = $2,
-		detail = $3, next_attempt_at = $4, updated_at = $4 WHERE bulk_send_id = $5 AND channel = $6 AND NOT settled
-		AND next_attempt_at < $8 AND status = $7 AND updated_at < $8 AND wecom_task_id IS NULL`,
-		status, reason, detail, t, bulkID, channel, model.RecipientSending, t.Add(-lease))
+	stale := ` WHERE bulk_send_id = $2 AND channel = $3 AND NOT settled AND next_attempt_at < $5 AND status = $4
+		AND updated_at < $5 AND wecom_task_id IS NULL`
+	var n int64
+	err := s.InTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE bulk_recipients SET status = $6, claimed_by = '', attempts = attempts - 1,
+			updated_at = $1`+stale+` AND NOT handed`, t, bulkID, channel, model.RecipientSending, t.Add(-lease), model.RecipientPending)
+		if err != nil {
+			return err
+		}
+		released, _ := res.RowsAffected()
+		res, err = tx.ExecContext(ctx, `UPDATE bulk_recipients SET status = $6, settled = `+settledFor(status)+`, reason = $7,
+			detail = $8, next_attempt_at = $1, updated_at = $1`+stale+` AND handed`,
+			t, bulkID, channel, model.RecipientSending, t.Add(-lease), status, reason, detail)
+		if err != nil {
+			return err
+		}
+		unknown, _ := res.RowsAffected()
+		n = released + unknown
+		return nil
+	})
 	if err != nil {
 		return 0, fmt.Errorf("store: resolve stale: %w", err)
 	}
-	return res.RowsAffected()
+	return n, nil
 }
 
 // NextRecipientAttempt returns when the earliest pending recipient of a

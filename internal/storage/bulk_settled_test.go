@@ -93,13 +93,18 @@ func TestSettledFollowsEveryRecipientMove(t *testing.T) {
 		}
 		check("released", map[string]int{"pending": 5, "sent": 2, "failed": 1, "skipped": 1})
 
-		// Rows of a process that stopped: failed as outcome unknown, or
-		// back to pending where the provider never delivers a ref twice.
-		if _, err := s.ClaimRecipients(ctx, b.ID, "sms", 2, "gone"); err != nil {
+		// Rows of a process that stopped: those it had handed to the
+		// provider failed as outcome unknown, or back to pending where the
+		// provider never delivers a ref twice; those it had not, pending.
+		gone, err := s.ClaimRecipients(ctx, b.ID, "sms", 3, "gone")
+		if err != nil || len(gone) != 3 {
+			t.Fatalf("claim: %v %d", err, len(gone))
+		}
+		if _, err := s.SettleAndHand(ctx, send, "smtp", "gone", nil, []int64{gone[0].ID, gone[1].ID}); err != nil {
 			t.Fatal(err)
 		}
 		time.Sleep(5 * time.Millisecond)
-		if n, err := s.ResolveStaleSending(ctx, b.ID, "sms", time.Millisecond, false); err != nil || n != 2 {
+		if n, err := s.ResolveStaleSending(ctx, b.ID, "sms", time.Millisecond, false); err != nil || n != 3 {
 			t.Fatalf("resolve stale: %v %d", err, n)
 		}
 		check("stale failed", map[string]int{"pending": 3, "sent": 2, "failed": 3, "skipped": 1})

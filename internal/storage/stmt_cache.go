@@ -19,8 +19,9 @@ type stmtCache struct {
 	want map[string]bool
 }
 
-// maxCachedStmts bounds the cache; only a few texts repeat.
-const maxCachedStmts = 8
+// maxCachedStmts bounds the cache; only a few texts repeat: a full
+// chunk's and those of small groups (smallGroup).
+const maxCachedStmts = 48
 
 // prepared returns the cached statement for query in tx when its text
 // repeats and statements are cached (SQLite); nil otherwise, noting the

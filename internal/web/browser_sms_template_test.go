@@ -58,6 +58,7 @@ func TestBrowserSMSTemplates(t *testing.T) {
 		t.Errorf("marketing template row: %q", got)
 	}
 	admin.Shot("sms-templates")
+	admin.Settled()
 	admin.Click("#tpl-SMS_100 .row-actions a")
 	admin.WaitVisible("#sms-template-form #f-var-order")
 	admin.Settled()
@@ -68,6 +69,7 @@ func TestBrowserSMSTemplates(t *testing.T) {
 	admin.Click("#save-template")
 	admin.WaitGone("#sms-template-form")
 	admin.WaitText("#tpl-SMS_100", "联系人姓名")
+	admin.Settled() // the swapped-in rows' links are htmx's only once settled
 	admin.Click("#tpl-SMS_200 .row-actions a")
 	admin.WaitVisible("#sms-template-form #f-var-name")
 	admin.Settled()

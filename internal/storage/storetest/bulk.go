@@ -52,8 +52,12 @@ func InterruptedBulk(t testing.TB, s *storage.Store, title string) *model.BulkSe
 		t.Fatalf("claim: %v (%d rows, want two or more)", err, len(rows))
 	}
 	refused := []storage.Outcome{{Recipient: rows[0], Reason: "invalid_mobile", Detail: "number does not exist"}}
-	if err := s.CompleteRecipients(ctx, b, "webhook", "stopped", refused); err != nil {
-		t.Fatal(err)
+	var handed []int64
+	for _, r := range rows[1:] {
+		handed = append(handed, r.ID)
+	}
+	if got, err := s.SettleAndHand(ctx, b, "smtp", "stopped", refused, handed); err != nil || len(got) != len(handed) {
+		t.Fatalf("settle and hand: %v (%d handed of %d)", err, len(got), len(handed))
 	}
 	time.Sleep(2 * time.Millisecond)
 	if n, err := s.ResolveStaleSending(ctx, b.ID, "sms", time.Millisecond, false); err != nil || n != int64(len(rows)-1) {
