@@ -249,7 +249,7 @@ func bulkSchemas() obj {
 	})
 	reasons := append([]string{model.SkipDoNotContact, model.SkipOptedOut, model.SkipNoAddress, model.SkipDuplicate,
 		model.SkipCancelled, model.SkipTemplateUnavailable, model.SkipFrequencyCap, model.SkipRejected, model.SkipApprovalExpired,
-		model.FailOutcomeUnknown, model.SkipNoWeCom, model.SkipWeComNotFollowed, model.SkipWeComNotFriend, model.SkipWeComMonthlyLimit,
+		model.SkipNoPermission, model.FailOutcomeUnknown, model.SkipNoWeCom, model.SkipWeComNotFollowed, model.SkipWeComNotFriend, model.SkipWeComMonthlyLimit,
 		model.SkipWeComNotConfirmed, model.SkipWeComNotConnected, model.FailWeComRefused, model.FailWeComTaskGone}, channel.Reasons()...)
 	recipient := object([]string{"id", "bulk_send_id", "contact_id", "contact_name", "customer_id", "customer_name", "channel",
 		"address", "status", "reason", "reason_text", "detail", "attempts", "provider", "provider_message_id", "delivery",
@@ -284,7 +284,7 @@ func bulkSchemas() obj {
 	notification := object([]string{"id", "user_id", "kind", "title", "body", "link", "data", "read_at", "created_at"}, obj{
 		"id": id64(), "user_id": id64(),
 		"kind": obj{"type": "string", "description": strings.Join([]string{model.NotifyBulkFinished, model.NotifyBulkCancelled, model.NotifyBulkReceipts, model.NotifyBulkPaused, model.NotifyWeComTask,
-			model.NotifyBulkApproval, model.NotifyBulkDecided, model.NotifyPlanReminder, model.NotifySystem}, ", ")},
+			model.NotifyBulkApproval, model.NotifyBulkDecided, model.NotifyPlanReminder, model.NotifyPlanReassign, model.NotifySystem}, ", ")},
 		"title": obj{"type": "string", "description": "in the user's language"}, "body": typ("string"),
 		"link":    obj{"type": "string", "description": "a path in the web UI, or empty"},
 		"data":    obj{"type": "object", "description": "the facts behind the text (ids, counts), for clients that render their own"},

@@ -14,6 +14,7 @@ import (
 
 	"touchbase/internal/channel"
 	"touchbase/internal/model"
+	"touchbase/internal/permission"
 	"touchbase/internal/quiet"
 	"touchbase/internal/storage"
 )
@@ -95,7 +96,11 @@ func (s *Service) dispatch(ctx context.Context, a DispatchArgs) error {
 	if err := s.holdQuiet(ctx, b, a.Channel, rules); err != nil {
 		return err
 	}
-	d := &chunker{ch: ch, rate: rate, r: r, rules: rules, me: holder(), resend: channel.IsIdempotent(ch),
+	operator, err := s.operatorPolicy(ctx, b, st)
+	if err != nil {
+		return err
+	}
+	d := &chunker{ch: ch, rate: rate, r: r, rules: rules, me: holder(), resend: channel.IsIdempotent(ch), operator: operator,
 		caps: model.CapsFor(st.FrequencyCaps, a.Channel, b.Marketing)}
 	if b.InCanary() {
 		if a.Slot != 0 {
@@ -212,7 +217,25 @@ type chunker struct {
 	me        string
 	upTo      int64 // while the canary goes: its last recipient
 	throttled int
-	resend    bool // the provider never delivers a ref twice
+	resend    bool              // the provider never delivers a ref twice
+	operator  permission.Policy // whose rights the send goes with
+}
+
+// operatorPolicy is the rights of b's operator now: each chunk goes only
+// to customers they may still see. A send without an operator (its user
+// deleted) goes with what it was accepted with.
+func (s *Service) operatorPolicy(ctx context.Context, b *model.BulkSend, st model.Settings) (permission.Policy, error) {
+	if b.UserID == nil {
+		return admin, nil
+	}
+	u, err := s.store.UserByID(ctx, *b.UserID)
+	if errors.Is(err, model.ErrNotFound) {
+		return admin, nil
+	}
+	if err != nil {
+		return permission.Policy{}, err
+	}
+	return permission.For(u, st), nil
 }
 
 // mayHave reports whether the provider may have row's message: this
@@ -251,11 +274,20 @@ func (s *Service) dispatchChunk(ctx context.Context, b *model.BulkSend, d *chunk
 		return 0, err
 	}
 	// A contact who opted out, or a customer marked do-not-contact, since
-	// the send was accepted is skipped now, not sent; one in quiet hours
-	// is held until they end.
+	// the send was accepted is skipped now, not sent, and so is one whose
+	// customer the operator may no longer see; one in quiet hours is held
+	// until they end.
+	unseen, err := s.store.UnseenCustomers(ctx, d.operator, customerIDs(rows))
+	if err != nil {
+		return 0, errors.Join(err, s.store.ReleaseClaim(sctx, b.ID, string(ch.Kind()), me))
+	}
 	outs := make([]storage.Outcome, 0, len(rows))
 	var open []*model.BulkRecipient
 	for _, row := range rows {
+		if row.CustomerID != nil && unseen[*row.CustomerID] {
+			outs = append(outs, storage.Outcome{Recipient: row, Skip: true, Reason: model.SkipNoPermission})
+			continue
+		}
 		if row.Barred != "" {
 			outs = append(outs, storage.Outcome{Recipient: row, Skip: true, Reason: row.Barred})
 			continue
@@ -402,6 +434,19 @@ func (s *Service) sendWaves(ctx context.Context, b *model.BulkSend, d *chunker, 
 		}
 	}
 	return res, nil
+}
+
+// customerIDs lists the customers of rows, each once.
+func customerIDs(rows []*model.BulkRecipient) []int64 {
+	var ids []int64
+	seen := map[int64]bool{}
+	for _, r := range rows {
+		if r.CustomerID != nil && !seen[*r.CustomerID] {
+			seen[*r.CustomerID] = true
+			ids = append(ids, *r.CustomerID)
+		}
+	}
+	return ids
 }
 
 // pickHanded keeps of rows (and their msgs) those whose ids are in

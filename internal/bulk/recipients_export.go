@@ -46,7 +46,7 @@ func (s *Service) ExportRecipients(ctx context.Context, p permission.Policy, id 
 	if err := cw.Write(recipientHeader[lang]); err != nil {
 		return err
 	}
-	f.AfterID, f.Limit = 0, exportPage
+	f.AfterID, f.Limit, f.Viewer = 0, exportPage, &p
 	for {
 		rows, err := s.store.ListRecipients(ctx, id, f)
 		if err != nil {

@@ -328,11 +328,13 @@ func (s *Service) List(ctx context.Context, p permission.Policy, beforeID int64,
 	return s.store.ListBulkSends(ctx, p, beforeID, limit)
 }
 
-// Recipients lists recipients of a bulk send the user may see.
+// Recipients lists recipients of a bulk send the user may see, those
+// whose customer they may see now.
 func (s *Service) Recipients(ctx context.Context, p permission.Policy, id int64, f storage.RecipientFilter) ([]*model.BulkRecipient, error) {
 	if _, err := s.store.BulkSendByID(ctx, p, id); err != nil {
 		return nil, err
 	}
+	f.Viewer = &p // who may see the send sees only the recipients they may see now
 	return s.store.ListRecipients(ctx, id, f)
 }
 

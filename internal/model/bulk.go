@@ -93,6 +93,9 @@ const (
 	// SkipFrequencyCap: the contact already had as many messages of the
 	// kind on the channel as a frequency cap allows.
 	SkipFrequencyCap = "frequency_capped"
+	// SkipNoPermission: when the send went, its operator could no longer
+	// see the contact's customer (a relation removed, a team changed).
+	SkipNoPermission = "no_permission"
 	// SkipRejected, SkipApprovalExpired: the send needed approval and was
 	// refused, or not approved in time.
 	SkipRejected        = "approval_rejected"

@@ -18,6 +18,9 @@ const (
 	// NotifyWeComTask asks a member to confirm a WeCom mass-message task.
 	NotifyWeComTask    = "wecom_task"
 	NotifyPlanReminder = "plan_reminder"
+	// NotifyPlanReassign tells a team's manager that a plan fell due whose
+	// owner can no longer carry it out.
+	NotifyPlanReassign = "plan_reassign"
 	NotifySystem       = "system"
 )
 

@@ -35,6 +35,9 @@ type Access struct {
 // ArgFunc records a query argument and returns its placeholder.
 type ArgFunc func(v any) string
 
+// SeesEverything reports whether the user may see every customer.
+func (p Policy) SeesEverything() bool { return p.Admin || p.Visibility == model.VisibilityAll }
+
 // CanAdminister reports whether the user may manage users, teams, topics,
 // relations and settings.
 func (p Policy) CanAdminister() bool { return p.Admin }

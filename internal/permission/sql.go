@@ -15,7 +15,7 @@ func (p Policy) ServesSQL(c string, arg ArgFunc) string {
 
 // SeeSQL is true when the user may see the customer.
 func (p Policy) SeeSQL(c string, arg ArgFunc) string {
-	if p.Admin || p.Visibility == model.VisibilityAll {
+	if p.SeesEverything() {
 		return "(1 = 1)"
 	}
 	expr := "(" + p.ServesSQL(c, arg) + " OR " + managerOf(c+".rep_id", arg(p.UserID))

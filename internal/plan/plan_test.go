@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -277,6 +278,44 @@ func TestPlanPermissionsAndCompletion(t *testing.T) {
 		}
 		if _, err := w.plans.Close(ctx, w.repPol, next.ID, ""); err == nil {
 			t.Fatal("closing without a reason (and twice) accepted")
+		}
+	})
+}
+
+// TestReminderOfAPlanOutOfReachGoesToTheManager: a rep who served a
+// customer as participant plans a call, then loses the relation. When the
+// plan falls due, the rep is not reminded of a customer out of reach; the
+// team's manager is told it needs another owner, and finds it on the
+// reassignment list.
+func TestReminderOfAPlanOutOfReachGoesToTheManager(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		w := setup(t, s)
+		if err := s.SetRelation(ctx, &model.Relation{CustomerID: w.customer.ID, UserID: w.rep2.ID, Kind: model.RelationParticipant}); err != nil {
+			t.Fatal(err)
+		}
+		zero := 0
+		pol := permission.For(w.rep2, model.Settings{Visibility: model.VisibilityTeam})
+		ps, err := w.plans.Create(ctx, pol, w.rep2, plan.Input{CustomerIDs: []int64{w.customer.ID}, Title: "续约回访",
+			DueAt: time.Now().Add(1200 * time.Millisecond), RemindMinutes: &zero})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DeleteRelation(ctx, w.customer.ID, w.rep2.ID); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "the reminder job", func() bool { return completedReminders(t, s) == 1 })
+		if ns := w.reminders(t, w.rep2.ID); len(ns) != 0 {
+			t.Fatalf("the owner out of reach was told: %+v", ns)
+		}
+		ns := w.reminders(t, w.mgr.ID)
+		if len(ns) != 1 || ns[0].Kind != model.NotifyPlanReassign || ns[0].Link != "/plans/reassign" ||
+			ns[0].Title != "联系计划待重新分配：续约回访" || !strings.Contains(ns[0].Body, "恒信科技") {
+			t.Fatalf("the manager's notifications: %+v", ns)
+		}
+		list, err := w.plans.NeedReassignment(ctx, w.mgrPol)
+		if err != nil || len(list) != 1 || list[0].ID != ps[0].ID {
+			t.Fatalf("reassignment list: %v, %+v", err, list)
 		}
 	})
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"touchbase/internal/i18n"
 	"touchbase/internal/model"
 	"touchbase/internal/notify"
 	"touchbase/internal/permission"
@@ -42,8 +43,12 @@ type remindWorker struct {
 func (s *Service) Register(w *river.Workers) { river.AddWorker(w, &remindWorker{svc: s}) }
 
 // Work notifies the plan's owner, unless the plan was moved (the job of its
-// new time will), done or cancelled. The notification's dedupe key makes a
-// second run of the same reminder a no-op.
+// new time will), done or cancelled. An owner who can no longer carry it
+// out (deactivated, or no longer allowed to contact the customer) is not
+// reminded of a customer out of their reach: the manager of their team is
+// told instead that it needs another owner (it is on their reassignment
+// list). The notification's dedupe key makes a second run of the same
+// reminder a no-op.
 func (w *remindWorker) Work(ctx context.Context, job *river.Job[RemindArgs]) error {
 	s := w.svc
 	pl, err := s.store.PlanByID(ctx, permission.Policy{Admin: true}, job.Args.PlanID)
@@ -61,8 +66,19 @@ func (w *remindWorker) Work(ctx context.Context, job *river.Job[RemindArgs]) err
 	if err != nil {
 		return err
 	}
-	m := reminderMessage(pl, owner)
-	_, err = s.notify.Notify(ctx, pl.OwnerID, m)
+	to, m := pl.OwnerID, reminderMessage(pl, owner)
+	reach, err := s.inReach(ctx, owner, pl.CustomerID)
+	if err != nil {
+		return err
+	}
+	if !reach {
+		manager, err := s.managerOf(ctx, owner)
+		if err != nil || manager == nil {
+			return err // no manager: the plan waits on the admins' reassignment list
+		}
+		to, m = manager.ID, reassignMessage(pl, owner, manager)
+	}
+	_, err = s.notify.Notify(ctx, to, m)
 	if errors.Is(err, notify.ErrDuplicate) {
 		return nil
 	}
@@ -72,10 +88,68 @@ func (w *remindWorker) Work(ctx context.Context, job *river.Job[RemindArgs]) err
 	if s.onReminded != nil {
 		s.onReminded(s.now().Sub(at))
 	}
-	if pl.RemindEmail {
+	if pl.RemindEmail && to == pl.OwnerID {
 		s.mailReminder(ctx, owner, m)
 	}
 	return nil
+}
+
+// inReach reports whether owner may still carry out a plan on the
+// customer: an active user allowed to contact it.
+func (s *Service) inReach(ctx context.Context, owner *model.User, customerID int64) (bool, error) {
+	if !owner.Active {
+		return false, nil
+	}
+	settings, err := s.store.Settings(ctx)
+	if err != nil {
+		return false, err
+	}
+	a, err := s.store.CustomerAccess(ctx, permission.For(owner, settings), customerID)
+	if err != nil {
+		return false, err
+	}
+	return a.Contact, nil
+}
+
+// managerOf returns the manager of u's team, or nil.
+func (s *Service) managerOf(ctx context.Context, u *model.User) (*model.User, error) {
+	if u.TeamID == nil {
+		return nil, nil
+	}
+	t, err := s.store.TeamByID(ctx, *u.TeamID)
+	if errors.Is(err, model.ErrNotFound) || err == nil && (t.ManagerID == nil || *t.ManagerID == u.ID) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.store.UserByID(ctx, *t.ManagerID)
+	if errors.Is(err, model.ErrNotFound) || err == nil && !m.Active {
+		return nil, nil
+	}
+	return m, err
+}
+
+// reassignMessage tells manager that owner's plan fell due and needs
+// another owner.
+func reassignMessage(pl *model.Plan, owner, manager *model.User) notify.Message {
+	name := owner.DisplayName
+	if name == "" {
+		name = owner.Username
+	}
+	m := notify.Message{
+		Kind:      model.NotifyPlanReassign,
+		Link:      "/plans/reassign",
+		DedupeKey: fmt.Sprintf("plan-reassign:%d:%d", pl.ID, pl.DueAt.Unix()),
+		Data:      map[string]any{"plan_id": pl.ID, "customer_id": pl.CustomerID, "owner_id": owner.ID},
+	}
+	lang := i18n.ZhCN
+	if manager.Language == i18n.EN {
+		lang = i18n.EN
+	}
+	m.Title = i18n.T(lang, "plannotify.reassign_title", pl.Title)
+	m.Body = i18n.T(lang, "plannotify.reassign_body", name, pl.CustomerName)
+	return m
 }
 
 func reminderMessage(pl *model.Plan, owner *model.User) notify.Message {

@@ -566,12 +566,48 @@ func (s *Store) RetryFailedRecipients(ctx context.Context, id int64, includeUnkn
 	return n, nil
 }
 
+// UnseenCustomers returns which of the customers ids p may not see now:
+// a bulk send's recipients of those are skipped when it goes.
+func (s *Store) UnseenCustomers(ctx context.Context, p permission.Policy, ids []int64) (map[int64]bool, error) {
+	unseen := map[int64]bool{}
+	if len(ids) == 0 || p.SeesEverything() {
+		return unseen, nil
+	}
+	for _, id := range ids {
+		unseen[id] = true
+	}
+	for start := 0; start < len(ids); start += settleChunk {
+		var q Query // numbered: SeeSQL names its arguments more than once
+		q.Add(`SELECT c.id FROM customers c WHERE `, s.idIn(&q, "c.id", ids[start:min(start+settleChunk, len(ids))]),
+			` AND `, p.SeeSQL("c", q.Arg))
+		rows, err := s.r.QueryContext(ctx, q.SQL(), q.Args()...)
+		if err != nil {
+			return nil, fmt.Errorf("store: unseen customers: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			delete(unseen, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return unseen, nil
+}
+
 // RecipientFilter narrows ListRecipients.
 type RecipientFilter struct {
 	Status  string
 	Channel string
 	AfterID int64
 	Limit   int
+	// Viewer, when set, keeps the rows whose customer it may see now.
+	Viewer *permission.Policy
 }
 
 // ListRecipients returns recipients of one bulk send (visibility of the
@@ -612,6 +648,9 @@ func (s *Store) ListRecipients(ctx context.Context, bulkID int64, f RecipientFil
 	}
 	if f.Channel != "" {
 		q.Add(` AND br.channel = `, q.Arg(f.Channel))
+	}
+	if f.Viewer != nil {
+		q.Add(` AND `, f.Viewer.SeeSQL("c", q.Arg))
 	}
 	if f.AfterID > 0 {
 		q.Add(` AND br.id > `, q.Arg(f.AfterID))

@@ -23,6 +23,7 @@ var dynamicPrefixes = []string{"import.col.", "error.", "errorpage.", "role.", "
 	"bulk.review_approval_",
 	"reply.",            // the reply service writes the records and notifications of SMS replies
 	"bulknotify.",       // the notifications of bulk sends
+	"plannotify.",       // the plan service tells managers of plans out of reach
 	"wecom.errcode.",    // WeCom's refusals, by errcode
 	"wecom.matched_by.", // how a WeCom identity was matched
 	"wecom.secret.",     // the WeCom connection's secret fields
