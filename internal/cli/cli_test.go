@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -180,6 +181,27 @@ func TestImportCommand(t *testing.T) {
 	}
 	if code, _, _ := runCmd(t, dir, "", "import", "customers", dir+"/missing.csv"); code != 1 {
 		t.Fatalf("missing file exited %d", code)
+	}
+}
+
+// TestImportStoppedPartWay: a file refused at its 2,502nd line, after the
+// first 2,000 rows were written, says how far it was written.
+func TestImportStoppedPartWay(t *testing.T) {
+	dir := t.TempDir()
+	csvPath := dir + "/customers.csv"
+	var b strings.Builder
+	b.WriteString("customer_code,customer_name,contact_name,mobile\n")
+	for i := range 2500 {
+		fmt.Fprintf(&b, "C%05d,客户%d,联系人%d,1380%07d\n", i, i, i, i)
+	}
+	b.WriteString("C99999,\"" + strings.Repeat("x", 1<<20+1) + "\n")
+	if err := os.WriteFile(csvPath, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCmd(t, dir, "", "import", "customers", csvPath)
+	if code != 1 || !strings.Contains(out, "stopped part-way: rows through line 2001 were written (customers 2000 created") ||
+		!strings.Contains(errOut, "larger than") {
+		t.Fatalf("import: %d\n%s\n%s", code, out, errOut)
 	}
 }
 

@@ -52,6 +52,12 @@ func runImport(ctx context.Context, e env, args []string) error {
 	defer f.Close()
 	start := time.Now()
 	report, err := importer.Import(ctx, a.Store, f, opts)
+	if err != nil && report != nil && report.Stopped && !dryRun {
+		fmt.Fprintf(e.stdout, "stopped part-way: rows through line %d were written (customers %d created, %d updated; "+
+			"contacts %d created, %d updated; %d rows with errors), nothing after it; fix the cause and import the file again\n",
+			report.WrittenThrough, report.CustomersCreated, report.CustomersUpdated, report.ContactsCreated, report.ContactsUpdated,
+			report.Failed)
+	}
 	if err != nil {
 		return err
 	}

@@ -85,14 +85,32 @@ func Import(ctx context.Context, store *storage.Store, r io.Reader, opts Options
 			cancel()
 			for range batches { // let the reader finish
 			}
+			committed.Stopped = true
 			return &committed, err
 		}
+		run.rep.WrittenThrough = lastLine(batch)
 		committed = *run.rep
 	}
 	if readErr != nil {
+		run.rep.Stopped = run.rep.Rows > 0
 		return run.rep, readErr
 	}
 	return run.rep, nil
+}
+
+// lastLine is the line of the file where batch's last row starts.
+func lastLine(batch []item) int {
+	if len(batch) == 0 {
+		return 0
+	}
+	it := batch[len(batch)-1]
+	if it.row != nil {
+		return it.row.line
+	}
+	if len(it.errs) > 0 {
+		return it.errs[0].Line
+	}
+	return 0
 }
 
 // run is one import in progress.

@@ -373,3 +373,29 @@ func TestImportManyBatches(t *testing.T) {
 		}
 	})
 }
+
+// TestImportStoppedPartWaySaysWhatWasWritten: a file whose row 3,001
+// never ends (a quote left open) is refused there, after the first
+// batch of 2,000 rows was written: the report says so, with the counts of
+// what was written and the line it reaches, and the store holds exactly
+// that.
+func TestImportStoppedPartWaySaysWhatWasWritten(t *testing.T) {
+	data, _ := genFile(3000)
+	data = append(data, []byte("C9999999,\""+strings.Repeat("长", 1<<19)+"\r\n")...)
+	storetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		addUsers(t, s)
+		rep, err := importer.Import(ctx, s, bytes.NewReader(data), importer.Options{DefaultRegion: "CN"})
+		var fe *model.FieldError
+		if !errors.As(err, &fe) || fe.Code != "record_too_large" {
+			t.Fatalf("import: %v", err)
+		}
+		if rep == nil || !rep.Stopped || rep.Rows != 2000 || rep.ContactsCreated != 2000 || rep.WrittenThrough != 2001 {
+			t.Fatalf("report: %+v", rep)
+		}
+		var contacts int
+		if err := s.ReadDB().QueryRowContext(ctx, `SELECT count(*) FROM contacts`).Scan(&contacts); err != nil || contacts != 2000 {
+			t.Fatalf("%d contacts stored (%v), the report says 2000", contacts, err)
+		}
+	})
+}

@@ -33,6 +33,12 @@ type Report struct {
 	Errors []RowError `json:"errors"`
 	// Warnings lists what was ignored, such as unknown columns.
 	Warnings []RowError `json:"warnings"`
+	// Stopped is set when the import stopped part-way (a database
+	// failure, a fault of the file found further down): the counts are
+	// of what was written, the rows through WrittenThrough (a line of the
+	// file; 0: none), and nothing after it was.
+	Stopped        bool `json:"stopped"`
+	WrittenThrough int  `json:"written_through_line"`
 }
 
 // MaxErrors bounds Report.Errors, so a file of garbage cannot exhaust memory.

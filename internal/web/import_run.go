@@ -24,7 +24,12 @@ func (h *handler) importRun(w http.ResponseWriter, r *http.Request) {
 	opts := importer.Options{DefaultRegion: h.region(r.Context()), DryRun: d.DryRun, DefaultRepID: d.RepID}
 	d.Report, err = importer.Import(r.Context(), h.app.Store, f, opts)
 	if ve, ok := model.AsValidation(err); ok {
-		d.Errors, d.Report = ve, nil
+		// A fault found further down a file part of which was written:
+		// the page says what was, and where it stopped.
+		d.Errors, d.Failure = ve, d.Report != nil && d.Report.Stopped && !d.DryRun
+		if !d.Failure {
+			d.Report = nil
+		}
 		h.importRender(w, r, http.StatusBadRequest, d)
 		return
 	}

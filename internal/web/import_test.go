@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"strings"
@@ -88,6 +89,26 @@ func TestImportPage(t *testing.T) {
 		// The agent now finds the imported customer with its contact.
 		if res := agent.get("/customers?q=northwind"); !strings.Contains(res.body, "Northwind") {
 			t.Error("the agent does not see the imported customer")
+		}
+	})
+}
+
+// TestImportStoppedPartWayShowsWhatWasWritten: a file refused further
+// down, after its first 2,000 rows were written, shows the refusal and
+// the report of what was written, with the line it reaches.
+func TestImportStoppedPartWayShowsWhatWasWritten(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *storage.Store) {
+		e := newEnv(t, s)
+		var b strings.Builder
+		b.WriteString("customer_code,customer_name,contact_name,mobile\n")
+		for i := range 2500 {
+			fmt.Fprintf(&b, "M%05d,客户%d,联系人%d,1380%07d\n", i, i, i, i)
+		}
+		b.WriteString("M99999,\"" + strings.Repeat("x", 1<<20+1) + "\n")
+		res := e.signedIn(t, e.admin).upload(b.String(), nil)
+		if res.status != http.StatusBadRequest || !strings.Contains(res.body, `id="import-stopped"`) ||
+			!strings.Contains(res.body, "第 2001 行及之前的行已写入") || !strings.Contains(res.body, `id="import-report"`) {
+			t.Fatalf("import stopped part-way: %d\n%s", res.status, res.body)
 		}
 	})
 }
