@@ -72,27 +72,7 @@ func URL(t testing.TB) string {
 // the server cannot be reached or the database cannot be created.
 func FreshDatabase(t testing.TB) string {
 	t.Helper()
-	admin := URL(t)
-	name := databaseName(t.Name())
-
-	dbURL, err := withDatabase(admin, name)
-	if err != nil {
-		t.Fatalf("pgtest: %s: %v", EnvVar, err)
-	}
-
-	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
-	defer cancel()
-	if err := createDatabase(ctx, admin, name); err != nil {
-		t.Fatalf("pgtest: create database %s: %v", name, err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
-		defer cancel()
-		if err := dropDatabase(ctx, admin, name); err != nil {
-			t.Errorf("pgtest: drop database %s: %v", name, err)
-		}
-	})
-	return dbURL
+	return fromTemplate(t, "")
 }
 
 // databaseName returns a new database name: the prefix, 12 random hex digits
@@ -270,6 +250,13 @@ func ensureTemplate(ctx context.Context, admin, name string, build func(url stri
 // (see Template) instead of an empty one.
 func FromTemplate(t testing.TB, template string) string {
 	t.Helper()
+	return fromTemplate(t, template)
+}
+
+// fromTemplate creates a database copied from template ("": the server's
+// default) and drops it when the test ends.
+func fromTemplate(t testing.TB, template string) string {
+	t.Helper()
 	admin := URL(t)
 	name := databaseName(t.Name())
 	dbURL, err := withDatabase(admin, name)
@@ -279,7 +266,7 @@ func FromTemplate(t testing.TB, template string) string {
 	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
 	defer cancel()
 	if err := createDatabaseFrom(ctx, admin, name, template); err != nil {
-		t.Fatalf("pgtest: create database %s from %s: %v", name, template, err)
+		t.Fatalf("pgtest: create database %s: %v", name, err)
 	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
