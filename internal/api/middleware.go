@@ -58,7 +58,11 @@ func (h *handler) wrap(rt route) http.Handler {
 			}
 		}
 		if r.Body != nil {
-			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+			limit := int64(maxBody)
+			if rt.Path == "/imports/customers" {
+				limit = maxImportBody
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
 		rt.Handle(h, w, r)
 	})

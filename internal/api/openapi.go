@@ -22,6 +22,7 @@ type operation struct {
 	public                     bool
 	query                      []param
 	body                       string         // request schema; PATCH gets its "Patch" variant
+	bodyMedia                  string         // media type of a request body that is a file, not JSON
 	ok                         int            // success status
 	okSchema                   string         // "" for no content
 	okMedia                    []string       // media types of a success body that is a file, not JSON
@@ -132,6 +133,18 @@ var operations = []operation{
 	{method: "PUT", path: "/customers/by-code/{code}", tag: "customers",
 		summary: "Create or replace the customer with this code (host CRM sync; admins): 201 created, 200 replaced",
 		body:    "CustomerInput", ok: 200, okSchema: "CustomerDetail", errs: []int{201, 409}},
+	{method: "POST", path: "/imports/customers", tag: "customers",
+		summary: "Import customers and their contacts from a CSV file (admins), or only check it",
+		desc: "The body is the file (up to 64 MiB), with the columns of the admin import page: a customer's code finds or " +
+			"creates it, a contact is matched by mobile, e-mail or name; an empty cell changes nothing. Rows with errors " +
+			"are listed in the report and skipped. 400: a fault of the file as a whole. An import that stopped part-way " +
+			"(a fault found further down the file: 400; a database failure: 500) answers with the report of what was " +
+			"written: report.stopped, and the rows through report.written_through_line; import the file again once " +
+			"the cause is fixed, nothing is duplicated.",
+		query: []param{{"dry_run", "boolean", "check the whole file and report, writing nothing"},
+			{"rep", "string", "username of the exclusive rep of new customers whose row names none"}},
+		bodyMedia: "text/csv", ok: 200, okSchema: "ImportReport", errs: []int{400, 500},
+		errSchema: map[int]string{400: "ImportRefusal", 500: "ImportRefusal"}},
 
 	{method: "GET", path: "/customers/{id}/contacts", tag: "contacts", summary: "Contacts of a customer", ok: 200, okSchema: "ContactList"},
 	{method: "POST", path: "/customers/{id}/contacts", tag: "contacts", summary: "Add a contact to a customer",
@@ -263,6 +276,31 @@ func (op operation) statuses() []int {
 }
 
 type obj = map[string]any
+
+// errorObject is the "error" member of every error answer.
+var errorObject = object([]string{"code", "message"}, obj{
+	"code": typ("string"), "message": typ("string"),
+	"field":  obj{"type": "string", "description": "the first invalid field or parameter"},
+	"fields": arrayOf(ref("FieldError"))})
+
+// importReport is what an import of customers did.
+var importReport = func() obj {
+	rowErr := object([]string{"line", "field", "value", "code", "message"}, obj{
+		"line":  obj{"type": "integer", "description": "line of the file, the header being line 1"},
+		"field": obj{"type": "string", "description": "the column's canonical name, or empty for the whole row"},
+		"value": obj{"type": "string", "maxLength": 200}, "code": typ("string"), "message": typ("string")})
+	return object([]string{"rows", "failed", "customers_created", "customers_updated", "contacts_created", "contacts_updated",
+		"errors", "warnings", "stopped", "written_through_line"}, obj{
+		"rows":              obj{"type": "integer", "description": "data rows read"},
+		"failed":            obj{"type": "integer", "description": "rows not imported because of an error"},
+		"customers_created": typ("integer"), "customers_updated": typ("integer"),
+		"contacts_created": typ("integer"), "contacts_updated": typ("integer"),
+		"errors":   obj{"type": "array", "items": rowErr, "maxItems": 1000, "description": "one per faulty field, in file order"},
+		"warnings": obj{"type": "array", "items": rowErr, "description": "what was ignored, such as unknown columns"},
+		"stopped":  obj{"type": "boolean", "description": "the import stopped part-way: the counts are of what was written"},
+		"written_through_line": obj{"type": "integer",
+			"description": "when stopped: the rows through this line of the file were written, none after it (0: none)"}})
+}()
 
 func ref(name string) obj { return obj{"$ref": "#/components/schemas/" + name} }
 
@@ -416,11 +454,11 @@ func schemas() obj {
 		"Document": object([]string{"openapi", "info", "paths"}, obj{"openapi": typ("string"), "info": typ("object"),
 			"servers": arrayOf(typ("object")), "paths": typ("object"), "components": typ("object"),
 			"security": arrayOf(typ("object")), "tags": arrayOf(typ("object"))}),
-		"Error": object([]string{"error"}, obj{"error": object([]string{"code", "message"}, obj{
-			"code": typ("string"), "message": typ("string"),
-			"field":  obj{"type": "string", "description": "the first invalid field or parameter"},
-			"fields": arrayOf(ref("FieldError"))})}),
+		"Error":      object([]string{"error"}, obj{"error": errorObject}),
 		"FieldError": fieldErr,
+		"ImportRefusal": object([]string{"error"}, obj{"error": errorObject,
+			"report": obj{"allOf": []obj{ref("ImportReport")}, "description": "what was written, when the import stopped part-way"}}),
+		"ImportReport": importReport,
 
 		"TokenRequest": input([]string{"username", "password"}, obj{"username": typ("string"), "password": typ("string"),
 			"name":  obj{"type": "string", "maxLength": 100, "description": "a label for the token"},
@@ -641,6 +679,9 @@ func (op operation) build(sch obj) obj {
 			}
 		}
 		out["requestBody"] = obj{"required": true, "content": obj{"application/json": obj{"schema": ref(name)}}}
+	}
+	if op.bodyMedia != "" {
+		out["requestBody"] = obj{"required": true, "content": obj{op.bodyMedia: obj{"schema": obj{"type": "string", "format": "binary"}}}}
 	}
 	responses := obj{}
 	for i, st := range op.statuses() {

@@ -54,6 +54,7 @@ var routes = []route{
 	{"PATCH", "/customers/{id}", authed, contactScope, (*handler).patchCustomer},
 	{"DELETE", "/customers/{id}", authed, adminScope, (*handler).deleteCustomer},
 	{"PUT", "/customers/by-code/{code}", authed, adminScope, (*handler).upsertCustomerByCode},
+	{"POST", "/imports/customers", authed, adminScope, (*handler).importCustomers},
 
 	{"GET", "/customers/{id}/contacts", authed, readScope, (*handler).listCustomerContacts},
 	{"POST", "/customers/{id}/contacts", authed, contactScope, (*handler).createContact},
