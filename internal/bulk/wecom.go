@@ -138,8 +138,9 @@ func (s *Service) dispatchWeCom(ctx context.Context, b *model.BulkSend) error {
 		return s.finishIfDone(ctx, b.ID)
 	}
 	// Rows a stopped worker claimed and handed to no task go back to be
-	// handed: no task holds them, so none can have been sent.
-	if _, err := s.store.ResolveStaleSending(ctx, b.ID, model.ChannelWeCom, s.cfg.Lease, true); err != nil {
+	// handed: no task holds them, so none can have been sent (nor marked
+	// handed, which rows a task holds need not be).
+	if _, err := s.store.ResolveStaleSending(ctx, b.ID, model.ChannelWeCom, s.cfg.Lease, false); err != nil {
 		return err
 	}
 	if err := s.wecom.Hand(ctx, b, holder()); err != nil {

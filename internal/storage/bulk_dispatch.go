@@ -442,16 +442,25 @@ func (s *Store) ResolveStaleSending(ctx context.Context, bulkID int64, channel s
 	}
 	stale := ` WHERE bulk_send_id = $2 AND channel = $3 AND NOT settled AND next_attempt_at < $5 AND status = $4
 		AND updated_at < $5 AND wecom_task_id IS NULL`
+	// A sender that may ask again marks nothing: all its rows are asked
+	// again, as the provider may have any of them.
+	handed := ` AND handed`
+	if resend {
+		handed = ""
+	}
 	var n int64
 	err := s.InTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE bulk_recipients SET status = $6, claimed_by = '', attempts = attempts - 1,
-			updated_at = $1`+stale+` AND NOT handed`, t, bulkID, channel, model.RecipientSending, t.Add(-lease), model.RecipientPending)
-		if err != nil {
-			return err
+		var released int64
+		if !resend {
+			res, err := tx.ExecContext(ctx, `UPDATE bulk_recipients SET status = $6, claimed_by = '', attempts = attempts - 1,
+				updated_at = $1`+stale+` AND NOT handed`, t, bulkID, channel, model.RecipientSending, t.Add(-lease), model.RecipientPending)
+			if err != nil {
+				return err
+			}
+			released, _ = res.RowsAffected()
 		}
-		released, _ := res.RowsAffected()
-		res, err = tx.ExecContext(ctx, `UPDATE bulk_recipients SET status = $6, settled = `+settledFor(status)+`, reason = $7,
-			detail = $8, next_attempt_at = $1, updated_at = $1`+stale+` AND handed`,
+		res, err := tx.ExecContext(ctx, `UPDATE bulk_recipients SET status = $6, settled = `+settledFor(status)+`, reason = $7,
+			detail = $8, next_attempt_at = $1, updated_at = $1`+stale+handed,
 			t, bulkID, channel, model.RecipientSending, t.Add(-lease), status, reason, detail)
 		if err != nil {
 			return err
