@@ -501,7 +501,7 @@ func (s *Service) outcome(row *model.BulkRecipient, msg channel.Message, res cha
 // whose messages are with a slow provider are never taken for a stopped
 // process's.
 func (s *Service) keepClaim(ctx context.Context, bulkID int64, ch, holder string) (stop func()) {
-	every := s.cfg.Lease / 3
+	every := max(s.cfg.Lease/3, time.Millisecond)
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Go(func() {
