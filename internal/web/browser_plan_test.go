@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -53,6 +54,13 @@ func TestBrowserPlan(t *testing.T) {
 	p := e.plan(ps[0].ID)
 	if p.RemindMinutes == nil || *p.RemindMinutes != 0 || len(p.TopicIDs) != 1 {
 		t.Errorf("the plan stored: %+v", p)
+	}
+
+	// In My plans its "Contact now" reads white on blue, not grey on blue
+	// (WCAG AA: 4.5:1).
+	b.Visit(e.srv.URL+"/plans", ".plan-contact")
+	if ratio := browser.Eval[float64](b, contrastOf(".plan-contact")); ratio < 4.5 {
+		t.Errorf("the plan's contact button has a contrast of %.2f:1", ratio)
 	}
 
 	// The reminder arrives live: the bell counts it, no reload.
@@ -107,4 +115,21 @@ func TestBrowserPlan(t *testing.T) {
 	if out := e.outbox(); len(out) != 1 || !strings.Contains(out[0].Body, "Dear 王小明, your renewal is due.") {
 		t.Errorf("outbox: %d messages", len(out))
 	}
+}
+
+// contrastOf is a script giving the contrast ratio (WCAG 2) of the text of
+// the first element matching sel against its background.
+func contrastOf(sel string) string {
+	return `(() => {
+		const s = getComputedStyle(document.querySelector(` + strconv.Quote(sel) + `));
+		const lum = c => {
+			const [r, g, b] = c.match(/[\d.]+/g).slice(0, 3).map(Number).map(v => {
+				v /= 255;
+				return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+			});
+			return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+		};
+		const a = lum(s.color), b = lum(s.backgroundColor);
+		return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+	})()`
 }
