@@ -30,6 +30,6 @@ func (h *handler) contactEdit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := contactFormData{base: h.base(w, r, "customers", "contact.edit_title"), Customer: cv, Contact: ct,
-		Action: "/contacts/" + strconv.FormatInt(ct.ID, 10)}
+		Action: "/contacts/" + strconv.FormatInt(ct.ID, 10), Dialog: isHTMX(r)}
 	h.view(w, r, http.StatusOK, "contact_form.html", "contact_dialog", d)
 }

@@ -15,6 +15,10 @@ type contactFormData struct {
 	Contact  *model.Contact
 	Errors   model.ValidationErrors
 	Action   string
+	// Dialog is set when the form is the dialog of the customer's page,
+	// which htmx swaps; opened as a page of its own (a new tab, a link)
+	// it posts as a plain form and goes back to the customer.
+	Dialog bool
 }
 
 // readContact copies the posted fields into ct.
@@ -34,6 +38,7 @@ func readContact(r *http.Request, ct *model.Contact) {
 // contactFormFailed shows the form again with its field errors: htmx
 // swaps it in place inside the open dialog.
 func (h *handler) contactFormFailed(w http.ResponseWriter, r *http.Request, d contactFormData) {
+	d.Dialog = isHTMX(r)
 	h.formFailed(w, r, "contact_form.html", "contact_form", "contact-form", d)
 }
 

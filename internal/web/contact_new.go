@@ -19,6 +19,6 @@ func (h *handler) contactNew(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := contactFormData{base: h.base(w, r, "customers", "contact.new_title"), Customer: cv,
-		Contact: &model.Contact{CustomerID: cv.ID}, Action: "/customers/" + strconv.FormatInt(cv.ID, 10) + "/contacts"}
+		Contact: &model.Contact{CustomerID: cv.ID}, Action: "/customers/" + strconv.FormatInt(cv.ID, 10) + "/contacts", Dialog: isHTMX(r)}
 	h.view(w, r, http.StatusOK, "contact_form.html", "contact_dialog", d)
 }
