@@ -248,20 +248,28 @@ func ensureContacts(ctx context.Context, store *storage.Store, n int, repID int6
 // never received.
 func missingAtSink(ctx context.Context, store *storage.Store, bulkID int64, sk *sink) (int, error) {
 	missing := 0
-	var after int64
-	for {
-		rows, err := store.ListRecipients(ctx, bulkID, storage.RecipientFilter{Status: model.RecipientSent, AfterID: after, Limit: 1000})
+	err := eachRecipient(ctx, store, bulkID, model.RecipientSent, func(r *model.BulkRecipient) {
+		if !sk.has("b" + strconv.FormatInt(r.ID, 10)) {
+			missing++
+		}
+	})
+	return missing, err
+}
+
+// eachRecipient calls fn for every recipient of a send in status, a page
+// at a time.
+func eachRecipient(ctx context.Context, store *storage.Store, bulkID int64, status string, fn func(*model.BulkRecipient)) error {
+	for after := int64(0); ; {
+		rows, err := store.ListRecipients(ctx, bulkID, storage.RecipientFilter{Status: status, AfterID: after, Limit: 1000})
 		if err != nil {
-			return 0, err
+			return err
 		}
 		for _, r := range rows {
-			if !sk.has("b" + strconv.FormatInt(r.ID, 10)) {
-				missing++
-			}
+			fn(r)
 			after = r.ID
 		}
 		if len(rows) < 1000 {
-			return missing, nil
+			return nil
 		}
 	}
 }

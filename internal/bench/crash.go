@@ -187,23 +187,16 @@ func crashReport(ctx context.Context, store *storage.Store, b *model.BulkSend, s
 		return err
 	}
 	unknown, arrived := 0, 0
-	for after := int64(0); ; {
-		failed, err := store.ListRecipients(ctx, b.ID, storage.RecipientFilter{Status: model.RecipientFailed, AfterID: after, Limit: 1000})
-		if err != nil {
-			return err
-		}
-		for _, r := range failed {
-			if r.Reason == model.FailOutcomeUnknown {
-				unknown++
-				if sk.has("b" + strconv.FormatInt(r.ID, 10)) {
-					arrived++
-				}
+	err = eachRecipient(ctx, store, b.ID, model.RecipientFailed, func(r *model.BulkRecipient) {
+		if r.Reason == model.FailOutcomeUnknown {
+			unknown++
+			if sk.has("b" + strconv.FormatInt(r.ID, 10)) {
+				arrived++
 			}
-			after = r.ID
 		}
-		if len(failed) < 1000 {
-			break
-		}
+	})
+	if err != nil {
+		return err
 	}
 	fmt.Fprintf(stdout, "recipients %d = sent %d + failed %d + skipped %d (pending %d); records %d\n",
 		c.Total, c.Sent, c.Failed, c.Skipped, c.Pending, records)

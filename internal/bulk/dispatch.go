@@ -452,10 +452,14 @@ func customerIDs(rows []*model.BulkRecipient) []int64 {
 // pickHanded keeps of rows (and their msgs) those whose ids are in
 // handed.
 func pickHanded(rows []*model.BulkRecipient, msgs []channel.Message, handed []int64) ([]*model.BulkRecipient, []channel.Message) {
+	keep := make(map[int64]bool, len(handed))
+	for _, id := range handed {
+		keep[id] = true
+	}
 	var r []*model.BulkRecipient
 	var m []channel.Message
 	for i, row := range rows {
-		if slices.Contains(handed, row.ID) {
+		if keep[row.ID] {
 			r, m = append(r, row), append(m, msgs[i])
 		}
 	}

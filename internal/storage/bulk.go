@@ -577,24 +577,19 @@ func (s *Store) UnseenCustomers(ctx context.Context, p permission.Policy, ids []
 		unseen[id] = true
 	}
 	for start := 0; start < len(ids); start += settleChunk {
-		var q Query // numbered: SeeSQL names its arguments more than once
+		var q Query // numbered, not eachIn's positional: SeeSQL names its arguments more than once
 		q.Add(`SELECT c.id FROM customers c WHERE `, s.idIn(&q, "c.id", ids[start:min(start+settleChunk, len(ids))]),
 			` AND `, p.SeeSQL("c", q.Arg))
-		rows, err := s.r.QueryContext(ctx, q.SQL(), q.Args()...)
-		if err != nil {
-			return nil, fmt.Errorf("store: unseen customers: %w", err)
-		}
-		for rows.Next() {
+		err := queryEach(ctx, s.r, &q, func(rows *sql.Rows) error {
 			var id int64
 			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, err
+				return err
 			}
 			delete(unseen, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("store: unseen customers: %w", err)
 		}
 	}
 	return unseen, nil
