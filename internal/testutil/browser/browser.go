@@ -137,8 +137,13 @@ func WithTimeout(d time.Duration) Option {
 	return func(c *config) { c.timeout = d }
 }
 
+// minWindowWidth is the narrowest window Chromium opens; a narrower size
+// is emulated as a mobile viewport.
+const minWindowWidth = 500
+
 // WithWindowSize sets the size of the browser window in CSS pixels; the
-// default is 1280×900.
+// default is 1280×900. Below 500 px wide it emulates a phone's viewport
+// (mobile, touch, the page's viewport meta honoured).
 func WithWindowSize(width, height int) Option {
 	return func(c *config) { c.width, c.height = width, height }
 }
@@ -217,6 +222,11 @@ func New(t testing.TB, opts ...Option) *Browser {
 	case err = <-started:
 	case <-time.After(startTimeout):
 		err = fmt.Errorf("no answer after %v", startTimeout)
+	}
+	if err == nil && cfg.width < minWindowWidth {
+		// Chromium keeps a window at least 500 px wide; a phone's
+		// viewport is emulated instead, as its device toolbar does.
+		err = chromedp.Do(tab, chromedp.EmulateViewport(int64(cfg.width), int64(cfg.height), chromedp.EmulateMobile))
 	}
 	if err != nil {
 		cancelTab()

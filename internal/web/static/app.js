@@ -304,6 +304,30 @@
     }
   });
 
+  // ---- The phone's navigation drawer ----------------------------------------
+  // The menu button opens the sidebar as a drawer; the backdrop, Escape or
+  // a link in it closes it, and the focus goes back to the button.
+  function setNav(open) {
+    var btn = document.getElementById("nav-toggle");
+    if (!btn) return;
+    document.body.classList.toggle("nav-open", open);
+    btn.setAttribute("aria-expanded", open ? "true" : "false");
+    if (open) {
+      var link = document.querySelector("#sidebar .nav a[aria-current=page]") || document.querySelector("#sidebar .nav a");
+      if (link) link.focus();
+    } else if (document.activeElement && document.getElementById("sidebar").contains(document.activeElement)) {
+      btn.focus();
+    }
+  }
+  document.addEventListener("click", function (e) {
+    if (!e.target.closest) return;
+    if (e.target.closest("#nav-toggle")) setNav(!document.body.classList.contains("nav-open"));
+    else if (e.target.closest("#nav-backdrop")) setNav(false);
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && document.body.classList.contains("nav-open")) setNav(false);
+  });
+
   // ---- Start-up, and after every htmx swap ----------------------------------
 
   function init(root) {
