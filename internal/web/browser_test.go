@@ -65,6 +65,9 @@ func TestBrowserCustomerAndContactDialog(t *testing.T) {
 	b.Fill("#f-email", "zhao@bad")
 	b.Click("#save-contact")
 	b.WaitText("#contact-dialog #e-email", "邮箱地址格式不正确")
+	if id := activeID(b, "f-email"); id != "f-email" {
+		t.Errorf("after the refused save the focus is on %q, want the e-mail field", id)
+	}
 	b.Shot("contact-dialog-error")
 	if got := b.Value("#f-name"); got != "赵六" {
 		t.Errorf("the name was lost after the error: %q", got)
@@ -102,5 +105,49 @@ func TestBrowserCustomerAndContactDialog(t *testing.T) {
 		if strings.HasPrefix(line, "error") && !strings.Contains(line, "status of 400") {
 			t.Errorf("browser console: %s", line)
 		}
+	}
+}
+
+// activeID is the id of the element that has the focus, once the page
+// settled on one: it waits up to 2 s for the focus to reach want.
+func activeID(b *browser.Browser, want string) string {
+	return browser.Eval[string](b, fmt.Sprintf(`new Promise(done => {
+  const id = () => document.activeElement ? document.activeElement.id : "";
+  const end = Date.now() + 2000;
+  (function poll() { if (id() === %q || Date.now() > end) done(id()); else setTimeout(poll, 20); })();
+})`, want))
+}
+
+// TestBrowserRefusedFormsFocusTheFirstError: a plain form sent again with
+// its errors, and a form htmx swaps in place, both put the focus on the
+// first invalid field; the plan form opened as a page moves on to the plan
+// once it is made, so a second click cannot make another.
+func TestBrowserRefusedFormsFocusTheFirstError(t *testing.T) {
+	b := browser.New(t)
+	e := newEnv(t, storetest.SQLite(t))
+	e.logIn(b, "agent1")
+	b.WaitVisible(".topbar")
+
+	b.Visit(e.srv.URL+"/customers/new", "#customer-form")
+	b.Fill("#f-level", "A")
+	b.Click("#customer-form button[type=submit]")
+	b.WaitVisible("#customer-form .field.has-error")
+	if id := activeID(b, "f-name"); id != "f-name" {
+		t.Errorf("the refused customer form focuses %q, want f-name", id)
+	}
+
+	b.Visit(fmt.Sprintf("%s/plans/new?customer_ids=%d", e.srv.URL, e.acme.ID), "#plan-form")
+	b.Fill("#f-title", "")
+	b.Click("#save-plan")
+	b.WaitVisible("#plan-form .field.has-error")
+	if id := activeID(b, "f-title"); id != "f-title" {
+		t.Errorf("the refused plan form focuses %q, want f-title", id)
+	}
+	b.Fill("#f-title", "季度回访")
+	b.Click("#save-plan")
+	b.WaitVisible("#plan-contact-now")
+	ps := e.plans()
+	if len(ps) != 1 || !strings.HasSuffix(b.URL(), fmt.Sprintf("/plans/%d", ps[0].ID)) {
+		t.Fatalf("after creating from its page: at %s with %d plans, want the plan's page and 1", b.URL(), len(ps))
 	}
 }

@@ -208,6 +208,12 @@ func (c *client) postHTMX(path string, form url.Values) response {
 	return c.postRaw(path, form, map[string]string{"HX-Request": "true", "X-CSRF-Token": c.csrf})
 }
 
+// postDialog submits a form as htmx does from inside a dialog.
+func (c *client) postDialog(path string, form url.Values) response {
+	c.t.Helper()
+	return c.postRaw(path, form, map[string]string{"HX-Request": "true", "X-CSRF-Token": c.csrf, "X-Dialog": "1"})
+}
+
 func (c *client) postRaw(path string, form url.Values, header map[string]string) response {
 	c.t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, c.base+path, strings.NewReader(form.Encode()))

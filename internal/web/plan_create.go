@@ -9,8 +9,9 @@ import (
 
 // planCreate adds a plan for each chosen customer. A refused form comes
 // back with its errors and nothing is stored. From a dialog the page stays
-// (its open plans refresh and a toast links the plan); without JavaScript
-// the browser goes to the plan, or to the upcoming plans for several.
+// (its open plans refresh and a toast links the plan); from the form's own
+// page, with or without JavaScript, the browser goes to the plan, or to
+// the upcoming plans for several.
 func (h *handler) planCreate(w http.ResponseWriter, r *http.Request) {
 	id := identity(r)
 	form := readPlanForm(r)
@@ -44,7 +45,7 @@ func (h *handler) planCreated(w http.ResponseWriter, r *http.Request, plans []*m
 	if len(plans) == 1 {
 		next, msg = "/plans/"+strconv.FormatInt(plans[0].ID, 10), h.t(r, "plan.created")
 	}
-	if !isHTMX(r) {
+	if !inDialog(r) { // a page of its own moves on, so a second click cannot add the plans again
 		setFlash(w, "flash.plan_created")
 		h.redirect(w, r, next)
 		return

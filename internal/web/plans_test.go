@@ -121,7 +121,7 @@ func TestPlanCreate(t *testing.T) {
 		}
 
 		// Create for one customer and contact, from the dialog: the dialog closes, the page's plans refresh.
-		res = agent.postHTMX("/plans", planForm(url.Values{"customer_ids": {fmt.Sprint(e.acme.ID)}, "contact_id": {fmt.Sprint(wang.ID)},
+		res = agent.postDialog("/plans", planForm(url.Values{"customer_ids": {fmt.Sprint(e.acme.ID)}, "contact_id": {fmt.Sprint(wang.ID)},
 			"due_at": {local(t, due)}, "topic_ids": {fmt.Sprint(topic.ID)}, "remind": {"custom"}, "remind_custom": {"90"},
 			"remind_email": {"on"}, "repeat": {"weekly"}, "weekdays": {"1", "4"}, "repeat_end": {"count"}, "count": {"5"}}))
 		if res.status != http.StatusOK || !strings.Contains(res.header.Get("HX-Trigger"), "plansChanged") ||
@@ -173,7 +173,7 @@ func TestPlanCreate(t *testing.T) {
 			!strings.Contains(res.body, "创建 2 个计划") || strings.Contains(res.body, `name="contact_id"`) {
 			t.Errorf("plan form for many:\n%s", res.body)
 		}
-		res = agent.postHTMX("/plans", planForm(url.Values{"customer_ids": {fmt.Sprint(e.acme.ID), fmt.Sprint(e.globex.ID)},
+		res = agent.postDialog("/plans", planForm(url.Values{"customer_ids": {fmt.Sprint(e.acme.ID), fmt.Sprint(e.globex.ID)},
 			"due_at": {local(t, due)}}))
 		if res.status != http.StatusOK || !strings.Contains(res.header.Get("HX-Trigger"), "plansChanged") {
 			t.Fatalf("create many: %d\n%s", res.status, res.body)
@@ -673,6 +673,30 @@ func TestPlanListPages(t *testing.T) {
 		if res := agent.get("/plans?tab=upcoming&after=not-a-cursor"); res.status != http.StatusOK || len(rows.FindAllString(res.body, -1)) != 200 ||
 			strings.Contains(res.body, `id="plans-first"`) {
 			t.Errorf("an unreadable cursor: %d", res.status)
+		}
+	})
+}
+
+// TestPlanPageMovesOn: the plan form opened as a page of its own
+// (/plans/new) posts through htmx like the dialog, but the browser moves on
+// to the plan it made, so a second click cannot make another; from a
+// dialog the page stays and the dialog closes.
+func TestPlanPageMovesOn(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *storage.Store) {
+		e := newEnv(t, s)
+		agent := e.signedIn(t, e.agent1)
+		due := time.Now().Add(48 * time.Hour)
+		form := planForm(url.Values{"customer_ids": {fmt.Sprint(e.acme.ID)}, "due_at": {local(t, due)}, "remind": {""}})
+
+		res := agent.postHTMX("/plans", form)
+		ps := e.plans()
+		if len(ps) != 1 || res.status != http.StatusOK || res.header.Get("HX-Redirect") != fmt.Sprintf("/plans/%d", ps[0].ID) ||
+			strings.Contains(res.header.Get("HX-Trigger"), "closeDialog") {
+			t.Fatalf("from the page: %d, redirect %q, trigger %q, %d plans", res.status, res.header.Get("HX-Redirect"), res.header.Get("HX-Trigger"), len(ps))
+		}
+		res = agent.postDialog("/plans", form)
+		if n := len(e.plans()); n != 2 || res.header.Get("HX-Redirect") != "" || !strings.Contains(res.header.Get("HX-Trigger"), "closeDialog") {
+			t.Fatalf("from a dialog: %d, redirect %q, trigger %q, %d plans", res.status, res.header.Get("HX-Redirect"), res.header.Get("HX-Trigger"), n)
 		}
 	})
 }

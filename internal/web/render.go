@@ -129,6 +129,13 @@ func isHTMX(r *http.Request) bool {
 		r.Header.Get("HX-History-Restore-Request") != "true"
 }
 
+// inDialog reports whether htmx sent the request from inside a dialog
+// (the dialogs mark their requests with X-Dialog), rather than from the
+// same form opened as a page of its own.
+func inDialog(r *http.Request) bool {
+	return isHTMX(r) && r.Header.Get("X-Dialog") == "1"
+}
+
 // returnPath is where the language switch brings the user back: this page,
 // or for a form answered in place (a POST) the page that held the form.
 func returnPath(r *http.Request) string {

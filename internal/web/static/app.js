@@ -304,6 +304,23 @@
     }
   });
 
+  // ---- Refused forms --------------------------------------------------------
+  // A form that comes back with errors, whether htmx swapped it in place or
+  // the whole page was sent again, puts the focus on its first invalid
+  // field, so the user sees and hears what to fix.
+  var invalidField = ".field.has-error input:not([type=hidden]), .field.has-error select, .field.has-error textarea, [aria-invalid=true]";
+  function focusFirstInvalid(root) {
+    var bad = root.querySelector(invalidField);
+    if (!bad) return;
+    bad.focus();
+    bad.scrollIntoView({ block: "center" });
+  }
+  document.addEventListener("htmx:afterSettle", function (e) {
+    var cfg = e.detail.requestConfig;
+    if (!cfg || cfg.verb !== "post" || !cfg.elt || cfg.elt.tagName !== "FORM") return;
+    focusFirstInvalid(e.detail.target && e.detail.target.isConnected ? e.detail.target : document);
+  });
+
   // ---- The phone's navigation drawer ----------------------------------------
   // The menu button opens the sidebar as a drawer; the backdrop, Escape or
   // a link in it closes it, and the focus goes back to the button.
@@ -336,6 +353,7 @@
     var form = document.getElementById("bulk-wizard");
     if (form && (root === document || root === form || root.contains(form))) syncWizard(form);
     if (root === document || root.querySelector && root.querySelector("#recipient-table")) syncPageBox();
+    if (root === document) focusFirstInvalid(document);
   }
   document.addEventListener("htmx:load", function (e) { init(e.detail.elt); });
   if (document.readyState === "loading") {
