@@ -115,10 +115,14 @@ func TestBrowserBulkContact(t *testing.T) {
 	if b.Count("#bell-count:not([hidden])") != 0 {
 		t.Error("the bell counts before the send finished")
 	}
+	if b.Count("#flash") != 1 {
+		t.Error("no flash says the send was accepted")
+	}
 	b.Shot("bulk-scheduled")
 	// From here on the page is not reloaded: the marker survives.
 	browser.Eval[bool](b, `window.bulkMarker = true`)
 	b.WaitText("#bulk-status", "Done")
+	b.WaitGone("#flash") // "accepted, sending" is no longer true
 	b.WaitText(`[data-count="sent"]`, "3")
 	if got := b.Text(`#count-failed [data-count="failed"]`); got != "1" {
 		t.Errorf("failed count %q", got)

@@ -79,6 +79,10 @@ func TestBrowserSingleContact(t *testing.T) {
 	if got := b.Text("#result-sms"); !strings.Contains(got, "Kept in the Outbox") {
 		t.Errorf("the result says %q", got)
 	}
+	if got := b.Text("#single-done-title"); got != "Kept in the Outbox" {
+		t.Errorf("a send kept in the Outbox is titled %q", got)
+	}
+	b.WaitText(".toast", "only in the Outbox; nothing was sent")
 	b.Shot("contact-sent")
 	recs := e.records()
 	if len(recs) != 1 || recs[0].Content != "Dear 王小明, your service is due for renewal." || recs[0].Source != model.SourceSingle ||

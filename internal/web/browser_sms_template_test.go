@@ -101,6 +101,10 @@ func TestBrowserSMSTemplates(t *testing.T) {
 	rep.Shot("contact-with-template")
 	rep.Click("#send-contact")
 	rep.WaitVisible("#single-contact-done")
+	if got := rep.Text("#single-done-title"); got != "已发送" {
+		t.Errorf("a send through Aliyun is titled %q, want 已发送", got)
+	}
+	rep.WaitText(".toast", "已发送并记录。")
 	sent := fake.Sent()
 	if len(sent) != 1 || sent[0].TemplateCode != "SMS_100" || sent[0].SignName != "恒信科技" ||
 		!reflect.DeepEqual(sent[0].Params, map[string]string{"name": "王小明", "order": "GD-1024"}) {

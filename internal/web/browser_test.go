@@ -151,3 +151,31 @@ func TestBrowserRefusedFormsFocusTheFirstError(t *testing.T) {
 		t.Fatalf("after creating from its page: at %s with %d plans, want the plan's page and 1", b.URL(), len(ps))
 	}
 }
+
+// TestBrowserHomeFollowsTheBell: the home page's unread figure and panel
+// say what the bell says, live — a notification arriving, and the same
+// notification read in another tab.
+func TestBrowserHomeFollowsTheBell(t *testing.T) {
+	b := browser.New(t)
+	e := newEnv(t, storetest.SQLite(t))
+	e.logIn(b, "agent1")
+	b.WaitVisible(".topbar")
+	b.Visit(e.srv.URL+"/", "#home-stats")
+	if got := b.Text("#stat-unread b"); got != "0" {
+		t.Fatalf("the home page starts with %s unread", got)
+	}
+	n := e.notify(e.agent1, "新的提醒", "")
+	b.WaitText("#bell-count", "1")
+	b.WaitText("#stat-unread b", "1")
+	b.WaitText("#home-notifications", "新的提醒")
+
+	other := e.signedIn(t, e.agent1)
+	if res := other.post(fmt.Sprintf("/notifications/%d/read", n.ID), nil); res.status >= 400 {
+		t.Fatalf("read in another tab: %d", res.status)
+	}
+	b.WaitText("#stat-unread b", "0")
+	if b.Count("#bell-count:not([hidden])") != 0 {
+		t.Error("the bell still counts a notification read in another tab")
+	}
+	b.WaitGone("#home-notifications li")
+}

@@ -128,6 +128,31 @@ func (d singleContactData) Sent() int { return d.count(model.DeliverySent) }
 // Failed counts the channels of the last send the provider refused.
 func (d singleContactData) Failed() int { return d.count(model.DeliveryFailed) }
 
+// Kept counts the channels of the last send that went only to the Outbox
+// (no provider configured): recorded, but nothing reached the contact.
+func (d singleContactData) Kept() int {
+	n := 0
+	for _, r := range d.Results {
+		if r.Status == model.DeliverySent && r.Provider == "outbox" {
+			n++
+		}
+	}
+	return n
+}
+
+// DoneKey is the catalogue key of what the finished send says it did:
+// sent, kept in the Outbox only, or sent with some kept.
+func (d singleContactData) DoneKey(prefix string) string {
+	switch kept := d.Kept(); {
+	case kept == 0:
+		return prefix + "sent"
+	case kept == d.Sent():
+		return prefix + "outbox"
+	default:
+		return prefix + "partly_outbox"
+	}
+}
+
 func (d singleContactData) count(status string) int {
 	n := 0
 	for _, r := range d.Results {

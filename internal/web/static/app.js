@@ -140,14 +140,20 @@
 
   // The bell shows the unread count, kept current by /notifications/stream:
   // "unread" carries the count, "notification" a new one, shown as a toast.
+  // The unread count lives in the bell and wherever a page shows it
+  // ([data-unread], the home page's figure); a change announces itself as
+  // "unreadChanged", so lists of unread notifications refresh too.
   function setUnread(n) {
     if (typeof n !== "number" || n < 0) return;
     var bell = document.getElementById("bell");
     var count = document.getElementById("bell-count");
     if (!bell || !count) return;
+    var before = count.hidden ? 0 : count.textContent;
     count.textContent = n > 99 ? "99+" : String(n);
     count.hidden = n === 0;
     bell.classList.toggle("has-unread", n > 0);
+    document.querySelectorAll("[data-unread]").forEach(function (el) { el.textContent = String(n); });
+    if (String(before) !== (n === 0 ? "0" : count.textContent)) document.body.dispatchEvent(new CustomEvent("unreadChanged"));
   }
   document.addEventListener("unreadCount", function (e) { if (e.detail) setUnread(e.detail.unread); });
 
@@ -218,6 +224,10 @@
       var main = document.getElementById("bulk-main");
       if (!main || !window.htmx) return;
       if (es) es.close();
+      // The flash said what happened on arrival ("accepted, sending"); the
+      // send has moved on since, and the page now says where it is.
+      var flash = document.getElementById("flash");
+      if (flash) flash.remove();
       htmx.ajax("GET", location.pathname + location.search, { target: "#bulk-main", swap: "outerHTML" });
     }
   }
