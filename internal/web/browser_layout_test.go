@@ -17,6 +17,7 @@ import (
 	"touchbase/internal/config"
 	"touchbase/internal/demo"
 	"touchbase/internal/storage/storetest"
+	"touchbase/internal/testutil/axe"
 	"touchbase/internal/testutil/browser"
 	"touchbase/internal/web"
 )
@@ -109,7 +110,9 @@ const reachableJS = `(() => {
 // TestBrowserLayoutOnPhoneAndLaptop opens every main page as a rep and as
 // an admin, in Chinese and English, on a 390×844 phone and a 1366×768
 // laptop: no page is wider than the window, every navigation item can be
-// reached, and the contact dialogs fit inside the screen.
+// reached, the contact dialogs fit inside the screen, and axe-core finds
+// no serious or critical accessibility violation (contrast included) on
+// any page or dialog.
 func TestBrowserLayoutOnPhoneAndLaptop(t *testing.T) {
 	browser.Require(t)
 	e := newDemoEnv(t)
@@ -120,7 +123,7 @@ func TestBrowserLayoutOnPhoneAndLaptop(t *testing.T) {
 			"/admin/topics", "/admin/settings", "/admin/channels", "/admin/wecom", "/admin/sms-templates",
 			"/admin/import", "/admin/login-failures", "/plans/reassign"},
 	}
-	checked := 0
+	checked, audited := 0, 0
 	for _, sc := range screens {
 		t.Run(sc.name, func(t *testing.T) {
 			b := browser.New(t, browser.WithWindowSize(sc.width, sc.height), browser.WithTimeout(8*time.Minute))
@@ -150,6 +153,14 @@ func TestBrowserLayoutOnPhoneAndLaptop(t *testing.T) {
 						if msg := browser.Eval[string](b, overflowJS); msg != "" {
 							t.Errorf("%s %s %s: %s", user, lang, u, msg)
 						}
+						// Accessibility, once per page and window: Chinese on
+						// the laptop, English on the phone.
+						if (lang == "zh-CN") != sc.phone {
+							for _, v := range axe.Serious(axe.Check(b)) {
+								t.Errorf("%s %s %s: accessibility: %s", user, lang, u, v)
+							}
+							audited++
+						}
 						if sc.phone && strings.HasPrefix(u, "/plans/calendar") {
 							checkCalendarList(t, b, user+" "+lang)
 						}
@@ -162,7 +173,7 @@ func TestBrowserLayoutOnPhoneAndLaptop(t *testing.T) {
 			}
 		})
 	}
-	t.Logf("%d page views checked at %d window sizes", checked, len(screens))
+	t.Logf("%d page views checked at %d window sizes, %d of them audited by axe-core", checked, len(screens), audited)
 }
 
 // logInDemo signs a demo user in (signing out whoever was in first).
@@ -237,6 +248,11 @@ func checkDialogs(t *testing.T, b *browser.Browser, e *env, sc screen, cust, who
 		}
 		if sc.phone && opener == "#contact-customer" {
 			b.Shot("contact-dialog-" + who)
+		}
+		if !sc.phone && strings.HasSuffix(who, "zh-CN") {
+			for _, v := range axe.Serious(axe.Check(b)) {
+				t.Errorf("%s, %s open: accessibility: %s", who, opener, v)
+			}
 		}
 		if msg := browser.Eval[string](b, overflowJS); msg != "" {
 			t.Errorf("%s on a %s, %s open: %s", who, sc.name, opener, msg)

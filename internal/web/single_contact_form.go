@@ -140,18 +140,31 @@ func (d singleContactData) Kept() int {
 	return n
 }
 
-// DoneKey is the catalogue key of what the finished send says it did:
-// sent, kept in the Outbox only, or sent with some kept.
-func (d singleContactData) DoneKey(prefix string) string {
+// Outcomes of a finished send, for what it says it did: the catalogue
+// keys of its title and of its toast.
+var (
+	doneTitles = [...]string{"single.done_sent", "single.done_outbox", "single.done_partly_outbox"}
+	doneToasts = [...]string{"single.toast_sent", "single.toast_outbox", "single.toast_partly_outbox"}
+)
+
+// outcome is 0 when every channel reached a provider, 1 when every one
+// was only kept in the Outbox, 2 when some were.
+func (d singleContactData) outcome() int {
 	switch kept := d.Kept(); {
 	case kept == 0:
-		return prefix + "sent"
+		return 0
 	case kept == d.Sent():
-		return prefix + "outbox"
+		return 1
 	default:
-		return prefix + "partly_outbox"
+		return 2
 	}
 }
+
+// DoneTitle is the catalogue key of the finished send's title.
+func (d singleContactData) DoneTitle() string { return doneTitles[d.outcome()] }
+
+// DoneToast is the catalogue key of the finished send's toast.
+func (d singleContactData) DoneToast() string { return doneToasts[d.outcome()] }
 
 func (d singleContactData) count(status string) int {
 	n := 0

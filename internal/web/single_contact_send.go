@@ -54,7 +54,7 @@ func (h *handler) singleContactSend(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if d.Failed() == 0 {
-		events["toast"] = toast{Message: h.t(r, d.DoneKey("single.toast_"))}
+		events["toast"] = toast{Message: h.t(r, d.DoneToast())}
 		trigger(w, events)
 		h.view(w, r, http.StatusOK, "single_contact.html", "single_contact_done", d)
 		return
