@@ -181,7 +181,7 @@ func bulkSchemas() obj {
 	})
 	content1 := obj{
 		"title":     obj{"type": "string", "maxLength": 200},
-		"topic_ids": obj{"type": "array", "items": id64(), "maxItems": maxTopics, "description": "active topics (勾选内容)"},
+		"topic_ids": obj{"type": "array", "items": id64(), "maxItems": maxTopics, "description": "active topics (联系主题)"},
 		"summary":   obj{"type": "string", "maxLength": 5000, "description": "内容概要"},
 		"sms_text":  content(1000),
 		"sms_template_id": obj{"type": "integer", "format": "int64", "nullable": true,

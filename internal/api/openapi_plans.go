@@ -83,7 +83,7 @@ func planSchemas() obj {
 		"contact_id":     obj{"type": "integer", "format": "int64", "nullable": true, "description": "one of the customer's contacts"},
 		"title":          obj{"type": "string", "maxLength": 200},
 		"notes":          obj{"type": "string", "maxLength": 5000},
-		"topic_ids":      obj{"type": "array", "items": id64(), "maxItems": maxTopics, "description": "active topics (勾选内容)"},
+		"topic_ids":      obj{"type": "array", "items": id64(), "maxItems": maxTopics, "description": "active topics (联系主题)"},
 		"due_at":         obj{"type": "string", "format": "date-time", "description": "RFC 3339"},
 		"remind_minutes": obj{"type": "integer", "nullable": true, "minimum": 0, "maximum": 43200, "description": "reminder lead time: null none, 0 at the due time"},
 		"remind_email":   obj{"type": "boolean", "description": "also e-mail the reminder to the owner"},

@@ -17,7 +17,7 @@ func recordSchemas() obj {
 	}
 	singleInput := input([]string{"title"}, obj{
 		"title":     obj{"type": "string", "maxLength": 200},
-		"topic_ids": obj{"type": "array", "items": id64(), "maxItems": maxTopics, "description": "active topics (勾选内容)"},
+		"topic_ids": obj{"type": "array", "items": id64(), "maxItems": maxTopics, "description": "active topics (联系主题)"},
 		"summary":   obj{"type": "string", "maxLength": 5000, "description": "内容概要"},
 		"plan_id":   obj{"type": "integer", "format": "int64", "nullable": true, "description": "the contact plan this completes; the records' source becomes plan"},
 		"sms": obj{"type": "object", "nullable": true, "additionalProperties": false,

@@ -26,6 +26,23 @@ func TestCatalogsHaveTheSameKeys(t *testing.T) {
 	}
 }
 
+// TestOneWordForTopics: the admin-managed topics a rep ticks are 联系主题
+// (topics) on every page, filter, export and message; the words they had
+// before on some pages are gone.
+func TestOneWordForTopics(t *testing.T) {
+	for _, k := range Keys(ZhCN) {
+		zh := T(ZhCN, k)
+		for _, old := range []string{"勾选内容", "全部内容", "最近联系内容", "联系内容已", "编辑联系内容", "新建联系内容"} {
+			if strings.Contains(zh, old) {
+				t.Errorf("%s says %q; topics are 联系主题", k, zh)
+			}
+		}
+		if strings.Contains(k, "topic") && strings.Contains(zh, "内容") {
+			t.Errorf("%s names topics %q; topics are 联系主题", k, zh)
+		}
+	}
+}
+
 var verb = regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*[dsvq]`)
 
 func TestMessagesAreUsable(t *testing.T) {

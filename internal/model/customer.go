@@ -71,7 +71,7 @@ type Contact struct {
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
-// Topic is one of the admin-managed content topics (勾选内容).
+// Topic is one of the admin-managed content topics (联系主题).
 type Topic struct {
 	ID        int64     `json:"id"`
 	Name      string    `json:"name"`

@@ -26,7 +26,7 @@ const (
 var exportHeader = map[string][]string{
 	"en": {"ID", "Contacted at", "Customer", "Contact", "Rep", "Channel", "Source", "Status", "Title", "Topics",
 		"Summary", "Subject", "Content", "Address", "Provider", "Provider message ID", "Direction"},
-	"zh-CN": {"编号", "联系时间", "客户", "联系人", "客服", "渠道", "来源", "状态", "标题", "勾选内容",
+	"zh-CN": {"编号", "联系时间", "客户", "联系人", "客服", "渠道", "来源", "状态", "标题", "联系主题",
 		"内容概要", "邮件主题", "内容", "地址", "服务商", "服务商消息编号", "方向"},
 }
 
