@@ -178,3 +178,35 @@ func mustZone(t *testing.T, name string) *time.Location {
 	}
 	return loc
 }
+
+// TestBrowserBulkFromCustomerList: ticking customers shows the selection
+// bar's count, and its bulk contact opens the wizard with their contacts
+// ticked; clearing the selection disables the bar's actions again.
+func TestBrowserBulkFromCustomerList(t *testing.T) {
+	b := browser.New(t)
+	e := newEnv(t, storetest.SQLite(t))
+	e.logIn(b, "agent1")
+	b.WaitVisible(".topbar")
+	b.Visit(e.srv.URL+"/customers", "#customer-table")
+	if !browser.Eval[bool](b, `document.getElementById("bulk-many-submit").disabled`) {
+		t.Error("bulk contact is offered with no customer ticked")
+	}
+	b.Check(fmt.Sprintf(`input.pick-customer[value="%d"]`, e.acme.ID), true)
+	b.Check(fmt.Sprintf(`input.pick-customer[value="%d"]`, e.globex.ID), true)
+	b.WaitText("#picked-count", "2")
+	b.Click("#picked-clear")
+	b.WaitText("#picked-count", "0")
+	if !browser.Eval[bool](b, `document.getElementById("plan-many-submit").disabled`) {
+		t.Error("plan contact is offered after the selection was cleared")
+	}
+	b.Check(fmt.Sprintf(`input.pick-customer[value="%d"]`, e.acme.ID), true)
+	b.WaitText("#picked-count", "1")
+	b.Click("#bulk-many-submit")
+	b.WaitVisible("#step-content")
+	if !strings.Contains(b.URL(), fmt.Sprintf("/bulk/new?customer_ids=%d", e.acme.ID)) {
+		t.Errorf("the wizard opened at %s", b.URL())
+	}
+	if got := b.Value("#f-ticked"); len(strings.Split(got, ",")) != 2 {
+		t.Errorf("the wizard starts with %q ticked, want Acme's two contacts", got)
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -457,6 +459,49 @@ func TestBulkPickerColumnsAndFilters(t *testing.T) {
 			!strings.Contains(body, fmt.Sprintf(`name="ticked" value="%s"`, ids(f.li, f.dnc))) ||
 			!strings.Contains(body, `id="ticked-count">2<`) {
 			t.Errorf("ticks after filtering:\n%s", body)
+		}
+	})
+}
+
+// TestBulkFromTickedCustomers: the customer list's selection bar opens the
+// wizard with the contacts of the ticked customers ticked as recipients;
+// a customer the rep may not see is not found, and htmx is sent to the
+// wizard's page.
+func TestBulkFromTickedCustomers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *storage.Store) {
+		e := newEnv(t, s)
+		agent := e.signedIn(t, e.agent1)
+		var want []string
+		for _, c := range []*model.Customer{e.acme, e.globex} {
+			cs, err := s.ListContacts(context.Background(), permission.Policy{Admin: true}, storage.ContactFilter{CustomerID: c.ID, Limit: 100})
+			must(t, err)
+			for _, ct := range cs {
+				want = append(want, fmt.Sprint(ct.ID))
+			}
+		}
+		page := fmt.Sprintf("/bulk/new?customer_ids=%d&customer_ids=%d", e.acme.ID, e.globex.ID)
+		res := agent.get(page)
+		m := regexp.MustCompile(`name="ticked" value="([0-9,]*)"`).FindStringSubmatch(res.body)
+		if res.status != http.StatusOK || m == nil {
+			t.Fatalf("wizard from customers: %d\n%s", res.status, res.body)
+		}
+		got := strings.Split(m[1], ",")
+		slices.Sort(got)
+		slices.Sort(want)
+		if len(want) < 2 || !slices.Equal(got, want) {
+			t.Errorf("ticked %v, want the contacts of both customers %v", got, want)
+		}
+		if res := agent.get(fmt.Sprintf("/bulk/new?customer_ids=%d", e.initec.ID)); res.status != http.StatusNotFound {
+			t.Errorf("a customer the rep may not see: %d, want 404", res.status)
+		}
+		if res := agent.htmx(page); res.header.Get("HX-Redirect") != page {
+			t.Errorf("htmx from the selection bar: %d, redirect %q", res.status, res.header.Get("HX-Redirect"))
+		}
+		list := agent.get("/customers")
+		for _, want := range []string{`id="bulk-many-submit"`, `formaction="/bulk/new"`, `id="plan-many-submit"`, `id="picked-count"`} {
+			if !strings.Contains(list.body, want) {
+				t.Errorf("the customer list lacks %s", want)
+			}
 		}
 	})
 }

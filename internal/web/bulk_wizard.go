@@ -186,14 +186,47 @@ func (h *handler) loadPick(r *http.Request, d *bulkWizardData) error {
 }
 
 // bulkNew opens the wizard on its first step.
+//
+// Opened from the customer list's selection bar (?customer_ids=), the
+// contacts of the ticked customers start ticked as its recipients.
 func (h *handler) bulkNew(w http.ResponseWriter, r *http.Request) {
+	if isHTMX(r) { // the customer list's selection bar: the wizard is a page, not a dialog
+		h.redirect(w, r, r.URL.RequestURI())
+		return
+	}
 	f := bulkForm{Step: stepContent, Mode: pickTicked, When: "now", Page: 1, Channels: []string{model.ChannelSMS}}
+	ticked, err := h.contactsOfCustomers(r, formIDs(r, "customer_ids"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	f.Ticked = ticked
 	d, err := h.newBulkWizard(w, r, f)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	h.render(w, r, http.StatusOK, "bulk_new.html", d)
+}
+
+// contactsOfCustomers is the contacts of the customers ticked on the
+// customer list (?customer_ids=), which the wizard opens with ticked as
+// its recipients; a customer the user may not see is not found.
+func (h *handler) contactsOfCustomers(r *http.Request, ids []int64) ([]int64, error) {
+	var ticked []int64
+	for i, cid := range ids {
+		if i == maxPickedCustomers {
+			break
+		}
+		cs, err := h.app.Contacts.Contacts(r.Context(), identity(r).Policy, cid)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cs {
+			ticked = append(ticked, c.ID)
+		}
+	}
+	return ticked, nil
 }
 
 // bulkStep answers the wizard's own buttons: moving to a step (forward

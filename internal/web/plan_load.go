@@ -55,7 +55,7 @@ func (h *handler) planFormLoad(w http.ResponseWriter, r *http.Request, ids []int
 	ctx, id := r.Context(), identity(r)
 	d := planFormData{base: h.base(w, r, "plans", title), Weekdays: weekdays(), Reminders: remindChoices()}
 	for i, cid := range ids {
-		if i == maxPlanCustomers {
+		if i == maxPickedCustomers {
 			break
 		}
 		cv, err := h.app.Contacts.Customer(ctx, id.Policy, cid)
@@ -79,9 +79,9 @@ func (h *handler) planFormLoad(w http.ResponseWriter, r *http.Request, ids []int
 	return d, err
 }
 
-// maxPlanCustomers is the most customers one plan form takes (the plan
-// service's limit).
-const maxPlanCustomers = 1000
+// maxPickedCustomers is the most customers ticked on the customer list
+// that one plan form or bulk wizard takes (the plan service's limit).
+const maxPickedCustomers = 1000
 
 // dayStart is midnight of t's day in loc.
 func dayStart(t time.Time, loc *time.Location) time.Time {

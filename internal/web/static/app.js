@@ -331,6 +331,29 @@
     focusFirstInvalid(e.detail.target && e.detail.target.isConnected ? e.detail.target : document);
   });
 
+  // ---- The customer list's selection bar -----------------------------------
+  // Ticking customers shows how many are picked; the bar's actions (bulk
+  // contact, plan contact) need at least one.
+  function syncPicked() {
+    var bar = document.getElementById("plan-many");
+    if (!bar) return;
+    var n = document.querySelectorAll("input.pick-customer:checked").length;
+    document.getElementById("picked-count").textContent = String(n);
+    document.getElementById("picked-some").hidden = n === 0;
+    document.getElementById("picked-none").hidden = n > 0;
+    document.getElementById("picked-clear").hidden = n === 0;
+    bar.classList.toggle("is-all", n > 0);
+    bar.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = n === 0; });
+  }
+  document.addEventListener("change", function (e) {
+    if (e.target.matches && e.target.matches("input.pick-customer")) syncPicked();
+  });
+  document.addEventListener("click", function (e) {
+    if (!e.target.closest || !e.target.closest("#picked-clear")) return;
+    document.querySelectorAll("input.pick-customer:checked").forEach(function (c) { c.checked = false; });
+    syncPicked();
+  });
+
   // ---- The phone's navigation drawer ----------------------------------------
   // The menu button opens the sidebar as a drawer; the backdrop, Escape or
   // a link in it closes it, and the focus goes back to the button.
@@ -364,6 +387,7 @@
     if (form && (root === document || root === form || root.contains(form))) syncWizard(form);
     if (root === document || root.querySelector && root.querySelector("#recipient-table")) syncPageBox();
     if (root === document) focusFirstInvalid(document);
+    syncPicked();
   }
   document.addEventListener("htmx:load", function (e) { init(e.detail.elt); });
   if (document.readyState === "loading") {
