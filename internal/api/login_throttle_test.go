@@ -6,7 +6,9 @@ import (
 	"regexp"
 	"strconv"
 	"testing"
+	"time"
 
+	"touchbase/internal/auth"
 	"touchbase/internal/config"
 	"touchbase/internal/model"
 	"touchbase/internal/storage"
@@ -35,6 +37,10 @@ func TestLoginThrottleBehindProxy(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *storage.Store) {
 		e := newEnv(t, s, func(o *config.Options) { o.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")} })
 		e.user(t, "agent1", model.RoleAgent, nil)
+		// The throttle's clock stands still: a slow run must not outwait
+		// the 1 s the guessing client is held to.
+		start := time.Now()
+		e.app.Auth.SetThrottle(auth.DefaultThrottle, func() time.Time { return start })
 		login := func(password string, opts ...reqOpt) *resp {
 			return e.do(t, "POST", "tokens", map[string]string{"username": "agent1", "password": password}, opts...)
 		}

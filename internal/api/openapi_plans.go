@@ -16,7 +16,7 @@ const (
 		"reminder; the old one never fires. A due time left as it was may be in the past (an overdue plan stays " +
 		"editable). " + planWhoDesc
 	planListDesc = "Soonest due first; the done view most recently ended first. view picks a tab in the caller's " +
-		"time zone: today (open, due today), overdue (open, due before now), upcoming (open, due after today), " +
+		"time zone: today (open, due from now until midnight), overdue (open, due before now), upcoming (open, due after today), " +
 		"done (done, closed or cancelled). due_from and due_to narrow any view. total counts every match, beyond " +
 		"limit and cursor; next_cursor, passed as cursor with the same filters, asks for the following page. " +
 		"Visible: the caller's own plans, their team's when they manage it, all for admins."

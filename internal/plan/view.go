@@ -21,7 +21,9 @@ const (
 var Views = []string{ViewToday, ViewOverdue, ViewUpcoming, ViewDone}
 
 // InView narrows f to one tab at the service's current time, "today"
-// being the calendar day in time zone tz (UTC when unknown). Due bounds
+// being the calendar day in time zone tz (UTC when unknown). The open tabs
+// part the open plans: overdue (due before now), today (due from now to
+// midnight) and upcoming (due from tomorrow), so none is counted twice. Due bounds
 // already in f are kept where they are narrower. An empty view leaves f
 // as it is.
 func (s *Service) InView(f storage.PlanFilter, view, tz string) (storage.PlanFilter, error) {
@@ -35,13 +37,12 @@ func (s *Service) InView(f storage.PlanFilter, view, tz string) (storage.PlanFil
 // InViewAt is InView with the time zone loaded.
 func (s *Service) InViewAt(f storage.PlanFilter, view string, loc *time.Location) (storage.PlanFilter, error) {
 	now := s.now().In(loc)
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
 	tomorrow := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, loc)
 	switch view {
 	case "":
 		return f, nil
-	case ViewToday:
-		narrow(&f, today, tomorrow)
+	case ViewToday: // still due today: one already past is overdue, never both
+		narrow(&f, now, tomorrow)
 	case ViewOverdue:
 		narrow(&f, time.Time{}, now)
 	case ViewUpcoming:

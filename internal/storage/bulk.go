@@ -423,6 +423,16 @@ func (s *Store) LiveBulkSends(ctx context.Context, userID int64, limit int) ([]*
 	return s.queryBulkSends(ctx, &q)
 }
 
+// StartedBulkSends returns the user's own bulk sends that have begun
+// sending (running, paused, done or cancelled after starting), the most
+// recently started first, with their counts.
+func (s *Store) StartedBulkSends(ctx context.Context, userID int64, limit int) ([]*model.BulkSend, error) {
+	var q Query
+	q.Add(`SELECT `, bulkColumns, ` FROM bulk_sends b LEFT JOIN users u ON u.id = b.user_id LEFT JOIN users au ON au.id = b.approval_by WHERE b.user_id = `, q.Arg(userID),
+		` AND b.started_at IS NOT NULL ORDER BY b.started_at DESC, b.id DESC LIMIT `, q.Arg(limit))
+	return s.queryBulkSends(ctx, &q)
+}
+
 // queryBulkSends runs a query of bulkColumns and loads the sends' counts.
 func (s *Store) queryBulkSends(ctx context.Context, q *Query) ([]*model.BulkSend, error) {
 	rows, err := s.r.QueryContext(ctx, q.SQL(), q.Args()...)

@@ -148,6 +148,7 @@ type RecordFilter struct {
 	Status     string
 	TopicID    int64
 	BulkSendID int64
+	NoBulk     bool      // leave out the records of bulk sends
 	From, To   time.Time // contacted_at in [From, To)
 	Query      string    // title, summary or content contains
 	After      *RecordCursor
@@ -187,6 +188,9 @@ func (f RecordFilter) where(q *Query, p permission.Policy, dialect Dialect) {
 	}
 	if f.Status != "" {
 		q.Add(` AND r.status = `, q.Arg(f.Status))
+	}
+	if f.NoBulk {
+		q.Add(` AND r.bulk_send_id IS NULL`)
 	}
 	if f.BulkSendID != 0 {
 		q.Add(` AND r.bulk_send_id = `, q.Arg(f.BulkSendID))

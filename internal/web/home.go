@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"time"
 
 	"touchbase/internal/model"
@@ -22,10 +23,32 @@ type homeData struct {
 	Today         []*model.Plan
 	MoreToday     bool
 	Overdue       int
-	Records       []*model.Record
+	Recent        []homeContact
 	Bulk          []*model.BulkSend
 	Notifications []*model.Notification
 	Now           time.Time
+}
+
+// homeContact is one line of "my recent contacts": a record, or a bulk
+// send standing for all of its records.
+type homeContact struct {
+	Record *model.Record
+	Bulk   *model.BulkSend
+	At     time.Time
+}
+
+// recentContacts merges the user's latest records outside bulk sends and
+// their latest started bulk sends into one list, newest first, at most n.
+func recentContacts(records []*model.Record, sends []*model.BulkSend, n int) []homeContact {
+	out := make([]homeContact, 0, len(records)+len(sends))
+	for _, r := range records {
+		out = append(out, homeContact{Record: r, At: r.ContactedAt})
+	}
+	for _, b := range sends {
+		out = append(out, homeContact{Bulk: b, At: *b.StartedAt})
+	}
+	slices.SortStableFunc(out, func(a, b homeContact) int { return b.At.Compare(a.At) })
+	return out[:min(len(out), n)]
 }
 
 // Plans are the plans the table lists: today's.
@@ -58,10 +81,18 @@ func (h *handler) home(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	if d.Records, _, err = h.app.Records.List(ctx, id.Policy, storage.RecordFilter{UserID: id.User.ID, Limit: homeRecords}); err != nil {
+	// A bulk send is one line, not one per recipient.
+	records, _, err := h.app.Records.List(ctx, id.Policy, storage.RecordFilter{UserID: id.User.ID, NoBulk: true, Limit: homeRecords})
+	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
+	started, err := h.app.Bulk.Started(ctx, id.User.ID, homeRecords)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	d.Recent = recentContacts(records, started, homeRecords)
 	if d.Bulk, err = h.app.Bulk.Live(ctx, id.User.ID, homeBulk); err != nil {
 		h.fail(w, r, err)
 		return

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"touchbase/internal/auth"
 	"touchbase/internal/config"
@@ -81,6 +82,8 @@ func TestLogin(t *testing.T) {
 		})
 
 		t.Run("throttled after repeated failures", func(t *testing.T) {
+			start := time.Now() // a slow run must not outwait the 1 s wait
+			e.app.Auth.SetThrottle(auth.DefaultThrottle, func() time.Time { return start })
 			c := e.client(t)
 			c.get("/login")
 			for range auth.DefaultThrottle.FreeFailures + 1 {
