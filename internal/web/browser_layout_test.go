@@ -161,6 +161,13 @@ func TestBrowserLayoutOnPhoneAndLaptop(t *testing.T) {
 							}
 							audited++
 						}
+						if user == "admin" && u == "/customers" {
+							// One way of writing a number on one page.
+							total, pagerText := b.Text("#customer-total"), b.Text(".pager")
+							if want := fmt.Sprintf("%d,%03d", demo.Customers/1000, demo.Customers%1000); total != want || !strings.Contains(pagerText, want) {
+								t.Errorf("%s: the customer total reads %q and the pager %q, want both %s", lang, total, pagerText, want)
+							}
+						}
 						if sc.phone && strings.HasPrefix(u, "/plans/calendar") {
 							checkCalendarList(t, b, user+" "+lang)
 						}
