@@ -133,3 +133,46 @@ func contrastOf(sel string) string {
 		return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
 	})()`
 }
+
+// TestBrowserNewPlanFromMyPlans: My plans' New plan opens the plan dialog
+// on a customer search; picking a match opens the form for that customer,
+// and the plan is made from there. Customers the rep may not see are not
+// offered.
+func TestBrowserNewPlanFromMyPlans(t *testing.T) {
+	b := browser.New(t)
+	e := newEnv(t, storetest.SQLite(t))
+	e.logIn(b, "agent1")
+	b.WaitVisible(".topbar")
+	b.Visit(e.srv.URL+"/plans", "#new-plan")
+	b.Click("#new-plan")
+	b.WaitVisible("#plan-dialog #f-customer_q")
+	b.Fill("#f-customer_q", "Initech")
+	waitContent(t, b, "#plan-customer-matches", "No customer matches")
+	b.Fill("#f-customer_q", "Acme")
+	waitContent(t, b, "#plan-customer-matches", "Acme 贸易")
+	b.Click("#f-customer_q") // the suggestions show while the search has the focus
+	b.Click("#plan-customer-list a")
+	b.WaitText("#plan-dialog #plan-customers", "Acme 贸易")
+	b.WaitVisible("#plan-dialog #f-contact_id")
+	b.Fill("#f-title", "回访 Acme")
+	b.Click("#save-plan")
+	b.WaitGone("#plan-dialog")
+	ps := e.plans()
+	if len(ps) != 1 || ps[0].CustomerID != e.acme.ID || ps[0].Title != "回访 Acme" {
+		t.Fatalf("plans after New plan: %+v", ps)
+	}
+}
+
+// waitContent waits up to 10 s for the text of sel, shown or not (a
+// suggestion menu hides while its field lacks the focus), to contain want.
+func waitContent(t *testing.T, b *browser.Browser, sel, want string) {
+	t.Helper()
+	got := browser.Eval[string](b, fmt.Sprintf(`new Promise(done => {
+  const text = () => (document.querySelector(%q) || {}).textContent || "";
+  const end = Date.now() + 10000;
+  (function poll() { if (text().includes(%q) || Date.now() > end) done(text()); else setTimeout(poll, 50); })();
+})`, sel, want))
+	if !strings.Contains(got, want) {
+		t.Fatalf("%s says %q, want %q", sel, got, want)
+	}
+}

@@ -296,6 +296,7 @@ func pageRows() []prow {
 		{method: "GET", path: "/plans", want: everyone(200)},
 		{method: "GET", path: "/plans/calendar", want: everyone(200)},
 		{method: "GET", path: "/plans/new", want: everyone(200)},
+		{method: "GET", path: "/plans/customers?customer_q=矩阵", want: everyone(200), find: "{CNAME}", sees: staff},
 		{method: "POST", path: "/plans", form: url.Values{"customer_ids": {"{C}"}, "title": {"矩阵新计划"}, "due_at": {"{TOMORROW}"}},
 			want: scoped(303).with(want{manager: 400})}, // names the customer they may not contact
 		{method: "GET", path: "/plans/reassign", want: adminsOnly(200).with(want{manager: 200})},

@@ -80,6 +80,7 @@ func (h *handler) routes() http.Handler {
 	user("GET /plans", h.planList)
 	user("GET /plans/calendar", h.planCalendar)
 	user("GET /plans/new", h.planNew)
+	user("GET /plans/customers", h.planCustomerMatches)
 	user("POST /plans", h.planCreate)
 	user("GET /plans/reassign", h.planReassignList)
 	user("GET /plans/{id}", h.planShow)
