@@ -183,8 +183,9 @@ func TestPlanViews(t *testing.T) {
 			query string
 			want  []int64
 		}{
-			// rep lives in Shanghai: 10:00 on the 15th.
-			{w.rp, "view=today", []int64{early, late}},
+			// rep lives in Shanghai: 10:00 on the 15th. "early" (08:00) is
+			// overdue, not also today's: the open views part the plans.
+			{w.rp, "view=today", []int64{late}},
 			{w.rp, "view=overdue", []int64{early}},
 			{w.rp, "view=upcoming", []int64{tomorrow}},
 			{w.rp, "view=done", []int64{ended}},
@@ -195,7 +196,7 @@ func TestPlanViews(t *testing.T) {
 			{w.rp, "view=today&due_from=" + url.QueryEscape(at(15, 9, 0)), []int64{late}},
 			{w.rp, "mine=true", []int64{early, ended, late, tomorrow}},
 			{w.rp2, "mine=true", nil},
-			{w.mg, "owner_id=" + itoa(w.rep.ID) + "&view=today", []int64{early, late}},
+			{w.mg, "owner_id=" + itoa(w.rep.ID) + "&view=today", []int64{late}},
 			{w.ot, "", nil},
 		} {
 			got, total := w.listed(t, c.who, c.query+x)
@@ -204,12 +205,12 @@ func TestPlanViews(t *testing.T) {
 			}
 		}
 		// The admin lives in New York: 22:00 on the 14th, so "late" (11:30
-		// on the 15th there) is upcoming and "early" (20:00) due today.
+		// on the 15th there) is upcoming and "early" (20:00, passed) overdue.
 		w.admin.Timezone = "America/New_York"
 		if err := s.UpdateUser(t.Context(), w.admin); err != nil {
 			t.Fatal(err)
 		}
-		for q, want := range map[string][]int64{"view=today": {early}, "view=upcoming": {late, tomorrow}, "view=overdue": {early}} {
+		for q, want := range map[string][]int64{"view=today": nil, "view=upcoming": {late, tomorrow}, "view=overdue": {early}} {
 			if got, _ := w.listed(t, w.adm, q+x); !slices.Equal(got, want) {
 				t.Errorf("admin in New York, %s: %v, want %v", q, got, want)
 			}
