@@ -167,11 +167,7 @@ func TestBrowserNewPlanFromMyPlans(t *testing.T) {
 // suggestion menu hides while its field lacks the focus), to contain want.
 func waitContent(t *testing.T, b *browser.Browser, sel, want string) {
 	t.Helper()
-	got := browser.Eval[string](b, fmt.Sprintf(`new Promise(done => {
-  const text = () => (document.querySelector(%q) || {}).textContent || "";
-  const end = Date.now() + 10000;
-  (function poll() { if (text().includes(%q) || Date.now() > end) done(text()); else setTimeout(poll, 50); })();
-})`, sel, want))
+	got := pollPage(b, fmt.Sprintf(`(document.querySelector(%q) || {}).textContent || ""`, sel), fmt.Sprintf("v.includes(%q)", want), 10*time.Second)
 	if !strings.Contains(got, want) {
 		t.Fatalf("%s says %q, want %q", sel, got, want)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"touchbase/internal/model"
 	"touchbase/internal/permission"
@@ -111,11 +112,17 @@ func TestBrowserCustomerAndContactDialog(t *testing.T) {
 // activeID is the id of the element that has the focus, once the page
 // settled on one: it waits up to 2 s for the focus to reach want.
 func activeID(b *browser.Browser, want string) string {
-	return browser.Eval[string](b, fmt.Sprintf(`new Promise(done => {
-  const id = () => document.activeElement ? document.activeElement.id : "";
-  const end = Date.now() + 2000;
-  (function poll() { if (id() === %q || Date.now() > end) done(id()); else setTimeout(poll, 20); })();
-})`, want))
+	return pollPage(b, `document.activeElement ? document.activeElement.id : ""`, fmt.Sprintf("v === %q", want), 2*time.Second)
+}
+
+// pollPage evaluates the JavaScript expression value in the page every
+// 20 ms until the predicate done holds of it (as v), or d has passed, and
+// returns its last value.
+func pollPage(b *browser.Browser, value, done string, d time.Duration) string {
+	return browser.Eval[string](b, fmt.Sprintf(`new Promise(resolve => {
+  const value = () => String(%s), end = Date.now() + %d;
+  (function poll() { const v = value(); if ((%s) || Date.now() > end) resolve(v); else setTimeout(poll, 20); })();
+})`, value, d.Milliseconds(), done))
 }
 
 // TestBrowserRefusedFormsFocusTheFirstError: a plain form sent again with

@@ -123,21 +123,19 @@ func (d singleContactData) EmailBlock() string {
 }
 
 // Sent counts the channels of the last send that went out.
-func (d singleContactData) Sent() int { return d.count(model.DeliverySent) }
+func (d singleContactData) Sent() int {
+	return d.count(func(r record.ChannelResult) bool { return r.Status == model.DeliverySent })
+}
 
 // Failed counts the channels of the last send the provider refused.
-func (d singleContactData) Failed() int { return d.count(model.DeliveryFailed) }
+func (d singleContactData) Failed() int {
+	return d.count(func(r record.ChannelResult) bool { return r.Status == model.DeliveryFailed })
+}
 
 // Kept counts the channels of the last send that went only to the Outbox
 // (no provider configured): recorded, but nothing reached the contact.
 func (d singleContactData) Kept() int {
-	n := 0
-	for _, r := range d.Results {
-		if r.Status == model.DeliverySent && r.Provider == "outbox" {
-			n++
-		}
-	}
-	return n
+	return d.count(func(r record.ChannelResult) bool { return r.Status == model.DeliverySent && r.Provider == "outbox" })
 }
 
 // Outcomes of a finished send, for what it says it did: the catalogue
@@ -166,10 +164,11 @@ func (d singleContactData) DoneTitle() string { return doneTitles[d.outcome()] }
 // DoneToast is the catalogue key of the finished send's toast.
 func (d singleContactData) DoneToast() string { return doneToasts[d.outcome()] }
 
-func (d singleContactData) count(status string) int {
+// count counts the channels of the last send for which keep holds.
+func (d singleContactData) count(keep func(record.ChannelResult) bool) int {
 	n := 0
 	for _, r := range d.Results {
-		if r.Status == status {
+		if keep(r) {
 			n++
 		}
 	}

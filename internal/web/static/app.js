@@ -148,12 +148,13 @@
     var bell = document.getElementById("bell");
     var count = document.getElementById("bell-count");
     if (!bell || !count) return;
-    var before = count.hidden ? 0 : count.textContent;
-    count.textContent = n > 99 ? "99+" : String(n);
+    var shown = n > 99 ? "99+" : String(n);
+    var changed = (count.hidden ? "0" : count.textContent) !== shown;
+    count.textContent = shown;
     count.hidden = n === 0;
     bell.classList.toggle("has-unread", n > 0);
     document.querySelectorAll("[data-unread]").forEach(function (el) { el.textContent = String(n); });
-    if (String(before) !== (n === 0 ? "0" : count.textContent)) document.body.dispatchEvent(new CustomEvent("unreadChanged"));
+    if (changed) document.body.dispatchEvent(new CustomEvent("unreadChanged"));
   }
   document.addEventListener("unreadCount", function (e) { if (e.detail) setUnread(e.detail.unread); });
 
