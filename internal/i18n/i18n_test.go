@@ -61,7 +61,7 @@ func TestMessagesAreUsable(t *testing.T) {
 }
 
 func TestT(t *testing.T) {
-	if got := T(EN, "pager.showing", 1, 50, 120); got != "1–50 of 120" {
+	if got := T(EN, "pager.showing", "1,001", "1,050", "12,000"); got != "1,001–1,050 of 12,000" {
 		t.Errorf("formatted message: %q", got)
 	}
 	if got := T("fr", "common.save"); got != T(ZhCN, "common.save") {
