@@ -397,6 +397,7 @@ func TestBulkSendByFilter(t *testing.T) {
 		rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(r.body), "\uFEFF"))).ReadAll()
 		if r.status != 200 || err != nil || !strings.HasPrefix(string(r.body), "\uFEFF") || len(rows) != 11 ||
 			rows[0][6] != "Reason" || rows[1][6] != "Invalid mobile number" || rows[1][7] != "invalid_mobile" ||
+			rows[1][5] != "Failed" || rows[1][16] != "failed" || rows[0][16] != "Status code" ||
 			!strings.Contains(r.header.Get("Content-Disposition"), "bulk-"+itoa(id)+"-recipients-failed.csv") {
 			t.Errorf("export: %v %v %v", r.status, err, rows)
 		}

@@ -231,12 +231,14 @@ func TestRecordsExport(t *testing.T) {
 		}
 		want := [][]string{
 			{"ID", "Contacted at", "Customer", "Contact", "Rep", "Channel", "Source", "Status", "Title", "Topics",
-				"Summary", "Subject", "Content", "Address", "Provider", "Provider message ID", "Direction"},
-			// Times in the rep's time zone (Asia/Shanghai), newest first.
-			{itoa(b), "2025-06-01 19:00:00", "恒信科技", "李雷", "王芳", "visit", "manual", "done", `Visit, "quoted"`, "Renewal",
-				`summary of Visit, "quoted"`, "", "", "", "", "", "outbound"},
-			{itoa(a), "2025-06-01 18:00:00", "恒信科技", "李雷", "王芳", "phone", "manual", "done", "Renewal call", "Renewal",
-				"summary of Renewal call", "", "", "'+8613812345678", "", "", "outbound"},
+				"Summary", "Subject", "Content", "Address", "Provider", "Provider message ID", "Direction",
+				"Channel code", "Source code", "Status code", "Direction code"},
+			// Times in the rep's time zone (Asia/Shanghai), newest first;
+			// values in the caller's language, codes at the end.
+			{itoa(b), "2025-06-01 19:00:00", "恒信科技", "李雷", "王芳", "Visit", "Added by hand", "Done", `Visit, "quoted"`, "Renewal",
+				`summary of Visit, "quoted"`, "", "", "", "", "", "Outbound", "visit", "manual", "done", "outbound"},
+			{itoa(a), "2025-06-01 18:00:00", "恒信科技", "李雷", "王芳", "Phone call", "Added by hand", "Done", "Renewal call", "Renewal",
+				"summary of Renewal call", "", "", "'+8613812345678", "", "", "Outbound", "phone", "manual", "done", "outbound"},
 		}
 		if fmt.Sprint(rows) != fmt.Sprint(want) {
 			t.Errorf("CSV:\n%q\nwant\n%q", rows, want)

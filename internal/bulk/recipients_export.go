@@ -16,11 +16,21 @@ import (
 // exportPage is how many recipients one query of an export reads.
 const exportPage = 1000
 
-var recipientHeader = map[string][]string{
-	i18n.EN: {"ID", "Contact", "Customer", "Channel", "Address", "Status", "Reason", "Reason code", "Detail",
-		"Attempts", "Provider", "Provider message ID", "Record ID", "Updated at", "Held until"},
-	i18n.ZhCN: {"编号", "联系人", "客户", "渠道", "地址", "状态", "原因", "原因代码", "详情",
-		"尝试次数", "服务商", "服务商消息编号", "联系记录编号", "更新时间", "免打扰暂缓至"},
+// recipientColumns names the columns of a recipients export, in order;
+// each column's heading is the message export.recipient.<name>. Channel and
+// status are worded in the user's language, and repeated as codes at the
+// end, beside the reason's code.
+var recipientColumns = []string{"id", "contact", "customer", "channel", "address", "status", "reason", "reason_code",
+	"detail", "attempts", "provider", "provider_message_id", "record_id", "updated_at", "held_until",
+	"channel_code", "status_code"}
+
+// recipientHeader is the heading row of a recipients export in lang.
+func recipientHeader(lang string) []string {
+	out := make([]string, len(recipientColumns))
+	for i, c := range recipientColumns {
+		out[i] = i18n.T(lang, "export.recipient."+c)
+	}
+	return out
 }
 
 // ExportRecipients writes the recipients of a bulk send the user may see,
@@ -43,7 +53,7 @@ func (s *Service) ExportRecipients(ctx context.Context, p permission.Policy, id 
 	if err != nil {
 		return err
 	}
-	if err := cw.Write(recipientHeader[lang]); err != nil {
+	if err := cw.Write(recipientHeader(lang)); err != nil {
 		return err
 	}
 	f.AfterID, f.Limit, f.Viewer = 0, exportPage, &p
@@ -73,7 +83,8 @@ func recipientRow(r *model.BulkRecipient, lang string, loc *time.Location) []str
 	if r.RecordID != nil {
 		record = strconv.FormatInt(*r.RecordID, 10)
 	}
-	return []string{strconv.FormatInt(r.ID, 10), r.ContactName, r.CustomerName, r.Channel, r.Address, r.Status,
-		ReasonText(r.Reason, lang), r.Reason, r.Detail, strconv.Itoa(r.Attempts), r.Provider, r.ProviderMessageID, record,
-		r.UpdatedAt.In(loc).Format("2006-01-02 15:04:05"), held}
+	return []string{strconv.FormatInt(r.ID, 10), r.ContactName, r.CustomerName, i18n.Label(lang, "medium.", r.Channel),
+		r.Address, i18n.Label(lang, "rcpt.", r.Status), ReasonText(r.Reason, lang), r.Reason, r.Detail,
+		strconv.Itoa(r.Attempts), r.Provider, r.ProviderMessageID, record,
+		r.UpdatedAt.In(loc).Format("2006-01-02 15:04:05"), held, r.Channel, r.Status}
 }

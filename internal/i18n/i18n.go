@@ -75,6 +75,19 @@ func T(lang, key string, args ...any) string {
 	return s
 }
 
+// Label returns the message prefix+code in lang: how a stored code (a
+// channel, a status) reads to a person. An empty code is empty; a code the
+// catalogue does not word is returned as is.
+func Label(lang, prefix, code string) string {
+	if code == "" {
+		return ""
+	}
+	if !Has(Default, prefix+code) {
+		return code
+	}
+	return T(lang, prefix+code)
+}
+
 // Has reports whether the catalog of lang holds key.
 func Has(lang, key string) bool {
 	_, ok := catalogs[lang][key]

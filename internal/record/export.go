@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"touchbase/internal/csvexport"
+	"touchbase/internal/i18n"
 	"touchbase/internal/model"
 	"touchbase/internal/permission"
 	"touchbase/internal/storage"
@@ -23,11 +24,21 @@ const (
 	FormatXLSX = "xlsx"
 )
 
-var exportHeader = map[string][]string{
-	"en": {"ID", "Contacted at", "Customer", "Contact", "Rep", "Channel", "Source", "Status", "Title", "Topics",
-		"Summary", "Subject", "Content", "Address", "Provider", "Provider message ID", "Direction"},
-	"zh-CN": {"编号", "联系时间", "客户", "联系人", "客服", "渠道", "来源", "状态", "标题", "联系主题",
-		"内容概要", "邮件主题", "内容", "地址", "服务商", "服务商消息编号", "方向"},
+// exportColumns names the columns of a records export, in order; each
+// column's heading is the message export.record.<name>. Channel, source,
+// status and direction are worded in the user's language, and repeated as
+// their codes in the last four columns for whoever processes the file.
+var exportColumns = []string{"id", "contacted_at", "customer", "contact", "rep", "channel", "source", "status",
+	"title", "topics", "summary", "subject", "content", "address", "provider", "provider_message_id", "direction",
+	"channel_code", "source_code", "status_code", "direction_code"}
+
+// exportHeader is the heading row of a records export in lang.
+func exportHeader(lang string) []string {
+	out := make([]string, len(exportColumns))
+	for i, c := range exportColumns {
+		out[i] = i18n.T(lang, "export.record."+c)
+	}
+	return out
 }
 
 // exportRow turns a record into the cells of one export row.
@@ -40,8 +51,10 @@ func exportRow(r *model.Record, topics map[int64]*model.Topic, lang string, loc 
 	}
 	return []string{
 		strconv.FormatInt(r.ID, 10), r.ContactedAt.In(loc).Format("2006-01-02 15:04:05"), r.CustomerName, r.ContactName,
-		r.UserName, r.Channel, r.Source, r.Status, r.Title, strings.Join(names, "、"), r.Summary, r.Subject, r.Content,
-		r.Address, r.Provider, r.ProviderMessageID, r.Direction,
+		r.UserName, i18n.Label(lang, "medium.", r.Channel), i18n.Label(lang, "source.", r.Source),
+		i18n.Label(lang, "recstatus.", r.Status), r.Title, strings.Join(names, "、"), r.Summary, r.Subject, r.Content,
+		r.Address, r.Provider, r.ProviderMessageID, i18n.Label(lang, "direction.", r.Direction),
+		r.Channel, r.Source, r.Status, r.Direction,
 	}
 }
 
@@ -50,8 +63,8 @@ func exportRow(r *model.Record, topics map[int64]*model.Topic, lang string, loc 
 // formulas) or XLSX (text cells). Rows are streamed a page at a time; memory stays flat
 // whatever the number of records.
 func (s *Service) Export(ctx context.Context, p permission.Policy, f storage.RecordFilter, format, lang string, loc *time.Location, w io.Writer) error {
-	if lang != "en" {
-		lang = "zh-CN"
+	if lang != i18n.EN {
+		lang = i18n.ZhCN
 	}
 	if loc == nil {
 		loc = time.UTC
@@ -66,9 +79,9 @@ func (s *Service) Export(ctx context.Context, p permission.Policy, f storage.Rec
 	}
 	switch format {
 	case FormatCSV:
-		return s.exportCSV(ctx, p, f, w, func(r *model.Record) []string { return exportRow(r, topics, lang, loc) }, exportHeader[lang])
+		return s.exportCSV(ctx, p, f, w, func(r *model.Record) []string { return exportRow(r, topics, lang, loc) }, exportHeader(lang))
 	case FormatXLSX:
-		return s.exportXLSX(ctx, p, f, w, func(r *model.Record) []string { return exportRow(r, topics, lang, loc) }, exportHeader[lang])
+		return s.exportXLSX(ctx, p, f, w, func(r *model.Record) []string { return exportRow(r, topics, lang, loc) }, exportHeader(lang))
 	}
 	return model.NewFieldError("format", "invalid", "format must be csv or xlsx")
 }

@@ -28,6 +28,7 @@ var dynamicPrefixes = []string{"import.col.", "error.", "errorpage.", "role.", "
 	"wecom.matched_by.", // how a WeCom identity was matched
 	"wecom.secret.",     // the WeCom connection's secret fields
 	"wecomapp.",         // the WeCom service writes application messages
+	"export.",           // the headings of CSV and XLSX exports, by column
 }
 
 var (
