@@ -36,6 +36,20 @@ func (s *Service) List(ctx context.Context, p permission.Policy, f storage.Recor
 	return s.store.ListRecords(ctx, p, f)
 }
 
+// CountCap is the most records Count counts exactly; more read as
+// "more than CountCap".
+const CountCap = 10000
+
+// Count returns how many records matching f the user may see, up to
+// CountCap; more reports that there are more than CountCap.
+func (s *Service) Count(ctx context.Context, p permission.Policy, f storage.RecordFilter) (n int, more bool, err error) {
+	n, err = s.store.CountVisibleRecords(ctx, p, f, CountCap)
+	if n > CountCap {
+		return CountCap, true, err
+	}
+	return n, false, err
+}
+
 // Get returns one record the user may see.
 func (s *Service) Get(ctx context.Context, p permission.Policy, id int64) (*model.Record, error) {
 	return s.store.RecordByID(ctx, p, id)

@@ -321,18 +321,29 @@ func (s *Store) selectRecords(ctx context.Context, p permission.Policy, f Record
 // tested again (10,000 heap reads for 400 matches, 100 ms instead of 25).
 const narrowWorkMem = "16MB"
 
-// narrowedRecords runs a narrowed page query with narrowWorkMem, in a
-// read-only transaction so the setting ends with it.
+// narrowedRecords runs a narrowed page query with narrowWorkMem.
 func (s *Store) narrowedRecords(ctx context.Context, q Query) ([]*model.Record, error) {
+	var out []*model.Record
+	err := s.inReadOnlyTx(ctx, narrowWorkMem, func(tx *sql.Tx) error {
+		var err error
+		out, err = queryRecords(ctx, tx, q)
+		return err
+	})
+	return out, err
+}
+
+// inReadOnlyTx runs fn in a read-only transaction whose work_mem is
+// workMem, so the setting ends with it.
+func (s *Store) inReadOnlyTx(ctx context.Context, workMem string, fn func(*sql.Tx) error) error {
 	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer tx.Rollback() //nolint:errcheck // read-only: nothing to keep
-	if _, err := tx.ExecContext(ctx, `SET LOCAL work_mem = '`+narrowWorkMem+`'`); err != nil {
-		return nil, err
+	if _, err := tx.ExecContext(ctx, `SET LOCAL work_mem = '`+workMem+`'`); err != nil {
+		return err
 	}
-	return queryRecords(ctx, tx, q)
+	return fn(tx)
 }
 
 func queryRecords(ctx context.Context, db querier, q Query) ([]*model.Record, error) {

@@ -14,8 +14,8 @@ import (
 	"touchbase/internal/storage/storetest"
 )
 
-// TestRecordKeywordMatchesEveryOccurrence checks keyword search against a
-// plain strings.Contains over every record, for keywords of one to five
+// TestRecordKeywordMatchesEveryOccurrence checks keyword search (and its
+// count) against a plain strings.Contains over every record, for keywords of one to five
 // characters taken from the records (at their starts, ends and across
 // fields) and absent ones: whatever the search index narrows to, no
 // matching record may be lost and no other found.
@@ -95,6 +95,16 @@ func TestRecordKeywordMatchesEveryOccurrence(t *testing.T) {
 				t.Errorf("keyword %q: found %v, want %v", k, got, want)
 			}
 			found += len(got)
+			// Counted through the index as found, and cut off at the cap.
+			for _, most := range []int{1000, 3} {
+				n, err := s.CountVisibleRecords(ctx, permission.Policy{Admin: true}, storage.RecordFilter{Query: k}, most)
+				if err != nil {
+					t.Fatalf("keyword %q: count: %v", k, err)
+				}
+				if want := min(len(want), most+1); n != want {
+					t.Errorf("keyword %q: counted %d (at most %d), want %d", k, n, most, want)
+				}
+			}
 			// The first page holds the newest matches, in order.
 			var first []int64
 			for _, id := range newest {

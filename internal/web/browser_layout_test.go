@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"touchbase/internal/app"
 	"touchbase/internal/config"
 	"touchbase/internal/demo"
+	"touchbase/internal/record"
 	"touchbase/internal/storage/storetest"
 	"touchbase/internal/testutil/axe"
 	"touchbase/internal/testutil/browser"
@@ -168,6 +170,14 @@ func TestBrowserLayoutOnPhoneAndLaptop(t *testing.T) {
 								t.Errorf("%s: the customer total reads %q and the pager %q, want both %s", lang, total, pagerText, want)
 							}
 						}
+						if user == "admin" && u == "/records" {
+							// The total arrives after the list, written as the
+							// list writes numbers.
+							got := pollPage(b, `document.querySelector("#record-total").innerText.trim()`, `v !== ""`, 10*time.Second)
+							if want := recordTotalText(t, e, lang); got != want {
+								t.Errorf("%s: the records total reads %q, want %q", lang, got, want)
+							}
+						}
 						if sc.phone && strings.HasPrefix(u, "/plans/calendar") {
 							checkCalendarList(t, b, user+" "+lang)
 						}
@@ -181,6 +191,33 @@ func TestBrowserLayoutOnPhoneAndLaptop(t *testing.T) {
 		})
 	}
 	t.Logf("%d page views checked at %d window sizes, %d of them audited by axe-core", checked, len(screens), audited)
+}
+
+// recordTotalText is how the records list states the number of records an
+// admin sees, in lang.
+func recordTotalText(t *testing.T, e *env, lang string) string {
+	t.Helper()
+	n, err := e.store.CountRecords(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	digits := strconv.FormatInt(min(n, record.CountCap), 10)
+	var grouped strings.Builder
+	for i, d := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			grouped.WriteByte(',')
+		}
+		grouped.WriteRune(d)
+	}
+	switch {
+	case n > record.CountCap && lang == "en":
+		return "More than " + grouped.String() + " ·"
+	case n > record.CountCap:
+		return grouped.String() + " 条以上 ·"
+	case lang == "en":
+		return grouped.String() + " in all ·"
+	}
+	return "共 " + grouped.String() + " 条 ·"
 }
 
 // logInDemo signs a demo user in (signing out whoever was in first).

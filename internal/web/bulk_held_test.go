@@ -39,7 +39,7 @@ func TestBulkHeldForQuietHoursShown(t *testing.T) {
 		}
 		csv := agent.get(fmt.Sprintf("/bulk/%d/recipients.csv?status=held", id))
 		lines := strings.Split(strings.TrimSpace(csv.body), "\n")
-		if csv.status != http.StatusOK || len(lines) != int(n)+1 || !strings.HasSuffix(strings.TrimSpace(lines[0]), "免打扰暂缓至") ||
+		if csv.status != http.StatusOK || len(lines) != int(n)+1 || !strings.HasSuffix(strings.TrimSpace(lines[0]), "免打扰暂缓至,渠道代码,状态代码") ||
 			!strings.Contains(lines[1], until.In(mustLoc(t, "Asia/Shanghai")).Format("2006-01-02 15:04:00")) {
 			t.Fatalf("held export: %d\n%s", csv.status, csv.body)
 		}

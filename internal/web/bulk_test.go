@@ -326,7 +326,8 @@ func TestBulkDeliveryDrillDownAndExport(t *testing.T) {
 		res = agent.get(page + "/recipients.csv?status=failed")
 		if res.status != http.StatusOK || !strings.HasPrefix(res.header.Get("Content-Type"), "text/csv") ||
 			!strings.HasPrefix(res.body, "\uFEFF编号,联系人,客户,渠道") ||
-			!strings.Contains(res.body, ",空号,Acme 贸易,sms,'+8613700000009,failed,手机号码无效,invalid_mobile,number does not exist,1,") ||
+			!strings.Contains(res.body, ",空号,Acme 贸易,短信,'+8613700000009,失败,手机号码无效,invalid_mobile,number does not exist,1,") ||
+			!strings.Contains(res.body, ",sms,failed\n") ||
 			strings.Count(res.body, "\n") != 2 {
 			t.Errorf("CSV export: %d %q\n%s", res.status, res.header.Get("Content-Type"), res.body)
 		}

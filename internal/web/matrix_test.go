@@ -264,6 +264,7 @@ func pageRows() []prow {
 		{method: "GET", path: "/records", want: everyone(200), find: "{RTITLE}", sees: staff},
 		{method: "GET", path: "/records?customer_id={C}", want: everyone(200), find: "{RTITLE}", sees: staff},
 		{method: "GET", path: "/records/customers?customer_q=矩阵", want: everyone(200), find: "{CNAME}", sees: staff},
+		{method: "GET", path: "/records/count?customer={C}", want: everyone(200), find: ">1 in all ·", sees: staff},
 		{method: "GET", path: "/records/export.csv", want: everyone(200), find: "{RTITLE}", sees: staff},
 		{method: "GET", path: "/records/export.xlsx", want: everyone(200)},
 		{method: "GET", path: "/records/{R}", want: scoped(200), find: "{RTITLE}", sees: staff},

@@ -91,6 +91,9 @@ func (f recordFilter) Without(keys ...string) string {
 	return withQuery("/records", v)
 }
 
+// Count returns the URL of the filtered records' total.
+func (f recordFilter) Count() string { return withQuery("/records/count", f.Values) }
+
 // Export returns the URL of the filtered export in format (csv or xlsx).
 func (f recordFilter) Export(format string) string {
 	return withQuery("/records/export."+format, f.Values)

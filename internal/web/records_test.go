@@ -238,6 +238,23 @@ func TestRecordsPage(t *testing.T) {
 		if res := agent.get("/records?after=garbage"); res.status != http.StatusOK {
 			t.Errorf("a bad cursor: %d", res.status)
 		}
+
+		// The total loads after the page, for the same filters, counting
+		// only what the agent sees.
+		res = agent.get("/records?channel=sms")
+		if !strings.Contains(res.body, `hx-get="/records/count?channel=sms"`) {
+			t.Fatal("the filtered list does not load its total")
+		}
+		if res := agent.get("/records/count?channel=sms"); !strings.Contains(res.body, "共 3 条") {
+			t.Errorf("filtered total: %s", res.body)
+		}
+		if res := agent.get("/records/count"); !strings.Contains(res.body, "共 63 条") {
+			t.Errorf("total: %s", res.body)
+		}
+		agent.lang = "en"
+		if res := agent.get(fmt.Sprintf("/records/count?customer=%d", e.initec.ID)); !strings.Contains(res.body, ">0 in all") {
+			t.Errorf("total of an invisible customer: %s", res.body)
+		}
 	})
 }
 

@@ -53,6 +53,7 @@ func (h *handler) routes() http.Handler {
 	// All contact records
 	user("GET /records", h.recordList)
 	user("GET /records/customers", h.recordCustomerMatches)
+	user("GET /records/count", h.recordCount)
 	user("GET /records/export.csv", h.recordExport)
 	user("GET /records/export.xlsx", h.recordExport)
 	user("GET /records/{id}", h.recordShow)
