@@ -29,7 +29,7 @@ import (
 const testPassword = "password-1"
 
 var testHash = sync.OnceValue(func() string {
-	h, err := auth.HashPassword(testPassword)
+	h, err := auth.HashPasswordWith(testPassword, auth.Params{Time: 1, Memory: 64, Threads: 1}) // light costs: the race detector makes the real ones slow
 	if err != nil {
 		panic(err)
 	}

@@ -11,26 +11,40 @@ import (
 	"golang.org/x/crypto/argon2"
 )
 
-// Argon2id parameters (RFC 9106 second recommended option, lighter memory).
+// Params are the costs of an argon2id hash. A hash records its own, so
+// CheckPassword checks a hash whatever costs it was made with.
+type Params struct {
+	Time    uint32 // passes over memory
+	Memory  uint32 // KiB
+	Threads uint8
+}
+
+// DefaultParams are the costs of every password Touchbase hashes (RFC 9106
+// second recommended option, lighter memory).
+var DefaultParams = Params{Time: 2, Memory: 19 * 1024, Threads: 1}
+
 const (
-	argonTime    = 2
-	argonMemory  = 19 * 1024
-	argonThreads = 1
-	argonKeyLen  = 32
-	saltLen      = 16
+	argonKeyLen = 32
+	saltLen     = 16
 )
 
 // MinPasswordLength is the shortest password accepted for a new password.
 const MinPasswordLength = 8
 
-// HashPassword returns an encoded argon2id hash of password.
-func HashPassword(password string) (string, error) {
+// HashPassword returns an encoded argon2id hash of password, made with
+// DefaultParams.
+func HashPassword(password string) (string, error) { return HashPasswordWith(password, DefaultParams) }
+
+// HashPasswordWith returns an encoded argon2id hash of password made with
+// the costs p. Tests, which sign users in by the thousand under the race
+// detector, use light ones.
+func HashPasswordWith(password string, p Params) (string, error) {
 	salt := make([]byte, saltLen)
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+	key := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, argonKeyLen)
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.Memory, p.Time, p.Threads,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
 }
 

@@ -3,6 +3,7 @@ package auth_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"touchbase/internal/auth"
@@ -41,6 +42,20 @@ func TestPasswordHash(t *testing.T) {
 	}
 	if _, err := auth.CheckPassword("plain", "x"); err == nil {
 		t.Fatal("malformed hash accepted")
+	}
+	if !strings.Contains(h, "$m=19456,t=2,p=1$") {
+		t.Errorf("hash not made with the default costs: %s", h)
+	}
+	// A hash made with other costs says so, and checks by them.
+	light, err := auth.HashPasswordWith("s3cret-密码", auth.Params{Time: 1, Memory: 64, Threads: 1})
+	if err != nil || !strings.Contains(light, "$m=64,t=1,p=1$") {
+		t.Fatalf("light hash %q: %v", light, err)
+	}
+	if ok, err := auth.CheckPassword(light, "s3cret-密码"); !ok || err != nil {
+		t.Fatalf("right password rejected by a light hash: %v %v", ok, err)
+	}
+	if ok, _ := auth.CheckPassword(light, "s3cret-密"); ok {
+		t.Fatal("wrong password accepted by a light hash")
 	}
 }
 

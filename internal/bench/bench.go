@@ -22,6 +22,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "       touchbase-bench bulk [flags]      (accept and deliver a bulk send to loopback sinks)")
 		fmt.Fprintln(stderr, "       touchbase-bench crash [flags]     (SIGKILL serve during a bulk send; check exactly-once)")
 		fmt.Fprintln(stderr, "       touchbase-bench plans [flags]     (plan reminders over a window: lateness, once each)")
+		fmt.Fprintln(stderr, "       touchbase-bench pages [flags]     (many signed-in users walking the main pages of serve)")
 		return 2
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
@@ -36,6 +37,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		err = runCrash(ctx, args[1:], stdout, stderr)
 	case "plans":
 		err = runPlans(ctx, args[1:], stdout, stderr)
+	case "pages":
+		err = runPages(ctx, args[1:], stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "touchbase-bench: unknown benchmark %q\n", args[0])
 		return 2

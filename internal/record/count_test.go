@@ -6,19 +6,19 @@ import (
 	"time"
 
 	"touchbase/internal/model"
-	"touchbase/internal/record"
 	"touchbase/internal/storage"
 	"touchbase/internal/storage/storetest"
 )
 
-// TestCountStopsAtTheCap counts exactly up to record.CountCap and says
+// TestCountStopsAtTheCap counts exactly up to the cap asked for and says
 // "more" past it.
 func TestCountStopsAtTheCap(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
 		f := setup(t, s)
 		base := time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC)
-		recs := make([]*model.Record, record.CountCap)
+		const most = 40
+		recs := make([]*model.Record, most)
 		for i := range recs {
 			recs[i] = &model.Record{CustomerID: f.customer.ID, ContactID: &f.contact.ID, Channel: model.ChannelPhone,
 				Source: model.SourceManual, Title: "回访", ContactedAt: base.Add(-time.Duration(i) * time.Second)}
@@ -26,17 +26,17 @@ func TestCountStopsAtTheCap(t *testing.T) {
 		if err := s.InsertRecords(ctx, recs); err != nil {
 			t.Fatal(err)
 		}
-		if n, more, err := f.svc.Count(ctx, f.repPol, storage.RecordFilter{}); err != nil || n != record.CountCap || more {
+		if n, more, err := f.svc.Count(ctx, f.repPol, storage.RecordFilter{}, most); err != nil || n != most || more {
 			t.Fatalf("at the cap: %d, more %v, %v", n, more, err)
 		}
 		if err := s.InsertRecords(ctx, []*model.Record{{CustomerID: f.customer.ID, Channel: model.ChannelEmail,
 			Source: model.SourceManual, Title: "续费提醒", ContactedAt: base}}); err != nil {
 			t.Fatal(err)
 		}
-		if n, more, err := f.svc.Count(ctx, f.repPol, storage.RecordFilter{}); err != nil || n != record.CountCap || !more {
+		if n, more, err := f.svc.Count(ctx, f.repPol, storage.RecordFilter{}, most); err != nil || n != most || !more {
 			t.Fatalf("past the cap: %d, more %v, %v", n, more, err)
 		}
-		if n, more, err := f.svc.Count(ctx, f.repPol, storage.RecordFilter{Channel: model.ChannelEmail}); err != nil || n != 1 || more {
+		if n, more, err := f.svc.Count(ctx, f.repPol, storage.RecordFilter{Channel: model.ChannelEmail}, most); err != nil || n != 1 || more {
 			t.Fatalf("filtered: %d, more %v, %v", n, more, err)
 		}
 	})

@@ -36,16 +36,16 @@ func (s *Service) List(ctx context.Context, p permission.Policy, f storage.Recor
 	return s.store.ListRecords(ctx, p, f)
 }
 
-// CountCap is the most records Count counts exactly; more read as
+// CountCap is how far the records list counts its total: more reads as
 // "more than CountCap".
 const CountCap = 10000
 
-// Count returns how many records matching f the user may see, up to
-// CountCap; more reports that there are more than CountCap.
-func (s *Service) Count(ctx context.Context, p permission.Policy, f storage.RecordFilter) (n int, more bool, err error) {
-	n, err = s.store.CountVisibleRecords(ctx, p, f, CountCap)
-	if n > CountCap {
-		return CountCap, true, err
+// Count returns how many records matching f the user may see, counting
+// at most most of them; more reports that there are more than most.
+func (s *Service) Count(ctx context.Context, p permission.Policy, f storage.RecordFilter, most int) (n int, more bool, err error) {
+	n, err = s.store.CountVisibleRecords(ctx, p, f, most)
+	if n > most {
+		return most, true, err
 	}
 	return n, false, err
 }

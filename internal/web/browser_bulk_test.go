@@ -66,6 +66,15 @@ func TestBrowserBulkContact(t *testing.T) {
 	b.Fill("#rf-q", "acme")
 	b.WaitText("#match-count", "3 match")
 	b.Settled()
+	// A tick made while the list is reloading survives the reload's answer,
+	// which knows nothing of it.
+	browser.Eval[bool](b, fmt.Sprintf(`document.getElementById("rf-q").dispatchEvent(new Event("search", {bubbles: true})),
+		document.querySelector("#pick-%d .pick-row").click(), true`, wang.ID))
+	b.Settled()
+	if got := browser.Eval[string](b, `document.getElementById("f-ticked").value`); got != fmt.Sprint(wang.ID) ||
+		!browser.Eval[bool](b, fmt.Sprintf(`document.querySelector("#pick-%d .pick-row").checked`, wang.ID)) {
+		t.Fatalf("a tick during a reload: ticked %q", got)
+	}
 	for _, c := range []*model.Contact{wang, li, kong} {
 		b.Check(fmt.Sprintf(`#pick-%d .pick-row`, c.ID), true)
 	}

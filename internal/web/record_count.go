@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net/http"
 	"time"
+
+	"touchbase/internal/record"
 )
 
 // recordCountBudget is how long the records list's total may take. A
@@ -28,7 +30,7 @@ func (h *handler) recordCount(w http.ResponseWriter, r *http.Request) {
 	f := parseRecordFilter(r.URL.Query(), h.location(r)).Store
 	var d recordCountData
 	var err error
-	d.N, d.More, err = h.app.Records.Count(ctx, identity(r).Policy, f)
+	d.N, d.More, err = h.app.Records.Count(ctx, identity(r).Policy, f, record.CountCap)
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) && r.Context().Err() == nil:
 		h.app.Log.Warn("records count over budget", "budget", recordCountBudget)

@@ -284,6 +284,34 @@
     var clear = document.getElementById("clear-ticked");
     if (clear) clear.hidden = t.ids.length === 0;
   }
+  // A results swap answers the ticks as they were when its request left;
+  // ticks made while it was on its way are applied again on top of the
+  // server's answer (which may itself have changed them: "select all",
+  // "clear").
+  var ticksInFlight = null;
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    ticksInFlight = null;
+    var cfg = e.detail.requestConfig, t = tickedSet();
+    if (!t.input || !e.detail.target || e.detail.target.id !== "recipient-results" || !cfg || !cfg.formData) return;
+    var sent = cfg.formData.get("ticked") || "";
+    if (sent !== t.input.value) ticksInFlight = { sent: sent ? sent.split(",") : [], now: t.ids };
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    var late = ticksInFlight;
+    ticksInFlight = null;
+    if (!late) return;
+    late.now.forEach(function (id) { if (late.sent.indexOf(id) < 0) reTick(id, true); });
+    late.sent.forEach(function (id) { if (late.now.indexOf(id) < 0) reTick(id, false); });
+    syncPageBox();
+  });
+  function reTick(id, on) {
+    setTicked(id, on);
+    var box = document.querySelector('#recipient-table .pick-row[value="' + id + '"]');
+    if (box && !box.disabled) {
+      box.checked = on;
+      box.closest("tr").classList.toggle("is-picked", on);
+    }
+  }
   function syncPageBox() {
     var all = document.getElementById("pick-page");
     if (!all || all.disabled) return;
