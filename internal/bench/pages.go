@@ -4,10 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -43,6 +46,7 @@ func runPages(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	think := fs.Duration("think", 0, "mean pause between one user's requests (0: none, the heaviest load)")
 	customers := fs.Int("customers", 0, "customers to add beyond the demo's, spread over agent1…agent10 (created once)")
 	bin := fs.String("bin", "", "touchbase binary (default: build ./cmd/touchbase)")
+	cpuProfile := fs.String("cpuprofile", "", "write serve's CPU profile of the timed walk (from /debug/pprof) to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -84,7 +88,16 @@ func runPages(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	fmt.Fprintf(stdout, "%s, %d customers, %d users, %s, think time %s\n", dialect, total, *users, *duration, *think)
+	profiled := make(chan error, 1)
+	if *cpuProfile != "" {
+		go func() { profiled <- srv.profile(ctx, *cpuProfile, *duration) }()
+	} else {
+		profiled <- nil
+	}
 	res := walkPages(ctx, crowd, *duration, *think)
+	if err := <-profiled; err != nil {
+		return fmt.Errorf("cpu profile: %w", err)
+	}
 	return res.report(stdout, srv.peakRSS())
 }
 
@@ -144,23 +157,36 @@ func ensureCustomers(ctx context.Context, store *storage.Store, n int, stdout io
 
 // served is a running `touchbase serve`.
 type served struct {
-	cmd *exec.Cmd
-	url string
+	cmd     *exec.Cmd
+	url     string
+	metrics string // the metrics listener's base URL
 }
 
 // startServe starts serve on db with a listener of its choosing and
 // waits until it says where it runs.
 func startServe(ctx context.Context, bin, db, dir string, stderr io.Writer) (*served, error) {
-	cmd := exec.CommandContext(ctx, bin, "serve", "--db", db, "--addr", "127.0.0.1:0", "--data-dir", dir, "--log-level", "warn")
+	// The metrics listener (and the profiler on it) on a free port.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	metricsAddr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.CommandContext(ctx, bin, "serve", "--db", db, "--addr", "127.0.0.1:0", "--data-dir", dir, "--log-level", "warn",
+		"--metrics-addr", metricsAddr)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
 	}
+	// The bench's own secret key, the same every run, so a database it
+	// prepared (and serve sealed secrets in) opens again next time.
+	key := sha256.Sum256([]byte("touchbase-bench pages"))
+	cmd.Env = append(os.Environ(), "TOUCHBASE_SECRET_KEY="+base64.StdEncoding.EncodeToString(key[:]))
 	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	s := &served{cmd: cmd}
+	s := &served{cmd: cmd, metrics: "http://" + metricsAddr}
 	found := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(out)
@@ -188,6 +214,32 @@ func startServe(ctx context.Context, bin, db, dir string, stderr io.Writer) (*se
 func (s *served) stop() {
 	_ = s.cmd.Process.Signal(os.Interrupt)
 	_ = s.cmd.Wait()
+}
+
+// profile writes serve's CPU profile over d to path.
+func (s *served) profile(ctx context.Context, path string, d time.Duration) error {
+	u := fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", s.metrics, max(1, int(d.Seconds())))
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return errors.New(res.Status)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, res.Body); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // peakRSS reads serve's peak resident memory (VmHWM), "" where /proc has

@@ -170,6 +170,32 @@ func TestPermissionMatrix(t *testing.T) {
 				}
 			}
 		}
+		// The unfiltered totals (counted from the visible ids, not by
+		// testing each customer) agree with the matrix.
+		for user := range w.users {
+			for i, scope := range scopes {
+				u, err := s.UserByID(ctx, w.users[user].ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				p := permission.For(u, model.Settings{Visibility: scope})
+				wantSee, wantServe := 0, 0
+				for _, e := range matrix {
+					if e.user == user && e.see[i] {
+						wantSee++
+					}
+					if e.user == user && e.serves {
+						wantServe++
+					}
+				}
+				if _, total, err := s.ListCustomers(ctx, p, storage.CustomerFilter{}); err != nil || total != wantSee {
+					t.Errorf("%s/%s: %d customers counted (%v), want %d", user, scope, total, err, wantSee)
+				}
+				if _, total, err := s.ListCustomers(ctx, p, storage.CustomerFilter{Mine: true}); err != nil || total != wantServe {
+					t.Errorf("%s/%s: %d served customers counted (%v), want %d", user, scope, total, err, wantServe)
+				}
+			}
+		}
 		if _, err := s.CustomerAccess(ctx, permission.Policy{Admin: true}, 999999); !errors.Is(err, model.ErrNotFound) {
 			t.Errorf("access on missing customer: %v, want ErrNotFound", err)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 
 	"touchbase/internal/model"
 	"touchbase/internal/permission"
@@ -133,9 +134,15 @@ type CustomerFilter struct {
 }
 
 func (f CustomerFilter) where(q *Query, p permission.Policy) {
-	q.Add(` WHERE `, p.SeeSQL("c", q.Arg))
 	if f.Mine {
-		q.Add(` AND `, p.ServesSQL("c", q.Arg))
+		// Served is seen. The ids of the served customers come from two
+		// indexes, where testing the condition on every customer read in
+		// order would read them all when the user serves few.
+		q.Add(` WHERE c.id IN (`, p.ServesIDsSQL(q.Arg), `)`)
+	} else if ids := p.SeeIDsSQL(q.Arg); ids != "" {
+		q.Add(` WHERE c.id IN (`, ids, `)`)
+	} else {
+		q.Add(` WHERE (1 = 1)`)
 	}
 	if f.Query != "" {
 		pat := q.Arg(likePattern(f.Query))
@@ -152,23 +159,63 @@ func (f CustomerFilter) where(q *Query, p permission.Policy) {
 	}
 }
 
+// countCustomers counts the customers of f the policy lets the user see.
+// Without a search or a filter (the list as it first opens) it counts the
+// ids of the visible customers as the indexes hold them (SeeIDsSQL), not
+// the customers: with 100,000 customers, a rep's count took a third of a
+// second testing each.
+func (s *Store) countCustomers(ctx context.Context, p permission.Policy, f CustomerFilter) (int, error) {
+	var q Query
+	if !f.narrowed() {
+		var ids string
+		if f.Mine {
+			ids = p.ServesIDsSQL(q.Arg)
+		} else {
+			ids = p.SeeIDsSQL(q.Arg)
+		}
+		if ids != "" {
+			q.Add(`SELECT count(*) FROM (`, ids, `) v`)
+		}
+	}
+	if q.SQL() == "" {
+		q.Add(`SELECT count(*) FROM customers c`)
+		f.where(&q, p)
+	}
+	var n int
+	if err := s.r.QueryRowContext(ctx, q.SQL(), q.Args()...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count customers: %w", err)
+	}
+	return n, nil
+}
+
+// page is the LIMIT and OFFSET of f, written as numbers: told the page is
+// fifty rows, SQLite walks the customers in the order asked for (the name
+// index) and stops at the page, where for a LIMIT it cannot see it sorted
+// every customer a rep serves (90 ms for 10,000 of 100,000).
+func (f CustomerFilter) page() string {
+	return ` LIMIT ` + strconv.Itoa(f.Limit) + ` OFFSET ` + strconv.Itoa(max(f.Offset, 0))
+}
+
+// narrowed reports whether f has a condition of where beyond the policy
+// and Mine (a condition added to where belongs here too).
+func (f CustomerFilter) narrowed() bool {
+	return f.Query != "" || f.RepID != 0 || f.Level != "" || f.Industry != ""
+}
+
 // ListCustomers returns one page of the customers the policy lets the user
 // see, ordered by name, and the total number matching.
 func (s *Store) ListCustomers(ctx context.Context, p permission.Policy, f CustomerFilter) ([]*model.Customer, int, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50
 	}
-	var cq Query
-	cq.Add(`SELECT count(*) FROM customers c`)
-	f.where(&cq, p)
-	var total int
-	if err := s.r.QueryRowContext(ctx, cq.SQL(), cq.Args()...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store: count customers: %w", err)
+	total, err := s.countCustomers(ctx, p, f)
+	if err != nil {
+		return nil, 0, err
 	}
 	var q Query
 	q.Add(`SELECT `, customerColumns, customerFrom)
 	f.where(&q, p)
-	q.Add(` ORDER BY c.name, c.id LIMIT `, q.Arg(f.Limit), ` OFFSET `, q.Arg(f.Offset))
+	q.Add(` ORDER BY c.name, c.id`, f.page())
 	rows, err := s.r.QueryContext(ctx, q.SQL(), q.Args()...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list customers: %w", err)

@@ -32,7 +32,7 @@ const (
 type Store struct {
 	dialect Dialect
 	w       *sql.DB
-	r       *sql.DB
+	r       *readPool
 	pool    *pgxpool.Pool
 	stmts   stmtCache
 	// tokenMu serialises provider token refreshes on SQLite (one process).
@@ -76,7 +76,7 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("store: ping postgres: %w", err)
 	}
 	db := stdlib.OpenDBFromPool(pool)
-	return &Store{dialect: Postgres, w: db, r: db, pool: pool}, nil
+	return &Store{dialect: Postgres, w: db, r: newReadPool(db, false), pool: pool}, nil
 }
 
 func sqliteDSN(path string, writer bool) string {
@@ -117,7 +117,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	n := max(4, runtime.NumCPU()*2)
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	return &Store{dialect: SQLite, w: w, r: r}, nil
+	return &Store{dialect: SQLite, w: w, r: newReadPool(r, true)}, nil
 }
 
 // Dialect reports which database the store talks to.
@@ -127,7 +127,7 @@ func (s *Store) Dialect() Dialect { return s.dialect }
 func (s *Store) DB() *sql.DB { return s.w }
 
 // ReadDB returns the pool used for reads.
-func (s *Store) ReadDB() *sql.DB { return s.r }
+func (s *Store) ReadDB() *sql.DB { return s.r.DB }
 
 // Pool returns the pgx pool on PostgreSQL, nil on SQLite.
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
@@ -144,7 +144,7 @@ func (s *Store) Ping(ctx context.Context) error {
 func (s *Store) Close() error {
 	s.stmts.close()
 	err := s.w.Close()
-	if s.r != s.w {
+	if s.r.DB != s.w {
 		err = errors.Join(err, s.r.Close())
 	}
 	if s.pool != nil {
