@@ -39,6 +39,16 @@ func Cell(s string) string {
 	return s
 }
 
+// Uncell undoes Cell: the single quote Cell puts before a leading formula
+// character is dropped, so a file Touchbase exported imports again as it
+// was. Any other text is returned as is.
+func Uncell(s string) string {
+	if len(s) > 1 && s[0] == '\'' && Cell(s[1:]) != s[1:] {
+		return s[1:]
+	}
+	return s
+}
+
 // Writer writes the rows of one CSV file, every cell through Cell.
 type Writer struct {
 	cw  *csv.Writer

@@ -30,6 +30,15 @@ func TestCell(t *testing.T) {
 		if got := csvexport.Cell(in); got != want {
 			t.Errorf("Cell(%q) = %q, want %q", in, got, want)
 		}
+		if back := csvexport.Uncell(want); back != in {
+			t.Errorf("Uncell(%q) = %q, want %q", want, back, in)
+		}
+	}
+	// A quote of the writer's own stays unless a formula character follows.
+	for _, s := range []string{"'quoted", "'", "''=1", "'李雷"} {
+		if got := csvexport.Uncell(s); got != s {
+			t.Errorf("Uncell(%q) = %q", s, got)
+		}
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"touchbase/internal/csvexport"
 	"touchbase/internal/model"
 )
 
@@ -101,7 +102,9 @@ func (l *layout) cell(rec []string, c column) string {
 	if i < 0 || i >= len(rec) {
 		return ""
 	}
-	return rec[i]
+	// A number or text that starts like a formula comes back from a
+	// Touchbase export with a quote in front (csvexport).
+	return csvexport.Uncell(rec[i])
 }
 
 // parseHeader maps a header record to a layout. Unknown columns come back

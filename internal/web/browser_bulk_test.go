@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/csv"
 	"fmt"
 	"strings"
 	"testing"
@@ -200,9 +202,30 @@ func TestBrowserBulkFromCustomerList(t *testing.T) {
 	if !browser.Eval[bool](b, `document.getElementById("bulk-many-submit").disabled`) {
 		t.Error("bulk contact is offered with no customer ticked")
 	}
+	if b.Count("#export-many:not([hidden])") != 0 {
+		t.Error("export is offered with no customer ticked")
+	}
 	b.Check(fmt.Sprintf(`input.pick-customer[value="%d"]`, e.acme.ID), true)
 	b.Check(fmt.Sprintf(`input.pick-customer[value="%d"]`, e.globex.ID), true)
 	b.WaitText("#picked-count", "2")
+	// Export downloads the two ticked customers with their contacts, in the
+	// import's format.
+	b.WaitVisible("#export-many")
+	raw, err := base64.StdEncoding.DecodeString(browser.Eval[string](b, fmt.Sprintf(fetchJS, "#export-many")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(raw), "\uFEFF"))).ReadAll()
+	if err != nil || len(rows) < 3 || rows[0][0] != "customer_code" {
+		t.Fatalf("the export of two customers: %v\n%s", err, raw)
+	}
+	names := map[string]bool{}
+	for _, r := range rows[1:] {
+		names[r[1]] = true
+	}
+	if len(names) != 2 || !names[e.acme.Name] || !names[e.globex.Name] {
+		t.Errorf("the export holds customers %v, want %s and %s", names, e.acme.Name, e.globex.Name)
+	}
 	b.Click("#picked-clear")
 	b.WaitText("#picked-count", "0")
 	if !browser.Eval[bool](b, `document.getElementById("plan-many-submit").disabled`) {

@@ -273,3 +273,20 @@ func countContacts(t *testing.T, e *env, customerID int64) int {
 	}
 	return len(cts)
 }
+
+// TestCustomerExport downloads ticked customers as CSV; nothing ticked is
+// refused on the field.
+func TestCustomerExport(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *storage.Store) {
+		e := newEnv(t, s)
+		agent := e.signedIn(t, e.agent1)
+		res := agent.get(fmt.Sprintf("/customers/export.csv?customer_ids=%d&customer_ids=%d", e.acme.ID, e.initec.ID))
+		if res.status != http.StatusOK || !strings.HasPrefix(res.header.Get("Content-Disposition"), "attachment;") ||
+			!strings.Contains(res.body, e.acme.Name) || strings.Contains(res.body, e.initec.Name) {
+			t.Fatalf("export: %d %v\n%s", res.status, res.header, res.body)
+		}
+		if res := agent.get("/customers/export.csv"); res.status != http.StatusBadRequest || !strings.Contains(res.body, "customer") {
+			t.Errorf("nothing ticked: %d\n%s", res.status, res.body)
+		}
+	})
+}

@@ -239,6 +239,7 @@ func pageRows() []prow {
 		{method: "GET", path: "/customers?scope=all&q=矩阵", want: everyone(200), find: "{CNAME}", sees: staff},
 		{method: "GET", path: "/customers/new", want: everyone(200)},
 		{method: "POST", path: "/customers", form: url.Values{"name": {""}}, want: everyone(400)},
+		{method: "GET", path: "/customers/export.csv?customer_ids={C}", want: everyone(200), find: "{CNAME}", sees: staff},
 		{method: "GET", path: "/customers/{C}", want: scoped(200), find: "{CNAME}", sees: staff},
 		{method: "GET", path: "/customers/{C}/edit", want: scoped(200).with(managerRefused)},
 		{method: "POST", path: "/customers/{C}", form: url.Values{"name": {""}}, want: scoped(400).with(managerRefused)},

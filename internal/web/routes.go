@@ -29,6 +29,7 @@ func (h *handler) routes() http.Handler {
 	// Customers and their contacts
 	user("GET /customers", h.customerList)
 	user("GET /customers/new", h.customerNew)
+	user("GET /customers/export.csv", h.customerExport)
 	user("POST /customers", h.customerCreate)
 	user("GET /customers/{id}", h.customerShow)
 	user("GET /customers/{id}/edit", h.customerEdit)

@@ -373,6 +373,13 @@
     document.getElementById("picked-clear").hidden = n === 0;
     bar.classList.toggle("is-all", n > 0);
     bar.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = n === 0; });
+    // Export is a download of the ticked customers (the page stays).
+    var exp = document.getElementById("export-many");
+    if (exp) {
+      exp.hidden = n === 0;
+      exp.href = "/customers/export.csv?" + Array.prototype.map.call(document.querySelectorAll("input.pick-customer:checked"),
+        function (c) { return "customer_ids=" + encodeURIComponent(c.value); }).join("&");
+    }
   }
   document.addEventListener("change", function (e) {
     if (e.target.matches && e.target.matches("input.pick-customer")) syncPicked();
