@@ -44,22 +44,11 @@ func runCrash(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	dir, err := os.MkdirTemp("", "touchbase-crash-")
+	dir, err := serveWorkspace(ctx, "touchbase-crash-", db, bin, stderr)
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	if *db == "" {
-		*db = "sqlite:" + filepath.Join(dir, "touchbase.db")
-	}
-	if *bin == "" {
-		*bin = filepath.Join(dir, "touchbase")
-		build := exec.CommandContext(ctx, "go", "build", "-o", *bin, "./cmd/touchbase")
-		build.Stdout, build.Stderr = stderr, stderr
-		if err := build.Run(); err != nil {
-			return fmt.Errorf("build touchbase: %w", err)
-		}
-	}
 	keyBytes := make([]byte, 32)
 	_, _ = rand.Read(keyBytes)
 	key := base64.StdEncoding.EncodeToString(keyBytes)
@@ -173,6 +162,29 @@ func runCrash(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintf(stdout, "keyword index: every record indexed %s after that\n", indexed.Round(time.Millisecond))
 	return crashReport(ctx, store, final, sk, *kills, stdout)
+}
+
+// serveWorkspace makes a temporary directory for a benchmark that runs
+// serve, defaults *db to an SQLite file in it and *bin to touchbase built
+// into it, and returns it (the caller removes it).
+func serveWorkspace(ctx context.Context, prefix string, db, bin *string, stderr io.Writer) (string, error) {
+	dir, err := os.MkdirTemp("", prefix)
+	if err != nil {
+		return "", err
+	}
+	if *db == "" {
+		*db = "sqlite:" + filepath.Join(dir, "touchbase.db")
+	}
+	if *bin == "" {
+		*bin = filepath.Join(dir, "touchbase")
+		build := exec.CommandContext(ctx, "go", "build", "-o", *bin, "./cmd/touchbase")
+		build.Stdout, build.Stderr = stderr, stderr
+		if err := build.Run(); err != nil {
+			os.RemoveAll(dir)
+			return "", fmt.Errorf("build touchbase: %w", err)
+		}
+	}
+	return dir, nil
 }
 
 func crashReport(ctx context.Context, store *storage.Store, b *model.BulkSend, sk *sink, kills int, stdout io.Writer) error {

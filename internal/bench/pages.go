@@ -16,7 +16,6 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -50,22 +49,11 @@ func runPages(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	dir, err := os.MkdirTemp("", "touchbase-pages-")
+	dir, err := serveWorkspace(ctx, "touchbase-pages-", db, bin, stderr)
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	if *db == "" {
-		*db = "sqlite:" + filepath.Join(dir, "touchbase.db")
-	}
-	if *bin == "" {
-		*bin = filepath.Join(dir, "touchbase")
-		build := exec.CommandContext(ctx, "go", "build", "-o", *bin, "./cmd/touchbase")
-		build.Stdout, build.Stderr = stderr, stderr
-		if err := build.Run(); err != nil {
-			return fmt.Errorf("build touchbase: %w", err)
-		}
-	}
 	total, dialect, err := preparePages(ctx, *db, *customers, stdout)
 	if err != nil {
 		return err

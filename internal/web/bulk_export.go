@@ -1,7 +1,7 @@
 package web
 
 import (
-	"mime"
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -37,22 +37,7 @@ func (h *handler) bulkExport(w http.ResponseWriter, r *http.Request) {
 	if f.Status != "" {
 		name += "-" + f.Status
 	}
-	hdr := w.Header()
-	hdr.Set("Content-Type", "text/csv; charset=utf-8")
-	hdr.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name + ".csv"}))
-	hdr.Set("Cache-Control", "no-store")
-	hdr.Set("X-Content-Type-Options", "nosniff")
-	cw := &countingWriter{w: w}
-	err = h.app.Bulk.ExportRecipients(ctx, id.Policy, b.ID, f, h.lang(r), h.location(r), cw)
-	if err == nil {
-		return
-	}
-	if cw.n == 0 {
-		hdr.Del("Content-Type")
-		hdr.Del("Content-Disposition")
-		h.fail(w, r, err)
-		return
-	}
-	// Too late for an error page: the download ends short.
-	h.app.Log.Error("bulk export", "bulk_send", b.ID, "err", err)
+	h.download(w, r, "text/csv; charset=utf-8", name+".csv", "bulk export", func(out io.Writer) error {
+		return h.app.Bulk.ExportRecipients(ctx, id.Policy, b.ID, f, h.lang(r), h.location(r), out)
+	})
 }
