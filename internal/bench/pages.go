@@ -25,6 +25,7 @@ import (
 	"touchbase/internal/demo"
 	"touchbase/internal/importer"
 	"touchbase/internal/jobs"
+	"touchbase/internal/outbound"
 	"touchbase/internal/storage"
 )
 
@@ -211,7 +212,7 @@ func (s *served) profile(ctx context.Context, path string, d time.Duration) erro
 	if err != nil {
 		return err
 	}
-	res, err := http.DefaultClient.Do(req)
+	res, err := outbound.NewClient(outbound.Policy{AllowPrivate: true, Timeout: d + time.Minute}).Do(req)
 	if err != nil {
 		return err
 	}
@@ -262,12 +263,18 @@ var (
 // its own session.
 func signIn(ctx context.Context, base string, n int) ([]*pageUser, error) {
 	accounts := []string{"agent1", "agent2", "agent3", "agent4", "agent5", "agent6", "agent7", "agent8", "agent9", "agent10", "admin"}
-	// One connection pool for the crowd, as many idle connections as users.
-	transport := &http.Transport{MaxIdleConns: n, MaxIdleConnsPerHost: n}
+	// One connection pool for the crowd, as many idle connections as users;
+	// serve listens on loopback, which the client must be allowed to reach.
+	shared := outbound.NewClient(outbound.Policy{AllowPrivate: true, Timeout: time.Minute})
+	if t, ok := shared.Transport.(*http.Transport); ok {
+		t.MaxIdleConns, t.MaxIdleConnsPerHost = n, n
+	}
 	out := make([]*pageUser, n)
 	for i := range out {
 		jar, _ := cookiejar.New(nil)
-		u := &pageUser{base: base, client: &http.Client{Jar: jar, Transport: transport, Timeout: time.Minute}}
+		c := *shared
+		c.Jar = jar
+		u := &pageUser{base: base, client: &c}
 		login, err := u.get(ctx, "/login")
 		if err != nil {
 			return nil, err
@@ -279,12 +286,17 @@ func signIn(ctx context.Context, base string, n int) ([]*pageUser, error) {
 		form := url.Values{"username": {accounts[i%len(accounts)]}, "password": {demo.Password}, "csrf_token": {m[1]}}
 		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/login", strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		// The login answers with a redirect, which the client does not
+		// follow; the session cookie it sets is in the jar.
 		res, err := u.client.Do(req)
-		if err != nil {
+		var redirect *outbound.RedirectError
+		if err != nil && !errors.As(err, &redirect) {
 			return nil, err
 		}
-		_, _ = io.Copy(io.Discard, res.Body)
-		res.Body.Close()
+		if err == nil {
+			_, _ = io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+		}
 		list, err := u.get(ctx, "/customers")
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", accounts[i%len(accounts)], err)
