@@ -275,6 +275,7 @@ func signIn(ctx context.Context, base string, n int) ([]*pageUser, error) {
 		c := *shared
 		c.Jar = jar
 		u := &pageUser{base: base, client: &c}
+		account := accounts[i%len(accounts)]
 		login, err := u.get(ctx, "/login")
 		if err != nil {
 			return nil, err
@@ -283,7 +284,7 @@ func signIn(ctx context.Context, base string, n int) ([]*pageUser, error) {
 		if m == nil {
 			return nil, errors.New("the login page has no CSRF token")
 		}
-		form := url.Values{"username": {accounts[i%len(accounts)]}, "password": {demo.Password}, "csrf_token": {m[1]}}
+		form := url.Values{"username": {account}, "password": {demo.Password}, "csrf_token": {m[1]}}
 		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/login", strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		// The login answers with a redirect, which the client does not
@@ -299,12 +300,12 @@ func signIn(ctx context.Context, base string, n int) ([]*pageUser, error) {
 		}
 		list, err := u.get(ctx, "/customers")
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", accounts[i%len(accounts)], err)
+			return nil, fmt.Errorf("%s: %w", account, err)
 		}
 		if m := customerLink.FindStringSubmatch(list); m != nil {
 			u.customer = m[1]
 		} else {
-			return nil, fmt.Errorf("%s sees no customer (not signed in?)", accounts[i%len(accounts)])
+			return nil, fmt.Errorf("%s sees no customer (not signed in?)", account)
 		}
 		out[i] = u
 	}

@@ -24,15 +24,6 @@ var recipientColumns = []string{"id", "contact", "customer", "channel", "address
 	"detail", "attempts", "provider", "provider_message_id", "record_id", "updated_at", "held_until",
 	"channel_code", "status_code"}
 
-// recipientHeader is the heading row of a recipients export in lang.
-func recipientHeader(lang string) []string {
-	out := make([]string, len(recipientColumns))
-	for i, c := range recipientColumns {
-		out[i] = i18n.T(lang, "export.recipient."+c)
-	}
-	return out
-}
-
 // ExportRecipients writes the recipients of a bulk send the user may see,
 // narrowed by f (its status and channel; paging fields are ignored), to w
 // as CSV (through csvexport: a byte-order mark, cells that cannot run as
@@ -53,7 +44,7 @@ func (s *Service) ExportRecipients(ctx context.Context, p permission.Policy, id 
 	if err != nil {
 		return err
 	}
-	if err := cw.Write(recipientHeader(lang)); err != nil {
+	if err := cw.Write(i18n.Headings(lang, "export.recipient.", recipientColumns)); err != nil {
 		return err
 	}
 	f.AfterID, f.Limit, f.Viewer = 0, exportPage, &p

@@ -88,6 +88,16 @@ func Label(lang, prefix, code string) string {
 	return T(lang, prefix+code)
 }
 
+// Headings returns the messages prefix+name for each of names, in lang: the
+// heading row of an export whose columns are named names.
+func Headings(lang, prefix string, names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = T(lang, prefix+n)
+	}
+	return out
+}
+
 // Has reports whether the catalog of lang holds key.
 func Has(lang, key string) bool {
 	_, ok := catalogs[lang][key]

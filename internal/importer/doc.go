@@ -12,4 +12,7 @@
 // with its line and field and changes nothing, good rows are imported in
 // batched transactions. Importing the same file again updates what the
 // first import created instead of duplicating it.
+//
+// Export writes ticked customers in the same format, so a file a team
+// exported and edited imports again.
 package importer

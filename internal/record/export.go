@@ -32,15 +32,6 @@ var exportColumns = []string{"id", "contacted_at", "customer", "contact", "rep",
 	"title", "topics", "summary", "subject", "content", "address", "provider", "provider_message_id", "direction",
 	"channel_code", "source_code", "status_code", "direction_code"}
 
-// exportHeader is the heading row of a records export in lang.
-func exportHeader(lang string) []string {
-	out := make([]string, len(exportColumns))
-	for i, c := range exportColumns {
-		out[i] = i18n.T(lang, "export.record."+c)
-	}
-	return out
-}
-
 // exportRow turns a record into the cells of one export row.
 func exportRow(r *model.Record, topics map[int64]*model.Topic, lang string, loc *time.Location) []string {
 	names := make([]string, 0, len(r.TopicIDs))
@@ -77,11 +68,13 @@ func (s *Service) Export(ctx context.Context, p permission.Policy, f storage.Rec
 	for _, t := range topicList {
 		topics[t.ID] = t
 	}
+	row := func(r *model.Record) []string { return exportRow(r, topics, lang, loc) }
+	header := i18n.Headings(lang, "export.record.", exportColumns)
 	switch format {
 	case FormatCSV:
-		return s.exportCSV(ctx, p, f, w, func(r *model.Record) []string { return exportRow(r, topics, lang, loc) }, exportHeader(lang))
+		return s.exportCSV(ctx, p, f, w, row, header)
 	case FormatXLSX:
-		return s.exportXLSX(ctx, p, f, w, func(r *model.Record) []string { return exportRow(r, topics, lang, loc) }, exportHeader(lang))
+		return s.exportXLSX(ctx, p, f, w, row, header)
 	}
 	return model.NewFieldError("format", "invalid", "format must be csv or xlsx")
 }

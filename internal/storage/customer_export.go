@@ -20,19 +20,22 @@ func (s *Store) CustomersWithContacts(ctx context.Context, p permission.Policy, 
 	q.Add(`SELECT `, customerColumns, customerFrom, ` WHERE `, p.SeeSQL("c", q.Arg), ` AND `, s.idIn(&q, "c.id", ids),
 		` ORDER BY c.name, c.id`)
 	var customers []*model.Customer
-	var seen []int64
+	var found []int64
 	err := queryEach(ctx, s.r, &q, func(rows *sql.Rows) error {
 		c, err := scanCustomer(rows)
 		if err == nil {
-			customers, seen = append(customers, c), append(seen, c.ID)
+			customers, found = append(customers, c), append(found, c.ID)
 		}
 		return err
 	})
-	if err != nil || len(seen) == 0 {
-		return customers, nil, wrap("customers to export", err)
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: customers to export: %w", err)
+	}
+	if len(found) == 0 {
+		return nil, nil, nil
 	}
 	var cq Query
-	cq.Add(`SELECT `, contactColumns, contactFrom, ` WHERE `, s.idIn(&cq, "ct.customer_id", seen),
+	cq.Add(`SELECT `, contactColumns, contactFrom, ` WHERE `, s.idIn(&cq, "ct.customer_id", found),
 		` ORDER BY ct.customer_id, ct.is_primary DESC, ct.name, ct.id`)
 	contacts := map[int64][]*model.Contact{}
 	err = queryEach(ctx, s.r, &cq, func(rows *sql.Rows) error {
@@ -42,13 +45,8 @@ func (s *Store) CustomersWithContacts(ctx context.Context, p permission.Policy, 
 		}
 		return err
 	})
-	return customers, contacts, wrap("contacts to export", err)
-}
-
-// wrap adds the store's prefix to a failure of what, nil staying nil.
-func wrap(what string, err error) error {
-	if err == nil {
-		return nil
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: contacts to export: %w", err)
 	}
-	return fmt.Errorf("store: %s: %w", what, err)
+	return customers, contacts, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 
 	"touchbase/internal/permission"
 )
@@ -27,10 +26,8 @@ func (s *Store) CountVisibleRecords(ctx context.Context, p permission.Policy, f 
 			if err := s.planKeywordSQLite(ctx, &f); err != nil {
 				return 0, fmt.Errorf("store: count records: %w", err)
 			}
-		} else if tsq, ok := bigramQuery(strings.ToLower(f.Query)); ok {
-			f.keyword = keywordPlan{mode: keywordNarrow, arg: tsq}
 		} else {
-			f.keyword = keywordPlan{mode: keywordWalk}
+			f.keyword = bigramPlan(f.Query)
 		}
 	}
 	var q Query

@@ -119,6 +119,15 @@ func bigramQuery(k string) (string, bool) {
 	return strings.Join(parts, " & "), true
 }
 
+// bigramPlan narrows a PostgreSQL keyword search to the records the
+// bigram index names, or walks when the index cannot hold the keyword.
+func bigramPlan(keyword string) keywordPlan {
+	if tsq, ok := bigramQuery(strings.ToLower(keyword)); ok {
+		return keywordPlan{mode: keywordNarrow, arg: tsq}
+	}
+	return keywordPlan{mode: keywordWalk}
+}
+
 // recordPage runs one page query of f (at most f.Limit+1 records), first
 // planning its keyword search unless an earlier page did.
 func (s *Store) recordPage(ctx context.Context, p permission.Policy, f *RecordFilter, spec pageSpec) ([]*model.Record, error) {
@@ -138,12 +147,10 @@ func (s *Store) recordPage(ctx context.Context, p permission.Policy, f *RecordFi
 		f.keyword.mode = keywordWalk
 		return out, err
 	}
-	tsq, ok := bigramQuery(strings.ToLower(f.Query))
-	if !ok {
-		f.keyword = keywordPlan{mode: keywordWalk}
+	if f.keyword = bigramPlan(f.Query); f.keyword.mode == keywordWalk {
 		return s.selectRecords(ctx, p, *f, spec)
 	}
-	f.keyword = keywordPlan{mode: keywordNarrow, arg: tsq}
+	tsq := f.keyword.arg
 	if len(out) == 0 {
 		// None among the newest: most likely a rare or absent keyword, whose
 		// records the index counts at once; a page of them is read whole.

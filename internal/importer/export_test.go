@@ -1,4 +1,4 @@
-package contact_test
+package importer_test
 
 import (
 	"bytes"
@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"touchbase/internal/contact"
 	"touchbase/internal/importer"
 	"touchbase/internal/model"
 	"touchbase/internal/permission"
@@ -16,22 +15,21 @@ import (
 	"touchbase/internal/storage/storetest"
 )
 
-// TestExportCustomersImportsAgain exports ticked customers as a rep: only
+// TestExportImportsAgain exports ticked customers as a rep: only
 // those the rep sees, a row per contact, in the import's format; the file
 // imports into an empty database as the same customers and contacts.
-func TestExportCustomersImportsAgain(t *testing.T) {
+func TestExportImportsAgain(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
-		wang := &model.User{Username: "wang", DisplayName: "王芳", Role: model.RoleAgent, Active: true}
-		li := &model.User{Username: "li", Role: model.RoleAgent, Active: true}
-		for _, u := range []*model.User{wang, li} {
-			if err := s.CreateUser(ctx, u); err != nil {
-				t.Fatal(err)
-			}
+		users := addUsers(t, s)
+		wang, err := s.UserByID(ctx, users["wang"])
+		if err != nil {
+			t.Fatal(err)
 		}
+		liID := users["li"]
 		hx := &model.Customer{Code: "HX", Name: "恒信科技", Level: "A", Industry: "制造", Notes: "=SUM(1) 不是公式", RepID: &wang.ID}
 		qt := &model.Customer{Code: "QT", Name: "青藤贸易", RepID: &wang.ID, DoNotContact: true}
-		other := &model.Customer{Code: "OT", Name: "别人的客户", RepID: &li.ID}
+		other := &model.Customer{Code: "OT", Name: "别人的客户", RepID: &liID}
 		for _, c := range []*model.Customer{hx, qt, other} {
 			if err := s.CreateCustomer(ctx, c); err != nil {
 				t.Fatal(err)
@@ -46,10 +44,9 @@ func TestExportCustomersImportsAgain(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		svc := contact.NewService(s)
 		pol := permission.For(wang, model.Settings{Visibility: model.VisibilityOwn})
 		var buf bytes.Buffer
-		if err := svc.ExportCustomers(ctx, pol, []int64{hx.ID, qt.ID, other.ID}, "zh-CN", &buf); err != nil {
+		if err := importer.Export(ctx, s, pol, []int64{hx.ID, qt.ID, other.ID}, "zh-CN", &buf); err != nil {
 			t.Fatal(err)
 		}
 		rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(buf.String(), "\uFEFF"))).ReadAll()
@@ -71,11 +68,7 @@ func TestExportCustomersImportsAgain(t *testing.T) {
 
 		// The same file into an empty database, with the same users.
 		s2 := storetest.SQLite(t)
-		for _, name := range []string{"wang", "li"} {
-			if err := s2.CreateUser(ctx, &model.User{Username: name, Role: model.RoleAgent, Active: true}); err != nil {
-				t.Fatal(err)
-			}
-		}
+		addUsers(t, s2)
 		rep, err := importer.Import(ctx, s2, bytes.NewReader(buf.Bytes()), importer.Options{DefaultRegion: "CN"})
 		if err != nil || rep.Failed != 0 || rep.CustomersCreated != 2 || rep.ContactsCreated != 2 {
 			t.Fatalf("import of the export: %+v, %v", rep, err)
@@ -101,14 +94,14 @@ func TestExportCustomersImportsAgain(t *testing.T) {
 
 		// Nothing ticked, or too much, says so on the field.
 		var fe *model.FieldError
-		if err := svc.ExportCustomers(ctx, pol, nil, "en", &buf); !errors.As(err, &fe) || fe.Field != "customer_ids" {
+		if err := importer.Export(ctx, s, pol, nil, "en", &buf); !errors.As(err, &fe) || fe.Field != "customer_ids" {
 			t.Errorf("nothing ticked: %v", err)
 		}
-		many := make([]int64, contact.MaxExportCustomers+1)
+		many := make([]int64, importer.MaxExport+1)
 		for i := range many {
 			many[i] = int64(i + 1)
 		}
-		if err := svc.ExportCustomers(ctx, pol, many, "en", &buf); !errors.As(err, &fe) || fe.Code != "too_many" {
+		if err := importer.Export(ctx, s, pol, many, "en", &buf); !errors.As(err, &fe) || fe.Code != "too_many" {
 			t.Errorf("too many: %v", err)
 		}
 	})
