@@ -2,9 +2,6 @@ package bulk
 
 import (
 	"context"
-	"fmt"
-	"net/url"
-	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -54,17 +51,11 @@ func (s *Service) dryRunWeCom(ctx context.Context, p permission.Policy, in Input
 	return nil
 }
 
-// WeCom's limits of a customer mass message.
-const (
-	maxWeComTextBytes   = 4000
-	maxWeComAttachments = 9
-)
-
 // validateWeCom checks the WeCom message of in, adding what is wrong to
 // errs.
 func (s *Service) validateWeCom(ctx context.Context, in *Input, errs *model.ValidationErrors) error {
-	in.WeComText = strings.TrimSpace(in.WeComText)
-	if in.WeComText == "" && len(in.WeComAttachments) == 0 {
+	before := len(*errs)
+	if !model.CheckWeComContent(errs, "wecom_text", "wecom_attachments", &in.WeComText, in.WeComAttachments) {
 		return nil
 	}
 	connected := false
@@ -75,45 +66,19 @@ func (s *Service) validateWeCom(ctx context.Context, in *Input, errs *model.Vali
 		}
 	}
 	if !connected {
+		*errs = (*errs)[:before]
 		errs.Add("wecom_text", "not_connected", "WeCom is not connected; an admin connects it in Settings")
 		return nil
 	}
-	if len(in.WeComText) > maxWeComTextBytes {
-		errs.Add("wecom_text", "too_long", "a WeCom message is at most 4000 bytes (about 1300 Chinese characters)")
-	} else if t, err := message.Parse(in.WeComText); err != nil {
+	if len(in.WeComText) > model.MaxWeComTextBytes {
+		return nil
+	}
+	if t, err := message.Parse(in.WeComText); err != nil {
 		errs.Add("wecom_text", "invalid_template", err.Error())
 	} else if len(t.Fields()) > 0 {
 		errs.Add("wecom_text", "merge_fields", "a WeCom mass message is the same for every customer: it cannot hold merge fields")
 	}
-	if len(in.WeComAttachments) > maxWeComAttachments {
-		errs.Add("wecom_attachments", "too_many", "at most 9 attachments")
-		return nil
-	}
-	for i := range in.WeComAttachments {
-		a := &in.WeComAttachments[i]
-		field := fmt.Sprintf("wecom_attachments[%d]", i)
-		a.Title, a.URL, a.Desc, a.PicURL = strings.TrimSpace(a.Title), strings.TrimSpace(a.URL), strings.TrimSpace(a.Desc), strings.TrimSpace(a.PicURL)
-		switch {
-		case a.Kind != model.WeComLink && a.Kind != model.WeComImage:
-			errs.Add(field+".kind", "invalid", "an attachment is a link or an image")
-		case !webURL(a.URL):
-			errs.Add(field+".url", "invalid", "the address must be an http or https URL")
-		case a.Kind == model.WeComLink && a.Title == "":
-			errs.Add(field+".title", "required", "a link needs a title")
-		case a.PicURL != "" && !webURL(a.PicURL):
-			errs.Add(field+".pic_url", "invalid", "the picture's address must be an http or https URL")
-		default:
-			errs.Text(field+".title", a.Title, false, 128)
-			errs.Text(field+".desc", a.Desc, false, 512)
-		}
-	}
 	return nil
-}
-
-// webURL reports whether raw is an absolute http or https URL.
-func webURL(raw string) bool {
-	u, err := url.Parse(raw)
-	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && len(raw) <= 2048
 }
 
 // SetWeCom lets sends use WeCom through w.

@@ -7,6 +7,9 @@ const (
 	DeliverySending = "sending"
 	DeliverySent    = "sent"
 	DeliveryFailed  = "failed"
+	// DeliveryConfirming is a WeCom message created in the WeCom client
+	// that waits for its member to confirm it: WeCom has not sent it yet.
+	DeliveryConfirming = "awaiting"
 )
 
 // Delivery is one attempt to send one message to one address: the delivery
@@ -29,6 +32,13 @@ type Delivery struct {
 	Attempts          int       `json:"attempts"`
 	CreatedAt         time.Time `json:"created_at"`
 	UpdatedAt         time.Time `json:"updated_at"`
+	// Sender is the WeCom member who is to confirm a WeCom message, and
+	// Deadline the time after which an unconfirmed one is withdrawn.
+	Sender   string     `json:"sender,omitempty"`
+	Deadline *time.Time `json:"deadline,omitempty"`
+	// Pending is the record a WeCom message writes once it is sent (JSON,
+	// the record service's own), kept with it until then.
+	Pending string `json:"-"`
 }
 
 // OutboxMessage is a message kept by the built-in outbox channel instead of

@@ -45,9 +45,11 @@ var indexUnique = river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
 	rivertype.JobStateScheduled,
 }}
 
-// Register adds the index worker to w and returns its periodic job.
+// Register adds the index worker and the WeCom poller to w and returns
+// the index's periodic job.
 func (s *Service) Register(w *river.Workers) *river.PeriodicJob {
 	river.AddWorker(w, &indexWorker{svc: s})
+	river.AddWorker(w, &weComPollWorker{svc: s})
 	return river.NewPeriodicJob(river.PeriodicInterval(IndexEvery),
 		func() (river.JobArgs, *river.InsertOpts) {
 			return IndexArgs{}, &river.InsertOpts{UniqueOpts: indexUnique}

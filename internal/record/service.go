@@ -22,6 +22,8 @@ type Service struct {
 	plans     *plan.Service
 	now       func() time.Time
 	queue     jobs.Queue // for IndexSoon; nil in tools that run no jobs
+	wecom     WeCom      // nil: single contacts cannot use WeCom
+	weComPoll time.Duration
 }
 
 // NewService returns a Service; now is the clock (time.Now in production).

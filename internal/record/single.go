@@ -18,6 +18,7 @@ type SingleInput struct {
 	Common
 	SMS   *SMSContent   `json:"sms,omitempty"`
 	Email *EmailContent `json:"email,omitempty"`
+	WeCom *WeComContent `json:"wecom,omitempty"`
 	// QuietOverride is the rep's reason to send although the recipient is
 	// in quiet hours; without it such a send is refused. It is kept on
 	// the record.
@@ -45,7 +46,7 @@ type EmailContent struct {
 // ChannelResult is the outcome of one channel of a single contact.
 type ChannelResult struct {
 	Channel    string `json:"channel"`
-	Status     string `json:"status"` // sent or failed
+	Status     string `json:"status"` // sent, failed, or awaiting (WeCom: the rep's confirmation)
 	Address    string `json:"address"`
 	Provider   string `json:"provider"`
 	ProviderID string `json:"provider_message_id,omitempty"`
@@ -54,6 +55,8 @@ type ChannelResult struct {
 	Reason     string `json:"reason,omitempty"`
 	Detail     string `json:"detail,omitempty"`
 	Transient  bool   `json:"transient,omitempty"`
+	// Deadline is when a WeCom message still unconfirmed is withdrawn.
+	Deadline *time.Time `json:"deadline,omitempty"`
 }
 
 // sendTimeout bounds one provider call of a single contact.
@@ -94,6 +97,10 @@ func (s *Service) Send(ctx context.Context, p permission.Policy, user *model.Use
 		return nil, err
 	}
 	outs := s.prepare(t, user, in, filler, &errs)
+	wout, err := s.prepareWeCom(ctx, t, user, in, &errs)
+	if err != nil {
+		return nil, err
+	}
 	quiet, err := s.quietHours(ctx, in, outs)
 	if err != nil {
 		return nil, err
@@ -121,14 +128,21 @@ func (s *Service) Send(ctx context.Context, p permission.Policy, user *model.Use
 		}
 		results = append(results, res)
 	}
+	if wout != nil {
+		res, err := s.sendWeCom(ctx, p, t, in.Common, wout)
+		if err != nil {
+			return results, err
+		}
+		results = append(results, res)
+	}
 	return results, nil
 }
 
 // prepare checks the recipient can be reached on each chosen channel and
 // renders the merge fields.
 func (s *Service) prepare(t *target, user *model.User, in SingleInput, filler *smstemplate.Filler, errs *model.ValidationErrors) []outgoing {
-	if in.SMS == nil && in.Email == nil {
-		errs.Add("channels", "required", "choose SMS, e-mail or both")
+	if in.SMS == nil && in.Email == nil && in.WeCom == nil {
+		errs.Add("channels", "required", "choose SMS, e-mail or WeCom")
 	}
 	if t.customer.DoNotContact {
 		errs.Add("customer", "do_not_contact", "this customer is marked do-not-contact")

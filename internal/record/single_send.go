@@ -25,7 +25,7 @@ func (s *Service) sendOne(ctx context.Context, p permission.Policy, t *target, c
 		Kind: string(o.kind), Provider: ch.Name(), Address: o.address, CustomerID: &t.customer.ID,
 		ContactID: &t.contact.ID, UserID: &uid, Subject: o.subject, Body: o.text,
 	}
-	if err := s.store.CreateDelivery(ctx, d); err != nil {
+	if err := s.store.CreateDelivery(ctx, d, nil); err != nil {
 		return ChannelResult{}, err
 	}
 	res := ChannelResult{Channel: string(o.kind), Address: o.address, Provider: ch.Name(), DeliveryID: d.ID}

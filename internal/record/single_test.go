@@ -24,6 +24,7 @@ type fixture struct {
 	store              *storage.Store
 	svc                *record.Service
 	reg                *registry.Registry
+	plans              *plan.Service
 	rep, stranger      *model.User
 	customer           *model.Customer
 	contact, optedOut  *model.Contact
@@ -40,7 +41,8 @@ func setup(t *testing.T, s *storage.Store) *fixture {
 		t.Fatal(err)
 	}
 	f.reg = registry.New(s, box, channel.Env{HTTPClient: &http.Client{Timeout: 5 * time.Second}})
-	f.svc = record.NewService(s, f.reg, nil, plan.NewService(s, nil, time.Now), time.Now)
+	f.plans = plan.NewService(s, nil, time.Now)
+	f.svc = record.NewService(s, f.reg, nil, f.plans, time.Now)
 	f.rep = &model.User{Username: "rep", DisplayName: "王芳", Role: model.RoleAgent, Active: true}
 	f.stranger = &model.User{Username: "stranger", Role: model.RoleAgent, Active: true}
 	for _, u := range []*model.User{f.rep, f.stranger} {

@@ -298,3 +298,37 @@ func (s *Store) WeComCounts(ctx context.Context) (WeComCounts, error) {
 	}
 	return c, nil
 }
+
+// WeComIdentity is one WeChat identity of a contact and the members who
+// follow it (in userid order; none when nobody does any more).
+type WeComIdentity struct {
+	External  string
+	Followers []string
+}
+
+// WeComIdentitiesOf returns the WeChat identities matched to a contact,
+// in external_userid order.
+func (s *Store) WeComIdentitiesOf(ctx context.Context, contactID int64) ([]WeComIdentity, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT e.external_userid, COALESCE(f.userid, '') FROM wecom_externals e
+		LEFT JOIN wecom_follows f ON f.external_userid = e.external_userid
+		WHERE e.contact_id = $1 ORDER BY e.external_userid, f.userid`, contactID)
+	if err != nil {
+		return nil, fmt.Errorf("store: wecom identities: %w", err)
+	}
+	defer rows.Close()
+	var out []WeComIdentity
+	for rows.Next() {
+		var ext, member string
+		if err := rows.Scan(&ext, &member); err != nil {
+			return nil, err
+		}
+		if len(out) == 0 || out[len(out)-1].External != ext {
+			out = append(out, WeComIdentity{External: ext})
+		}
+		if member != "" {
+			last := &out[len(out)-1]
+			last.Followers = append(last.Followers, member)
+		}
+	}
+	return out, rows.Err()
+}

@@ -53,15 +53,18 @@ func (s *Store) WeComRecipientFollowers(ctx context.Context, recipientIDs []int6
 }
 
 // WeComReceivedSince counts, by WeChat identity, the WeCom mass messages
-// Touchbase has sent to each of addresses since since.
+// Touchbase has sent to each of addresses since since, in bulk sends and
+// single contacts.
 func (s *Store) WeComReceivedSince(ctx context.Context, addresses []string, since time.Time) (map[string]int, error) {
 	out := map[string]int{}
 	for start := 0; start < len(addresses); start += settleChunk {
 		part := addresses[start:min(start+settleChunk, len(addresses))]
 		q := s.bulkQuery()
-		q.Add(`SELECT address, count(*) FROM bulk_recipients WHERE channel = `, q.Arg(model.ChannelWeCom), ` AND settled AND address IN (`,
-			placeholderList(q, part), `) AND status = `, q.Arg(model.RecipientSent), ` AND updated_at >= `, q.Arg(dbTime(since)),
-			` GROUP BY address`)
+		q.Add(`SELECT address, count(*) FROM (SELECT address FROM bulk_recipients WHERE channel = `, q.Arg(model.ChannelWeCom),
+			` AND settled AND address IN (`, placeholderList(q, part), `) AND status = `, q.Arg(model.RecipientSent),
+			` AND updated_at >= `, q.Arg(dbTime(since)), ` UNION ALL SELECT address FROM deliveries WHERE kind = `,
+			q.Arg(model.ChannelWeCom), ` AND status = `, q.Arg(model.DeliverySent), ` AND address IN (`, placeholderList(q, part),
+			`) AND updated_at >= `, q.Arg(dbTime(since)), `) x GROUP BY address`)
 		err := queryEach(ctx, s.r, q, func(rows *sql.Rows) error {
 			var addr string
 			var n int
@@ -86,7 +89,9 @@ func (s *Store) CountWeComOverLimit(ctx context.Context, p permission.Policy, se
 	sel.candidates(&q, p, model.ChannelWeCom)
 	q.Add(`) s WHERE reason = '' AND (SELECT count(*) FROM bulk_recipients r WHERE r.channel = `, q.Arg(model.ChannelWeCom),
 		` AND r.settled AND r.address = s.address AND r.status = `, q.Arg(model.RecipientSent), ` AND r.updated_at >= `,
-		q.Arg(dbTime(since)), `) >= `, q.Arg(limit))
+		q.Arg(dbTime(since)), `) + (SELECT count(*) FROM deliveries d WHERE d.kind = `, q.Arg(model.ChannelWeCom),
+		` AND d.status = `, q.Arg(model.DeliverySent), ` AND d.address = s.address AND d.updated_at >= `, q.Arg(dbTime(since)),
+		`) >= `, q.Arg(limit))
 	var n int
 	if err := s.r.QueryRowContext(ctx, q.SQL(), q.Args()...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: wecom over limit: %w", err)

@@ -287,20 +287,3 @@ func attachments(as []model.WeComAttachment) []Attachment {
 	}
 	return out
 }
-
-// content is what a record of the message keeps: the text, and each
-// attachment's title or address.
-func content(b *model.BulkSend) string {
-	out := b.WeComText
-	for _, a := range b.WeComAttachments {
-		line := a.URL
-		if a.Title != "" {
-			line = a.Title + " " + a.URL
-		}
-		if out != "" {
-			out += "\n"
-		}
-		out += line
-	}
-	return out
-}

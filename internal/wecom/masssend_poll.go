@@ -47,57 +47,80 @@ func (s *Service) Poll(ctx context.Context, b *model.BulkSend) (bool, error) {
 	return waiting, nil
 }
 
-// pollTask settles what WeCom knows of task t; expire gives up on a task
-// past its deadline. It reports whether the task is over.
-func (s *Service) pollTask(ctx context.Context, cl *Client, b *model.BulkSend, t *model.WeComTask, expire bool) (bool, error) {
-	states, err := cl.GroupMsgTasks(ctx, t.MsgID)
+// taskView is what WeCom says of one member's task.
+type taskView struct {
+	gone      bool           // WeCom knows no such task (any more): nothing of it was sent
+	expired   bool           // unconfirmed past its deadline, and withdrawn
+	late      bool           // past its deadline
+	confirmed *time.Time     // when the member confirmed it; nil: not yet
+	results   map[string]int // once confirmed, the send state of each receiver
+}
+
+// readTask reads what WeCom knows of task msgID of sender. With expire, a
+// task still unconfirmed past deadline is withdrawn (cancel_groupmsg_send).
+func (s *Service) readTask(ctx context.Context, cl *Client, msgID, sender string, deadline time.Time, expire bool) (taskView, error) {
+	states, err := cl.GroupMsgTasks(ctx, msgID)
 	if unknownTask(err) {
-		// WeCom has no such task (any more): nothing of it was sent.
-		s.log.Warn("wecom no longer knows a task", "bulk_send", b.ID, "task", t.ID, "msgid", t.MsgID)
-		return true, s.endTask(ctx, b, t, model.WeComTaskFailed, model.FailWeComTaskGone)
+		s.log.Warn("wecom no longer knows a task", "msgid", msgID)
+		return taskView{gone: true}, nil
 	}
 	if err != nil {
-		return false, err
+		return taskView{}, err
 	}
-	var confirmed *time.Time
+	v := taskView{late: expire && s.now().After(deadline)}
 	for _, st := range states {
-		if st.Sender == t.Sender && st.Status == TaskSent {
+		if st.Sender == sender && st.Status == TaskSent {
 			at := s.now()
 			if st.SentTime != nil {
 				at = *st.SentTime
 			}
-			confirmed = &at
+			v.confirmed = &at
 		}
 	}
-	if confirmed != nil {
-		t.ConfirmedAt = confirmed
-	}
-	late := expire && s.now().After(t.Deadline)
-	if confirmed == nil {
-		if !late {
-			return false, nil
+	if v.confirmed == nil {
+		if v.late {
+			if err := cl.CancelGroupMsg(ctx, msgID); err != nil && !notWaiting(err) {
+				s.log.Warn("cancel an expired wecom task", "msgid", msgID, "err", err)
+			}
+			v.expired = true
 		}
-		if err := cl.CancelGroupMsg(ctx, t.MsgID); err != nil && !notWaiting(err) {
-			s.log.Warn("cancel an expired wecom task", "bulk_send", b.ID, "task", t.ID, "err", err)
-		}
-		return true, s.endTask(ctx, b, t, model.WeComTaskExpired, model.SkipWeComNotConfirmed)
+		return v, nil
 	}
-	results, err := cl.GroupMsgResults(ctx, t.MsgID, t.Sender)
+	results, err := cl.GroupMsgResults(ctx, msgID, sender)
 	if err != nil {
-		return false, err
+		return taskView{}, err
 	}
-	byAddr := make(map[string]int, len(results))
+	v.results = make(map[string]int, len(results))
 	for _, r := range results {
-		byAddr[r.ExternalUserID] = r.Status
+		v.results[r.ExternalUserID] = r.Status
 	}
+	return v, nil
+}
+
+// pollTask settles what WeCom knows of task t; expire gives up on a task
+// past its deadline. It reports whether the task is over.
+func (s *Service) pollTask(ctx context.Context, cl *Client, b *model.BulkSend, t *model.WeComTask, expire bool) (bool, error) {
+	v, err := s.readTask(ctx, cl, t.MsgID, t.Sender, t.Deadline, expire)
+	switch {
+	case err != nil:
+		return false, err
+	case v.gone:
+		return true, s.endTask(ctx, b, t, model.WeComTaskFailed, model.FailWeComTaskGone)
+	case v.expired:
+		return true, s.endTask(ctx, b, t, model.WeComTaskExpired, model.SkipWeComNotConfirmed)
+	case v.confirmed == nil:
+		return false, nil
+	}
+	confirmed, late := v.confirmed, v.late
+	t.ConfirmedAt = confirmed
 	rows, err := s.store.WeComTaskRecipients(ctx, t.ID)
 	if err != nil {
 		return false, err
 	}
-	text := content(b)
+	text := model.WeComContentText(b.WeComText, b.WeComAttachments)
 	var outs []storage.Outcome
 	for _, r := range rows {
-		switch byAddr[r.Address] {
+		switch v.results[r.Address] {
 		case SendSent:
 			outs = append(outs, storage.Outcome{Recipient: r, Sent: true, ProviderID: t.MsgID, Content: text})
 		case SendNotFriend:
