@@ -68,7 +68,7 @@ func withoutParam(ps []param, name string) []param {
 }
 
 const (
-	singleDesc = "Sends the content to the contact in the path on each channel given (sms, email or both) and " +
+	singleDesc = "Sends the content to the contact in the path on each channel given (sms, email, wecom) and " +
 		"writes one contact record per message the provider accepted. Everything is checked before anything is " +
 		"sent: a 400 names the field (customer: do-not-contact; sms/email: opted out or no address; sms.text, " +
 		"email.subject, email.body: a merge field that does not parse; channels: neither given) and nothing is " +
@@ -159,7 +159,7 @@ var operations = []operation{
 	{method: "DELETE", path: "/contacts/{id}", tag: "contacts", summary: "Delete a contact", ok: 204},
 
 	{method: "POST", path: "/contacts/{id}/contact", tag: "single contact",
-		summary: "Contact one contact now by SMS and/or e-mail (单个联系); a record per accepted message", desc: singleDesc,
+		summary: "Contact one contact now by SMS, e-mail and/or WeCom (单个联系); a record per accepted message", desc: singleDesc,
 		body: "SingleContactInput", ok: 200, okSchema: "SingleContactResult"},
 	{method: "POST", path: "/contacts/{id}/contact/preview", tag: "single contact",
 		summary: "Render a single contact's content for its contact, with the SMS encoding and segments; nothing is sent",

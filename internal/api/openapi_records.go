@@ -29,12 +29,20 @@ func recordSchemas() obj {
 		"email": obj{"type": "object", "nullable": true, "additionalProperties": false, "required": []string{"subject", "body"},
 			"description": "send an e-mail (plain text; an HTML part is derived)",
 			"properties":  obj{"subject": content(300), "body": content(100000)}},
+		"wecom": obj{"type": "object", "nullable": true, "additionalProperties": false,
+			"description": "send a WeCom message from the caller's own WeCom member to the contact's WeChat: it goes as a customer mass-message task with this one receiver, which WeCom sends only once the caller confirms it in the WeCom client (the result is awaiting until then, and its record is written when it goes). 400 on wecom: not_connected, no_member (the caller has no WeCom member), no_wecom (the contact has no WeChat identity), not_followed (the caller is not its friend), monthly_limit",
+			"properties": obj{"text": content(model.MaxWeComTextBytes),
+				"attachments": obj{"type": "array", "maxItems": model.MaxWeComAttachments, "items": ref("WeComAttachment")}}},
 		"quiet_hours_override": obj{"type": "string", "maxLength": 200,
 			"description": "the reason to send although the recipient is in quiet hours (see the preview's quiet_hours); kept on the record. Without it such a send is a 400 on this field"},
 	})
 	channelResult := object([]string{"channel", "status", "address", "provider", "provider_message_id", "record_id",
-		"delivery_id", "reason", "reason_text", "detail", "transient"}, obj{
-		"channel": enum("sms", "email"), "status": enum(model.DeliverySent, model.DeliveryFailed),
+		"delivery_id", "reason", "reason_text", "detail", "transient", "deadline"}, obj{
+		"channel": enum("sms", "email", model.ChannelWeCom),
+		"status": obj{"type": "string", "enum": []string{model.DeliverySent, model.DeliveryFailed, model.DeliveryConfirming},
+			"description": "awaiting: a WeCom message waiting for the sender to confirm it in the WeCom client"},
+		"deadline": obj{"type": "string", "format": "date-time", "nullable": true,
+			"description": "for an awaiting WeCom message: when it is withdrawn if still unconfirmed"},
 		"address": typ("string"), "provider": typ("string"), "provider_message_id": typ("string"),
 		"record_id":   obj{"type": "integer", "format": "int64", "nullable": true, "description": "the record written; null when failed"},
 		"delivery_id": obj{"type": "integer", "format": "int64", "description": "the delivery log entry, kept either way"},
@@ -76,8 +84,8 @@ func recordSchemas() obj {
 	return obj{
 		"SingleContactInput": singleInput,
 		"ChannelResult":      channelResult,
-		"SingleContactResult": object([]string{"results", "sent", "failed"}, obj{"results": arrayOf(ref("ChannelResult")),
-			"sent": typ("integer"), "failed": typ("integer")}),
+		"SingleContactResult": object([]string{"results", "sent", "failed", "awaiting"}, obj{"results": arrayOf(ref("ChannelResult")),
+			"sent": typ("integer"), "failed": typ("integer"), "awaiting": typ("integer")}),
 		"SingleContactPreview": object([]string{"sms", "email", "errors", "quiet_hours"}, obj{
 			"quiet_hours": arrayOf(object([]string{"channel", "local_time", "until"}, obj{"channel": enum("sms", "email"),
 				"local_time": obj{"type": "string", "format": "date-time", "description": "the recipient's time now, in their zone"},

@@ -2,8 +2,9 @@ package api
 
 import (
 	"net/http"
+	"time"
 
-	"touchbase/internal/channel"
+	"touchbase/internal/bulk"
 	"touchbase/internal/i18n"
 	"touchbase/internal/model"
 	"touchbase/internal/record"
@@ -22,6 +23,7 @@ type singleBody struct {
 	PlanID   *int64     `json:"plan_id"`
 	SMS      *smsBody   `json:"sms"`
 	Email    *emailBody `json:"email"`
+	WeCom    *weComBody `json:"wecom"`
 	// QuietOverride is the reason to send inside the recipient's quiet
 	// hours, kept on the record.
 	QuietOverride string `json:"quiet_hours_override"`
@@ -42,6 +44,13 @@ type emailBody struct {
 	Body    string `json:"body"`
 }
 
+// weComBody is a WeCom message from the caller's own WeCom: text with
+// merge fields, and link or picture attachments.
+type weComBody struct {
+	Text        string                  `json:"text"`
+	Attachments []model.WeComAttachment `json:"attachments"`
+}
+
 // input returns the service's input for contact contactID, or a 400 for
 // what only the API can get wrong.
 func (b singleBody) input(contactID int64) (record.SingleInput, error) {
@@ -55,6 +64,9 @@ func (b singleBody) input(contactID int64) (record.SingleInput, error) {
 	}
 	if b.Email != nil {
 		in.Email = &record.EmailContent{Subject: b.Email.Subject, Body: b.Email.Body}
+	}
+	if b.WeCom != nil {
+		in.WeCom = &record.WeComContent{Text: b.WeCom.Text, Attachments: b.WeCom.Attachments}
 	}
 	return in, nil
 }
@@ -84,13 +96,16 @@ type channelResult struct {
 	ReasonText        string `json:"reason_text"`
 	Detail            string `json:"detail"`
 	Transient         bool   `json:"transient"`
+	// Deadline is when a WeCom message still unconfirmed is withdrawn.
+	Deadline *time.Time `json:"deadline"`
 }
 
 // singleResult is the answer of a single contact.
 type singleResult struct {
-	Results []channelResult `json:"results"`
-	Sent    int             `json:"sent"`
-	Failed  int             `json:"failed"`
+	Results  []channelResult `json:"results"`
+	Sent     int             `json:"sent"`
+	Failed   int             `json:"failed"`
+	Awaiting int             `json:"awaiting"`
 }
 
 // language is the caller's language: their saved preference, else the
@@ -147,16 +162,19 @@ func (h *handler) contactNow(w http.ResponseWriter, r *http.Request) {
 	for i, res := range results {
 		c := channelResult{Channel: res.Channel, Status: res.Status, Address: res.Address, Provider: res.Provider,
 			ProviderMessageID: res.ProviderID, DeliveryID: res.DeliveryID, Reason: res.Reason, Detail: res.Detail,
-			Transient: res.Transient}
+			Transient: res.Transient, Deadline: res.Deadline}
 		if res.RecordID != 0 {
 			c.RecordID = &res.RecordID
 		}
 		if res.Reason != "" {
-			c.ReasonText = channel.ReasonText(res.Reason, lang)
+			c.ReasonText = bulk.ReasonText(res.Reason, lang)
 		}
-		if res.Status == model.DeliverySent {
+		switch res.Status {
+		case model.DeliverySent:
 			out.Sent++
-		} else {
+		case model.DeliveryConfirming:
+			out.Awaiting++
+		default:
 			out.Failed++
 		}
 		out.Results[i] = c

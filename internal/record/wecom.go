@@ -10,6 +10,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"touchbase/internal/channel"
 	"touchbase/internal/model"
 	"touchbase/internal/permission"
 	"touchbase/internal/storage"
@@ -273,7 +274,7 @@ func (s *Service) WithdrawWeCom(ctx context.Context, p permission.Policy, delive
 		return nil, err
 	}
 	if !out.Done {
-		out = wecom.SingleOutcome{Done: true, Reason: model.SkipCancelled}
+		out = wecom.SingleOutcome{Done: true, Reason: channel.ReasonCanceled}
 	}
 	if err := s.settleWeCom(ctx, d, out); err != nil {
 		return nil, err

@@ -317,7 +317,7 @@ func TestWeComSingleContactUnsent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if wd.Status != model.DeliveryFailed || wd.Reason != model.SkipCancelled || !f.fake.GroupMsgs()[1].Cancelled {
+		if wd.Status != model.DeliveryFailed || wd.Reason != channel.ReasonCanceled || !f.fake.GroupMsgs()[1].Cancelled {
 			t.Fatalf("withdrawn: %s %s", wd.Status, wd.Reason)
 		}
 		if _, err := f.svc.WithdrawWeCom(ctx, f.repPol, id); !isField(err, "delivery", "not_waiting") {
