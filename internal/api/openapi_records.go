@@ -86,7 +86,8 @@ func recordSchemas() obj {
 		"ChannelResult":      channelResult,
 		"SingleContactResult": object([]string{"results", "sent", "failed", "awaiting"}, obj{"results": arrayOf(ref("ChannelResult")),
 			"sent": typ("integer"), "failed": typ("integer"), "awaiting": typ("integer")}),
-		"SingleContactPreview": object([]string{"sms", "email", "errors", "quiet_hours"}, obj{
+		"SingleContactPreview": object([]string{"sms", "email", "wecom", "errors", "quiet_hours"}, obj{
+			"wecom": nullable(object([]string{"text"}, obj{"text": typ("string")})),
 			"quiet_hours": arrayOf(object([]string{"channel", "local_time", "until"}, obj{"channel": enum("sms", "email"),
 				"local_time": obj{"type": "string", "format": "date-time", "description": "the recipient's time now, in their zone"},
 				"until":      obj{"type": "string", "format": "date-time", "description": "when their window opens"}})),

@@ -187,6 +187,7 @@ func (h *handler) contactNow(w http.ResponseWriter, r *http.Request) {
 type previewBody struct {
 	SMS    *smsPreview   `json:"sms"`
 	Email  *emailPreview `json:"email"`
+	WeCom  *weComPreview `json:"wecom"`
 	Errors []fieldError  `json:"errors"`
 	// QuietHours lists the channels whose recipient is in quiet hours
 	// now: sending needs quiet_hours_override.
@@ -198,6 +199,10 @@ type smsPreview struct {
 	Encoding string `json:"encoding"`
 	Chars    int    `json:"chars"`
 	Segments int    `json:"segments"`
+}
+
+type weComPreview struct {
+	Text string `json:"text"`
 }
 
 type emailPreview struct {
@@ -225,6 +230,9 @@ func (h *handler) previewContact(w http.ResponseWriter, r *http.Request) {
 	}
 	if in.Email != nil {
 		out.Email = &emailPreview{Subject: p.EmailSubject, Body: p.EmailBody}
+	}
+	if in.WeCom != nil {
+		out.WeCom = &weComPreview{Text: p.WeComText}
 	}
 	writeJSON(w, http.StatusOK, out)
 }

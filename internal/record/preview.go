@@ -18,6 +18,7 @@ type Preview struct {
 	SMSSegments  int    `json:"sms_segments"`
 	EmailSubject string `json:"email_subject"`
 	EmailBody    string `json:"email_body"`
+	WeComText    string `json:"wecom_text"`
 	// Errors name the fields whose merge fields do not parse.
 	Errors model.ValidationErrors `json:"errors,omitempty"`
 	// Quiet lists the channels whose recipient is in quiet hours now:
@@ -61,6 +62,9 @@ func (s *Service) Preview(ctx context.Context, p permission.Policy, user *model.
 	if in.Email != nil {
 		out.EmailSubject = render("email.subject", in.Email.Subject)
 		out.EmailBody = render("email.body", in.Email.Body)
+	}
+	if in.WeCom != nil {
+		out.WeComText = render("wecom.text", in.WeCom.Text)
 	}
 	var reach []outgoing
 	if in.SMS != nil && t.contact.Mobile != "" {

@@ -29,6 +29,7 @@ var dynamicPrefixes = []string{"import.col.", "error.", "errorpage.", "role.", "
 	"wecom.secret.",     // the WeCom connection's secret fields
 	"wecomapp.",         // the WeCom service writes application messages
 	"export.",           // the headings of CSV and XLSX exports, by column
+	"single.wecom_",     // why a WeCom message cannot reach a contact, by code
 }
 
 var (

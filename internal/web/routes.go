@@ -47,6 +47,7 @@ func (h *handler) routes() http.Handler {
 	user("GET /customers/{id}/contact", h.singleContactNew)
 	user("POST /customers/{id}/contact", h.singleContactSend)
 	user("POST /customers/{id}/contact/preview", h.singleContactPreview)
+	user("POST /customers/{id}/contact/withdraw", h.singleContactWithdraw)
 	user("GET /customers/{id}/records", h.timelinePage)
 	user("GET /customers/{id}/records/new", h.recordNew)
 	user("POST /customers/{id}/records", h.recordCreate)

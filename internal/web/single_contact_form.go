@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strconv"
@@ -30,6 +31,11 @@ type singleContactData struct {
 	Fields   []string    // merge fields offered as chips
 	Plan     *model.Plan // the contact plan this contact completes
 	SMS      *smsPick    // the templates of a template SMS channel; nil: free text
+	// WeComOn says WeCom is connected, so the dialog offers it;
+	// WeComBlock is the code of why it cannot reach this contact
+	// (catalogue "single.wecom_<code>"), "" when it can.
+	WeComOn    bool
+	WeComBlock string
 }
 
 // singleContactForm is what the rep typed.
@@ -44,6 +50,10 @@ type singleContactForm struct {
 	EmailBody    string
 	PlanID       int64 // the contact plan the send completes
 	SMSChoice    smsChoice
+	// A WeCom message: its text and one link.
+	WeComText      string
+	WeComLinkTitle string
+	WeComLinkURL   string
 	// QuietOverride is the reason to send in the recipient's quiet hours.
 	QuietOverride string
 }
@@ -54,7 +64,8 @@ func readSingleContact(r *http.Request) singleContactForm {
 	f := singleContactForm{Title: r.FormValue("title"), Summary: r.FormValue("summary"),
 		TopicIDs: formIDs(r, "topic_ids"), Channels: formValues(r, "channels"), SMSText: r.FormValue("sms_text"),
 		EmailSubject: r.FormValue("email_subject"), EmailBody: r.FormValue("email_body"), SMSChoice: readSMSChoice(r),
-		QuietOverride: r.FormValue("quiet_hours_override")}
+		QuietOverride: r.FormValue("quiet_hours_override"), WeComText: r.FormValue("wecom_text"),
+		WeComLinkTitle: r.FormValue("wecom_link_title"), WeComLinkURL: r.FormValue("wecom_link_url")}
 	if id := formID(r, "contact_id"); id != nil {
 		f.ContactID = *id
 	}
@@ -80,7 +91,27 @@ func (f singleContactForm) input(preview bool) record.SingleInput {
 	if slices.Contains(f.Channels, string(channel.KindEmail)) || preview && (f.EmailSubject != "" || f.EmailBody != "") {
 		in.Email = &record.EmailContent{Subject: f.EmailSubject, Body: f.EmailBody}
 	}
+	if slices.Contains(f.Channels, model.ChannelWeCom) || preview && f.WeComText != "" {
+		in.WeCom = &record.WeComContent{Text: f.WeComText}
+		if f.WeComLinkURL != "" || f.WeComLinkTitle != "" {
+			in.WeCom.Attachments = []model.WeComAttachment{{Kind: model.WeComLink, Title: f.WeComLinkTitle, URL: f.WeComLinkURL}}
+		}
+	}
 	return in
+}
+
+// formFields gives the dialog's names of fields the record service names:
+// the one attachment is the form's link.
+func formFields(errs model.ValidationErrors) model.ValidationErrors {
+	for _, e := range errs {
+		switch e.Field {
+		case "wecom.attachments[0].title":
+			e.Field = "wecom_link_title"
+		case "wecom.attachments[0].url", "wecom.attachments[0].kind", "wecom.attachments[0].desc":
+			e.Field = "wecom_link_url"
+		}
+	}
+	return errs
 }
 
 // Action is the URL the dialog posts to.
@@ -122,6 +153,18 @@ func (d singleContactData) EmailBlock() string {
 	return ""
 }
 
+// Awaiting counts the WeCom messages of the last send that wait for the
+// rep's confirmation in the WeCom client.
+func (d singleContactData) Awaiting() int {
+	return d.count(func(r record.ChannelResult) bool { return r.Status == model.DeliveryConfirming })
+}
+
+// PlanWaits reports whether the plan the send serves completes only once
+// its WeCom message goes: nothing else of the send went out.
+func (d singleContactData) PlanWaits() bool {
+	return d.Plan != nil && d.Sent() == 0 && d.Awaiting() > 0
+}
+
 // Sent counts the channels of the last send that went out.
 func (d singleContactData) Sent() int {
 	return d.count(func(r record.ChannelResult) bool { return r.Status == model.DeliverySent })
@@ -141,14 +184,21 @@ func (d singleContactData) Kept() int {
 // Outcomes of a finished send, for what it says it did: the catalogue
 // keys of its title and of its toast.
 var (
-	doneTitles = [...]string{"single.done_sent", "single.done_outbox", "single.done_partly_outbox"}
-	doneToasts = [...]string{"single.toast_sent", "single.toast_outbox", "single.toast_partly_outbox"}
+	doneTitles = [...]string{"single.done_sent", "single.done_outbox", "single.done_partly_outbox", "single.done_awaiting",
+		"single.done_sent_awaiting"}
+	doneToasts = [...]string{"single.toast_sent", "single.toast_outbox", "single.toast_partly_outbox", "single.toast_awaiting",
+		"single.toast_awaiting"}
 )
 
 // outcome is 0 when every channel reached a provider, 1 when every one
-// was only kept in the Outbox, 2 when some were.
+// was only kept in the Outbox, 2 when some were; with a WeCom message
+// waiting for the rep, 3 when nothing else went, 4 when something did.
 func (d singleContactData) outcome() int {
 	switch kept := d.Kept(); {
+	case d.Awaiting() > 0 && d.Sent() == 0:
+		return 3
+	case d.Awaiting() > 0:
+		return 4
 	case kept == 0:
 		return 0
 	case kept == d.Sent():
@@ -215,7 +265,24 @@ func (h *handler) singleContact(w http.ResponseWriter, r *http.Request, contactI
 			return d, err
 		}
 	}
-	return d, nil
+	if d.WeComOn, err = h.app.WeCom.Connected(ctx); err != nil || !d.WeComOn || d.Contact == nil {
+		return d, err
+	}
+	d.WeComBlock, err = h.weComBlock(ctx, id.User.ID, d.Contact.ID, cv.DoNotContact)
+	return d, err
+}
+
+// weComBlock is the code of why the user's WeCom message cannot reach the
+// contact, "" when it can.
+func (h *handler) weComBlock(ctx context.Context, userID, contactID int64, doNotContact bool) (string, error) {
+	if doNotContact {
+		return "do_not_contact", nil
+	}
+	_, err := h.app.WeCom.RouteFor(ctx, userID, contactID, model.ChannelWeCom)
+	if fe, ok := model.AsValidation(err); ok {
+		return fe[0].Code, nil
+	}
+	return "", err
 }
 
 // pickContact returns the contact with id among cts (ErrNotFound when it is

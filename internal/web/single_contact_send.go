@@ -34,7 +34,7 @@ func (h *handler) singleContactSend(w http.ResponseWriter, r *http.Request) {
 	d.Form = form
 	d.Results, err = h.app.Records.Send(r.Context(), id.Policy, id.User, form.input(false))
 	if ve, ok := model.AsValidation(err); ok {
-		d.Errors = ve
+		d.Errors = formFields(ve)
 		if err := h.preview(r, &d); err != nil {
 			h.fail(w, r, err)
 			return
@@ -71,5 +71,41 @@ func (h *handler) singleContactSend(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	h.view(w, r, http.StatusOK, "single_contact.html", "single_contact_form", d)
+}
+
+// singleContactWithdraw withdraws a WeCom message of the rep's that still
+// waits for their confirmation in the WeCom client, and shows the dialog
+// again for its contact. A message the rep confirmed meanwhile is
+// settled as sent instead, and the toast says so.
+func (h *handler) singleContactWithdraw(w http.ResponseWriter, r *http.Request) {
+	id := identity(r)
+	did := formID(r, "delivery_id")
+	if did == nil {
+		h.fail(w, r, model.NewFieldError("delivery_id", "required", "delivery_id is required"))
+		return
+	}
+	form := readSingleContact(r)
+	d, err := h.singleContact(w, r, form.ContactID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	msg := h.t(r, "single.withdrawn")
+	got, err := h.app.Records.WithdrawWeCom(r.Context(), id.Policy, *did)
+	switch ve, ok := model.AsValidation(err); {
+	case ok:
+		msg = fieldErrorText(h.lang(r), ve)
+	case err != nil:
+		h.fail(w, r, err)
+		return
+	case got.Status == model.DeliverySent:
+		msg = h.t(r, "single.withdraw_too_late")
+	}
+	if d.Recent, err = h.app.Store.DeliveriesOfContact(r.Context(), d.Contact.ID, 5); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	trigger(w, map[string]any{"toast": toast{Message: msg}, "recordsChanged": true})
 	h.view(w, r, http.StatusOK, "single_contact.html", "single_contact_form", d)
 }

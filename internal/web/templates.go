@@ -13,7 +13,7 @@ import (
 
 	"github.com/nyaruka/phonenumbers"
 
-	"touchbase/internal/channel"
+	"touchbase/internal/bulk"
 	"touchbase/internal/i18n"
 	"touchbase/internal/importer"
 	"touchbase/internal/model"
@@ -95,7 +95,7 @@ func funcs(lang string, as *assets) template.FuncMap {
 			return smsPickView{Pick: p, Errors: errs, Post: method == http.MethodPost, Action: action, Target: target,
 				TemplateField: tplField, ParamsField: paramsField}
 		},
-		"reason":     func(code string) string { return channel.ReasonText(code, lang) },
+		"reason":     func(code string) string { return bulk.ReasonText(code, lang) },
 		"mergeToken": func(field string) string { return "{{" + field + "}}" },
 		"hasID":      slices.Contains[[]int64],
 		"list":       func(s ...string) []string { return s },
