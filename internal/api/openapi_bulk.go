@@ -283,7 +283,7 @@ func bulkSchemas() obj {
 			"description": "WeCom: the contact has had this month's share of mass messages (counted from Touchbase's sends)"}})
 	notification := object([]string{"id", "user_id", "kind", "title", "body", "link", "data", "read_at", "created_at"}, obj{
 		"id": id64(), "user_id": id64(),
-		"kind": obj{"type": "string", "description": strings.Join([]string{model.NotifyBulkFinished, model.NotifyBulkCancelled, model.NotifyBulkReceipts, model.NotifyBulkPaused, model.NotifyWeComTask,
+		"kind": obj{"type": "string", "description": strings.Join([]string{model.NotifyBulkFinished, model.NotifyBulkCancelled, model.NotifyBulkReceipts, model.NotifyBulkPaused, model.NotifyWeComTask, model.NotifyWeComUnsent,
 			model.NotifyBulkApproval, model.NotifyBulkDecided, model.NotifyPlanReminder, model.NotifyPlanReassign, model.NotifySystem}, ", ")},
 		"title": obj{"type": "string", "description": "in the user's language"}, "body": typ("string"),
 		"link":    obj{"type": "string", "description": "a path in the web UI, or empty"},

@@ -134,6 +134,7 @@ func New(cfg config.Options, log *slog.Logger, store *storage.Store) (*App, erro
 	a.Notify.OnStored(a.WeCom.Notified)
 	a.Bulk.SetWeCom(a.WeCom)
 	a.Records.SetWeCom(a.WeCom, bcfg.WeComPoll)
+	a.Records.OnWeComUnsent(a.Notify.WeComUnsent)
 	workers := river.NewWorkers()
 	sweep := a.Bulk.Register(workers)
 	index := a.Records.Register(workers)

@@ -16,7 +16,11 @@ const (
 	NotifyBulkApproval = "bulk_approval"
 	NotifyBulkDecided  = "bulk_decided"
 	// NotifyWeComTask asks a member to confirm a WeCom mass-message task.
-	NotifyWeComTask    = "wecom_task"
+	NotifyWeComTask = "wecom_task"
+	// NotifyWeComUnsent tells a rep that their WeCom message of a single
+	// contact ended without going (not confirmed in time, no longer a
+	// friend…).
+	NotifyWeComUnsent  = "wecom_unsent"
 	NotifyPlanReminder = "plan_reminder"
 	// NotifyPlanReassign tells a team's manager that a plan fell due whose
 	// owner can no longer carry it out.

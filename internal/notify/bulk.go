@@ -180,6 +180,51 @@ func (s *Service) WeComTask(ctx context.Context, b *model.BulkSend, t *model.WeC
 	}
 }
 
+// WeComUnsent tells the rep who sent the single-contact WeCom message d
+// that it ended unsent, so no record was written; planID is the plan it
+// served, still open.
+func (s *Service) WeComUnsent(ctx context.Context, d *model.Delivery, planID *int64) {
+	if d.UserID == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+	defer cancel()
+	_, err := s.Notify(ctx, *d.UserID, unsentMessage(s.language(ctx, *d.UserID), d, planID))
+	if err != nil && !errors.Is(err, ErrDuplicate) {
+		s.log.Warn("notifications: wecom unsent", "delivery", d.ID, "err", err)
+	}
+}
+
+// unsentMessage is the notification of a WeCom message d that did not go,
+// in lang: why, and that the plan it served is still open.
+func unsentMessage(lang string, d *model.Delivery, planID *int64) Message {
+	body, link := i18n.T(lang, "singlenotify.wecom_unsent_body", i18n.T(lang, "bulkreason."+d.Reason)), ""
+	if d.CustomerID != nil {
+		link = "/customers/" + strconv.FormatInt(*d.CustomerID, 10)
+	}
+	if planID != nil {
+		body += i18n.T(lang, "singlenotify.wecom_unsent_plan")
+		link = "/plans/" + strconv.FormatInt(*planID, 10)
+	}
+	return Message{
+		Kind:      model.NotifyWeComUnsent,
+		Title:     i18n.T(lang, "singlenotify.wecom_unsent_title", clipRunes(d.Body, 20)),
+		Body:      body,
+		Link:      link,
+		Data:      map[string]any{"delivery_id": d.ID, "reason": d.Reason, "plan_id": planID},
+		DedupeKey: "wecom_unsent:" + strconv.FormatInt(d.ID, 10),
+	}
+}
+
+// clipRunes cuts s to n characters, marking a cut with "…".
+func clipRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
 // zone is the company's time zone, in which notifications state times.
 func (s *Service) zone(ctx context.Context) *time.Location {
 	st, err := s.store.Settings(ctx)

@@ -35,3 +35,20 @@ func TestPausedMessage(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// A rep's WeCom message that did not go is told with its reason in their
+// language, a cut of its text, and the open plan it served to link to.
+func TestWeComUnsentMessage(t *testing.T) {
+	cust, plan := int64(3), int64(9)
+	d := &model.Delivery{ID: 5, CustomerID: &cust, Reason: model.SkipWeComNotConfirmed, Body: "王小明您好，您的服务将于下月到期，请及时续费。"}
+	m := unsentMessage("zh-CN", d, &plan)
+	if m.Kind != model.NotifyWeComUnsent || m.Title != "企业微信消息未发出：王小明您好，您的服务将于下月到期，请及时…" ||
+		m.Body != "原因：发送人未确认。未记入联系记录，可重新联系客户。对应的联系计划仍未完成。" || m.Link != "/plans/9" || m.DedupeKey != "wecom_unsent:5" {
+		t.Errorf("zh-CN: %+v", m)
+	}
+	d.Reason = model.SkipWeComNotFriend
+	m = unsentMessage("en", d, nil)
+	if m.Body != "Reason: No longer the sender's customer. Nothing was recorded; you can contact the customer again." || m.Link != "/customers/3" {
+		t.Errorf("en: %+v", m)
+	}
+}

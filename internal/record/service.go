@@ -24,6 +24,7 @@ type Service struct {
 	queue     jobs.Queue // for IndexSoon; nil in tools that run no jobs
 	wecom     WeCom      // nil: single contacts cannot use WeCom
 	weComPoll time.Duration
+	onUnsent  UnsentFunc
 }
 
 // NewService returns a Service; now is the clock (time.Now in production).

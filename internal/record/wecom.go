@@ -44,6 +44,14 @@ type WeComContent struct {
 // waiting message is looked at.
 func (s *Service) SetWeCom(w WeCom, poll time.Duration) { s.wecom, s.weComPoll = w, poll }
 
+// UnsentFunc hears of a WeCom message that ended without going, and of
+// the plan it served (still open).
+type UnsentFunc func(ctx context.Context, d *model.Delivery, planID *int64)
+
+// OnWeComUnsent sets the function told of every WeCom message that ends
+// unsent, except those the rep withdrew.
+func (s *Service) OnWeComUnsent(f UnsentFunc) { s.onUnsent = f }
+
 // weComOut is a WeCom message ready to go.
 type weComOut struct {
 	route   wecom.Route
@@ -177,7 +185,7 @@ func (s *Service) pollWeCom(ctx context.Context, id int64) (time.Duration, error
 			return staleStart - age, nil
 		}
 		d.Reason, d.Detail = model.FailOutcomeUnknown, "the process creating the WeCom task stopped before WeCom's answer was kept"
-		return 0, s.settled(s.store.FailDelivery(ctx, d))
+		return 0, s.failWeCom(ctx, d)
 	case model.DeliveryConfirming:
 	default:
 		return 0, nil
@@ -202,11 +210,11 @@ func (s *Service) pollWeCom(ctx context.Context, id int64) (time.Duration, error
 func (s *Service) settleWeCom(ctx context.Context, d *model.Delivery, out wecom.SingleOutcome) error {
 	if out.Reason != "" {
 		d.Reason = out.Reason
-		return s.settled(s.store.FailDelivery(ctx, d))
+		return s.failWeCom(ctx, d)
 	}
-	var c Common
-	if err := json.Unmarshal([]byte(d.Pending), &c); err != nil {
-		return fmt.Errorf("record: the pending record of delivery %d: %w", d.ID, err)
+	c, err := pendingOf(d)
+	if err != nil {
+		return err
 	}
 	if d.CustomerID == nil {
 		// The customer was deleted meanwhile: the message went, but
@@ -238,6 +246,30 @@ func (s *Service) settleWeCom(ctx context.Context, d *model.Delivery, out wecom.
 		ContactedAt: out.SentAt,
 	}
 	return s.settled(s.store.CompleteDelivery(ctx, d, r, next, s.planScheduler()))
+}
+
+// pendingOf is the record WeCom delivery d writes once it goes.
+func pendingOf(d *model.Delivery) (Common, error) {
+	var c Common
+	if err := json.Unmarshal([]byte(d.Pending), &c); err != nil {
+		return c, fmt.Errorf("record: the pending record of delivery %d: %w", d.ID, err)
+	}
+	return c, nil
+}
+
+// failWeCom ends WeCom delivery d unsent for its reason and tells its rep,
+// unless they withdrew it themselves.
+func (s *Service) failWeCom(ctx context.Context, d *model.Delivery) error {
+	err := s.store.FailDelivery(ctx, d)
+	if err != nil || s.onUnsent == nil || d.Reason == channel.ReasonCanceled {
+		return s.settled(err)
+	}
+	c, err := pendingOf(d)
+	if err != nil {
+		return err
+	}
+	s.onUnsent(ctx, d, c.PlanID)
+	return nil
 }
 
 // settled takes a delivery someone else settled first for done.

@@ -284,6 +284,12 @@ func TestWeComSingleContactUnsent(t *testing.T) {
 		pl := f.openPlan(t)
 		in := f.weComInput("您好")
 		in.PlanID = &pl.ID
+		type unsent struct {
+			reason string
+			plan   *int64
+		}
+		told := make(chan unsent, 10)
+		f.svc.OnWeComUnsent(func(_ context.Context, d *model.Delivery, planID *int64) { told <- unsent{d.Reason, planID} })
 
 		res, err := f.svc.Send(ctx, f.repPol, f.rep, in)
 		if err != nil {
@@ -293,6 +299,9 @@ func TestWeComSingleContactUnsent(t *testing.T) {
 		d := f.delivery(t, res[0].DeliveryID, model.DeliveryFailed)
 		if d.Reason != model.SkipWeComNotConfirmed || !f.fake.GroupMsgs()[0].Cancelled {
 			t.Fatalf("expired: reason %q, task cancelled %v", d.Reason, f.fake.GroupMsgs()[0].Cancelled)
+		}
+		if u := <-told; u.reason != model.SkipWeComNotConfirmed || u.plan == nil || *u.plan != pl.ID {
+			t.Fatalf("the rep was told %+v, want not confirmed for plan %d", u, pl.ID)
 		}
 		f.offset.Store(0)
 
@@ -322,6 +331,9 @@ func TestWeComSingleContactUnsent(t *testing.T) {
 		}
 		if _, err := f.svc.WithdrawWeCom(ctx, f.repPol, id); !isField(err, "delivery", "not_waiting") {
 			t.Fatalf("withdrawn twice: %v", err)
+		}
+		if len(told) != 0 {
+			t.Fatalf("the rep was told of a message they withdrew: %+v", <-told)
 		}
 		if n := len(f.records(t)); n != 0 {
 			t.Fatalf("%d records of unsent messages", n)

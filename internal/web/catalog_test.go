@@ -30,6 +30,7 @@ var dynamicPrefixes = []string{"import.col.", "error.", "errorpage.", "role.", "
 	"wecomapp.",         // the WeCom service writes application messages
 	"export.",           // the headings of CSV and XLSX exports, by column
 	"single.wecom_",     // why a WeCom message cannot reach a contact, by code
+	"singlenotify.",     // the record service tells reps of WeCom messages that did not go
 }
 
 var (
