@@ -280,6 +280,10 @@ var matrix = []mrow{
 	{"POST", "/bulk-sends/{BD}/wecom-tasks/remind", "", "",
 		wants{same(400), same(400), same(404), same(404), same(404), same(403), same(404), same(401)}},
 
+	// A WeCom message only its rep (or an admin) may withdraw: none is
+	// waiting here, so every caller is answered as if it did not exist.
+	{"POST", "/deliveries/999999/withdraw", "", "", wants{same(404), same(404), same(404), same(404), same(404), same(404), same(404), same(401)}},
+
 	// Notifications: only ever the caller's own; another user's is 404,
 	// admins included.
 	{"GET", "/notifications?before_id={NT1}&limit=1", "", "NT", wants{same(out), same(in), same(out), same(out), same(out), same(out), same(out), same(401)}},

@@ -166,6 +166,12 @@ var operations = []operation{
 		desc: "Same body, permission and 404/403 answers as the single contact. Merge fields that do not parse are " +
 			"listed in errors (the text is shown as typed), so a half-written text still previews.",
 		body: "SingleContactInput", ok: 200, okSchema: "SingleContactPreview"},
+	{method: "POST", path: "/deliveries/{id}/withdraw", tag: "single contact",
+		summary: "Withdraw the caller's WeCom message that waits for their confirmation in the WeCom client",
+		desc: "The message ends unsent (reason canceled) and writes no record. One the caller confirmed meanwhile is " +
+			"answered as sent, with its record. 404: no such message of the caller's (admins may withdraw anyone's); " +
+			"400 on delivery: not_waiting, the message was already sent or ended.",
+		ok: 200, okSchema: "Delivery"},
 
 	{method: "GET", path: "/records", tag: "records",
 		summary: "Contact records of every customer the caller may see, newest first, keyset-paginated",

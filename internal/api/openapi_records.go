@@ -99,6 +99,16 @@ func recordSchemas() obj {
 			"errors": arrayOf(ref("FieldError")),
 		}),
 
+		"Delivery": object([]string{"id", "channel", "status", "address", "provider", "provider_message_id", "customer_id",
+			"contact_id", "record_id", "reason", "reason_text", "deadline", "created_at", "updated_at"}, obj{
+			"id": id64(), "channel": enum("sms", "email", model.ChannelWeCom),
+			"status":  enum(model.DeliverySending, model.DeliveryConfirming, model.DeliverySent, model.DeliveryFailed),
+			"address": typ("string"), "provider": typ("string"), "provider_message_id": typ("string"),
+			"customer_id": nullable(id64()), "contact_id": nullable(id64()),
+			"record_id": obj{"type": "integer", "format": "int64", "nullable": true, "description": "the record written once it went"},
+			"reason":    typ("string"), "reason_text": obj{"type": "string", "description": "the reason in the caller's language"},
+			"deadline":   obj{"type": "string", "format": "date-time", "nullable": true, "description": "a WeCom message: when it is withdrawn if unconfirmed"},
+			"created_at": dateTime(), "updated_at": dateTime()}),
 		"Record": record,
 		"RecordPage": object([]string{"items", "next_cursor"}, obj{"items": arrayOf(ref("Record")),
 			"next_cursor": obj{"type": "string", "nullable": true, "description": "pass as cursor for the next page; null on the last"}}),

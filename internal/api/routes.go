@@ -65,6 +65,7 @@ var routes = []route{
 	{"DELETE", "/contacts/{id}", authed, contactScope, (*handler).deleteContact},
 	{"POST", "/contacts/{id}/contact", authed, contactScope, (*handler).contactNow},
 	{"POST", "/contacts/{id}/contact/preview", authed, readScope, (*handler).previewContact},
+	{"POST", "/deliveries/{id}/withdraw", authed, contactScope, (*handler).withdrawDelivery},
 
 	{"GET", "/records", authed, readScope, (*handler).listRecords},
 	{"POST", "/records", authed, contactScope, (*handler).createRecord},

@@ -236,3 +236,44 @@ func (h *handler) previewContact(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, out)
 }
+
+// deliveryOut is one message of a single contact as the API shows it.
+type deliveryOut struct {
+	ID                int64      `json:"id"`
+	Channel           string     `json:"channel"`
+	Status            string     `json:"status"`
+	Address           string     `json:"address"`
+	Provider          string     `json:"provider"`
+	ProviderMessageID string     `json:"provider_message_id"`
+	CustomerID        *int64     `json:"customer_id"`
+	ContactID         *int64     `json:"contact_id"`
+	RecordID          *int64     `json:"record_id"`
+	Reason            string     `json:"reason"`
+	ReasonText        string     `json:"reason_text"`
+	Deadline          *time.Time `json:"deadline"`
+	CreatedAt         time.Time  `json:"created_at"`
+	UpdatedAt         time.Time  `json:"updated_at"`
+}
+
+// withdrawDelivery withdraws the caller's WeCom message that waits for
+// their confirmation in the WeCom client. One they confirmed meanwhile is
+// answered as sent, with its record.
+func (h *handler) withdrawDelivery(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	d, err := h.app.Records.WithdrawWeCom(r.Context(), policy(r), id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	out := deliveryOut{ID: d.ID, Channel: d.Kind, Status: d.Status, Address: d.Address, Provider: d.Provider,
+		ProviderMessageID: d.ProviderMessageID, CustomerID: d.CustomerID, ContactID: d.ContactID, RecordID: d.RecordID,
+		Reason: d.Reason, Deadline: d.Deadline, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt}
+	if d.Reason != "" {
+		out.ReasonText = bulk.ReasonText(d.Reason, language(r))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
