@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -15,7 +14,6 @@ import (
 	"touchbase/internal/storage"
 	"touchbase/internal/storage/storetest"
 	"touchbase/internal/testutil/fakewecom"
-	"touchbase/internal/wecom"
 )
 
 // TestBulkWeComPages: with WeCom connected the wizard offers it; merge
@@ -28,22 +26,12 @@ func TestBulkWeComPages(t *testing.T) {
 		e := newEnv(t, s)
 		e.startWorkers(t)
 		ctx := context.Background()
-		fake := fakewecom.New(t)
-		fake.AddMember(fakewecom.Member{UserID: "agent1", Name: "客服一", Follow: true})
-		fake.AddExternal(fakewecom.External{ID: "wmWANG", Name: "王小明", Follows: []fakewecom.Follow{{UserID: "agent1"}}})
 		agent := e.signedIn(t, e.agent1)
 		if res := agent.get("/bulk/new"); strings.Contains(res.body, `id="ch-wecom"`) {
 			t.Fatal("WeCom offered before it is connected")
 		}
-		var cfg wecom.Config
-		must(t, json.Unmarshal(fake.ConfigJSON(), &cfg))
-		must(t, e.app.WeCom.Save(ctx, e.admin.ID, cfg))
-		must(t, s.SaveWeComMembers(ctx, []model.WeComMember{{ID: "agent1", Name: "客服一"}}))
-		must(t, s.MapWeComMember(ctx, "agent1", &e.agent1.ID, model.WeComMatchedByHand))
-		must(t, s.SyncWeComFollows(ctx, "agent1", []*model.WeComExternal{{ID: "wmWANG", Name: "王小明",
-			Follows: []model.WeComFollow{{MemberID: "agent1"}}}}, time.Now()))
 		wang := e.contactNamed(e.acme.ID, "王小明")
-		must(t, s.MatchWeComExternal(ctx, "wmWANG", &wang.ID, model.WeComMatchedByHand))
+		fake := e.connectWeCom(t, "agent1", e.agent1, "wmWANG", wang)
 		if res := agent.get("/profile"); !strings.Contains(res.body, `id="wecom-notify"`) || !strings.Contains(res.body, "未开启") {
 			t.Fatal("the profile does not offer notifications in WeCom")
 		}

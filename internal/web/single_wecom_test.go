@@ -35,17 +35,7 @@ func TestSingleContactByWeCom(t *testing.T) {
 		if res := agent.get(dialog + "?contact_id=" + strconv.FormatInt(wang.ID, 10)); res.status != 200 || strings.Contains(res.body, `id="ch-wecom"`) {
 			t.Fatalf("dialog before WeCom is connected: %d, offers WeCom %v", res.status, strings.Contains(res.body, `id="ch-wecom"`))
 		}
-		fake := fakewecom.New(t)
-		fake.AddMember(fakewecom.Member{UserID: "agent1", Name: "客服一", Follow: true})
-		fake.AddExternal(fakewecom.External{ID: "wmWANG", Name: "王小明", Follows: []fakewecom.Follow{{UserID: "agent1"}}})
-		var cfg wecom.Config
-		must(t, json.Unmarshal(fake.ConfigJSON(), &cfg))
-		must(t, e.app.WeCom.Save(ctx, e.admin.ID, cfg))
-		must(t, s.SaveWeComMembers(ctx, []model.WeComMember{{ID: "agent1", Name: "客服一"}}))
-		must(t, s.MapWeComMember(ctx, "agent1", &e.agent1.ID, model.WeComMatchedByHand))
-		must(t, s.SyncWeComFollows(ctx, "agent1", []*model.WeComExternal{{ID: "wmWANG", Name: "王小明",
-			Follows: []model.WeComFollow{{MemberID: "agent1"}}}}, time.Now()))
-		must(t, s.MatchWeComExternal(ctx, "wmWANG", &wang.ID, model.WeComMatchedByHand))
+		fake := e.connectWeCom(t, "agent1", e.agent1, "wmWANG", wang)
 
 		cts, err := e.app.Contacts.Contacts(ctx, permission.Policy{Admin: true}, e.acme.ID)
 		must(t, err)
@@ -121,4 +111,24 @@ func TestSingleContactByWeCom(t *testing.T) {
 			t.Fatalf("confirmed before the withdraw: delivery %s, %d records", d.Status, len(recs))
 		}
 	})
+}
+
+// connectWeCom connects WeCom to a new fake whose member follows one
+// contact: member is user's, external the contact's WeChat identity,
+// known to both the fake and the store. It returns the fake.
+func (e *env) connectWeCom(t *testing.T, member string, user *model.User, external string, contact *model.Contact) *fakewecom.Server {
+	t.Helper()
+	ctx := context.Background()
+	fake := fakewecom.New(t)
+	fake.AddMember(fakewecom.Member{UserID: member, Name: user.Name(), Follow: true})
+	fake.AddExternal(fakewecom.External{ID: external, Name: contact.Name, Follows: []fakewecom.Follow{{UserID: member}}})
+	var cfg wecom.Config
+	must(t, json.Unmarshal(fake.ConfigJSON(), &cfg))
+	must(t, e.app.WeCom.Save(ctx, e.admin.ID, cfg))
+	must(t, e.store.SaveWeComMembers(ctx, []model.WeComMember{{ID: member, Name: user.Name()}}))
+	must(t, e.store.MapWeComMember(ctx, member, &user.ID, model.WeComMatchedByHand))
+	must(t, e.store.SyncWeComFollows(ctx, member, []*model.WeComExternal{{ID: external, Name: contact.Name,
+		Follows: []model.WeComFollow{{MemberID: member}}}}, time.Now()))
+	must(t, e.store.MatchWeComExternal(ctx, external, &contact.ID, model.WeComMatchedByHand))
+	return fake
 }
