@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -137,7 +138,7 @@ func New(cfg config.Options, log *slog.Logger, store *storage.Store) (*App, erro
 	a.Records.OnWeComUnsent(a.Notify.WeComUnsent)
 	workers := river.NewWorkers()
 	sweep := a.Bulk.Register(workers)
-	index := a.Records.Register(workers)
+	records := a.Records.Register(workers)
 	a.Plans.Register(workers)
 	templateSync := a.SMSTemplates.Register(workers, log)
 	receiptPoll := a.Receipts.Register(workers)
@@ -147,7 +148,7 @@ func New(cfg config.Options, log *slog.Logger, store *storage.Store) (*App, erro
 		poll = 200 * time.Millisecond // no LISTEN/NOTIFY on SQLite
 	}
 	a.Queue, err = jobs.New(store, jobs.Options{Workers: workers, MaxWorkers: 8,
-		Queues: map[string]int{plan.ReminderQueue: plan.ReminderWorkers}, PeriodicJobs: append([]*river.PeriodicJob{sweep, index, templateSync, receiptPoll}, weComJobs...),
+		Queues: map[string]int{plan.ReminderQueue: plan.ReminderWorkers}, PeriodicJobs: slices.Concat([]*river.PeriodicJob{sweep, templateSync, receiptPoll}, records, weComJobs),
 		FetchPoll: poll, RescueAfter: cfg.StaleAfter, Log: log})
 	if err != nil {
 		return nil, err

@@ -99,13 +99,13 @@ func runBulk(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		})
 	w := river.NewWorkers()
 	svc.Register(w)
-	index := recs.Register(w)
+	periodic := recs.Register(w)
 	poll := time.Duration(0)
 	if store.Dialect() == storage.SQLite {
 		poll = 100 * time.Millisecond
 	}
 	q, err := jobs.New(store, jobs.Options{Workers: w, MaxWorkers: *workers, FetchPoll: poll, Log: log,
-		PeriodicJobs: []*river.PeriodicJob{index}})
+		PeriodicJobs: periodic})
 	if err != nil {
 		return err
 	}

@@ -45,15 +45,17 @@ var indexUnique = river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
 	rivertype.JobStateScheduled,
 }}
 
-// Register adds the index worker and the WeCom poller to w and returns
-// the index's periodic job.
-func (s *Service) Register(w *river.Workers) *river.PeriodicJob {
+// Register adds the index worker, the WeCom poller and the stale
+// deliveries' job to w and returns the periodic jobs.
+func (s *Service) Register(w *river.Workers) []*river.PeriodicJob {
 	river.AddWorker(w, &indexWorker{svc: s})
 	river.AddWorker(w, &weComPollWorker{svc: s})
-	return river.NewPeriodicJob(river.PeriodicInterval(IndexEvery),
+	river.AddWorker(w, &staleWorker{svc: s})
+	index := river.NewPeriodicJob(river.PeriodicInterval(IndexEvery),
 		func() (river.JobArgs, *river.InsertOpts) {
 			return IndexArgs{}, &river.InsertOpts{UniqueOpts: indexUnique}
 		}, nil)
+	return []*river.PeriodicJob{index, staleJob()}
 }
 
 // SetQueue gives the service the job queue IndexSoon inserts into.

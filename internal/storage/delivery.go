@@ -111,12 +111,14 @@ func (s *Store) FailDelivery(ctx context.Context, d *model.Delivery) error {
 
 // FailStaleDeliveries marks deliveries left in "sending" before the given
 // age (a process died mid-call) as failed with reason "outcome_unknown":
-// they are never re-sent blindly. It returns how many it marked.
+// they are never re-sent blindly. WeCom deliveries are left to their own
+// poller, which tells the rep. It returns how many it marked.
 func (s *Store) FailStaleDeliveries(ctx context.Context, olderThan time.Duration) (int64, error) {
 	t := now()
-	res, err := s.w.ExecContext(ctx, `UPDATE deliveries SET status = $1, reason = 'outcome_unknown', updated_at = $2
-		WHERE status = $3 AND updated_at < $4`, model.DeliveryFailed, t, model.DeliverySending,
-		t.Add(-olderThan))
+	res, err := s.w.ExecContext(ctx, `UPDATE deliveries SET status = $1, reason = $2, detail = $3, updated_at = $4
+		WHERE status = $5 AND updated_at < $6 AND kind <> $7`, model.DeliveryFailed, model.FailOutcomeUnknown,
+		"the process sending it stopped before the provider's answer was kept", t, model.DeliverySending, t.Add(-olderThan),
+		model.ChannelWeCom)
 	if err != nil {
 		return 0, fmt.Errorf("store: fail stale deliveries: %w", err)
 	}
