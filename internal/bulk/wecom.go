@@ -17,8 +17,9 @@ import (
 // client, and reads back what became of them.
 type WeCom interface {
 	// Hand gives the send's pending WeCom recipients to tasks, claiming
-	// them as holder.
-	Hand(ctx context.Context, b *model.BulkSend, holder string) error
+	// them as holder; those whose customer operator may no longer see
+	// are skipped.
+	Hand(ctx context.Context, b *model.BulkSend, holder string, operator permission.Policy) error
 	// Poll settles what the send's tasks have done and reports whether
 	// any recipient still waits.
 	Poll(ctx context.Context, b *model.BulkSend) (bool, error)
@@ -108,7 +109,15 @@ func (s *Service) dispatchWeCom(ctx context.Context, b *model.BulkSend) error {
 	if _, err := s.store.ResolveStaleSending(ctx, b.ID, model.ChannelWeCom, s.cfg.Lease, false); err != nil {
 		return err
 	}
-	if err := s.wecom.Hand(ctx, b, holder()); err != nil {
+	st, err := s.store.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	operator, err := s.operatorPolicy(ctx, b, st)
+	if err != nil {
+		return err
+	}
+	if err := s.wecom.Hand(ctx, b, holder(), operator); err != nil {
 		return err
 	}
 	if err := s.enqueuePoll(ctx, b.ID); err != nil {

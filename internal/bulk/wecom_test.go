@@ -614,3 +614,64 @@ func TestWeComClaimedByAStoppedWorker(t *testing.T) {
 		}
 	})
 }
+
+// TestWeComRightsCheckedWhenTheSendGoes: a WeCom send to a customer the
+// operator served as sharer when it was accepted, whose share is removed
+// before its time, creates no task when it goes: every recipient is
+// skipped "no_permission".
+func TestWeComRightsCheckedWhenTheSendGoes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		p := startWeComProcess(t, s)
+		w := newWeComWorld(t, s, p, 5, 3)
+		st, err := s.Settings(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st.Visibility = model.VisibilityOwn
+		if err := s.SaveSettings(ctx, st); err != nil {
+			t.Fatal(err)
+		}
+		owner := &model.User{Username: "owner", DisplayName: "李强", Role: model.RoleAgent, Active: true}
+		if err := s.CreateUser(ctx, owner); err != nil {
+			t.Fatal(err)
+		}
+		var custID int64
+		if err := s.DB().QueryRowContext(ctx, `SELECT id FROM customers WHERE code = 'HX'`).Scan(&custID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DB().ExecContext(ctx, `UPDATE customers SET rep_id = $1 WHERE id = $2`, owner.ID, custID); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetRelation(ctx, &model.Relation{CustomerID: custID, UserID: w.operator.ID, Kind: model.RelationSharer}); err != nil {
+			t.Fatal(err)
+		}
+		in := w.input("新品上市，欢迎咨询。")
+		at := time.Now().Add(1500 * time.Millisecond)
+		in.ScheduledAt = &at
+		b := w.create(t, p, in)
+		if b.Counts.Total != 7 {
+			t.Fatalf("accepted %d recipients, want 7", b.Counts.Total)
+		}
+		if err := s.DeleteRelation(ctx, custID, w.operator.ID); err != nil {
+			t.Fatal(err)
+		}
+		done := waitFinished(t, p.finished, b.ID)
+		if n := len(w.fake.GroupMsgs()); n != 0 {
+			t.Fatalf("%d tasks created for customers the operator may no longer see", n)
+		}
+		rows, err := s.ListRecipients(ctx, b.ID, storage.RecipientFilter{Status: model.RecipientSkipped})
+		if err != nil {
+			t.Fatal(err)
+		}
+		unseen := 0
+		for _, r := range rows {
+			if r.Reason == model.SkipNoPermission {
+				unseen++
+			}
+		}
+		if unseen != 5 || done.Counts.Sent != 0 {
+			t.Fatalf("%d skipped no_permission, %d sent; want 5 (every followed contact) and 0", unseen, done.Counts.Sent)
+		}
+	})
+}

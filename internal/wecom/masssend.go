@@ -73,8 +73,9 @@ const callTimeout = 30 * time.Second
 // who is the customer's exclusive rep, else to the first of those who
 // are users, else to the first follower: never to two. Contacts nobody
 // follows now, or who have had their monthly share of mass messages, are
-// skipped. Nothing is sent until each member confirms their task.
-func (s *Service) Hand(ctx context.Context, b *model.BulkSend, holder string) error {
+// skipped, and so are those whose customer operator may no longer see.
+// Nothing is sent until each member confirms their task.
+func (s *Service) Hand(ctx context.Context, b *model.BulkSend, holder string, operator permission.Policy) error {
 	cl, cfg, err := s.client(ctx)
 	if errors.Is(err, ErrNotConfigured) {
 		_, err := s.store.SkipPendingRecipients(ctx, b.ID, model.ChannelWeCom, model.SkipWeComNotConnected)
@@ -98,10 +99,45 @@ func (s *Service) Hand(ctx context.Context, b *model.BulkSend, holder string) er
 		if err != nil || len(rows) == 0 {
 			return err
 		}
+		if rows, err = s.skipUnseen(ctx, b, rows, holder, operator); err != nil {
+			return err
+		}
+		if len(rows) == 0 {
+			continue
+		}
 		if err := s.handChunk(ctx, cl, cfg, b, rows, holder, monthStart(home), cfg.monthlyLimit(home)); err != nil {
 			return err
 		}
 	}
+}
+
+// skipUnseen skips the claimed rows whose customer operator may no
+// longer see (rights are checked when the send goes, not only when it
+// was accepted) and returns the others.
+func (s *Service) skipUnseen(ctx context.Context, b *model.BulkSend, rows []*model.BulkRecipient, holder string,
+	operator permission.Policy) ([]*model.BulkRecipient, error) {
+	seen := map[int64]bool{}
+	var ids []int64
+	for _, r := range rows {
+		if r.CustomerID != nil && !seen[*r.CustomerID] {
+			seen[*r.CustomerID] = true
+			ids = append(ids, *r.CustomerID)
+		}
+	}
+	unseen, err := s.store.UnseenCustomers(ctx, operator, ids)
+	if err != nil || len(unseen) == 0 {
+		return rows, err
+	}
+	var open []*model.BulkRecipient
+	var skipped []storage.Outcome
+	for _, r := range rows {
+		if r.CustomerID != nil && unseen[*r.CustomerID] {
+			skipped = append(skipped, storage.Outcome{Recipient: r, Skip: true, Reason: model.SkipNoPermission})
+			continue
+		}
+		open = append(open, r)
+	}
+	return open, s.store.CompleteRecipients(ctx, b, Provider, holder, skipped)
 }
 
 // handChunk hands one claim of recipients to tasks.
