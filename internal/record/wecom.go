@@ -280,10 +280,10 @@ func (s *Service) settled(err error) error {
 	return err
 }
 
-// WithdrawWeCom withdraws a WeCom message of a single contact that waits
+// waitingWeCom returns the caller's WeCom message deliveryID that waits
 // for its member's confirmation: only the rep who sent it, or an admin,
-// may. A message the member confirmed meanwhile is settled as sent.
-func (s *Service) WithdrawWeCom(ctx context.Context, p permission.Policy, deliveryID int64) (*model.Delivery, error) {
+// may act on it.
+func (s *Service) waitingWeCom(ctx context.Context, p permission.Policy, deliveryID int64) (*model.Delivery, error) {
 	d, err := s.store.DeliveryByID(ctx, deliveryID)
 	if err != nil {
 		return nil, err
@@ -296,6 +296,37 @@ func (s *Service) WithdrawWeCom(ctx context.Context, p permission.Policy, delive
 	}
 	if s.wecom == nil {
 		return nil, model.NewFieldError("wecom", "not_connected", "WeCom is not connected")
+	}
+	return d, nil
+}
+
+// RefreshWeCom reads at once what became of the caller's waiting WeCom
+// message (a rep who just confirmed it need not wait for the poller) and
+// settles it if WeCom says: sent with its record, or ended unsent.
+func (s *Service) RefreshWeCom(ctx context.Context, p permission.Policy, deliveryID int64) (*model.Delivery, error) {
+	d, err := s.waitingWeCom(ctx, p, deliveryID)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.wecom.ReadSingle(ctx, d.ProviderMessageID, wecom.Route{Sender: d.Sender, External: d.Address}, *d.Deadline)
+	if err != nil {
+		return nil, err
+	}
+	if out.Done {
+		if err := s.settleWeCom(ctx, d, out); err != nil {
+			return nil, err
+		}
+	}
+	return s.store.DeliveryByID(ctx, deliveryID)
+}
+
+// WithdrawWeCom withdraws a WeCom message of a single contact that waits
+// for its member's confirmation: only the rep who sent it, or an admin,
+// may. A message the member confirmed meanwhile is settled as sent.
+func (s *Service) WithdrawWeCom(ctx context.Context, p permission.Policy, deliveryID int64) (*model.Delivery, error) {
+	d, err := s.waitingWeCom(ctx, p, deliveryID)
+	if err != nil {
+		return nil, err
 	}
 	if _, err := s.wecom.WithdrawSingle(ctx, d.ProviderMessageID); err != nil {
 		return nil, err

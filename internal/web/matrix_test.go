@@ -258,6 +258,7 @@ func pageRows() []prow {
 		{method: "POST", path: "/customers/{C}/contact", form: url.Values{"contact_id": {"{CT}"}}, want: scoped(400).with(managerRefused)},
 		{method: "POST", path: "/customers/{C}/contact/preview", form: url.Values{"contact_id": {"{CT}"}, "sms_text": {"hi"}}, want: scoped(200).with(managerRefused)},
 		{method: "POST", path: "/customers/{C}/contact/withdraw?delivery_id=999999", form: url.Values{"contact_id": {"{CT}"}}, want: scoped(404).with(managerRefused)},
+		{method: "POST", path: "/customers/{C}/contact/refresh?delivery_id=999999", form: url.Values{"contact_id": {"{CT}"}}, want: scoped(404).with(managerRefused)},
 		{method: "GET", path: "/customers/{C}/records", want: scoped(200).with(want{anon: 401}), find: "{RTITLE}", sees: staff, htmx: true},
 		{method: "GET", path: "/customers/{C}/records/new", want: scoped(200).with(managerRefused)},
 		{method: "POST", path: "/customers/{C}/records", form: url.Values{"title": {""}}, want: scoped(400).with(managerRefused)},

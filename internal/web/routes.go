@@ -48,6 +48,7 @@ func (h *handler) routes() http.Handler {
 	user("POST /customers/{id}/contact", h.singleContactSend)
 	user("POST /customers/{id}/contact/preview", h.singleContactPreview)
 	user("POST /customers/{id}/contact/withdraw", h.singleContactWithdraw)
+	user("POST /customers/{id}/contact/refresh", h.singleContactRefresh)
 	user("GET /customers/{id}/records", h.timelinePage)
 	user("GET /customers/{id}/records/new", h.recordNew)
 	user("POST /customers/{id}/records", h.recordCreate)

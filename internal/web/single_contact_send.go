@@ -1,9 +1,13 @@
 package web
 
 import (
+	"context"
 	"net/http"
 
+	"touchbase/internal/bulk"
+	"touchbase/internal/channel"
 	"touchbase/internal/model"
+	"touchbase/internal/permission"
 )
 
 // singleContactSend sends the dialog's content on each ticked channel. A
@@ -79,6 +83,21 @@ func (h *handler) singleContactSend(w http.ResponseWriter, r *http.Request) {
 // again for its contact. A message the rep confirmed meanwhile is
 // settled as sent instead, and the toast says so.
 func (h *handler) singleContactWithdraw(w http.ResponseWriter, r *http.Request) {
+	h.singleWeComAction(w, r, h.app.Records.WithdrawWeCom, "single.withdrawn", "single.withdraw_too_late")
+}
+
+// singleContactRefresh reads at once what became of a waiting WeCom
+// message of the rep's (they just confirmed it), and shows the dialog
+// again with it sent, or still waiting.
+func (h *handler) singleContactRefresh(w http.ResponseWriter, r *http.Request) {
+	h.singleWeComAction(w, r, h.app.Records.RefreshWeCom, "single.still_awaiting", "single.refreshed_sent")
+}
+
+// singleWeComAction runs act on the WeCom message delivery_id names and
+// shows the dialog again for its contact, toasting waiting when the
+// message still waits or ended unsent, sent when it went.
+func (h *handler) singleWeComAction(w http.ResponseWriter, r *http.Request,
+	act func(context.Context, permission.Policy, int64) (*model.Delivery, error), waiting, sent string) {
 	id := identity(r)
 	did := formID(r, "delivery_id")
 	if did == nil {
@@ -91,8 +110,8 @@ func (h *handler) singleContactWithdraw(w http.ResponseWriter, r *http.Request) 
 		h.fail(w, r, err)
 		return
 	}
-	msg := h.t(r, "single.withdrawn")
-	got, err := h.app.Records.WithdrawWeCom(r.Context(), id.Policy, *did)
+	msg := h.t(r, waiting)
+	got, err := act(r.Context(), id.Policy, *did)
 	switch ve, ok := model.AsValidation(err); {
 	case ok:
 		msg = fieldErrorText(h.lang(r), ve)
@@ -100,7 +119,9 @@ func (h *handler) singleContactWithdraw(w http.ResponseWriter, r *http.Request) 
 		h.fail(w, r, err)
 		return
 	case got.Status == model.DeliverySent:
-		msg = h.t(r, "single.withdraw_too_late")
+		msg = h.t(r, sent)
+	case got.Status == model.DeliveryFailed && got.Reason != channel.ReasonCanceled:
+		msg = h.t(r, "single.ended_unsent", bulk.ReasonText(got.Reason, h.lang(r)))
 	}
 	if d.Recent, err = h.app.Store.DeliveriesOfContact(r.Context(), d.Contact.ID, 5); err != nil {
 		h.fail(w, r, err)

@@ -99,6 +99,14 @@ func TestSingleContactByWeCom(t *testing.T) {
 
 		agent.postDialog(dialog, form)
 		msgs = fake.GroupMsgs()
+		ds, err = s.DeliveriesOfContact(ctx, wang.ID, 1)
+		must(t, err)
+		refresh := dialog + "/refresh?delivery_id=" + strconv.FormatInt(ds[0].ID, 10)
+		res = agent.postDialog(refresh, url.Values{"contact_id": form["contact_id"]})
+		if d, _ := s.DeliveryByID(ctx, ds[0].ID); res.status != 200 || d.Status != model.DeliveryConfirming ||
+			!strings.Contains(res.body, `id="refresh-`+strconv.FormatInt(ds[0].ID, 10)+`"`) {
+			t.Fatalf("refresh before the rep confirmed: %d, delivery %s", res.status, d.Status)
+		}
 		if !fake.Confirm(msgs[1].MsgID) {
 			t.Fatal("the fake did not take the confirmation")
 		}
@@ -109,6 +117,18 @@ func TestSingleContactByWeCom(t *testing.T) {
 		recs := e.records()
 		if d.Status != model.DeliverySent || len(recs) != 1 || recs[0].Channel != model.ChannelWeCom || recs[0].Title != "续费提醒" {
 			t.Fatalf("confirmed before the withdraw: delivery %s, %d records", d.Status, len(recs))
+		}
+
+		// Confirmed, then refreshed: sent at once, with its record.
+		agent.postDialog(dialog, form)
+		if !fake.Confirm(fake.GroupMsgs()[2].MsgID) {
+			t.Fatal("the fake did not take the third confirmation")
+		}
+		ds, err = s.DeliveriesOfContact(ctx, wang.ID, 1)
+		must(t, err)
+		agent.postDialog(dialog+"/refresh?delivery_id="+strconv.FormatInt(ds[0].ID, 10), url.Values{"contact_id": form["contact_id"]})
+		if d, _ := s.DeliveryByID(ctx, ds[0].ID); d.Status != model.DeliverySent || d.RecordID == nil || len(e.records()) != 2 {
+			t.Fatalf("refreshed after the rep confirmed: delivery %s, record %v, %d records", d.Status, d.RecordID, len(e.records()))
 		}
 	})
 }
