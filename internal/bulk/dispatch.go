@@ -277,7 +277,7 @@ func (s *Service) dispatchChunk(ctx context.Context, b *model.BulkSend, d *chunk
 	// the send was accepted is skipped now, not sent, and so is one whose
 	// customer the operator may no longer see; one in quiet hours is held
 	// until they end.
-	unseen, err := s.store.UnseenCustomers(ctx, d.operator, customerIDs(rows))
+	unseen, err := s.store.UnseenCustomers(ctx, d.operator, rows)
 	if err != nil {
 		return 0, errors.Join(err, s.store.ReleaseClaim(sctx, b.ID, string(ch.Kind()), me))
 	}
@@ -434,19 +434,6 @@ func (s *Service) sendWaves(ctx context.Context, b *model.BulkSend, d *chunker, 
 		}
 	}
 	return res, nil
-}
-
-// customerIDs lists the customers of rows, each once.
-func customerIDs(rows []*model.BulkRecipient) []int64 {
-	var ids []int64
-	seen := map[int64]bool{}
-	for _, r := range rows {
-		if r.CustomerID != nil && !seen[*r.CustomerID] {
-			seen[*r.CustomerID] = true
-			ids = append(ids, *r.CustomerID)
-		}
-	}
-	return ids
 }
 
 // pickHanded keeps of rows (and their msgs) those whose ids are in

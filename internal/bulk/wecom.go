@@ -10,6 +10,7 @@ import (
 	"touchbase/internal/model"
 	"touchbase/internal/permission"
 	"touchbase/internal/storage"
+	"touchbase/internal/wecom"
 )
 
 // WeCom is the WeCom side of bulk sends: it hands recipients to
@@ -55,8 +56,8 @@ func (s *Service) dryRunWeCom(ctx context.Context, p permission.Policy, in Input
 // validateWeCom checks the WeCom message of in, adding what is wrong to
 // errs.
 func (s *Service) validateWeCom(ctx context.Context, in *Input, errs *model.ValidationErrors) error {
-	before := len(*errs)
-	if !model.CheckWeComContent(errs, "wecom_text", "wecom_attachments", &in.WeComText, in.WeComAttachments) {
+	if !model.HasWeComContent(in.WeComText, in.WeComAttachments) {
+		in.WeComText = ""
 		return nil
 	}
 	connected := false
@@ -67,10 +68,10 @@ func (s *Service) validateWeCom(ctx context.Context, in *Input, errs *model.Vali
 		}
 	}
 	if !connected {
-		*errs = (*errs)[:before]
 		errs.Add("wecom_text", "not_connected", "WeCom is not connected; an admin connects it in Settings")
 		return nil
 	}
+	model.CheckWeComContent(errs, "wecom_text", "wecom_attachments", &in.WeComText, in.WeComAttachments)
 	if len(in.WeComText) > model.MaxWeComTextBytes {
 		return nil
 	}
@@ -141,11 +142,9 @@ func (s *Service) enqueuePoll(ctx context.Context, id int64) error {
 }
 
 // pollWait is how long the poller waits before it looks again at a send
-// started at started: WeComPoll at first, longer as the send ages (a
-// member who has not confirmed in an hour rarely does so within the
-// minute), at most ten minutes.
+// started at started.
 func (s *Service) pollWait(started time.Time) time.Duration {
-	return min(max(s.now().Sub(started)/20, s.cfg.WeComPoll), 10*time.Minute)
+	return wecom.PollWait(s.now().Sub(started), s.cfg.WeComPoll)
 }
 
 type pollWorker struct {

@@ -12,22 +12,24 @@ const (
 	MaxWeComAttachments = 9
 )
 
+// HasWeComContent reports whether a WeCom message has text or an
+// attachment.
+func HasWeComContent(text string, atts []WeComAttachment) bool {
+	return strings.TrimSpace(text) != "" || len(atts) > 0
+}
+
 // CheckWeComContent trims and checks the text and attachments of a WeCom
 // message, adding what is wrong to errs: the text under textField, the
 // attachments under attsField ("wecom_attachments[0].url"). Merge fields
 // are checked by the caller, who knows whether the message may hold them.
-// It reports whether the message has any content.
-func CheckWeComContent(errs *ValidationErrors, textField, attsField string, text *string, atts []WeComAttachment) bool {
+func CheckWeComContent(errs *ValidationErrors, textField, attsField string, text *string, atts []WeComAttachment) {
 	*text = strings.TrimSpace(*text)
-	if *text == "" && len(atts) == 0 {
-		return false
-	}
 	if len(*text) > MaxWeComTextBytes {
 		errs.Add(textField, "too_long", "a WeCom message is at most 4000 bytes (about 1300 Chinese characters)")
 	}
 	if len(atts) > MaxWeComAttachments {
 		errs.Add(attsField, "too_many", "at most 9 attachments")
-		return true
+		return
 	}
 	for i := range atts {
 		a := &atts[i]
@@ -47,7 +49,6 @@ func CheckWeComContent(errs *ValidationErrors, textField, attsField string, text
 			errs.Text(field+".desc", a.Desc, false, 512)
 		}
 	}
-	return true
 }
 
 // WeComContentText is what a record of a WeCom message keeps: the text,

@@ -208,21 +208,12 @@ func unsentMessage(lang string, d *model.Delivery, planID *int64) Message {
 	}
 	return Message{
 		Kind:      model.NotifyWeComUnsent,
-		Title:     i18n.T(lang, "singlenotify.wecom_unsent_title", clipRunes(d.Body, 20)),
+		Title:     i18n.T(lang, "singlenotify.wecom_unsent_title", cut(d.Body, 21)),
 		Body:      body,
 		Link:      link,
 		Data:      map[string]any{"delivery_id": d.ID, "reason": d.Reason, "plan_id": planID},
 		DedupeKey: "wecom_unsent:" + strconv.FormatInt(d.ID, 10),
 	}
-}
-
-// clipRunes cuts s to n characters, marking a cut with "…".
-func clipRunes(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
 }
 
 // zone is the company's time zone, in which notifications state times.

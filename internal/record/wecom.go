@@ -30,7 +30,7 @@ type WeCom interface {
 	RouteFor(ctx context.Context, userID, contactID int64, field string) (wecom.Route, error)
 	StartSingle(ctx context.Context, r wecom.Route, text string, atts []model.WeComAttachment) (wecom.Started, error)
 	ReadSingle(ctx context.Context, msgID string, r wecom.Route, deadline time.Time) (wecom.SingleOutcome, error)
-	WithdrawSingle(ctx context.Context, msgID string) (bool, error)
+	WithdrawSingle(ctx context.Context, msgID string) error
 }
 
 // WeComContent is a WeCom message: text (with merge fields) and link or
@@ -67,11 +67,12 @@ func (s *Service) prepareWeCom(ctx context.Context, t *target, user *model.User,
 	if w == nil || t.customer.DoNotContact {
 		return nil, nil
 	}
-	before := len(*errs)
-	if !model.CheckWeComContent(errs, "wecom.text", "wecom.attachments", &w.Text, w.Attachments) {
+	if !model.HasWeComContent(w.Text, w.Attachments) {
 		errs.Add("wecom.text", "required", "write the message, or add a link or a picture")
 		return nil, nil
 	}
+	before := len(*errs)
+	model.CheckWeComContent(errs, "wecom.text", "wecom.attachments", &w.Text, w.Attachments)
 	text := w.Text
 	if len(*errs) == before && w.Text != "" {
 		var ok bool
@@ -193,16 +194,19 @@ func (s *Service) pollWeCom(ctx context.Context, id int64) (time.Duration, error
 	if s.wecom == nil {
 		return s.weComPoll, nil
 	}
-	out, err := s.wecom.ReadSingle(ctx, d.ProviderMessageID, wecom.Route{Sender: d.Sender, External: d.Address}, *d.Deadline)
+	out, err := s.readWeCom(ctx, d)
 	if err != nil {
 		return 0, err
 	}
 	if !out.Done {
-		// Looked at less often as the message ages: a rep who has not
-		// confirmed in an hour rarely does so within the minute.
-		return min(max(s.now().Sub(d.CreatedAt)/20, s.weComPoll), 10*time.Minute), nil
+		return wecom.PollWait(s.now().Sub(d.CreatedAt), s.weComPoll), nil
 	}
 	return 0, s.settleWeCom(ctx, d, out)
+}
+
+// readWeCom reads what WeCom says became of the waiting delivery d.
+func (s *Service) readWeCom(ctx context.Context, d *model.Delivery) (wecom.SingleOutcome, error) {
+	return s.wecom.ReadSingle(ctx, d.ProviderMessageID, wecom.Route{Sender: d.Sender, External: d.Address}, *d.Deadline)
 }
 
 // settleWeCom ends delivery d as WeCom says: sent, with its record (which
@@ -308,7 +312,7 @@ func (s *Service) RefreshWeCom(ctx context.Context, p permission.Policy, deliver
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.wecom.ReadSingle(ctx, d.ProviderMessageID, wecom.Route{Sender: d.Sender, External: d.Address}, *d.Deadline)
+	out, err := s.readWeCom(ctx, d)
 	if err != nil {
 		return nil, err
 	}
@@ -328,11 +332,10 @@ func (s *Service) WithdrawWeCom(ctx context.Context, p permission.Policy, delive
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.wecom.WithdrawSingle(ctx, d.ProviderMessageID); err != nil {
+	if err := s.wecom.WithdrawSingle(ctx, d.ProviderMessageID); err != nil {
 		return nil, err
 	}
-	route := wecom.Route{Sender: d.Sender, External: d.Address}
-	out, err := s.wecom.ReadSingle(ctx, d.ProviderMessageID, route, *d.Deadline)
+	out, err := s.readWeCom(ctx, d)
 	if err != nil {
 		return nil, err
 	}

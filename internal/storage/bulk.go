@@ -576,9 +576,23 @@ func (s *Store) RetryFailedRecipients(ctx context.Context, id int64, includeUnkn
 	return n, nil
 }
 
-// UnseenCustomers returns which of the customers ids p may not see now:
-// a bulk send's recipients of those are skipped when it goes.
-func (s *Store) UnseenCustomers(ctx context.Context, p permission.Policy, ids []int64) (map[int64]bool, error) {
+// customerIDs lists the customers of rows, each once.
+func customerIDs(rows []*model.BulkRecipient) []int64 {
+	var ids []int64
+	seen := map[int64]bool{}
+	for _, r := range rows {
+		if r.CustomerID != nil && !seen[*r.CustomerID] {
+			seen[*r.CustomerID] = true
+			ids = append(ids, *r.CustomerID)
+		}
+	}
+	return ids
+}
+
+// UnseenCustomers returns which of the customers of rows p may not see
+// now: a bulk send's recipients of those are skipped when it goes.
+func (s *Store) UnseenCustomers(ctx context.Context, p permission.Policy, rows []*model.BulkRecipient) (map[int64]bool, error) {
+	ids := customerIDs(rows)
 	unseen := map[int64]bool{}
 	if len(ids) == 0 || p.SeesEverything() {
 		return unseen, nil

@@ -116,15 +116,7 @@ func (s *Service) Hand(ctx context.Context, b *model.BulkSend, holder string, op
 // was accepted) and returns the others.
 func (s *Service) skipUnseen(ctx context.Context, b *model.BulkSend, rows []*model.BulkRecipient, holder string,
 	operator permission.Policy) ([]*model.BulkRecipient, error) {
-	seen := map[int64]bool{}
-	var ids []int64
-	for _, r := range rows {
-		if r.CustomerID != nil && !seen[*r.CustomerID] {
-			seen[*r.CustomerID] = true
-			ids = append(ids, *r.CustomerID)
-		}
-	}
-	unseen, err := s.store.UnseenCustomers(ctx, operator, ids)
+	unseen, err := s.store.UnseenCustomers(ctx, operator, rows)
 	if err != nil || len(unseen) == 0 {
 		return rows, err
 	}
@@ -259,22 +251,44 @@ func (s *Service) createTask(ctx context.Context, cl *Client, b *model.BulkSend,
 // No answer (the network, a timeout) leaves it unknown whether WeCom
 // created the task: they fail as outcome unknown, never handed twice.
 func (s *Service) taskRefused(ctx context.Context, b *model.BulkSend, t *model.WeComTask, rows []*model.BulkRecipient, err error) error {
-	var we *Error
-	state, o := model.WeComTaskFailed, storage.Outcome{Reason: model.FailWeComRefused, Detail: err.Error()}
+	f := refusalOf(err)
+	state, o := model.WeComTaskFailed, storage.Outcome{Reason: f.reason, Detail: f.detail}
 	switch {
-	case !errors.As(err, &we) || we.Code == 0 && we.Status == 0:
-		state, o = model.WeComTaskUnknown, storage.Outcome{Reason: model.FailOutcomeUnknown,
-			Detail: "WeCom gave no answer when the task was created: " + err.Error()}
-	case Throttled(err):
-		o = storage.Outcome{Retry: true, RetryAt: s.now().Add(time.Minute), Reason: model.FailWeComRefused, Detail: err.Error()}
-	case we.Code == CodeNoFollow:
-		o = storage.Outcome{Skip: true, Reason: model.SkipWeComNotFriend}
+	case f.unknown:
+		state = model.WeComTaskUnknown
+	case f.throttled:
+		o.Retry, o.RetryAt = true, s.now().Add(time.Minute)
+	case f.reason == model.SkipWeComNotFriend:
+		o.Skip = true
 	}
 	s.log.Warn("wecom mass-message task not created", "bulk_send", b.ID, "task", t.ID, "sender", t.Sender, "err", err)
 	if serr := s.store.SetWeComTask(ctx, t.ID, state, "", err.Error(), nil); serr != nil {
 		return serr
 	}
 	return s.store.CompleteRecipients(ctx, b, Provider, storage.WeComTaskHolder(t.ID), each(rows, o))
+}
+
+// refusal is what an error of add_msg_template means for the task's
+// receivers: their reason and detail; unknown when WeCom gave no answer
+// (it may have created the task, so it is never created again),
+// throttled when it asked to slow down.
+type refusal struct {
+	reason, detail     string
+	unknown, throttled bool
+}
+
+// refusalOf reads the error of a task's creation.
+func refusalOf(err error) refusal {
+	var we *Error
+	switch {
+	case !errors.As(err, &we) || we.Code == 0 && we.Status == 0:
+		return refusal{reason: model.FailOutcomeUnknown, detail: "WeCom gave no answer when the task was created: " + err.Error(), unknown: true}
+	case Throttled(err):
+		return refusal{reason: model.FailWeComRefused, detail: err.Error(), throttled: true}
+	case we.Code == CodeNoFollow:
+		return refusal{reason: model.SkipWeComNotFriend}
+	}
+	return refusal{reason: model.FailWeComRefused, detail: err.Error()}
 }
 
 // each is outcome o for every one of rows.

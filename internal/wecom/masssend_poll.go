@@ -47,6 +47,14 @@ func (s *Service) Poll(ctx context.Context, b *model.BulkSend) (bool, error) {
 	return waiting, nil
 }
 
+// PollWait is how long to wait before reading again a task that has
+// waited for age: first at first, longer as it ages (a member who has not
+// confirmed in an hour rarely does so within the minute), at most ten
+// minutes.
+func PollWait(age, first time.Duration) time.Duration {
+	return min(max(age/20, first), 10*time.Minute)
+}
+
 // taskView is what WeCom says of one member's task.
 type taskView struct {
 	gone      bool           // WeCom knows no such task (any more): nothing of it was sent

@@ -94,19 +94,14 @@ func (s *Service) StartSingle(ctx context.Context, r Route, text string, atts []
 	defer cancel()
 	msgID, refused, err := cl.AddGroupMsg(cctx, GroupMsg{Sender: r.Sender, Receivers: []string{r.External}, Text: text,
 		Attachments: attachments(atts)})
-	var we *Error
 	switch {
-	case err == nil && len(refused) > 0:
+	case err != nil:
+		f := refusalOf(err)
+		return Started{Reason: f.reason, Detail: f.detail}, nil
+	case len(refused) > 0:
 		return Started{Reason: model.SkipWeComNotFriend}, nil
-	case err == nil:
-		return Started{MsgID: msgID, Deadline: s.now().Add(cfg.confirmWait())}, nil
-	case !errors.As(err, &we) || we.Code == 0 && we.Status == 0:
-		return Started{Reason: model.FailOutcomeUnknown, Detail: "WeCom gave no answer when the task was created: " + err.Error()}, nil
-	case we.Code == CodeNoFollow:
-		return Started{Reason: model.SkipWeComNotFriend}, nil
-	default:
-		return Started{Reason: model.FailWeComRefused, Detail: err.Error()}, nil
 	}
+	return Started{MsgID: msgID, Deadline: s.now().Add(cfg.confirmWait())}, nil
 }
 
 // SingleOutcome is what became of a single message's task: still
@@ -152,16 +147,15 @@ func (s *Service) ReadSingle(ctx context.Context, msgID string, r Route, deadlin
 }
 
 // WithdrawSingle withdraws a single message its member has not confirmed
-// yet (cancel_groupmsg_send). It reports false when the message no
-// longer waits: its member confirmed it, or it ended.
-func (s *Service) WithdrawSingle(ctx context.Context, msgID string) (bool, error) {
+// yet (cancel_groupmsg_send); one that no longer waits (its member
+// confirmed it, or it ended) is no error: reading it says what it became.
+func (s *Service) WithdrawSingle(ctx context.Context, msgID string) error {
 	cl, _, err := s.client(ctx)
 	if err != nil {
-		return false, err
+		return err
 	}
-	err = cl.CancelGroupMsg(ctx, msgID)
-	if notWaiting(err) || unknownTask(err) {
-		return false, nil
+	if err = cl.CancelGroupMsg(ctx, msgID); notWaiting(err) || unknownTask(err) {
+		return nil
 	}
-	return err == nil, err
+	return err
 }
